@@ -1,0 +1,81 @@
+"""The root Typer app and the edge where domain errors become one clear line and an exit code."""
+
+from __future__ import annotations
+
+import importlib
+import sys
+from typing import Annotated
+
+import typer
+from rich.console import Console
+
+from unforgotten.errors import UnforgottenError
+
+__all__ = ["app", "err_console", "main"]
+
+EXIT_CODES_HELP = (
+    "Exit codes: 0 success; 1 unexpected error; 2 invalid input; 3 file cannot be read; 4 not found; "
+    "5 permission denied; 6 conflict with the current state; 7 integrity check failed; 8 linkage failed; "
+    "9 configuration error."
+)
+
+app = typer.Typer(
+    name="unforgotten",
+    help="Prepare, carry out and account for exchanges of persons — so that no one is lost or forgotten.\n\n"
+    + EXIT_CODES_HELP,
+    no_args_is_help=True,
+    pretty_exceptions_enable=False,
+    add_completion=False,
+)
+err_console = Console(stderr=True)
+_state = {"debug": False}
+
+# Command modules register themselves on `app` when imported; listed here so the order of --help is stable.
+_COMMAND_MODULES: tuple[str, ...] = (
+    "unforgotten.cli.db",
+    "unforgotten.cli.demo",
+    "unforgotten.cli.audit",
+)
+
+
+@app.callback()
+def _root(
+    debug: Annotated[bool, typer.Option("--debug", help="Show full tracebacks on errors.")] = False,
+) -> None:
+    _state["debug"] = debug
+
+
+def _load_commands() -> None:
+    for name in _COMMAND_MODULES:
+        importlib.import_module(name)
+
+
+def main() -> None:
+    """Run the CLI; print domain errors as one line (a traceback only with --debug)."""
+    _load_commands()
+    try:
+        app(standalone_mode=False)
+    except UnforgottenError as error:
+        if _state["debug"] or "--debug" in sys.argv:
+            raise
+        err_console.print(f"[bold red]error:[/] {error}", highlight=False, soft_wrap=True)
+        sys.exit(error.exit_code)
+    except typer.Abort:
+        err_console.print("aborted")
+        sys.exit(1)
+    except SystemExit:
+        raise
+    except Exception as error:  # the edge: anything else is a bug, still one line unless --debug
+        import click
+
+        if isinstance(error, click.exceptions.ClickException):
+            error.show()
+            sys.exit(error.exit_code)
+        if _state["debug"] or "--debug" in sys.argv:
+            raise
+        err_console.print(
+            f"[bold red]unexpected error:[/] {type(error).__name__}: {error} (run with --debug for details)",
+            highlight=False,
+            soft_wrap=True,
+        )
+        sys.exit(1)

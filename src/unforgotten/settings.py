@@ -1,0 +1,50 @@
+"""Settings, read from the environment (``UNFORGOTTEN_*``) or a ``.env`` file.
+
+Built once by the cached :func:`get_settings`; importing this module reads nothing, so tests and the CLI can set
+the environment first.
+"""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from typing import Literal
+
+from pydantic import model_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+from unforgotten.errors import ConfigurationError
+
+__all__ = ["DEFAULT_SECRET", "Settings", "get_settings"]
+
+DEFAULT_SECRET = "change-me-local-only"
+
+
+class Settings(BaseSettings):
+    """Every setting Unforgotten reads, with defaults for the embedded local mode."""
+
+    model_config = SettingsConfigDict(env_prefix="UNFORGOTTEN_", env_file=".env", extra="ignore")
+
+    database_url: str = "sqlite:///./unforgotten.db"
+    secret_key: str = DEFAULT_SECRET
+    log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "INFO"
+    environment: Literal["local", "production"] = "local"
+
+    @model_validator(mode="after")
+    def _refuse_default_secret_outside_local(self) -> Settings:
+        # A default secret in production would let anyone forge sessions and signatures.
+        if self.environment != "local" and self.secret_key == DEFAULT_SECRET:
+            raise ConfigurationError(
+                "UNFORGOTTEN_SECRET_KEY is the default outside local mode",
+                hint="set UNFORGOTTEN_SECRET_KEY to a long random value",
+            )
+        return self
+
+    @property
+    def is_sqlite(self) -> bool:
+        return self.database_url.startswith("sqlite")
+
+
+@lru_cache(maxsize=1)
+def get_settings() -> Settings:
+    """Return the process-wide settings, read from the environment on first call."""
+    return Settings()
