@@ -1,0 +1,5 @@
+"""``python -m unforgotten`` runs the CLI."""
+
+from unforgotten.cli import main
+
+main()

@@ -1,0 +1,3 @@
+"""agreements domain."""
+
+__all__: list[str] = []

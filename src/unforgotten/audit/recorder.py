@@ -1,0 +1,156 @@
+"""Records an event for every change to an audited table, in the same transaction as the change.
+
+Hooked on the session factory (``after_flush``), so no service can write without leaving a trace. Tables opt out
+with ``__audit__ = False`` (entries, which are bulk-written and covered by their list's import event; the log).
+Services add domain events (why something happened) with :func:`record`.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Mapping
+from decimal import Decimal
+from enum import Enum
+from typing import Any
+
+from sqlalchemy import event, insert, inspect, select, text, update
+from sqlalchemy.orm import Session, UOWTransaction, sessionmaker
+
+from unforgotten.audit.chain import GENESIS_HASH, event_hash
+from unforgotten.audit.models import ChainHead, Event
+
+__all__ = ["install_recorder", "record"]
+
+_ADVISORY_LOCK = 72_170_001  # serialises appends to the chain across PostgreSQL connections
+
+
+def _jsonable(value: Any) -> Any:
+    if isinstance(value, dt.datetime | dt.date):
+        return value.isoformat()
+    if isinstance(value, Enum):
+        return value.value
+    if isinstance(value, Decimal):
+        return str(value)
+    return value
+
+
+def _column_values(obj: Any, *, changed_only: bool) -> tuple[dict[str, Any], dict[str, Any]]:
+    state = inspect(obj)
+    before: dict[str, Any] = {}
+    after: dict[str, Any] = {}
+    for attr in state.mapper.column_attrs:
+        history = state.attrs[attr.key].history
+        if changed_only and not history.has_changes():
+            continue
+        if history.deleted:
+            before[attr.key] = _jsonable(history.deleted[0])
+        elif history.unchanged:
+            before[attr.key] = _jsonable(history.unchanged[0])
+        current = history.added[0] if history.added else (history.unchanged[0] if history.unchanged else None)
+        after[attr.key] = _jsonable(current)
+    return before, after
+
+
+def _subject_id(obj: Any) -> str | None:
+    # The identity key is only set after the flush finishes, so read the primary key from the instance.
+    key = inspect(obj).mapper.primary_key_from_instance(obj)
+    return None if any(part is None for part in key) else "/".join(str(part) for part in key)
+
+
+def record(
+    session: Session,
+    *,
+    action: str,
+    subject_type: str,
+    subject_id: str | int | None,
+    before: Mapping[str, Any] | None = None,
+    after: Mapping[str, Any] | None = None,
+    reason: str | None = None,
+) -> None:
+    """Chain a domain event now, after the changes made so far, in the same transaction."""
+    session.flush()
+    _append(
+        session,
+        [
+            {
+                "action": action,
+                "subject_type": subject_type,
+                "subject_id": None if subject_id is None else str(subject_id),
+                "before": None if before is None else {k: _jsonable(v) for k, v in before.items()},
+                "after": None if after is None else {k: _jsonable(v) for k, v in after.items()},
+                "reason": reason,
+            }
+        ],
+    )
+
+
+def _audited(obj: Any) -> bool:
+    return bool(getattr(type(obj), "__audit__", True))
+
+
+def _after_flush(session: Session, _flush_context: UOWTransaction) -> None:
+    changes: list[dict[str, Any]] = []
+    for obj in session.new:
+        if _audited(obj):
+            _, after = _column_values(obj, changed_only=False)
+            changes.append(_change(obj, "insert", None, after))
+    for obj in session.dirty:
+        if _audited(obj) and session.is_modified(obj, include_collections=False):
+            before, after = _column_values(obj, changed_only=True)
+            if after:
+                changes.append(_change(obj, "update", before, after))
+    for obj in session.deleted:
+        if _audited(obj):
+            before, _ = _column_values(obj, changed_only=False)
+            changes.append(_change(obj, "delete", before, None))
+    if changes:
+        _append(session, changes)
+
+
+def _change(obj: Any, verb: str, before: dict[str, Any] | None, after: dict[str, Any] | None) -> dict[str, Any]:
+    table = type(obj).__tablename__
+    return {
+        "action": f"{table}.{verb}",
+        "subject_type": table,
+        "subject_id": _subject_id(obj),
+        "before": before,
+        "after": after,
+        "reason": None,
+    }
+
+
+def _append(session: Session, changes: list[dict[str, Any]]) -> None:
+    connection = session.connection()
+    if connection.dialect.name == "postgresql":
+        connection.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": _ADVISORY_LOCK})
+    head = connection.execute(select(ChainHead.last_event_id, ChainHead.last_hash).where(ChainHead.id == 1)).first()
+    last_id, prev_hash = (head[0], head[1]) if head else (0, GENESIS_HASH)
+    actor = str(session.info.get("actor") or "system")
+    default_reason = session.info.get("reason")
+    now = dt.datetime.now(dt.UTC)
+    rows = []
+    for change in changes:
+        last_id += 1
+        row = {
+            "id": last_id,
+            "occurred_at": now,
+            "actor": actor,
+            "reason": change["reason"] if change["reason"] is not None else default_reason,
+            **{k: change[k] for k in ("action", "subject_type", "subject_id", "before", "after")},
+        }
+        row["prev_hash"] = prev_hash
+        row["hash"] = prev_hash = event_hash(row, prev_hash)
+        rows.append(row)
+    connection.execute(insert(Event), rows)
+    if head:
+        connection.execute(
+            update(ChainHead).where(ChainHead.id == 1).values(last_event_id=last_id, last_hash=prev_hash)
+        )
+    else:
+        connection.execute(insert(ChainHead).values(id=1, last_event_id=last_id, last_hash=prev_hash))
+
+
+def install_recorder(factory: sessionmaker[Session]) -> None:
+    """Hook the recorder on every session ``factory`` makes (idempotent)."""
+    if not event.contains(factory, "after_flush", _after_flush):
+        event.listen(factory, "after_flush", _after_flush)

@@ -1,0 +1,51 @@
+"""Use cases of the audit log: reading events and verifying the chain."""
+
+from __future__ import annotations
+
+from collections.abc import Generator, Mapping, Sequence
+from contextlib import closing
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from unforgotten.audit.chain import first_break
+from unforgotten.audit.models import ChainHead, Event
+from unforgotten.errors import AuditChainError
+
+__all__ = ["get_all", "verify"]
+
+_FIELDS = ("id", "occurred_at", "actor", "action", "subject_type", "subject_id", "before", "after", "reason")
+
+
+def _rows(session: Session) -> Generator[Mapping[str, Any], None, None]:
+    columns = [getattr(Event, name) for name in (*_FIELDS, "prev_hash", "hash")]
+    result = session.execute(select(*columns).order_by(Event.id).execution_options(yield_per=5000))
+    try:
+        for row in result:
+            yield dict(row._mapping)
+    finally:
+        result.close()  # a server-side cursor on PostgreSQL must not outlive an early stop
+
+
+def verify(*, session: Session) -> int:
+    """Verify the whole chain; return the number of events, or raise naming the first bad event."""
+    head_row = session.execute(select(ChainHead.last_event_id, ChainHead.last_hash).where(ChainHead.id == 1)).first()
+    head = None if head_row is None else (int(head_row[0]), str(head_row[1]))
+    with closing(_rows(session)) as rows:
+        count, problem = first_break(rows, head=head)
+    if problem is not None:
+        raise AuditChainError(
+            f"audit chain broken at event {problem.event_id}: {problem.reason} ({count} events before it verify)",
+            event_id=problem.event_id,
+            hint="the event log was changed outside Unforgotten; restore it from a backup and investigate",
+        )
+    return count
+
+
+def get_all(*, session: Session, limit: int = 100, subject_type: str | None = None) -> Sequence[Event]:
+    """Return the newest events first."""
+    query = select(Event).order_by(Event.id.desc()).limit(limit)
+    if subject_type is not None:
+        query = query.where(Event.subject_type == subject_type)
+    return session.scalars(query).all()

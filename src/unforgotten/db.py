@@ -1,0 +1,111 @@
+"""Engine, session factory and the unit of work — the one place that commits.
+
+Services receive a :class:`~sqlalchemy.orm.Session` and only flush; the CLI wraps a use case in ``with uow:`` and
+the API in a request-scoped unit of work. Every session made here is audited (see ``audit.recorder``): whoever
+writes, an event is chained.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from types import TracebackType
+from typing import Any
+
+from sqlalchemy import JSON, Engine, MetaData, create_engine, event
+from sqlalchemy.dialects.postgresql import JSONB
+from sqlalchemy.orm import DeclarativeBase, Session, sessionmaker
+
+__all__ = ["Base", "Database", "JSONType", "UnitOfWork", "make_engine"]
+
+# Stable constraint names make Alembic migrations identical on SQLite and PostgreSQL.
+NAMING_CONVENTION = {
+    "ix": "ix_%(column_0_label)s",
+    "uq": "uq_%(table_name)s_%(column_0_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+# JSON on SQLite, JSONB on PostgreSQL (indexable, compact).
+JSONType = JSON().with_variant(JSONB(), "postgresql")
+
+
+class Base(DeclarativeBase):
+    """Declarative base of every table."""
+
+    metadata = MetaData(naming_convention=NAMING_CONVENTION)
+
+
+def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
+    cursor = dbapi_connection.cursor()
+    cursor.execute("PRAGMA foreign_keys=ON")
+    cursor.execute("PRAGMA journal_mode=WAL")
+    cursor.execute("PRAGMA synchronous=NORMAL")
+    cursor.close()
+
+
+def make_engine(url: str, **kwargs: Any) -> Engine:
+    """Create an engine for ``url`` with the settings each backend needs."""
+    if url.startswith("sqlite"):
+        engine = create_engine(url, connect_args={"check_same_thread": False}, **kwargs)
+        event.listen(engine, "connect", _sqlite_pragmas)
+        return engine
+    return create_engine(url, pool_pre_ping=True, **kwargs)
+
+
+@dataclass
+class Database:
+    """An engine with its audited session factory; built by :func:`unforgotten.bootstrap.bootstrap`."""
+
+    engine: Engine
+    session_factory: sessionmaker[Session] = field(init=False)
+
+    def __post_init__(self) -> None:
+        from unforgotten.audit.recorder import install_recorder
+
+        self.session_factory = sessionmaker(bind=self.engine, expire_on_commit=False)
+        install_recorder(self.session_factory)
+
+    def unit_of_work(self, *, actor: str, reason: str | None = None) -> UnitOfWork:
+        return UnitOfWork(self.session_factory, actor=actor, reason=reason)
+
+    @contextmanager
+    def read(self) -> Iterator[Session]:
+        """A session for reading only; anything written in it is rolled back."""
+        session = self.session_factory()
+        try:
+            yield session
+        finally:
+            session.rollback()
+            session.close()
+
+
+class UnitOfWork:
+    """One business transaction: commit explicitly, roll back on error or when left uncommitted."""
+
+    session: Session
+
+    def __init__(self, session_factory: sessionmaker[Session], *, actor: str, reason: str | None = None) -> None:
+        self._factory = session_factory
+        self.actor = actor
+        self.reason = reason
+
+    def __enter__(self) -> UnitOfWork:
+        self.session = self._factory()
+        self.session.info["actor"] = self.actor
+        self.session.info["reason"] = self.reason
+        return self
+
+    def __exit__(
+        self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
+    ) -> None:
+        self.session.rollback()
+        self.session.close()
+
+    def commit(self) -> None:
+        self.session.commit()
+
+    def rollback(self) -> None:
+        self.session.rollback()

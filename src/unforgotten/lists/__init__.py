@@ -1,0 +1,3 @@
+"""lists domain."""
+
+__all__: list[str] = []

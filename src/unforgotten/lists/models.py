@@ -1,0 +1,120 @@
+"""Lists as submitted by a party, and their entries — every row kept verbatim, none ever dropped."""
+
+from __future__ import annotations
+
+import datetime as dt
+from enum import StrEnum
+from typing import Any
+
+from sqlalchemy import DateTime, ForeignKey, Index, Integer, String, Text, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from unforgotten.columns import CANONICAL_COLUMNS
+from unforgotten.db import Base, JSONType
+
+__all__ = ["Entry", "EntryStatus", "List", "ListKind", "ListShare"]
+
+
+def _utcnow() -> dt.datetime:
+    return dt.datetime.now(dt.UTC)
+
+
+class ListKind(StrEnum):
+    CUSTODY = "custody"
+    REQUEST = "request"
+    TRACING = "tracing"
+    REMAINS = "remains"
+
+
+class EntryStatus(StrEnum):
+    ACCEPTED = "accepted"
+    QUARANTINED = "quarantined"
+    BLANK = "blank"
+
+
+class List(Base):
+    """One submission by a party: a version of a named list, with the file's provenance."""
+
+    __tablename__ = "lists"
+    __table_args__ = (UniqueConstraint("party_id", "name", "version"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    party_id: Mapped[int] = mapped_column(ForeignKey("parties.id"))
+    kind: Mapped[str] = mapped_column(String(16))
+    name: Mapped[str] = mapped_column(String(200))
+    version: Mapped[int] = mapped_column(Integer, default=1)
+    file_name: Mapped[str] = mapped_column(String(500))
+    file_hash: Mapped[str] = mapped_column(String(64), index=True)
+    file_format: Mapped[str] = mapped_column(String(16))
+    submitted_by: Mapped[str] = mapped_column(String(200))
+    submitted_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=_utcnow)
+    row_count: Mapped[int] = mapped_column(Integer, default=0)
+    accepted_count: Mapped[int] = mapped_column(Integer, default=0)
+    quarantined_count: Mapped[int] = mapped_column(Integer, default=0)
+    blank_count: Mapped[int] = mapped_column(Integer, default=0)
+    entries_digest: Mapped[str | None] = mapped_column(String(64))
+    read_report: Mapped[dict[str, Any]] = mapped_column(JSONType, default=dict)
+
+    shares: Mapped[list[ListShare]] = relationship(back_populates="list", cascade="all, delete-orphan")
+
+
+class ListShare(Base):
+    """A list shared by its party with the mediator or the other side."""
+
+    __tablename__ = "list_shares"
+    __table_args__ = (UniqueConstraint("list_id", "party_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    list_id: Mapped[int] = mapped_column(ForeignKey("lists.id"))
+    party_id: Mapped[int] = mapped_column(ForeignKey("parties.id"))
+    shared_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=_utcnow)
+
+    list: Mapped[List] = relationship(back_populates="shares")
+
+
+class Entry(Base):
+    """One row of a list: the raw values exactly as received, the canonical fields, and the findings."""
+
+    __tablename__ = "entries"
+    __table_args__ = (
+        UniqueConstraint("list_id", "sheet", "row_number"),
+        Index("ix_entries_list_id_status", "list_id", "status"),
+    )
+    # Entries are written in bulk and never changed; the list's import event carries their digest instead.
+    __audit__ = False
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    list_id: Mapped[int] = mapped_column(ForeignKey("lists.id"))
+    sheet: Mapped[str] = mapped_column(String(200), default="")
+    row_number: Mapped[int] = mapped_column(Integer)
+    status: Mapped[str] = mapped_column(String(16))
+    raw: Mapped[dict[str, Any]] = mapped_column(JSONType)
+    findings: Mapped[list[dict[str, Any]]] = mapped_column(JSONType, default=list)
+
+    record_id: Mapped[str | None] = mapped_column(String(200))
+    family_name: Mapped[str | None] = mapped_column(String(200))
+    given_name: Mapped[str | None] = mapped_column(String(200))
+    patronymic: Mapped[str | None] = mapped_column(String(200))
+    full_name: Mapped[str | None] = mapped_column(String(500))
+    alternate_names: Mapped[str | None] = mapped_column(Text)
+    sex: Mapped[str | None] = mapped_column(String(16))
+    date_of_birth: Mapped[str | None] = mapped_column(String(10))
+    place_of_birth: Mapped[str | None] = mapped_column(String(300))
+    citizenship: Mapped[str | None] = mapped_column(String(100))
+    person_type: Mapped[str | None] = mapped_column(String(50))
+    rank: Mapped[str | None] = mapped_column(String(100))
+    service_number: Mapped[str | None] = mapped_column(String(100))
+    military_unit: Mapped[str | None] = mapped_column(String(200))
+    date_of_capture: Mapped[str | None] = mapped_column(String(10))
+    place_of_capture: Mapped[str | None] = mapped_column(String(300))
+    health_status: Mapped[str | None] = mapped_column(Text)
+    medical_category: Mapped[str | None] = mapped_column(String(100))
+    father_name: Mapped[str | None] = mapped_column(String(200))
+    mother_maiden_name: Mapped[str | None] = mapped_column(String(200))
+    next_of_kin: Mapped[str | None] = mapped_column(Text)
+    remains_ref: Mapped[str | None] = mapped_column(String(200))
+    notes: Mapped[str | None] = mapped_column(Text)
+
+
+# The entry table must carry every canonical column; a drift here would silently lose data on import.
+assert set(CANONICAL_COLUMNS) <= set(Entry.__table__.columns.keys()), "Entry lacks a canonical column"

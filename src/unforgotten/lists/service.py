@@ -1,0 +1,282 @@
+"""Use cases for lists: import a file as a new list version (nothing lost), read summaries, share."""
+
+from __future__ import annotations
+
+import dataclasses
+import hashlib
+import json
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import func, insert, select
+from sqlalchemy.orm import Session
+
+from unforgotten.audit.recorder import record
+from unforgotten.auth import service as parties
+from unforgotten.auth.models import Party
+from unforgotten.columns import CANONICAL_COLUMNS
+from unforgotten.errors import InputError, NotFoundError
+from unforgotten.lists.models import Entry, EntryStatus, List, ListKind
+
+__all__ = [
+    "ImportOutcome",
+    "ListSummary",
+    "file_sha256",
+    "get",
+    "get_all",
+    "get_by_hash",
+    "get_or_raise",
+    "get_summaries",
+    "import_file",
+]
+
+_BATCH = 2000
+
+
+@dataclass(frozen=True)
+class ListSummary:
+    id: int
+    party: str
+    kind: str
+    name: str
+    version: int
+    row_count: int
+    accepted_count: int
+    quarantined_count: int
+    blank_count: int
+
+
+@dataclass
+class ImportOutcome:
+    """What an import did; ``unchanged`` when the same file was already imported for this party and kind."""
+
+    list_id: int
+    name: str
+    version: int
+    rows: int
+    accepted: int
+    quarantined: int
+    blank: int
+    unchanged: bool = False
+    diff: dict[str, int] = field(default_factory=dict)
+    report: dict[str, Any] = field(default_factory=dict)
+
+    def as_dict(self) -> dict[str, Any]:
+        return dataclasses.asdict(self)
+
+
+def get(*, session: Session, list_id: int) -> List | None:
+    """Return the list, if any."""
+    return session.get(List, list_id)
+
+
+def get_or_raise(*, session: Session, list_id: int) -> List:
+    """Return the list or raise NotFoundError."""
+    found = get(session=session, list_id=list_id)
+    if found is None:
+        raise NotFoundError(f"no list with id {list_id}", hint="`unforgotten` overview or /api/v1/lists shows the ids")
+    return found
+
+
+def get_all(*, session: Session) -> Sequence[List]:
+    """Return every list in id order."""
+    return session.scalars(select(List).order_by(List.id)).all()
+
+
+def get_by_hash(*, session: Session, party_id: int, kind: str, file_hash: str) -> List | None:
+    """Return the list this party already imported from a file with this hash, if any."""
+    query = select(List).where(List.party_id == party_id, List.kind == kind, List.file_hash == file_hash)
+    return session.scalars(query.order_by(List.id)).first()
+
+
+def get_summaries(*, session: Session) -> list[ListSummary]:
+    """Return every list with its party code and row counts, for overviews."""
+    rows = session.execute(
+        select(List, Party.code).join(Party, Party.id == List.party_id).order_by(List.party_id, List.kind, List.id)
+    )
+    return [
+        ListSummary(
+            id=lst.id,
+            party=code,
+            kind=lst.kind,
+            name=lst.name,
+            version=lst.version,
+            row_count=lst.row_count,
+            accepted_count=lst.accepted_count,
+            quarantined_count=lst.quarantined_count,
+            blank_count=lst.blank_count,
+        )
+        for lst, code in rows
+    ]
+
+
+def file_sha256(path: Path) -> str:
+    """Hash a file in chunks (memory stays flat for large files)."""
+    digest = hashlib.sha256()
+    with path.open("rb") as handle:
+        for chunk in iter(lambda: handle.read(1 << 20), b""):
+            digest.update(chunk)
+    return digest.hexdigest()
+
+
+def _entry_fingerprint(fields: dict[str, Any]) -> str:
+    text = json.dumps([fields.get(c) for c in CANONICAL_COLUMNS], ensure_ascii=False, separators=(",", ":"))
+    return hashlib.sha1(text.encode("utf-8"), usedforsecurity=False).hexdigest()
+
+
+def import_file(
+    *,
+    session: Session,
+    path: Path,
+    party_code: str,
+    kind: str,
+    submitted_by: str,
+    name: str | None = None,
+    mapping_path: Path | None = None,
+    progress: Callable[[int], None] | None = None,
+) -> ImportOutcome:
+    """Import a list file: every row becomes exactly one entry (accepted, quarantined or blank).
+
+    Re-importing a file this party already imported as this kind changes nothing. A file with a known list name
+    becomes the next version of that list, with a diff by record id against the previous version.
+    """
+    from unforgotten.ingest import load_mapping, read_file
+
+    if kind not in {k.value for k in ListKind}:
+        raise InputError("unknown list kind", value=kind, hint="use custody, request, tracing or remains")
+    if not path.is_file():
+        from unforgotten.errors import FileReadError
+
+        raise FileReadError("file not found", file=str(path), hint="check the path")
+    party = parties.get_by_code_or_raise(session=session, code=party_code)
+    file_hash = file_sha256(path)
+    existing = get_by_hash(session=session, party_id=party.id, kind=kind, file_hash=file_hash)
+    if existing is not None:
+        return ImportOutcome(
+            list_id=existing.id,
+            name=existing.name,
+            version=existing.version,
+            rows=existing.row_count,
+            accepted=existing.accepted_count,
+            quarantined=existing.quarantined_count,
+            blank=existing.blank_count,
+            unchanged=True,
+        )
+    mapping = load_mapping(mapping_path) if mapping_path is not None else None
+    result = read_file(path, mapping=mapping, progress=progress)
+    list_name = name or path.stem
+    previous = session.scalars(
+        select(List).where(List.party_id == party.id, List.name == list_name).order_by(List.version.desc())
+    ).first()
+    new_list = List(
+        party_id=party.id,
+        kind=kind,
+        name=list_name,
+        version=(previous.version + 1) if previous else 1,
+        file_name=path.name,
+        file_hash=file_hash,
+        file_format=str(result.format),
+        submitted_by=submitted_by,
+    )
+    session.add(new_list)
+    session.flush()
+    counts, digest, fingerprints = _store_entries(session, new_list.id, result.rows)
+    new_list.row_count = sum(counts.values())
+    new_list.accepted_count = counts[EntryStatus.ACCEPTED]
+    new_list.quarantined_count = counts[EntryStatus.QUARANTINED]
+    new_list.blank_count = counts[EntryStatus.BLANK]
+    new_list.entries_digest = digest
+    new_list.read_report = result.report()
+    diff = _diff(session, previous.id, fingerprints) if previous else {}
+    session.flush()
+    record(
+        session,
+        action="list.imported",
+        subject_type="lists",
+        subject_id=new_list.id,
+        after={
+            "file_name": path.name,
+            "file_hash": file_hash,
+            "rows": new_list.row_count,
+            "accepted": new_list.accepted_count,
+            "quarantined": new_list.quarantined_count,
+            "blank": new_list.blank_count,
+            "entries_digest": digest,
+            "diff": diff,
+        },
+    )
+    return ImportOutcome(
+        list_id=new_list.id,
+        name=list_name,
+        version=new_list.version,
+        rows=new_list.row_count,
+        accepted=new_list.accepted_count,
+        quarantined=new_list.quarantined_count,
+        blank=new_list.blank_count,
+        diff=diff,
+        report=new_list.read_report,
+    )
+
+
+def entries_digest_update(digest: Any, row: dict[str, Any]) -> None:
+    """Fold one entry into a list's digest; accounting recomputes it to prove no entry was lost or changed."""
+    digest.update(
+        json.dumps(
+            [row["sheet"], row["row_number"], row["status"], row["raw"]],
+            ensure_ascii=False,
+            sort_keys=True,
+            separators=(",", ":"),
+        ).encode("utf-8")
+    )
+    digest.update(b"\n")
+
+
+def _store_entries(session: Session, list_id: int, rows: Iterable[Any]) -> tuple[dict[str, int], str, dict[str, str]]:
+    counts = {status.value: 0 for status in EntryStatus}
+    digest = hashlib.sha256()
+    fingerprints: dict[str, str] = {}
+    batch: list[dict[str, Any]] = []
+    for parsed in rows:
+        fields = parsed.fields
+        row: dict[str, Any] = {c: fields.get(c) for c in CANONICAL_COLUMNS}
+        row.update(
+            list_id=list_id,
+            sheet=parsed.sheet or "",
+            row_number=parsed.row_number,
+            status=str(parsed.status),
+            raw=parsed.raw,
+            findings=[f.as_dict() for f in parsed.findings],
+        )
+        counts[row["status"]] += 1
+        entries_digest_update(digest, row)
+        if row["status"] == EntryStatus.ACCEPTED and row["record_id"]:
+            fingerprints[str(row["record_id"])] = _entry_fingerprint(fields)
+        batch.append(row)
+        if len(batch) >= _BATCH:
+            session.execute(insert(Entry), batch)
+            batch.clear()
+    if batch:
+        session.execute(insert(Entry), batch)
+    return counts, digest.hexdigest(), fingerprints
+
+
+def _diff(session: Session, previous_id: int, current: dict[str, str]) -> dict[str, int]:
+    columns = [getattr(Entry, c) for c in CANONICAL_COLUMNS]
+    before: dict[str, str] = {}
+    query = select(*columns).where(Entry.list_id == previous_id, Entry.status == EntryStatus.ACCEPTED)
+    for values in session.execute(query.execution_options(yield_per=5000)):
+        fields = dict(zip(CANONICAL_COLUMNS, values, strict=True))
+        if fields["record_id"]:
+            before[str(fields["record_id"])] = _entry_fingerprint(fields)
+    added = sum(1 for key in current if key not in before)
+    removed = sum(1 for key in before if key not in current)
+    changed = sum(1 for key, fp in current.items() if key in before and before[key] != fp)
+    return {"added": added, "removed": removed, "changed": changed, "unchanged": len(current) - added - changed}
+
+
+def count_entries(*, session: Session, list_id: int) -> dict[str, int]:
+    """Count a list's entries by status, straight from the entry table."""
+    rows = session.execute(select(Entry.status, func.count()).where(Entry.list_id == list_id).group_by(Entry.status))
+    return {str(status): int(n) for status, n in rows}

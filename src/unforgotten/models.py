@@ -1,0 +1,26 @@
+"""Every table, imported in one place so that Alembic and ``Base.metadata`` see the whole schema."""
+
+from __future__ import annotations
+
+from unforgotten.agreements.models import Agreement, Category
+from unforgotten.audit.models import ChainHead, Event
+from unforgotten.auth.models import Party
+from unforgotten.db import Base
+from unforgotten.lists.models import Entry, List, ListShare
+from unforgotten.negotiations.models import Negotiation
+from unforgotten.persons.models import Match, Person
+
+__all__ = [
+    "Agreement",
+    "Base",
+    "Category",
+    "ChainHead",
+    "Entry",
+    "Event",
+    "List",
+    "ListShare",
+    "Match",
+    "Negotiation",
+    "Party",
+    "Person",
+]

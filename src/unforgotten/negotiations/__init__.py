@@ -1,0 +1,3 @@
+"""negotiations domain."""
+
+__all__: list[str] = []

@@ -1,0 +1,3 @@
+"""persons domain."""
+
+__all__: list[str] = []

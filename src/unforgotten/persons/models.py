@@ -1,0 +1,70 @@
+"""Persons — the real individuals as the system understands them — and the matches that link entries to them."""
+
+from __future__ import annotations
+
+import datetime as dt
+from enum import StrEnum
+from typing import Any
+
+from sqlalchemy import DateTime, Float, ForeignKey, Index, String, Text, text
+from sqlalchemy.orm import Mapped, mapped_column
+
+from unforgotten.db import Base, JSONType
+
+__all__ = ["Match", "MatchMethod", "MatchState", "Person"]
+
+
+def _utcnow() -> dt.datetime:
+    return dt.datetime.now(dt.UTC)
+
+
+class Person(Base):
+    """A real individual; ``status`` is the single current case status, changed only through audited transitions."""
+
+    __tablename__ = "persons"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    status: Mapped[str] = mapped_column(String(32), index=True)
+    display_name: Mapped[str] = mapped_column(String(500), default="")
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=_utcnow)
+
+
+class MatchMethod(StrEnum):
+    AUTOMATIC = "automatic"
+    REVIEWED = "reviewed"
+    NEW_PERSON = "new_person"
+
+
+class MatchState(StrEnum):
+    ACCEPTED = "accepted"
+    PENDING = "pending"
+    REJECTED = "rejected"
+
+
+class Match(Base):
+    """Links an entry to a person, with the probability, the explanation, and who decided.
+
+    At most one accepted match per entry (a partial unique index); pending and rejected ones are kept as history.
+    """
+
+    __tablename__ = "matches"
+    __table_args__ = (
+        Index(
+            "uq_matches_entry_accepted",
+            "entry_id",
+            unique=True,
+            sqlite_where=text("state = 'accepted'"),
+            postgresql_where=text("state = 'accepted'"),
+        ),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    entry_id: Mapped[int] = mapped_column(ForeignKey("entries.id"), index=True)
+    person_id: Mapped[int] = mapped_column(ForeignKey("persons.id"), index=True)
+    probability: Mapped[float | None] = mapped_column(Float)
+    explanation: Mapped[dict[str, Any]] = mapped_column(JSONType, default=dict)
+    method: Mapped[str] = mapped_column(String(16))
+    state: Mapped[str] = mapped_column(String(16))
+    decided_by: Mapped[str] = mapped_column(String(200))
+    decided_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=_utcnow)
+    reason: Mapped[str | None] = mapped_column(Text)

@@ -1,0 +1,44 @@
+"""Use cases for persons."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from unforgotten.errors import NotFoundError
+from unforgotten.persons.models import Person
+
+__all__ = ["count", "count_by_status", "get", "get_all", "get_or_raise"]
+
+
+def get(*, session: Session, person_id: int) -> Person | None:
+    """Return the person, if any."""
+    return session.get(Person, person_id)
+
+
+def get_or_raise(*, session: Session, person_id: int) -> Person:
+    """Return the person or raise NotFoundError."""
+    person = get(session=session, person_id=person_id)
+    if person is None:
+        raise NotFoundError(f"no person with id {person_id}")
+    return person
+
+
+def get_all(*, session: Session, limit: int = 100, offset: int = 0) -> Sequence[Person]:
+    """Return persons in id order, one page."""
+    return session.scalars(select(Person).order_by(Person.id).limit(limit).offset(offset)).all()
+
+
+def count(*, session: Session) -> int:
+    """Return how many persons there are."""
+    return int(session.scalar(select(func.count()).select_from(Person)) or 0)
+
+
+def count_by_status(*, session: Session) -> list[tuple[str, int]]:
+    """Return (status, persons) pairs, most frequent first."""
+    rows = session.execute(
+        select(Person.status, func.count()).group_by(Person.status).order_by(func.count().desc(), Person.status)
+    )
+    return [(str(status), int(n)) for status, n in rows]
