@@ -34,6 +34,8 @@ _state = {"debug": False}
 _COMMAND_MODULES: tuple[str, ...] = (
     "unforgotten.cli.db",
     "unforgotten.cli.demo",
+    "unforgotten.cli.serve",
+    "unforgotten.cli.lists",
     "unforgotten.cli.audit",
 )
 

@@ -22,11 +22,15 @@ from unforgotten.lists.models import Entry, EntryStatus, List, ListKind
 
 __all__ = [
     "ImportOutcome",
+    "entries_digest_update",
     "ListSummary",
     "file_sha256",
     "get",
     "get_all",
+    "count_entries",
+    "export_entries",
     "get_by_hash",
+    "get_entries",
     "get_or_raise",
     "get_summaries",
     "import_file",
@@ -280,3 +284,47 @@ def count_entries(*, session: Session, list_id: int) -> dict[str, int]:
     """Count a list's entries by status, straight from the entry table."""
     rows = session.execute(select(Entry.status, func.count()).where(Entry.list_id == list_id).group_by(Entry.status))
     return {str(status): int(n) for status, n in rows}
+
+
+def get_entries(*, session: Session, list_id: int, status: str | None = None) -> Sequence[Entry]:
+    """Return a list's entries in file order, optionally of one status."""
+    query = select(Entry).where(Entry.list_id == list_id)
+    if status is not None:
+        query = query.where(Entry.status == status)
+    return session.scalars(query.order_by(Entry.sheet, Entry.row_number)).all()
+
+
+def export_entries(*, session: Session, list_id: int, path: Path) -> int:
+    """Write a list's accepted entries in the canonical columns to CSV (UTF-8) or XLSX; return how many."""
+    import csv
+
+    get_or_raise(session=session, list_id=list_id)
+    columns = [getattr(Entry, c) for c in CANONICAL_COLUMNS]
+    query = (
+        select(*columns)
+        .where(Entry.list_id == list_id, Entry.status == EntryStatus.ACCEPTED)
+        .order_by(Entry.sheet, Entry.row_number)
+        .execution_options(yield_per=5000)
+    )
+    suffix = path.suffix.lower()
+    count = 0
+    if suffix == ".xlsx":
+        from openpyxl import Workbook
+
+        workbook = Workbook(write_only=True)
+        sheet = workbook.create_sheet("entries")
+        sheet.append(list(CANONICAL_COLUMNS))
+        for values in session.execute(query):
+            sheet.append(["" if v is None else v for v in values])
+            count += 1
+        workbook.save(path)
+        return count
+    if suffix not in {".csv", ".txt"}:
+        raise InputError("unsupported export format", file=str(path), hint="name the output .csv or .xlsx")
+    with path.open("w", encoding="utf-8", newline="") as handle:
+        writer = csv.writer(handle)
+        writer.writerow(CANONICAL_COLUMNS)
+        for values in session.execute(query):
+            writer.writerow(["" if v is None else v for v in values])
+            count += 1
+    return count

@@ -1,0 +1,36 @@
+"""``unforgotten demo`` — load the synthetic scenario into the database and serve the web app."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import typer
+
+from unforgotten.cli.app import app
+from unforgotten.cli.context import console, database, default_actor
+
+
+@app.command()
+def demo(
+    size: int = typer.Option(2000, help="Number of persons in the synthetic scenario (100 to 1,000,000)."),
+    seed: int = typer.Option(1, help="Random seed; the same seed gives the same scenario."),
+    serve: bool = typer.Option(True, "--serve/--no-serve", help="Serve the web app after loading."),
+    host: str = typer.Option("127.0.0.1", help="Interface to listen on."),
+    port: int = typer.Option(8000, envvar="PORT", help="Port to listen on."),
+    workdir: Path = typer.Option(Path("var/demo"), help="Where the scenario's list files are written."),
+) -> None:
+    """Load a realistic synthetic scenario (two parties, a mediator, an agreement, their lists) and serve it."""
+    from unforgotten.lists.flows import load_scenario
+
+    with console.status(f"generating and importing a scenario of {size:,} persons (seed {seed})"):
+        with database().unit_of_work(actor=default_actor(), reason="demo scenario") as uow:
+            outcome = load_scenario(
+                session=uow.session, size=size, seed=seed, directory=workdir / f"{size}-{seed}", actor=default_actor()
+            )
+            uow.commit()
+    for line in outcome.lines():
+        console.print(line)
+    if serve:
+        from unforgotten.cli.serve import run_server
+
+        run_server(host=host, port=port)

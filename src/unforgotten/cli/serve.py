@@ -1,0 +1,27 @@
+"""``unforgotten serve`` — the web app and API on localhost."""
+
+from __future__ import annotations
+
+import typer
+
+from unforgotten.cli.app import app
+from unforgotten.cli.context import console
+
+
+def run_server(*, host: str, port: int) -> None:
+    """Serve the app with uvicorn until interrupted."""
+    import uvicorn
+
+    from unforgotten.app import create_app
+
+    console.print(f"serving Unforgotten on http://{host}:{port}/ (API: http://{host}:{port}/api/v1/docs)")
+    uvicorn.run(create_app(), host=host, port=port, log_level="warning")
+
+
+@app.command()
+def serve(
+    host: str = typer.Option("127.0.0.1", help="Interface to listen on."),
+    port: int = typer.Option(8000, envvar="PORT", help="Port to listen on."),
+) -> None:
+    """Serve the web app and the API (migrations run on start)."""
+    run_server(host=host, port=port)

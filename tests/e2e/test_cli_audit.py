@@ -1,0 +1,82 @@
+"""End to end through the installed command: init, audit verify, and tampering caught by sqlite3 edits."""
+
+from __future__ import annotations
+
+import os
+import sqlite3
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from unforgotten.auth import service as parties
+from unforgotten.bootstrap import bootstrap
+from unforgotten.settings import Settings
+
+
+def run_cli(*args: str, db_url: str, cwd: Path) -> subprocess.CompletedProcess[str]:
+    env = {**os.environ, "UNFORGOTTEN_DATABASE_URL": db_url}
+    return subprocess.run(
+        [sys.executable, "-m", "unforgotten", *args], env=env, cwd=cwd, capture_output=True, text=True, timeout=120
+    )
+
+
+@pytest.fixture
+def populated(tmp_path: Path) -> tuple[str, Path]:
+    db_path = tmp_path / "audit.db"
+    url = f"sqlite:///{db_path}"
+    database = bootstrap(Settings(database_url=url))
+    with database.unit_of_work(actor="cli:test") as uow:
+        for code in ("UA", "RU", "ICRC"):
+            parties.create(session=uow.session, code=code, name=code)
+        uow.commit()
+    database.engine.dispose()
+    return url, db_path
+
+
+def test_init_creates_the_database(tmp_path: Path) -> None:
+    result = run_cli("init", db_url=f"sqlite:///{tmp_path / 'new.db'}", cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    assert "database ready" in result.stdout and (tmp_path / "new.db").exists()
+
+
+def test_verify_passes_on_an_intact_chain(populated: tuple[str, Path], tmp_path: Path) -> None:
+    url, _ = populated
+    result = run_cli("audit", "verify", db_url=url, cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    assert "3 events verify" in result.stdout
+
+
+@pytest.mark.parametrize(
+    ("statement", "named"),
+    [
+        ("UPDATE events SET actor = 'mallory' WHERE id = 2", 2),
+        ('UPDATE events SET after = \'{"code": "XX"}\' WHERE id = 1', 1),
+        ("DELETE FROM events WHERE id = 2", 3),
+        ("UPDATE events SET id = 99 WHERE id = 2", 3),
+    ],
+)
+def test_verify_fails_naming_the_event(populated: tuple[str, Path], tmp_path: Path, statement: str, named: int) -> None:
+    url, db_path = populated
+    with sqlite3.connect(db_path) as connection:
+        connection.execute(statement)
+    result = run_cli("audit", "verify", db_url=url, cwd=tmp_path)
+    assert result.returncode == 7
+    assert f"broken at event {named}" in result.stderr
+    assert "Traceback" not in result.stderr
+
+
+def test_errors_print_one_line_without_traceback(tmp_path: Path) -> None:
+    result = run_cli(
+        "import",
+        str(tmp_path / "missing.csv"),
+        "--party",
+        "UA",
+        "--kind",
+        "custody",
+        db_url=f"sqlite:///{tmp_path / 'x.db'}",
+        cwd=tmp_path,
+    )
+    assert result.returncode == 3
+    assert "file not found" in result.stderr and "Traceback" not in result.stderr
