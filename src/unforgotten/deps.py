@@ -6,11 +6,16 @@ from collections.abc import Iterator
 from typing import Annotated
 
 from fastapi import Depends, Request
+from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from sqlalchemy.orm import Session
 
+from unforgotten.auth.service import Actor, authenticate
 from unforgotten.db import Database
+from unforgotten.errors import PermissionDeniedError
 
-__all__ = ["DbSession", "ReadSession", "get_database"]
+__all__ = ["CurrentActor", "DbSession", "ReadSession", "get_database"]
+
+_bearer = HTTPBearer(auto_error=False, description="API token from `unforgotten user add`")
 
 
 def get_database(request: Request) -> Database:
@@ -18,18 +23,33 @@ def get_database(request: Request) -> Database:
     return database
 
 
-def _unit_of_work(request: Request) -> Iterator[Session]:
-    """A request-scoped unit of work: commit when the handler returns, roll back when it raises."""
-    actor = getattr(request.state, "actor", None) or "web:anonymous"
-    with get_database(request).unit_of_work(actor=actor) as uow:
-        yield uow.session
-        uow.commit()
-
-
 def _read_session(request: Request) -> Iterator[Session]:
     with get_database(request).read() as session:
         yield session
 
 
-DbSession = Annotated[Session, Depends(_unit_of_work)]
 ReadSession = Annotated[Session, Depends(_read_session)]
+
+
+def _current_actor(
+    request: Request, credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)]
+) -> Actor:
+    """The actor behind the request's bearer token; every /api/v1 route but health needs one."""
+    if credentials is None:
+        raise PermissionDeniedError("authentication required", hint="send 'Authorization: Bearer <token>'")
+    with get_database(request).read() as session:
+        actor = authenticate(session=session, token=credentials.credentials)
+    return actor
+
+
+CurrentActor = Annotated[Actor, Depends(_current_actor)]
+
+
+def _unit_of_work(request: Request, actor: CurrentActor) -> Iterator[Session]:
+    """A request-scoped unit of work for an authenticated actor: commit when the handler returns."""
+    with get_database(request).unit_of_work(actor=f"api:{actor.name}") as uow:
+        yield uow.session
+        uow.commit()
+
+
+DbSession = Annotated[Session, Depends(_unit_of_work)]

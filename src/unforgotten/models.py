@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from unforgotten.agreements.models import Agreement, Category
 from unforgotten.audit.models import ChainHead, Event
-from unforgotten.auth.models import Party
+from unforgotten.auth.models import Party, User
 from unforgotten.db import Base
 from unforgotten.lists.models import Entry, List, ListShare
 from unforgotten.negotiations.models import Negotiation
@@ -23,4 +23,5 @@ __all__ = [
     "Negotiation",
     "Party",
     "Person",
+    "User",
 ]

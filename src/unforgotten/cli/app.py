@@ -36,6 +36,7 @@ _COMMAND_MODULES: tuple[str, ...] = (
     "unforgotten.cli.demo",
     "unforgotten.cli.serve",
     "unforgotten.cli.lists",
+    "unforgotten.cli.users",
     "unforgotten.cli.audit",
 )
 

@@ -18,7 +18,6 @@ depends_on: str | None = None
 
 
 def upgrade() -> None:
-
     op.create_table(
         "chain_head",
         sa.Column("id", sa.Integer(), nullable=False),
@@ -237,7 +236,6 @@ def upgrade() -> None:
 
 
 def downgrade() -> None:
-
     with op.batch_alter_table("matches", schema=None) as batch_op:
         batch_op.drop_index(
             "uq_matches_entry_accepted",

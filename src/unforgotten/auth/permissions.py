@@ -1,0 +1,66 @@
+"""Permissions as named classes, attached to routes with ``dependencies=[Depends(...)]`` — never ad-hoc ``if``s.
+
+Services check the same rules again for the CLI (role guards live in the service layer); these classes make the
+API refuse early, with problem+json, and document in one place who may call what.
+"""
+
+from __future__ import annotations
+
+from typing import ClassVar
+
+from unforgotten.auth.models import Role
+from unforgotten.auth.service import Actor
+from unforgotten.deps import CurrentActor
+from unforgotten.errors import PermissionDeniedError
+
+__all__ = [
+    "AdminPermission",
+    "AnyUserPermission",
+    "CoordinatorPermission",
+    "MediatorPermission",
+    "Permission",
+    "ReviewerPermission",
+    "require",
+]
+
+
+class Permission:
+    """Allows the roles in ``roles``; subclasses name a purpose."""
+
+    roles: ClassVar[frozenset[Role]] = frozenset(Role)
+    purpose: ClassVar[str] = "use the API"
+
+    def __call__(self, actor: CurrentActor) -> Actor:
+        require(actor, self.roles, self.purpose)
+        return actor
+
+
+def require(actor: Actor, roles: frozenset[Role], purpose: str) -> None:
+    """Raise PermissionDeniedError unless the actor has one of ``roles``."""
+    if actor.role not in roles:
+        allowed = ", ".join(sorted(r.value for r in roles))
+        raise PermissionDeniedError(f"{actor.label} may not {purpose}", hint=f"this needs one of: {allowed}")
+
+
+class AnyUserPermission(Permission):
+    purpose = "read"
+
+
+class CoordinatorPermission(Permission):
+    roles = frozenset({Role.PARTY_COORDINATOR, Role.ADMIN})
+    purpose = "submit or change a party's data"
+
+
+class MediatorPermission(Permission):
+    roles = frozenset({Role.MEDIATOR, Role.ADMIN})
+    purpose = "act as the neutral intermediary"
+
+
+class ReviewerPermission(Permission):
+    roles = frozenset({Role.PARTY_COORDINATOR, Role.MEDIATOR, Role.ADMIN})
+    purpose = "review matches or change case statuses"
+
+
+class AdminPermission(Permission):
+    roles = frozenset({Role.ADMIN})
+    purpose = "administer users and parties"
