@@ -5,7 +5,7 @@ from __future__ import annotations
 import dataclasses
 import hashlib
 import json
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -224,11 +224,11 @@ def import_file(
     )
 
 
-def entries_digest_update(digest: Any, row: dict[str, Any]) -> None:
+def entries_digest_update(digest: Any, row: Mapping[str, Any]) -> None:
     """Fold one entry into a list's digest; accounting recomputes it to prove no entry was lost or changed."""
     digest.update(
         json.dumps(
-            [row["sheet"], row["row_number"], row["status"], row["raw"]],
+            [row["sheet"], row["row_number"], row["status"], row["raw"], [row[c] for c in CANONICAL_COLUMNS]],
             ensure_ascii=False,
             sort_keys=True,
             separators=(",", ":"),

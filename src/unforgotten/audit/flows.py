@@ -1,0 +1,151 @@
+"""The accounting proof: every row of every file is one entry, every accepted entry one person, every person one
+status consistent with its history, and the audit chain intact.
+
+It reads the database as stored, so it also catches what was done behind the system's back (a row deleted with
+``sqlite3``, a status edited by hand). Each violation names the object and the way to investigate.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections import defaultdict
+from dataclasses import asdict, dataclass, field
+from typing import Any
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from unforgotten.audit import service as audit_service
+from unforgotten.audit.models import Event
+from unforgotten.columns import CANONICAL_COLUMNS
+from unforgotten.errors import AuditChainError
+from unforgotten.lists.models import Entry, EntryStatus, List
+from unforgotten.lists.service import entries_digest_update
+from unforgotten.persons.models import Match, MatchState, Person
+
+__all__ = ["AccountingReport", "Violation", "account"]
+
+
+@dataclass(frozen=True)
+class Violation:
+    check: str
+    subject: str
+    message: str
+
+
+@dataclass
+class AccountingReport:
+    lists: int = 0
+    rows: int = 0
+    entries: int = 0
+    accepted: int = 0
+    quarantined: int = 0
+    blank: int = 0
+    persons: int = 0
+    events: int = 0
+    violations: list[Violation] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        return not self.violations
+
+    def as_dict(self) -> dict[str, Any]:
+        return {**asdict(self), "ok": self.ok}
+
+
+def account(*, session: Session) -> AccountingReport:
+    """Check every invariant of the accounting over the whole database; collect every violation."""
+    report = AccountingReport()
+    _check_lists(session, report)
+    _check_persons(session, report)
+    try:
+        report.events = audit_service.verify(session=session)
+    except AuditChainError as error:
+        report.violations.append(Violation("audit chain", f"event {error.event_id}", error.message))
+    return report
+
+
+def _import_digests(session: Session) -> dict[str, Any]:
+    rows = session.execute(select(Event.subject_id, Event.after).where(Event.action == "list.imported"))
+    return {str(subject_id): after for subject_id, after in rows}
+
+
+def _check_lists(session: Session, report: AccountingReport) -> None:
+    imported = _import_digests(session)
+    columns = [Entry.sheet, Entry.row_number, Entry.status, Entry.raw, *(getattr(Entry, c) for c in CANONICAL_COLUMNS)]
+    names = ["sheet", "row_number", "status", "raw", *CANONICAL_COLUMNS]
+    for lst in session.scalars(select(List).order_by(List.id)):
+        report.lists += 1
+        report.rows += lst.row_count
+        counts: dict[str, int] = defaultdict(int)
+        digest = hashlib.sha256()
+        query = select(*columns).where(Entry.list_id == lst.id).order_by(Entry.id).execution_options(yield_per=5000)
+        for values in session.execute(query):
+            row = dict(zip(names, values, strict=True))
+            counts[row["status"]] += 1
+            entries_digest_update(digest, row)
+        total = sum(counts.values())
+        report.entries += total
+        report.accepted += counts[EntryStatus.ACCEPTED]
+        report.quarantined += counts[EntryStatus.QUARANTINED]
+        report.blank += counts[EntryStatus.BLANK]
+        subject = f"list {lst.id} ({lst.name} v{lst.version})"
+        if total != lst.row_count:
+            report.violations.append(
+                Violation("rows = entries", subject, f"the file had {lst.row_count} rows but {total} entries exist")
+            )
+        event = imported.get(str(lst.id))
+        if event is None:
+            report.violations.append(Violation("import recorded", subject, "no list.imported event for this list"))
+        elif event.get("rows") != lst.row_count or event.get("entries_digest") != lst.entries_digest:
+            report.violations.append(
+                Violation("import recorded", subject, "the list's counts or digest differ from its import event")
+            )
+        if digest.hexdigest() != lst.entries_digest:
+            report.violations.append(
+                Violation(
+                    "entries unchanged",
+                    subject,
+                    "the entries differ from what was imported (a row was deleted, added or edited in the database)",
+                )
+            )
+
+
+def _check_persons(session: Session, report: AccountingReport) -> None:
+    report.persons = int(session.scalar(select(func.count()).select_from(Person)) or 0)
+    accepted = (
+        select(Entry.id, Entry.list_id, Entry.row_number, func.count(Match.id))
+        .outerjoin(Match, (Match.entry_id == Entry.id) & (Match.state == MatchState.ACCEPTED))
+        .where(Entry.status == EntryStatus.ACCEPTED)
+        .group_by(Entry.id, Entry.list_id, Entry.row_number)
+        .having(func.count(Match.id) != 1)
+    )
+    for entry_id, list_id, row_number, n in session.execute(accepted):
+        report.violations.append(
+            Violation(
+                "entry → one person",
+                f"entry {entry_id} (list {list_id}, row {row_number})",
+                f"linked to {n} persons instead of exactly one",
+            )
+        )
+    orphans = (
+        select(Match.id, Match.person_id).outerjoin(Person, Person.id == Match.person_id).where(Person.id.is_(None))
+    )
+    for match_id, person_id in session.execute(orphans):
+        report.violations.append(Violation("match → person", f"match {match_id}", f"person {person_id} does not exist"))
+    # Replay: the last recorded status of each person must be its current status.
+    recorded: dict[str, str] = {}
+    history = select(Event.subject_id, Event.after).where(Event.subject_type == "persons").order_by(Event.id)
+    for subject_id, after in session.execute(history.execution_options(yield_per=5000)):
+        if after and "status" in after:
+            recorded[str(subject_id)] = after["status"]
+    for person_id, status in session.execute(select(Person.id, Person.status).order_by(Person.id)):
+        last = recorded.get(str(person_id))
+        if last != status:
+            report.violations.append(
+                Violation(
+                    "status = history",
+                    f"person {person_id}",
+                    f"current status {status!r} but its event history ends at {last!r} (edited outside the system?)",
+                )
+            )

@@ -1,0 +1,36 @@
+"""``unforgotten account`` — the proof that every person on every list is accounted for."""
+
+from __future__ import annotations
+
+import json
+
+import typer
+from rich.table import Table
+
+from unforgotten.audit.flows import account as run_accounting
+from unforgotten.cli.app import app
+from unforgotten.cli.context import console, database
+
+
+@app.command()
+def account(as_json: bool = typer.Option(False, "--json", help="Print one JSON object.")) -> None:
+    """Check that every row is one entry, every accepted entry one person, every status its history (exit 7 if not)."""
+    with database().read() as session:
+        report = run_accounting(session=session)
+    if as_json:
+        typer.echo(json.dumps(report.as_dict(), ensure_ascii=False))
+    else:
+        console.print(
+            f"{report.lists} lists, {report.rows:,} rows → {report.entries:,} entries "
+            f"({report.accepted:,} accepted, {report.quarantined:,} quarantined, {report.blank:,} blank); "
+            f"{report.persons:,} persons; {report.events:,} events"
+        )
+        if report.ok:
+            console.print("[green]accounted for: every invariant holds[/]")
+        else:
+            table = Table("check", "subject", "problem", title=f"{len(report.violations)} violations")
+            for violation in report.violations:
+                table.add_row(violation.check, violation.subject, violation.message)
+            console.print(table)
+    if not report.ok:
+        raise typer.Exit(7)
