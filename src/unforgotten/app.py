@@ -46,6 +46,9 @@ def _api_router() -> APIRouter:
             connection.execute(text("SELECT 1"))
         return {"status": "ok", "version": __version__, "database": database.engine.dialect.name}
 
+    from unforgotten.lists.api import router as lists_router
+
+    router.include_router(lists_router)
     return router
 
 

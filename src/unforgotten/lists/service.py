@@ -15,10 +15,11 @@ from sqlalchemy.orm import Session
 
 from unforgotten.audit.recorder import record
 from unforgotten.auth import service as parties
-from unforgotten.auth.models import Party
+from unforgotten.auth.models import Party, Role
+from unforgotten.auth.service import Actor
 from unforgotten.columns import CANONICAL_COLUMNS
-from unforgotten.errors import InputError, NotFoundError
-from unforgotten.lists.models import Entry, EntryStatus, List, ListKind
+from unforgotten.errors import InputError, NotFoundError, PermissionDeniedError
+from unforgotten.lists.models import Entry, EntryStatus, List, ListKind, ListShare
 
 __all__ = [
     "ImportOutcome",
@@ -33,6 +34,9 @@ __all__ = [
     "get_entries",
     "get_or_raise",
     "get_summaries",
+    "get_visible_or_raise",
+    "share",
+    "visible_list_ids",
     "import_file",
 ]
 
@@ -328,3 +332,48 @@ def export_entries(*, session: Session, list_id: int, path: Path) -> int:
             writer.writerow(["" if v is None else v for v in values])
             count += 1
     return count
+
+
+def visible_list_ids(*, session: Session, actor: Actor) -> set[int] | None:
+    """The lists an actor may see (``None`` = all): its own party's, and those shared with its party.
+
+    A party never sees the other party's unshared lists; the mediator sees only what a party shared with it.
+    """
+    if actor.role in (Role.ADMIN, Role.AUDITOR):
+        return None
+    if actor.party_id is None:
+        return set()
+    own = select(List.id).where(List.party_id == actor.party_id)
+    shared = select(ListShare.list_id).where(ListShare.party_id == actor.party_id)
+    return {int(i) for i in session.scalars(own.union(shared))}
+
+
+def get_visible_or_raise(*, session: Session, actor: Actor, list_id: int) -> List:
+    """Return the list if the actor may see it; otherwise NotFoundError, so existence does not leak."""
+    visible = visible_list_ids(session=session, actor=actor)
+    found = get(session=session, list_id=list_id)
+    if found is None or (visible is not None and list_id not in visible):
+        raise NotFoundError(f"no list with id {list_id} visible to {actor.label}")
+    return found
+
+
+def share(*, session: Session, actor: Actor, list_id: int, party_code: str) -> ListShare:
+    """Share a list of the actor's party with another party (the mediator or the other side)."""
+    found = get_or_raise(session=session, list_id=list_id)
+    if actor.role != Role.ADMIN and (actor.role != Role.PARTY_COORDINATOR or actor.party_id != found.party_id):
+        raise PermissionDeniedError(
+            f"{actor.label} may not share list {list_id}",
+            hint="only a coordinator of the list's own party may share it",
+        )
+    target = parties.get_by_code_or_raise(session=session, code=party_code)
+    if target.id == found.party_id:
+        raise InputError("a list is always visible to its own party", value=party_code)
+    existing = session.scalars(
+        select(ListShare).where(ListShare.list_id == list_id, ListShare.party_id == target.id)
+    ).first()
+    if existing is not None:
+        return existing
+    shared = ListShare(list_id=list_id, party_id=target.id)
+    session.add(shared)
+    session.flush()
+    return shared

@@ -1,0 +1,80 @@
+"""``/api/v1/lists`` — thin: parse, call the service, shape the answer."""
+
+from __future__ import annotations
+
+import tempfile
+from pathlib import Path
+
+from fastapi import APIRouter, Depends, Form, UploadFile
+from sqlalchemy import select
+
+from unforgotten.auth.permissions import CoordinatorPermission
+from unforgotten.deps import CurrentActor, DbSession, ReadSession
+from unforgotten.errors import PermissionDeniedError
+from unforgotten.lists import service
+from unforgotten.lists.models import List
+from unforgotten.lists.schemas import EntryRead, ImportRead, ListPage, ListRead, ShareCreate
+
+__all__ = ["router"]
+
+router = APIRouter(prefix="/lists", tags=["lists"])
+
+
+@router.get("", response_model=ListPage)
+def list_lists(session: ReadSession, actor: CurrentActor) -> ListPage:
+    """List the lists the caller may see."""
+    visible = service.visible_list_ids(session=session, actor=actor)
+    query = select(List).order_by(List.id)
+    if visible is not None:
+        query = query.where(List.id.in_(visible))
+    items = [ListRead.model_validate(lst) for lst in session.scalars(query)]
+    return ListPage(items=items, total=len(items))
+
+
+@router.get("/{list_id}", response_model=ListRead)
+def get_list(list_id: int, session: ReadSession, actor: CurrentActor) -> ListRead:
+    """Return one list the caller may see."""
+    return ListRead.model_validate(service.get_visible_or_raise(session=session, actor=actor, list_id=list_id))
+
+
+@router.get("/{list_id}/quarantine", response_model=list[EntryRead])
+def get_quarantine(list_id: int, session: ReadSession, actor: CurrentActor) -> list[EntryRead]:
+    """Return the quarantined rows of a list with their findings."""
+    service.get_visible_or_raise(session=session, actor=actor, list_id=list_id)
+    entries = service.get_entries(session=session, list_id=list_id, status="quarantined")
+    return [EntryRead.model_validate(e) for e in entries]
+
+
+@router.post("", response_model=ImportRead, status_code=201, dependencies=[Depends(CoordinatorPermission())])
+def import_list(
+    session: DbSession,
+    actor: CurrentActor,
+    file: UploadFile,
+    kind: str = Form(...),
+    name: str | None = Form(None),
+) -> ImportRead:
+    """Import a list file for the caller's party (every row accounted for; re-import is a no-op)."""
+    if actor.party_code is None:
+        raise PermissionDeniedError(f"{actor.label} has no party to submit a list for")
+    suffix = Path(file.filename or "upload").suffix
+    with tempfile.TemporaryDirectory() as tmp:
+        path = Path(tmp) / f"{Path(file.filename or 'upload').stem}{suffix}"
+        with path.open("wb") as handle:
+            while chunk := file.file.read(1 << 20):
+                handle.write(chunk)
+        outcome = service.import_file(
+            session=session,
+            path=path,
+            party_code=actor.party_code,
+            kind=kind,
+            name=name or Path(file.filename or "upload").stem,
+            submitted_by=f"api:{actor.name}",
+        )
+    return ImportRead(**{k: v for k, v in outcome.as_dict().items() if k in ImportRead.model_fields})
+
+
+@router.post("/{list_id}/shares", status_code=201, dependencies=[Depends(CoordinatorPermission())])
+def share_list(list_id: int, body: ShareCreate, session: DbSession, actor: CurrentActor) -> dict[str, object]:
+    """Share a list of the caller's party with the mediator or the other side."""
+    shared = service.share(session=session, actor=actor, list_id=list_id, party_code=body.party)
+    return {"list_id": shared.list_id, "party_id": shared.party_id}

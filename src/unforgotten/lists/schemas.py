@@ -1,0 +1,69 @@
+"""API schemas for lists and entries."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict
+
+__all__ = ["EntryRead", "ImportRead", "ListBase", "ListPage", "ListRead", "ShareCreate"]
+
+
+class ListBase(BaseModel):
+    kind: str
+    name: str
+
+
+class ListRead(ListBase):
+    model_config = ConfigDict(from_attributes=True)
+
+    id: int
+    party_id: int
+    version: int
+    file_name: str
+    file_hash: str
+    file_format: str
+    submitted_by: str
+    submitted_at: dt.datetime
+    row_count: int
+    accepted_count: int
+    quarantined_count: int
+    blank_count: int
+
+
+class ListPage(BaseModel):
+    items: list[ListRead]
+    total: int
+
+
+class EntryRead(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+
+    id: int
+    sheet: str
+    row_number: int
+    status: str
+    record_id: str | None
+    family_name: str | None
+    given_name: str | None
+    patronymic: str | None
+    date_of_birth: str | None
+    raw: dict[str, Any]
+    findings: list[dict[str, Any]]
+
+
+class ImportRead(BaseModel):
+    list_id: int
+    name: str
+    version: int
+    rows: int
+    accepted: int
+    quarantined: int
+    blank: int
+    unchanged: bool
+    diff: dict[str, int]
+
+
+class ShareCreate(BaseModel):
+    party: str
