@@ -36,6 +36,7 @@ def _jsonable(value: Any) -> Any:
 
 def _column_values(obj: Any, *, changed_only: bool) -> tuple[dict[str, Any], dict[str, Any]]:
     state = inspect(obj)
+    redact: frozenset[str] = getattr(type(obj), "__audit_redact__", frozenset())
     before: dict[str, Any] = {}
     after: dict[str, Any] = {}
     for attr in state.mapper.column_attrs:
@@ -48,6 +49,10 @@ def _column_values(obj: Any, *, changed_only: bool) -> tuple[dict[str, Any], dic
             before[attr.key] = _jsonable(history.unchanged[0])
         current = history.added[0] if history.added else (history.unchanged[0] if history.unchanged else None)
         after[attr.key] = _jsonable(current)
+    for key in redact:
+        for values in (before, after):
+            if key in values:
+                values[key] = "<redacted>"
     return before, after
 
 

@@ -43,6 +43,7 @@ class User(Base):
     """
 
     __tablename__ = "users"
+    __audit_redact__ = frozenset({"token_hash"})  # the log must not help anyone guess or match a credential
 
     id: Mapped[int] = mapped_column(primary_key=True)
     name: Mapped[str] = mapped_column(String(100), unique=True)
