@@ -46,9 +46,11 @@ def _api_router() -> APIRouter:
             connection.execute(text("SELECT 1"))
         return {"status": "ok", "version": __version__, "database": database.engine.dialect.name}
 
+    from unforgotten.audit.api import router as audit_router
     from unforgotten.lists.api import router as lists_router
 
     router.include_router(lists_router)
+    router.include_router(audit_router)
     return router
 
 

@@ -1,0 +1,95 @@
+"""The API is authenticated by default and scopes lists by party and shares."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from fastapi.testclient import TestClient
+
+from unforgotten.app import create_app
+from unforgotten.auth import service as auth
+from unforgotten.auth.models import PartyKind
+from unforgotten.bootstrap import bootstrap
+from unforgotten.lists.models import List, ListShare
+from unforgotten.settings import Settings
+
+
+@pytest.fixture
+def api(tmp_path: Path) -> tuple[TestClient, dict[str, str], dict[str, int]]:
+    settings = Settings(database_url=f"sqlite:///{tmp_path / 'api.db'}")
+    database = bootstrap(settings)
+    tokens: dict[str, str] = {}
+    ids: dict[str, int] = {}
+    with database.unit_of_work(actor="test") as uow:
+        s = uow.session
+        ua = auth.create(session=s, code="UA", name="Ukraine")
+        ru = auth.create(session=s, code="RU", name="Russia")
+        icrc = auth.create(session=s, code="ICRC", name="Mediator", kind=PartyKind.MEDIATOR)
+        for name, role, party in [
+            ("ua", "party_coordinator", "UA"),
+            ("ru", "party_viewer", "RU"),
+            ("icrc", "mediator", "ICRC"),
+            ("auditor", "auditor", None),
+        ]:
+            tokens[name] = auth.create_user(session=s, name=name, role=role, party_code=party)[1]
+        for party, name in [(ua, "ua_request"), (ru, "ru_custody"), (ru, "ru_secret")]:
+            lst = List(
+                party_id=party.id,
+                kind="request",
+                name=name,
+                file_name=f"{name}.csv",
+                file_hash=name.ljust(64, "0"),
+                file_format="csv",
+                submitted_by="test",
+            )
+            s.add(lst)
+            s.flush()
+            ids[name] = lst.id
+        s.add(ListShare(list_id=ids["ru_custody"], party_id=ua.id))
+        s.add(ListShare(list_id=ids["ru_custody"], party_id=icrc.id))
+        uow.commit()
+    return TestClient(create_app(settings, database=database)), tokens, ids
+
+
+def names(client: TestClient, token: str) -> set[str]:
+    response = client.get("/api/v1/lists", headers={"Authorization": f"Bearer {token}"})
+    assert response.status_code == 200
+    return {item["name"] for item in response.json()["items"]}
+
+
+def test_unauthenticated_requests_get_problem_json(api: tuple[TestClient, dict[str, str], dict[str, int]]) -> None:
+    client, _, _ = api
+    with client:
+        response = client.get("/api/v1/lists")
+        bad = client.get("/api/v1/lists", headers={"Authorization": "Bearer nope"})
+    assert response.status_code == 403 and response.headers["content-type"] == "application/problem+json"
+    assert response.json()["title"] == "Permission denied"
+    assert bad.status_code == 403
+
+
+def test_lists_are_scoped_by_party_and_shares(api: tuple[TestClient, dict[str, str], dict[str, int]]) -> None:
+    client, tokens, ids = api
+    with client:
+        assert names(client, tokens["ua"]) == {"ua_request", "ru_custody"}
+        assert names(client, tokens["ru"]) == {"ru_custody", "ru_secret"}
+        assert names(client, tokens["icrc"]) == {"ru_custody"}
+        assert names(client, tokens["auditor"]) == {"ua_request", "ru_custody", "ru_secret"}
+        hidden = client.get(f"/api/v1/lists/{ids['ru_secret']}", headers={"Authorization": f"Bearer {tokens['ua']}"})
+    assert hidden.status_code == 404
+
+
+def test_viewers_cannot_import_and_auditors_verify(api: tuple[TestClient, dict[str, str], dict[str, int]]) -> None:
+    client, tokens, _ = api
+    with client:
+        refused = client.post(
+            "/api/v1/lists",
+            headers={"Authorization": f"Bearer {tokens['ru']}"},
+            data={"kind": "custody"},
+            files={"file": ("x.csv", b"record_id,family_name\n1,A\n", "text/csv")},
+        )
+        verified = client.get("/api/v1/audit/verify", headers={"Authorization": f"Bearer {tokens['auditor']}"})
+        not_for_parties = client.get("/api/v1/audit/verify", headers={"Authorization": f"Bearer {tokens['ua']}"})
+    assert refused.status_code == 403
+    assert verified.status_code == 200 and verified.json()["intact"] is True
+    assert not_for_parties.status_code == 403
