@@ -9,9 +9,8 @@ from __future__ import annotations
 from typing import ClassVar
 
 from unforgotten.auth.models import Role
-from unforgotten.auth.service import Actor
+from unforgotten.auth.service import REVIEWER_ROLES, Actor, require_role
 from unforgotten.deps import CurrentActor
-from unforgotten.errors import PermissionDeniedError
 
 __all__ = [
     "AdminPermission",
@@ -20,7 +19,6 @@ __all__ = [
     "MediatorPermission",
     "Permission",
     "ReviewerPermission",
-    "require",
 ]
 
 
@@ -31,15 +29,8 @@ class Permission:
     purpose: ClassVar[str] = "use the API"
 
     def __call__(self, actor: CurrentActor) -> Actor:
-        require(actor, self.roles, self.purpose)
+        require_role(actor, self.roles, self.purpose)
         return actor
-
-
-def require(actor: Actor, roles: frozenset[Role], purpose: str) -> None:
-    """Raise PermissionDeniedError unless the actor has one of ``roles``."""
-    if actor.role not in roles:
-        allowed = ", ".join(sorted(r.value for r in roles))
-        raise PermissionDeniedError(f"{actor.label} may not {purpose}", hint=f"this needs one of: {allowed}")
 
 
 class AnyUserPermission(Permission):
@@ -57,7 +48,7 @@ class MediatorPermission(Permission):
 
 
 class ReviewerPermission(Permission):
-    roles = frozenset({Role.PARTY_COORDINATOR, Role.MEDIATOR, Role.ADMIN})
+    roles = REVIEWER_ROLES
     purpose = "review matches or change case statuses"
 
 

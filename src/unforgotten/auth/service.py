@@ -14,6 +14,7 @@ from unforgotten.auth.models import Party, PartyKind, Role, User
 from unforgotten.errors import ConflictError, InputError, NotFoundError, PermissionDeniedError
 
 __all__ = [
+    "REVIEWER_ROLES",
     "Actor",
     "actor_for",
     "authenticate",
@@ -25,6 +26,7 @@ __all__ = [
     "get_by_code_or_raise",
     "get_or_create",
     "get_user_by_name_or_raise",
+    "require_role",
 ]
 
 
@@ -131,3 +133,13 @@ def authenticate(*, session: Session, token: str) -> Actor:
     if user is None:
         raise PermissionDeniedError("invalid or revoked API token", hint="ask an admin for a token")
     return actor_for(session=session, user=user)
+
+
+REVIEWER_ROLES = frozenset({Role.PARTY_COORDINATOR, Role.MEDIATOR, Role.ADMIN})
+
+
+def require_role(actor: Actor, roles: frozenset[Role], purpose: str) -> None:
+    """Raise PermissionDeniedError unless the actor has one of ``roles`` — the guard every interface shares."""
+    if actor.role not in roles:
+        allowed = ", ".join(sorted(r.value for r in roles))
+        raise PermissionDeniedError(f"{actor.label} may not {purpose}", hint=f"this needs one of: {allowed}")

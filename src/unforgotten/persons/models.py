@@ -26,6 +26,8 @@ class Person(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     status: Mapped[str] = mapped_column(String(32), index=True)
     display_name: Mapped[str] = mapped_column(String(500), default="")
+    # Set when a reviewer merged this person into another; it then has no entries and no longer counts.
+    merged_into_id: Mapped[int | None] = mapped_column(ForeignKey("persons.id"))
     created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=_utcnow)
 
 

@@ -27,18 +27,22 @@ def get_or_raise(*, session: Session, person_id: int) -> Person:
 
 
 def get_all(*, session: Session, limit: int = 100, offset: int = 0) -> Sequence[Person]:
-    """Return persons in id order, one page."""
-    return session.scalars(select(Person).order_by(Person.id).limit(limit).offset(offset)).all()
+    """Return persons in id order, one page (persons merged into others are left out)."""
+    query = select(Person).where(Person.merged_into_id.is_(None)).order_by(Person.id)
+    return session.scalars(query.limit(limit).offset(offset)).all()
 
 
 def count(*, session: Session) -> int:
     """Return how many persons there are."""
-    return int(session.scalar(select(func.count()).select_from(Person)) or 0)
+    return int(session.scalar(select(func.count()).where(Person.merged_into_id.is_(None))) or 0)
 
 
 def count_by_status(*, session: Session) -> list[tuple[str, int]]:
     """Return (status, persons) pairs, most frequent first."""
     rows = session.execute(
-        select(Person.status, func.count()).group_by(Person.status).order_by(func.count().desc(), Person.status)
+        select(Person.status, func.count())
+        .where(Person.merged_into_id.is_(None))
+        .group_by(Person.status)
+        .order_by(func.count().desc(), Person.status)
     )
     return [(str(status), int(n)) for status, n in rows]
