@@ -20,7 +20,7 @@ def demo(
     workdir: Path = typer.Option(Path("var/demo"), help="Where the scenario's list files are written."),
 ) -> None:
     """Load a realistic synthetic scenario (two parties, a mediator, an agreement, their lists) and serve it."""
-    from unforgotten.lists.flows import load_scenario
+    from unforgotten.demo import load_scenario
 
     with console.status(f"generating and importing a scenario of {size:,} persons (seed {seed})"):
         with database().unit_of_work(actor=default_actor(), reason="demo scenario") as uow:
