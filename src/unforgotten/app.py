@@ -85,8 +85,10 @@ def create_app(settings: Settings | None = None, *, database: Database | None = 
         return _problem(error, request)
 
     app.include_router(_api_router())
+    from unforgotten.lists.pages import router as list_pages
     from unforgotten.web.pages import router as pages_router
 
     app.include_router(pages_router)
+    app.include_router(list_pages)
     app.mount("/static", StaticFiles(directory=str(Path(__file__).resolve().parent / "web" / "static")), name="static")
     return app

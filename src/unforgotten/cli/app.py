@@ -37,6 +37,7 @@ _COMMAND_MODULES: tuple[str, ...] = (
     "unforgotten.cli.serve",
     "unforgotten.cli.lists",
     "unforgotten.cli.users",
+    "unforgotten.cli.reconcile",
     "unforgotten.cli.account",
     "unforgotten.cli.audit",
 )

@@ -1,0 +1,75 @@
+"""``unforgotten reconcile`` — which requests the other side acknowledges."""
+
+from __future__ import annotations
+
+import csv
+import json
+from pathlib import Path
+
+import typer
+from rich.table import Table
+
+from unforgotten.cli.app import app
+from unforgotten.cli.context import console, database
+from unforgotten.errors import InputError
+from unforgotten.lists import service as lists
+from unforgotten.lists.flows import ReconciliationResult, reconcile
+
+
+def write_reconciliation(result: ReconciliationResult, path: Path) -> None:
+    """One row per request entry (CSV), plus the unrequested custody entries on a second sheet (XLSX)."""
+    header = ["request_record_id", "custody_record_id", "status", "probability", "person_id", "reason"]
+    rows = [
+        [r.request_record_id, r.custody_record_id, r.status.value, r.probability, r.person_id, r.reason]
+        for r in result.rows
+    ]
+    suffix = path.suffix.lower()
+    if suffix == ".csv":
+        with path.open("w", encoding="utf-8", newline="") as handle:
+            writer = csv.writer(handle)
+            writer.writerow(header)
+            writer.writerows([["" if v is None else v for v in row] for row in rows])
+        return
+    if suffix != ".xlsx":
+        raise InputError("unsupported output format", file=str(path), hint="name the output .csv or .xlsx")
+    from openpyxl import Workbook
+
+    workbook = Workbook(write_only=True)
+    sheet = workbook.create_sheet("requests")
+    sheet.append(header)
+    for row in rows:
+        sheet.append(row)
+    unrequested = workbook.create_sheet("not requested")
+    unrequested.append(["custody_record_id", "person_id"])
+    for _, record_id, person_id in result.not_requested:
+        unrequested.append([record_id, person_id])
+    counts = workbook.create_sheet("counts")
+    for key, value in result.counts().items():
+        counts.append([key, value])
+    workbook.save(path)
+
+
+@app.command("reconcile")
+def reconcile_command(
+    request_list_id: int = typer.Argument(..., help="The request list (persons one side asks for)."),
+    custody_list_id: int = typer.Argument(..., help="The other side's custody list (persons it holds)."),
+    as_json: bool = typer.Option(False, "--json", help="Print one JSON object with the counts."),
+    output: Path | None = typer.Option(None, "-o", "--output", help="OUT.csv (one row per request) or OUT.xlsx"),
+) -> None:
+    """Reconcile a request list against a custody list: acknowledged, conflicting, not acknowledged, not requested."""
+    with database().read() as session:
+        request = lists.get_or_raise(session=session, list_id=request_list_id)
+        custody = lists.get_or_raise(session=session, list_id=custody_list_id)
+        result = reconcile(session=session, request=request, custody=custody)
+    if output is not None:
+        write_reconciliation(result, output)
+    counts = result.counts()
+    if as_json:
+        typer.echo(json.dumps({"request_list_id": request_list_id, "custody_list_id": custody_list_id, **counts}))
+        return
+    table = Table("outcome", "entries", title=f"request list {request_list_id} vs custody list {custody_list_id}")
+    for key, value in counts.items():
+        table.add_row(key.replace("_", " "), f"{value:,}")
+    console.print(table)
+    if output is not None:
+        console.print(f"written to {output}")
