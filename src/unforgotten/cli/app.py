@@ -38,6 +38,7 @@ _COMMAND_MODULES: tuple[str, ...] = (
     "unforgotten.cli.lists",
     "unforgotten.cli.users",
     "unforgotten.cli.reconcile",
+    "unforgotten.cli.review",
     "unforgotten.cli.account",
     "unforgotten.cli.audit",
 )

@@ -1,0 +1,67 @@
+"""``unforgotten review`` — the queue of possible matches: list, accept, reject, merge, split."""
+
+from __future__ import annotations
+
+import typer
+from rich.table import Table
+
+from unforgotten.cli.app import app
+from unforgotten.cli.context import AS_OPTION_HELP, acting_unit_of_work, console, database
+from unforgotten.persons import review as review_service
+
+review_app = typer.Typer(help="Review possible matches and correct persons.", no_args_is_help=True)
+app.add_typer(review_app, name="review")
+
+AS = typer.Option(..., "--as", help=AS_OPTION_HELP)
+REASON = typer.Option(..., "--reason", help="Why: recorded in the audit log.")
+
+
+@review_app.command("list")
+def list_pending(limit: int = typer.Option(50, help="How many to show.")) -> None:
+    """Show pending suggestions, most probable first."""
+    table = Table("match", "entry", "suggested person", "probability", "why")
+    with database().read() as session:
+        for match in review_service.get_pending(session=session, limit=limit):
+            why = ", ".join(f"{k}: {v}" for k, v in list(match.explanation.get("levels", {}).items())[:4])
+            table.add_row(
+                str(match.id), str(match.entry_id), str(match.person_id), f"{match.probability or 0:.3f}", why
+            )
+    console.print(table)
+
+
+@review_app.command("accept")
+def accept(match_id: int, as_user: str = AS, reason: str = REASON) -> None:
+    """Accept a suggestion: the entry joins the suggested person."""
+    with acting_unit_of_work(as_user, reason=reason) as (uow, actor):
+        match = review_service.accept(session=uow.session, actor=actor, match_id=match_id, reason=reason)
+        uow.commit()
+    console.print(f"accepted: entry {match.entry_id} is person {match.person_id}")
+
+
+@review_app.command("reject")
+def reject(match_id: int, as_user: str = AS, reason: str = REASON) -> None:
+    """Reject a suggestion: the entry stays with its person."""
+    with acting_unit_of_work(as_user, reason=reason) as (uow, actor):
+        review_service.reject(session=uow.session, actor=actor, match_id=match_id, reason=reason)
+        uow.commit()
+    console.print(f"rejected match {match_id}")
+
+
+@review_app.command("merge")
+def merge(keep_id: int, merge_id: int, as_user: str = AS, reason: str = REASON) -> None:
+    """Merge person MERGE_ID into KEEP_ID (both are one individual)."""
+    with acting_unit_of_work(as_user, reason=reason) as (uow, actor):
+        review_service.merge(session=uow.session, actor=actor, keep_id=keep_id, merge_id=merge_id, reason=reason)
+        uow.commit()
+    console.print(f"merged person {merge_id} into {keep_id}")
+
+
+@review_app.command("split")
+def split(entry_id: int, as_user: str = AS, reason: str = REASON) -> None:
+    """Split an entry off its person into a new person."""
+    from unforgotten.persons.flows import split_entry
+
+    with acting_unit_of_work(as_user, reason=reason) as (uow, actor):
+        person = split_entry(session=uow.session, actor=actor, entry_id=entry_id, reason=reason)
+        uow.commit()
+    console.print(f"entry {entry_id} is now person {person.id}")
