@@ -48,8 +48,10 @@ def _api_router() -> APIRouter:
 
     from unforgotten.audit.api import router as audit_router
     from unforgotten.lists.api import router as lists_router
+    from unforgotten.persons.api import router as persons_router
 
     router.include_router(lists_router)
+    router.include_router(persons_router)
     router.include_router(audit_router)
     return router
 

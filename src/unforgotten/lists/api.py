@@ -78,3 +78,15 @@ def share_list(list_id: int, body: ShareCreate, session: DbSession, actor: Curre
     """Share a list of the caller's party with the mediator or the other side."""
     shared = service.share(session=session, actor=actor, list_id=list_id, party_code=body.party)
     return {"list_id": shared.list_id, "party_id": shared.party_id}
+
+
+@router.get("/{request_list_id}/reconciliation/{custody_list_id}")
+def reconciliation(
+    request_list_id: int, custody_list_id: int, session: ReadSession, actor: CurrentActor
+) -> dict[str, object]:
+    """Reconcile a request list against a custody list, both visible to the caller."""
+    from unforgotten.lists.flows import reconcile
+
+    request = service.get_visible_or_raise(session=session, actor=actor, list_id=request_list_id)
+    custody = service.get_visible_or_raise(session=session, actor=actor, list_id=custody_list_id)
+    return reconcile(session=session, request=request, custody=custody).as_dict()

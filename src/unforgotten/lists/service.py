@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import func, insert, select
+from sqlalchemy import Select, func, insert, select
 from sqlalchemy.orm import Session
 
 from unforgotten.audit.recorder import record
@@ -36,6 +36,7 @@ __all__ = [
     "get_summaries",
     "get_visible_or_raise",
     "share",
+    "visible_entry_ids",
     "visible_list_ids",
     "import_file",
 ]
@@ -377,3 +378,11 @@ def share(*, session: Session, actor: Actor, list_id: int, party_code: str) -> L
     session.add(shared)
     session.flush()
     return shared
+
+
+def visible_entry_ids(*, session: Session, actor: Actor) -> Select[Any] | None:
+    """A sub-select of the entry ids the actor may see (``None`` = all), for other domains to filter by."""
+    visible = visible_list_ids(session=session, actor=actor)
+    if visible is None:
+        return None
+    return select(Entry.id).where(Entry.list_id.in_(visible))

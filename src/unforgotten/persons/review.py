@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import Select, func, select
 from sqlalchemy.orm import Session
 
 from unforgotten.auth.service import REVIEWER_ROLES, Actor, require_role
@@ -108,9 +108,11 @@ def current_match(*, session: Session, entry_id: int) -> Match:
     return match
 
 
-def get_pending(*, session: Session, limit: int = 100) -> Sequence[Match]:
-    """Pending suggestions, most probable first."""
+def get_pending(*, session: Session, limit: int = 100, entry_ids: Select[Any] | None = None) -> Sequence[Match]:
+    """Pending suggestions (on entries in ``entry_ids``, when given), most probable first."""
     query = select(Match).where(Match.state == MatchState.PENDING).order_by(Match.probability.desc(), Match.id)
+    if entry_ids is not None:
+        query = query.where(Match.entry_id.in_(entry_ids))
     return session.scalars(query.limit(limit)).all()
 
 

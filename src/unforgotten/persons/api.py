@@ -1,0 +1,72 @@
+"""``/api/v1/persons`` and ``/api/v1/review`` — thin: parse, call the service, shape the answer."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter, Depends
+
+from unforgotten.auth.permissions import ReviewerPermission
+from unforgotten.deps import CurrentActor, DbSession, ReadSession
+from unforgotten.errors import NotFoundError
+from unforgotten.lists import service as lists
+from unforgotten.persons import review, service
+from unforgotten.persons.schemas import Decision, MatchRead, MergeCreate, PersonPage, PersonRead
+
+__all__ = ["router"]
+
+router = APIRouter(tags=["persons"])
+
+
+@router.get("/persons", response_model=PersonPage)
+def list_persons(session: ReadSession, actor: CurrentActor, limit: int = 100, offset: int = 0) -> PersonPage:
+    """List the persons with an entry on a list the caller may see, with their current status."""
+    visible = lists.visible_entry_ids(session=session, actor=actor)
+    persons = service.get_all(session=session, limit=limit, offset=offset, entry_ids=visible)
+    return PersonPage(
+        items=[PersonRead.model_validate(p) for p in persons], total=service.count(session=session, entry_ids=visible)
+    )
+
+
+@router.get("/persons/{person_id}", response_model=PersonRead)
+def get_person(person_id: int, session: ReadSession, actor: CurrentActor) -> PersonRead:
+    """Return one person the caller may see (404 otherwise, so existence does not leak)."""
+    visible = lists.visible_entry_ids(session=session, actor=actor)
+    found = service.get_all(session=session, limit=1, entry_ids=visible, person_id=person_id)
+    if not found:
+        raise NotFoundError(f"no person with id {person_id} visible to {actor.label}")
+    return PersonRead.model_validate(found[0])
+
+
+@router.get("/review", response_model=list[MatchRead], dependencies=[Depends(ReviewerPermission())])
+def pending(session: ReadSession, actor: CurrentActor, limit: int = 100) -> list[MatchRead]:
+    """The review queue: pending suggestions on entries the caller may see, most probable first."""
+    visible = lists.visible_entry_ids(session=session, actor=actor)
+    return [MatchRead.model_validate(m) for m in review.get_pending(session=session, limit=limit, entry_ids=visible)]
+
+
+@router.post("/review/{match_id}/accept", response_model=MatchRead)
+def accept(match_id: int, body: Decision, session: DbSession, actor: CurrentActor) -> MatchRead:
+    """Accept a suggestion: the entry joins the suggested person."""
+    return MatchRead.model_validate(review.accept(session=session, actor=actor, match_id=match_id, reason=body.reason))
+
+
+@router.post("/review/{match_id}/reject", response_model=MatchRead)
+def reject(match_id: int, body: Decision, session: DbSession, actor: CurrentActor) -> MatchRead:
+    """Reject a suggestion: the entry stays with its person."""
+    return MatchRead.model_validate(review.reject(session=session, actor=actor, match_id=match_id, reason=body.reason))
+
+
+@router.post("/persons/merge", response_model=PersonRead)
+def merge(body: MergeCreate, session: DbSession, actor: CurrentActor) -> PersonRead:
+    """Merge two persons found to be one individual."""
+    person = review.merge(
+        session=session, actor=actor, keep_id=body.keep_id, merge_id=body.merge_id, reason=body.reason
+    )
+    return PersonRead.model_validate(person)
+
+
+@router.post("/entries/{entry_id}/split", response_model=PersonRead)
+def split(entry_id: int, body: Decision, session: DbSession, actor: CurrentActor) -> PersonRead:
+    """Split an entry off its person into a new person."""
+    from unforgotten.persons.flows import split_entry
+
+    return PersonRead.model_validate(split_entry(session=session, actor=actor, entry_id=entry_id, reason=body.reason))

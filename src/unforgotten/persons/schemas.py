@@ -1,0 +1,47 @@
+"""API schemas for persons and matches."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict
+
+__all__ = ["Decision", "MatchRead", "MergeCreate", "PersonPage", "PersonRead"]
+
+
+class PersonRead(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+
+    id: int
+    status: str
+    display_name: str
+    merged_into_id: int | None
+
+
+class PersonPage(BaseModel):
+    items: list[PersonRead]
+    total: int
+
+
+class MatchRead(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+
+    id: int
+    entry_id: int
+    person_id: int
+    probability: float | None
+    explanation: dict[str, Any]
+    method: str
+    state: str
+    decided_by: str
+    reason: str | None
+
+
+class Decision(BaseModel):
+    reason: str
+
+
+class MergeCreate(BaseModel):
+    keep_id: int
+    merge_id: int
+    reason: str
