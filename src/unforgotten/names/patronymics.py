@@ -1,0 +1,133 @@
+"""Patronymics: formed from a father's given name, and read back to the father's given-name group.
+
+Both sides record the father's name (Geneva Convention III, Art. 17 lists it among the identity particulars) as a
+patronymic, in their own language: Олександрович / Александрович / Oleksandrovych. Reading any form back to the
+father's given-name group lets the linker compare patronymics across scripts and languages.
+
+Formation follows the standard rules of Ukrainian and Russian grammar, with the irregular names listed explicitly
+(Микола → Миколайович, Яків → Якович, Илья → Ильич, Яков → Яковлевич, Лев → Львович …).
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Literal
+
+from unforgotten.errors import InputError
+
+__all__ = ["make_patronymic"]
+
+Sex = Literal["M", "F"]
+Language = Literal["uk", "ru"]
+
+# Irregular patronymics: father's name → (son's form, daughter's form).
+_UK_IRREGULAR: dict[str, tuple[str, str]] = {
+    "микола": ("миколайович", "миколаївна"),
+    "ілля": ("ілліч", "іллівна"),
+    "лука": ("лукич", "луківна"),
+    "кузьма": ("кузьмич", "кузьмівна"),
+    "хома": ("хомич", "хомівна"),
+    "фома": ("фомич", "фомівна"),
+    "яків": ("якович", "яківна"),
+    "григорій": ("григорович", "григорівна"),
+    "лев": ("львович", "львівна"),
+    "сава": ("савович", "савівна"),
+}
+_RU_IRREGULAR: dict[str, tuple[str, str]] = {
+    "илья": ("ильич", "ильинична"),
+    "лука": ("лукич", "лукинична"),
+    "кузьма": ("кузьмич", "кузьминична"),
+    "фома": ("фомич", "фоминична"),
+    "никита": ("никитич", "никитична"),
+    "савва": ("саввич", "саввична"),
+    "яков": ("яковлевич", "яковлевна"),
+    "лев": ("львович", "львовна"),
+    "павел": ("павлович", "павловна"),
+    "пётр": ("петрович", "петровна"),
+    "петр": ("петрович", "петровна"),
+    "михаил": ("михайлович", "михайловна"),
+    "гавриил": ("гаврилович", "гавриловна"),
+    "даниил": ("данилович", "даниловна"),
+    "дмитрий": ("дмитриевич", "дмитриевна"),
+    "иосиф": ("иосифович", "иосифовна"),
+    "моисей": ("моисеевич", "моисеевна"),
+    "самуил": ("самуилович", "самуиловна"),
+}
+_CYRILLIC_WORD = re.compile(r"^[\u0400-\u04FF'’ʼ-]+$")
+# Ukrainian і in a closed last syllable alternates with о: Федір → Федорович, Антін → Антонович.
+_UK_I_TO_O = re.compile(r"(?<=[бвгґджзклмнпрстфхцчшщ])і(?=[бвгґджзклмнпрстфхцчшщ]$)")
+_RU_HUSHERS = "жчшщц"
+
+
+def _uk(name: str) -> tuple[str, str]:
+    if name in _UK_IRREGULAR:
+        return _UK_IRREGULAR[name]
+    if name.endswith("ій") or name.endswith("й"):
+        stem = name[:-1]
+        return stem + "йович", stem + "ївна"
+    if name.endswith("ь"):
+        return name + "ович", name[:-1] + "івна"
+    if name[-1] in "оая":
+        stem = name[:-1]
+        return stem + "ович", stem + "івна"
+    stem = _UK_I_TO_O.sub("о", name)
+    return stem + "ович", stem + "івна"
+
+
+def _ru(name: str) -> tuple[str, str]:
+    if name in _RU_IRREGULAR:
+        return _RU_IRREGULAR[name]
+    if name.endswith("ий") and len(name) > 2 and name[-3] not in "аеёиоуыэюя":
+        stem = name[:-2] + "ь"
+        return stem + "евич", stem + "евна"
+    if name[-1] in "йь":
+        stem = name[:-1]
+        return stem + "евич", stem + "евна"
+    if name[-1] in "ая":
+        stem = name[:-1]
+        return stem + "ич", stem + "ична"
+    if name[-1] == "о":
+        stem = name[:-1]
+        return stem + "ович", stem + "овна"
+    if name[-1] in _RU_HUSHERS:
+        return name + "евич", name + "евна"
+    return name + "ович", name + "овна"
+
+
+def _recase(word: str, like: str) -> str:
+    if len(like) > 1 and like.isupper():
+        return word.upper()
+    return word[:1].upper() + word[1:] if like[:1].isupper() else word
+
+
+def make_patronymic(father_given: str, *, sex: Sex, language: Language) -> str:
+    """Form the patronymic of a son or daughter of a father named ``father_given``.
+
+    Args:
+        father_given: The father's given name in Cyrillic, in the language given (Ukrainian or Russian form).
+        sex: ``"M"`` for a son's patronymic (-ович, -ич), ``"F"`` for a daughter's (-івна, -овна, -ична).
+        language: ``"uk"`` or ``"ru"``: which grammar to apply.
+
+    Returns:
+        The patronymic, cased like the input (``ІГОР`` → ``ІГОРОВИЧ``).
+
+    Raises:
+        InputError: ``father_given`` is empty or not a single Cyrillic word.
+
+    Examples:
+        >>> make_patronymic("Олександр", sex="F", language="uk")
+        'Олександрівна'
+        >>> make_patronymic("Николай", sex="M", language="ru")
+        'Николаевич'
+    """
+    name = father_given.strip()
+    if not name or not _CYRILLIC_WORD.match(name):
+        raise InputError(
+            "A patronymic can only be formed from a Cyrillic given name.",
+            column="father_given",
+            value=father_given,
+            hint="pass the father's name in Ukrainian or Russian Cyrillic",
+        )
+    low = name.lower().replace("’", "'").replace("ʼ", "'")
+    male, female = _uk(low) if language == "uk" else _ru(low)
+    return _recase(male if sex == "M" else female, name)
