@@ -36,6 +36,7 @@ __all__ = [
     "get_summaries",
     "get_visible_or_raise",
     "share",
+    "share_with",
     "visible_entry_ids",
     "visible_list_ids",
     "import_file",
@@ -366,6 +367,12 @@ def share(*, session: Session, actor: Actor, list_id: int, party_code: str) -> L
             f"{actor.label} may not share list {list_id}",
             hint="only a coordinator of the list's own party may share it",
         )
+    return share_with(session=session, list_id=list_id, party_code=party_code)
+
+
+def share_with(*, session: Session, list_id: int, party_code: str) -> ListShare:
+    """Record that a list is shared with a party (idempotent); callers check who may share."""
+    found = get_or_raise(session=session, list_id=list_id)
     target = parties.get_by_code_or_raise(session=session, code=party_code)
     if target.id == found.party_id:
         raise InputError("a list is always visible to its own party", value=party_code)
