@@ -7,12 +7,12 @@ from contextlib import asynccontextmanager
 from pathlib import Path
 
 from fastapi import APIRouter, FastAPI, Request
-from fastapi.responses import JSONResponse
+from fastapi.responses import JSONResponse, RedirectResponse, Response
 from fastapi.staticfiles import StaticFiles
 
 from unforgotten import __version__
 from unforgotten.db import Database
-from unforgotten.errors import UnforgottenError
+from unforgotten.errors import PermissionDeniedError, UnforgottenError
 from unforgotten.settings import Settings, get_settings
 
 __all__ = ["create_app"]
@@ -82,8 +82,12 @@ def create_app(settings: Settings | None = None, *, database: Database | None = 
         lifespan=lifespan,
     )
 
+    app.state.settings = settings
+
     @app.exception_handler(UnforgottenError)
-    async def _handle_domain_error(request: Request, error: UnforgottenError) -> JSONResponse:
+    async def _handle_domain_error(request: Request, error: UnforgottenError) -> Response:
+        if not request.url.path.startswith(API_PREFIX) and isinstance(error, PermissionDeniedError):
+            return RedirectResponse(f"/login?next={request.url.path}", status_code=303)
         return _problem(error, request)
 
     app.include_router(_api_router())

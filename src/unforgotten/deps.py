@@ -9,11 +9,14 @@ from fastapi import Depends, Request
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from sqlalchemy.orm import Session
 
+from unforgotten.auth.models import Role
 from unforgotten.auth.service import Actor, authenticate
 from unforgotten.db import Database
 from unforgotten.errors import PermissionDeniedError
 
-__all__ = ["CurrentActor", "DbSession", "ReadSession", "get_database"]
+__all__ = ["TOKEN_COOKIE", "CurrentActor", "DbSession", "PageActor", "ReadSession", "get_database"]
+
+TOKEN_COOKIE = "unforgotten_token"
 
 _bearer = HTTPBearer(auto_error=False, description="API token from `unforgotten user add`")
 
@@ -53,3 +56,23 @@ def _unit_of_work(request: Request, actor: CurrentActor) -> Iterator[Session]:
 
 
 DbSession = Annotated[Session, Depends(_unit_of_work)]
+
+
+LOCAL_ACTOR = Actor(name="local", role=Role.ADMIN, party_id=None, party_code=None)
+
+
+def _page_actor(request: Request) -> Actor:
+    """Who is looking at a page: the signed-in user (token cookie), or in local mode the local operator.
+
+    Local mode serves 127.0.0.1 to whoever runs it, like the CLI; outside local mode every page needs a sign-in.
+    """
+    token = request.cookies.get(TOKEN_COOKIE)
+    if token:
+        with get_database(request).read() as session:
+            return authenticate(session=session, token=token)
+    if request.app.state.settings.environment == "local":
+        return LOCAL_ACTOR
+    raise PermissionDeniedError("sign in to see this page", hint="open /login and paste your API token")
+
+
+PageActor = Annotated[Actor, Depends(_page_actor)]

@@ -93,3 +93,36 @@ def test_viewers_cannot_import_and_auditors_verify(api: tuple[TestClient, dict[s
     assert refused.status_code == 403
     assert verified.status_code == 200 and verified.json()["intact"] is True
     assert not_for_parties.status_code == 403
+
+
+def test_pages_need_sign_in_outside_local_mode(tmp_path: Path) -> None:
+    settings = Settings(database_url=f"sqlite:///{tmp_path / 'prod.db'}", environment="production", secret_key="s" * 40)
+    database = bootstrap(settings)
+    with database.unit_of_work(actor="test") as uow:
+        ua = auth.create(session=uow.session, code="UA", name="Ukraine")
+        ru = auth.create(session=uow.session, code="RU", name="Russia")
+        for party, name in [(ua, "ua_request"), (ru, "ru_secret")]:
+            uow.session.add(
+                List(
+                    party_id=party.id,
+                    kind="request",
+                    name=name,
+                    file_name="f",
+                    file_hash=name.ljust(64, "0"),
+                    file_format="csv",
+                    submitted_by="t",
+                )
+            )
+        token = auth.create_user(session=uow.session, name="olena", role="party_viewer", party_code="UA")[1]
+        uow.commit()
+    client = TestClient(create_app(settings, database=database), base_url="https://testserver")
+    with client:
+        first = client.get("/", follow_redirects=False)
+        assert first.status_code == 303 and first.headers["location"].startswith("/login")
+        refused = client.post("/login", data={"token": "wrong", "next": "/"}, follow_redirects=False)
+        assert refused.status_code == 401
+        signed_in = client.post("/login", data={"token": token, "next": "/"}, follow_redirects=False)
+        assert signed_in.status_code == 303
+        page = client.get("/")
+    assert page.status_code == 200
+    assert "ua_request" in page.text and "ru_secret" not in page.text

@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Select, func, insert, select
+from sqlalchemy import func, insert, select
 from sqlalchemy.orm import Session
 
 from unforgotten.audit.recorder import record
@@ -18,6 +18,7 @@ from unforgotten.auth import service as parties
 from unforgotten.auth.models import Party, Role
 from unforgotten.auth.service import Actor
 from unforgotten.columns import CANONICAL_COLUMNS
+from unforgotten.db import AnySelect
 from unforgotten.errors import InputError, NotFoundError, PermissionDeniedError
 from unforgotten.lists.models import Entry, EntryStatus, List, ListKind, ListShare
 
@@ -387,7 +388,7 @@ def share_with(*, session: Session, list_id: int, party_code: str) -> ListShare:
     return shared
 
 
-def visible_entry_ids(*, session: Session, actor: Actor) -> Select[Any] | None:
+def visible_entry_ids(*, session: Session, actor: Actor) -> AnySelect | None:
     """A sub-select of the entry ids the actor may see (``None`` = all), for other domains to filter by."""
     visible = visible_list_ids(session=session, actor=actor)
     if visible is None:

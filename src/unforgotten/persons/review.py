@@ -11,10 +11,11 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-from sqlalchemy import Select, func, select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from unforgotten.auth.service import REVIEWER_ROLES, Actor, require_role
+from unforgotten.db import AnySelect
 from unforgotten.errors import ConflictError, NotFoundError
 from unforgotten.persons.models import Match, MatchMethod, MatchState, Person
 
@@ -108,7 +109,7 @@ def current_match(*, session: Session, entry_id: int) -> Match:
     return match
 
 
-def get_pending(*, session: Session, limit: int = 100, entry_ids: Select[Any] | None = None) -> Sequence[Match]:
+def get_pending(*, session: Session, limit: int = 100, entry_ids: AnySelect | None = None) -> Sequence[Match]:
     """Pending suggestions (on entries in ``entry_ids``, when given), most probable first."""
     query = select(Match).where(Match.state == MatchState.PENDING).order_by(Match.probability.desc(), Match.id)
     if entry_ids is not None:
