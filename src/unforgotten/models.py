@@ -8,7 +8,7 @@ from unforgotten.auth.models import Party, User
 from unforgotten.db import Base
 from unforgotten.lists.models import Entry, List, ListShare
 from unforgotten.negotiations.models import Negotiation
-from unforgotten.persons.models import Match, Person
+from unforgotten.persons.models import Match, Person, StatusChange
 
 __all__ = [
     "Agreement",
@@ -23,5 +23,6 @@ __all__ = [
     "Negotiation",
     "Party",
     "Person",
+    "StatusChange",
     "User",
 ]

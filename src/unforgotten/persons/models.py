@@ -11,7 +11,7 @@ from sqlalchemy.orm import Mapped, mapped_column
 
 from unforgotten.db import Base, JSONType
 
-__all__ = ["Match", "MatchMethod", "MatchState", "Person"]
+__all__ = ["Match", "MatchMethod", "MatchState", "Person", "StatusChange"]
 
 
 def _utcnow() -> dt.datetime:
@@ -70,3 +70,25 @@ class Match(Base):
     decided_by: Mapped[str] = mapped_column(String(200))
     decided_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=_utcnow)
     reason: Mapped[str | None] = mapped_column(Text)
+
+
+class StatusChange(Base):
+    """A case-status transition of a person: applied at once, or pending a second confirmation (e.g. deceased).
+
+    The person's ``status`` column changes only together with an applied row here, so the history of a case is
+    readable from this table as well as from the audit log.
+    """
+
+    __tablename__ = "status_changes"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    person_id: Mapped[int] = mapped_column(ForeignKey("persons.id"), index=True)
+    from_status: Mapped[str] = mapped_column(String(32))
+    to_status: Mapped[str] = mapped_column(String(32))
+    state: Mapped[str] = mapped_column(String(16))  # applied | pending | rejected
+    requested_by: Mapped[str] = mapped_column(String(200))
+    requested_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=_utcnow)
+    evidence: Mapped[str | None] = mapped_column(Text)
+    reason: Mapped[str | None] = mapped_column(Text)
+    confirmed_by: Mapped[str | None] = mapped_column(String(200))
+    confirmed_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
