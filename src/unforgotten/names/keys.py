@@ -1,137 +1,135 @@
 """A coarse phonetic Latin key that is the same for a Cyrillic name and its transliterations.
 
-Why coarse: the same Шевченко arrives as Shevchenko, Schewtschenko, Chevtchenko, Ševčenko; Олександр and
-Александр differ only in an unstressed vowel. The key therefore keeps the consonant skeleton in classes that
-every convention maps alike, and marks each run of vowels (and й/y/j) with one ``A``:
+Why: the same Шевченко arrives as Shevchenko, SHEVCHENKO, Schewtschenko, Chevtchenko, Ševčenko; Ковальчук as
+Kovalchuk, Koval'chuk, Kowaltschuk. String similarity between the scripts is zero. The key reads Cyrillic and Latin
+text under every convention at once and folds what the conventions disagree on, and only that.
 
-======  ===========================================================  ====================================
-class   Cyrillic                                                     Latin spellings read as it
-======  ===========================================================  ====================================
-S       ш ж ч щ                                                      sh zh ch sch tsch tch chtch shch shh š ž č
-H       г ґ х, and кс                                               h g gh kh x, ks
-Z       з с ц                                                        z s ss c ts tz cz
-V       в                                                            v w
-K       к                                                            k ck q
-A       vowels, й, ь/ъ dropped                                       a e i o u y j ï (runs fold to one)
-======  ===========================================================  ====================================
+How: Cyrillic letters are first written in a canonical Latin (one table, ``str.translate``); Latin input is read
+as is. Then, on lower-case ASCII:
 
-Other consonants keep their letter; doubled consonants fold. Latin text is read under English, German and French
-conventions at once: ``ch`` is ч (English) or ш (French), both class S; in a word with German marks (``w``,
-``sch``) a bare ``ch`` is х (class H); in a word with French marks (``ou``, ``tch``) ``j`` is ж (class S).
-Cyrillic text is first transliterated (Russian passport system), then keyed the same way, so both scripts meet.
+1. multi-letter spellings of one sound fold to one letter (one compiled regex, longest first):
+
+   ======================================================  =====  =========================================
+   spellings                                               key    why they must meet
+   ======================================================  =====  =========================================
+   ш ж ч щ х · sh zh ch sch tsch tch chtch shch shh kh x   ``x``  German ``ch`` is х, English ч, French ш;
+   š ž č, ks                                                      German ``sch`` is ш and ж; GOST х is ``x``,
+                                                                  informal кс is ``x`` (Alexander)
+   з с ц · z s c ts tz cz ss                               ``s``  German з is ``s`` and ц is ``z``
+   г ґ · g h gh                                            ``g``  Russian г is g, Ukrainian h (Hryhorii)
+   в · v w                                                 ``v``  German ``w``
+   ======================================================  =====  =========================================
+
+2. letters: ``y``, ``j``, ``i`` and all of і и ы ї й are ``i``; є е э ё are ``e``; ``ou`` is ``u`` (French);
+   ``gu`` before e/i is ``g`` (French Sergueï); ``ph`` is ``f``; ь ъ and apostrophes (' ’ ʼ ` ´ ") vanish.
+3. runs of one letter fold (``ii`` from -ий/-iy/-yi, ``ss``, ``ll``); then ``ie``/``io`` fold to ``e``
+   (Є → ye/ie/je, Ё → e/yo/io/jo/ë), ``x`` + ``o`` to ``x`` + ``e`` (Горбачёв: Gorbachev, Gorbatschow;
+   also Чорновол/Черновол), and a final ``aia`` to ``a`` (-ская/-ська), a final ``ff`` to ``v`` (Ivanoff).
+
+In a word with French marks (``ou``, ``tch``, ``ï``) a ``j`` is ж (Joukov); elsewhere it is й (German Juri).
+Hyphenated and space-separated parts are keyed apart and joined with ``-``.
+
+What is not the key's job: Олексій vs Alexey (different vowels and consonants) — that is the lexicon's; Іванов vs
+Іванова (sex) — :mod:`unforgotten.names.surnames` compares stems.
+
+Known limits (ambiguities no single key can resolve, measured in ``tests/unit/names``): a French ``j`` in a word
+without French marks (Janna for Жанна reads as Яна); Ukrainian зг/сг in German or French spelling (``sh``, ``zh``);
+informal ``h`` for х (Mihail; the lexicon lists it for given names).
 """
 
 from __future__ import annotations
 
 import re
-import unicodedata
 from functools import lru_cache
 
-from unforgotten.names.script import fix_homoglyphs
-from unforgotten.names.transliteration import System, transliterate
+from unforgotten.names.script import Script, detect_script, fix_homoglyphs
 
-__all__ = ["latin_key", "phonetic_key"]
+__all__ = ["phonetic_key"]
 
-_DIACRITICS = str.maketrans({"š": "sh", "ž": "zh", "č": "ch", "ć": "ch", "ś": "sh", "ź": "z", "ł": "l", "ß": "ss"})
-_RULES: tuple[tuple[str, str], ...] = (
-    ("schtsch", "S"),
-    ("shtsh", "S"),
-    ("chtch", "S"),
-    ("shch", "S"),
-    ("tsch", "S"),
-    ("dsch", "dS"),
-    ("sch", "S"),
-    ("shh", "S"),
-    ("tch", "S"),
-    ("zh", "S"),
-    ("sh", "S"),
-    ("ch", "S"),
-    ("kh", "H"),
-    ("gh", "H"),
-    ("ks", "H"),
-    ("ck", "K"),
-    ("ts", "Z"),
-    ("tz", "Z"),
-    ("cz", "Z"),
-    ("ss", "Z"),
-    ("ph", "f"),
-)
-_PATTERN = re.compile("|".join(re.escape(src) for src, _ in _RULES))
-_REPLACE = dict(_RULES)
-_SINGLE = str.maketrans(
+# Step 0: Cyrillic → canonical Latin, Latin diacritics → ASCII digraphs, apostrophes and signs removed.
+_CANONICAL = str.maketrans(
     {
-        "x": "H",
-        "h": "H",
-        "g": "H",
-        "z": "Z",
-        "s": "Z",
-        "c": "Z",
-        "w": "V",
-        "v": "V",
-        "k": "K",
-        "q": "K",
-        "a": "A",
-        "e": "A",
-        "i": "A",
-        "o": "A",
-        "u": "A",
-        "y": "A",
-        "j": "A",
+        "а": "a", "б": "b", "в": "v", "г": "g", "ґ": "g", "д": "d", "е": "e", "ё": "e", "є": "e", "ж": "zh",
+        "з": "z", "и": "i", "і": "i", "ї": "i", "й": "i", "к": "k", "л": "l", "м": "m", "н": "n", "о": "o",
+        "п": "p", "р": "r", "с": "s", "т": "t", "у": "u", "ф": "f", "х": "kh", "ц": "ts", "ч": "ch", "ш": "sh",
+        "щ": "shch", "ъ": None, "ы": "i", "ь": None, "э": "e", "ю": "iu", "я": "ia", "ў": "u",
+        "š": "sh", "ž": "zh", "č": "ch", "ŝ": "shch", "ć": "ch", "ś": "s", "ź": "z", "ż": "zh", "ł": "l", "ß": "ss",
+        "ë": "e", "é": "e", "è": "e", "ê": "e", "ě": "e", "ï": "i", "î": "i", "í": "i", "ì": "i", "ÿ": "i",
+        "ý": "i", "ü": "u", "û": "u", "ú": "u", "ù": "u", "ů": "u", "ö": "o", "ô": "o", "ó": "o", "ò": "o",
+        "ä": "a", "â": "a", "á": "a", "à": "a", "ç": "s", "ñ": "n", "ň": "n", "ř": "r", "ď": "d", "ť": "t",
     }
+)  # fmt: skip
+
+# Step 1: spellings of one sound, longest first so that ``tsch`` wins over ``ts`` and ``sch`` over ``sh``.
+_MULTI: dict[str, str] = {
+    "schtsch": "x", "chtch": "x", "shtsh": "x", "shch": "x", "tsch": "x", "dsch": "dx", "shh": "x", "sch": "x",
+    "tch": "x", "zh": "x", "sh": "x", "ch": "x", "kh": "x", "ks": "x", "cks": "x", "ck": "k", "gh": "g",
+    "ts": "s", "tz": "s", "cz": "s", "ou": "u", "oou": "u", "ph": "f", "qu": "kv",
+}  # fmt: skip
+_MULTI_RE = re.compile("|".join(sorted(map(re.escape, _MULTI), key=len, reverse=True)) + r"|gu(?=[eiy])")
+# Step 2: single letters. ``·`` (BGN/PCGN z·h) survives step 1 so that it keeps z and h apart, then goes.
+# Apostrophes, like ``·``, survive step 1 so that they keep letters apart (GOST ``c`k`` is ц+к, not ``ck``).
+_SINGLE = str.maketrans(
+    {"y": "i", "j": "i", "w": "v", "h": "g", "z": "s", "c": "s", "q": "k"} | dict.fromkeys("·'’ʼ`´\"ʹʺ‘")
 )
-_NON_LETTER = re.compile(r"[^a-z]")
-_RUNS = re.compile(r"(.)\1+")
-_CYRILLIC = re.compile(r"[\u0400-\u04ff]")
+_NOT_LETTER = re.compile(r"[^a-z]+")
+_RUNS = re.compile(r"([a-z])\1+")
+_IOTATED = re.compile(r"i[eo]")
+_FRENCH = re.compile(r"ou|(?<!s)tch|ï")
+_GERMAN = re.compile(r"w|sch")
+# French ж where no French mark is needed: word-initial before a consonant (Jdanov), or after a consonant before
+# a vowel in a word with ``v`` and no ``w`` (Dovjenko; German would write Dowschenko, and iotation Wasiljew).
+_J_INITIAL = re.compile(r"^j(?=[^aeiouyj])")
+_J_AFTER_CONSONANT = re.compile(r"(?<=[bcdfgklmnprstvz])j(?=[aeiuy])")
+_PARTS = re.compile(r"[\s\-‐‑–—]+")
 
 
-def _ascii_letters(word: str) -> str:
-    word = word.lower().translate(_DIACRITICS)
-    decomposed = unicodedata.normalize("NFKD", word)
-    return _NON_LETTER.sub("", "".join(c for c in decomposed if not unicodedata.combining(c)))
+def _french_j(word: str) -> str:
+    """Read ``j`` as ж where the word is French (Joukov, Djoura); elsewhere it is й or iotation (Juri, Iljin)."""
+    if _GERMAN.search(word):
+        return word
+    if _FRENCH.search(word):
+        # French writes ж as ``j``, so its ``zh`` is з + Ukrainian г (Zhourski for Згурський).
+        return word.replace("zh", "zg").replace("j", "zh")
+    word = _J_INITIAL.sub("zh", word)
+    return _J_AFTER_CONSONANT.sub("zh", word) if "v" in word else word
 
 
-@lru_cache(maxsize=200_000)
-def latin_key(word: str) -> str:
-    """Key one Latin word (any of the English, German, French conventions).
-
-    Examples:
-        >>> latin_key("Shevchenko") == latin_key("Schewtschenko") == latin_key("Chevtchenko")
-        True
-    """
-    text = _ascii_letters(word)
-    if not text:
-        return ""
-    german = "w" in text or "sch" in text
-    french = "ou" in text or "tch" in text
-    if german:
-        text = re.sub(r"(?<![st])ch", "kh", text)
-    if french:
-        text = text.replace("j", "zh")
-    text = _PATTERN.sub(lambda m: _REPLACE[m.group(0)], text)
-    text = text.translate(_SINGLE).upper()
-    return _RUNS.sub(r"\1", text)
+def _key_part(word: str) -> str:
+    """Key one word (no spaces or hyphens), already lower-case."""
+    if "j" in word or "zh" in word:
+        word = _french_j(word)
+    word = word.translate(_CANONICAL)
+    word = _MULTI_RE.sub(lambda m: _MULTI.get(m.group(0), "g"), word)
+    word = _NOT_LETTER.sub("", word.translate(_SINGLE))
+    if word.endswith("ff"):
+        word = word[:-2] + "v"
+    word = _RUNS.sub(r"\1", word)
+    word = _IOTATED.sub("e", word)
+    word = _RUNS.sub(r"\1", word.replace("xo", "xe"))
+    return word[:-3] + "a" if word.endswith("aia") else word
 
 
-@lru_cache(maxsize=500_000)
+@lru_cache(maxsize=1 << 18)
 def phonetic_key(name: str) -> str:
-    """The coarse phonetic key of a name in any script; words are keyed apart and joined by a space.
+    """Compute the coarse phonetic Latin key of a name written in any script and any romanisation.
 
     Args:
-        name: a surname, given name or patronymic; hyphenated parts are keyed apart and joined by ``-``.
+        name: A surname, given name or patronymic, Cyrillic, Latin or mixed; may be hyphenated.
 
     Returns:
-        The key, e.g. ``"SAVSANKA"`` for Шевченко; ``""`` when the name has no letters.
+        Lower-case ASCII key; parts of a hyphenated or multi-word name keyed apart and joined with ``-``;
+        ``""`` if the name has no letters.
 
     Examples:
-        >>> phonetic_key("Шевченко") == phonetic_key("SHEVCHENKO") == phonetic_key("Ševčenko")
+        >>> {phonetic_key(n) for n in ("Шевченко", "SHEVCHENKO", "Schewtschenko", "Chevtchenko", "Ševčenko")}
+        {'xevxenko'}
+        >>> phonetic_key("Григорій") == phonetic_key("Григорий") == phonetic_key("Hryhorii") == phonetic_key("Grigoriy")
         True
+        >>> phonetic_key("Петренко-Ковальчук")
+        'petrenko-kovalxuk'
     """
-    text = fix_homoglyphs(name.strip())
-    if _CYRILLIC.search(text):
-        text = transliterate(text, System.RU_ICAO)
-    parts = []
-    for word in re.split(r"\s+", text):
-        keyed = "-".join(k for k in (latin_key(p) for p in word.split("-")) if k)
-        if keyed:
-            parts.append(keyed)
-    return " ".join(parts)
+    text = name.strip().lower()
+    if detect_script(text) is Script.MIXED:
+        text = fix_homoglyphs(text)
+    return "-".join(k for k in map(_key_part, _PARTS.split(text)) if k)

@@ -7,13 +7,16 @@ can make them meet (о/а, х/кс, -ер), so the equivalence is data: ``data/g
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, lru_cache
 from importlib import resources
 from typing import Literal
 
-__all__ = ["GivenName", "lexicon"]
+from unforgotten.names.keys import phonetic_key
+from unforgotten.names.transliteration import System, transliterate
+
+__all__ = ["GivenName", "given_name_group", "lexicon", "unique_index"]
 
 _DATA_FILE = "given_names.tsv"
 _COLUMNS = ("group", "sex", "uk", "ru", "latin", "weight")
@@ -79,3 +82,60 @@ def lexicon() -> Sequence[GivenName]:
             GivenName(group, "M" if sex == "M" else "F", _split(uk), _split(ru), _split(latin), float(weight))
         )
     return tuple(groups)
+
+
+def unique_index(pairs: Iterable[tuple[str, str]]) -> dict[str, str]:
+    """Map each key to its group, leaving out keys that more than one group claims (they decide nothing)."""
+    seen: dict[str, set[str]] = {}
+    for key, group in pairs:
+        if key:
+            seen.setdefault(key, set()).add(group)
+    return {key: next(iter(groups)) for key, groups in seen.items() if len(groups) == 1}
+
+
+def transliterations(group: GivenName) -> set[str]:
+    """Every romanisation of the group's Cyrillic forms, each language under every system."""
+    return {transliterate(form, system, language="uk") for form in group.uk for system in System} | {
+        transliterate(form, system, language="ru") for form in group.ru for system in System
+    }
+
+
+@cache
+def _indexes() -> tuple[dict[str, str], dict[str, str], dict[str, str]]:
+    """Exact forms, keys of the written forms, keys of generated romanisations — in order of trust."""
+    groups = lexicon()
+    exact = unique_index((form.casefold(), g.group) for g in groups for form in g.forms)
+    written = unique_index((phonetic_key(form), g.group) for g in groups for form in g.forms)
+    generated = unique_index((phonetic_key(form), g.group) for g in groups for form in transliterations(g))
+    return exact, written, generated
+
+
+@lru_cache(maxsize=1 << 16)
+def given_name_group(name: str) -> str | None:
+    """Find the lexicon group of a given name written in any script and spelling.
+
+    A written form of the lexicon matches first; then the phonetic key of a written form; then the key of any
+    romanisation of the Cyrillic forms under every :class:`System`, so that spellings never seen (``Iouri``,
+    ``Olexandr``) still resolve. A key two groups share decides nothing at its level.
+
+    Args:
+        name: A given name; of several words, the first that resolves is used.
+
+    Returns:
+        The group identifier, or ``None`` if the name is not in the lexicon.
+
+    Examples:
+        >>> {given_name_group(n) for n in ("Олександр", "Александр", "Aleksandr", "Alexander", "OLEKSANDR")}
+        {'oleksandr'}
+        >>> given_name_group("Alexei") == given_name_group("Олексій") != given_name_group("Олександр")
+        True
+    """
+    exact, written, generated = _indexes()
+    for word in name.split():
+        found = exact.get(word.strip(",.;").casefold())
+        if found is None:
+            key = phonetic_key(word)
+            found = written.get(key) or generated.get(key)
+        if found is not None:
+            return found
+    return None

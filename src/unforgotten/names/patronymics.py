@@ -11,11 +11,15 @@ Formation follows the standard rules of Ukrainian and Russian grammar, with the 
 from __future__ import annotations
 
 import re
+from functools import cache, lru_cache
 from typing import Literal
 
 from unforgotten.errors import InputError
+from unforgotten.names.keys import phonetic_key
+from unforgotten.names.lexicon import lexicon, unique_index
+from unforgotten.names.transliteration import System, transliterate
 
-__all__ = ["make_patronymic"]
+__all__ = ["make_patronymic", "patronymic_group", "patronymic_key"]
 
 Sex = Literal["M", "F"]
 Language = Literal["uk", "ru"]
@@ -57,6 +61,7 @@ _CYRILLIC_WORD = re.compile(r"^[\u0400-\u04FF'’ʼ-]+$")
 # Ukrainian і in a closed last syllable alternates with о: Федір → Федорович, Антін → Антонович.
 _UK_I_TO_O = re.compile(r"(?<=[бвгґджзклмнпрстфхцчшщ])і(?=[бвгґджзклмнпрстфхцчшщ]$)")
 _RU_HUSHERS = "жчшщц"
+_SEXES: tuple[Sex, ...] = ("M", "F")
 
 
 def _uk(name: str) -> tuple[str, str]:
@@ -131,3 +136,63 @@ def make_patronymic(father_given: str, *, sex: Sex, language: Language) -> str:
     low = name.lower().replace("’", "'").replace("ʼ", "'")
     male, female = _uk(low) if language == "uk" else _ru(low)
     return _recase(male if sex == "M" else female, name)
+
+
+# Patronymic suffixes as they look in a phonetic key: -ович/-евич/-ovych/-evich → ovix/evix, -ич → ix,
+# -івна/-ївна/-овна/-евна → ivna/ovna/evna, -ична/-инична → ixna/inixna.
+_SUFFIX = re.compile(r"(?:[oe]v|in)?ix(?:na)?$|[oei]vna$")
+
+
+@lru_cache(maxsize=1 << 16)
+def patronymic_key(patronymic: str) -> str:
+    """Phonetic key of a patronymic's stem, the suffix cut off, so that languages and sexes meet.
+
+    Args:
+        patronymic: A patronymic in any script or spelling.
+
+    Returns:
+        The key of the stem (``igor`` for Ігорович, Игоревич, Ihorivna, Igorevna), or of the whole word if it has
+        no patronymic suffix; ``""`` if it has no letters.
+
+    Examples:
+        >>> patronymic_key("Сергійович") == patronymic_key("Сергеевна") == patronymic_key("Serhiivna")
+        True
+    """
+    key = phonetic_key(patronymic)
+    stem = _SUFFIX.sub("", key)
+    return stem or key
+
+
+@cache
+def _indexes() -> tuple[dict[str, str], dict[str, str]]:
+    """Keys of every patronymic formed from the lexicon (and its romanisations), and keys of their stems."""
+    full: list[tuple[str, str]] = []
+    for group in (g for g in lexicon() if g.sex == "M"):  # a patronymic names a father
+        by_language: tuple[tuple[tuple[str, ...], Language], ...] = ((group.uk, "uk"), (group.ru, "ru"))
+        for forms, language in by_language:
+            for form in forms:
+                for sex in _SEXES:
+                    patronymic = make_patronymic(form, sex=sex, language=language)
+                    written = {patronymic} | {transliterate(patronymic, s, language=language) for s in System}
+                    full += [(phonetic_key(w), group.group) for w in written]
+    stems = unique_index((_SUFFIX.sub("", key), group) for key, group in full)
+    return unique_index(full), stems
+
+
+@lru_cache(maxsize=1 << 16)
+def patronymic_group(patronymic: str) -> str | None:
+    """Find the lexicon group of the father's given name from a patronymic in any language, script and sex.
+
+    Args:
+        patronymic: E.g. Олександрович, Александрович, Oleksandrovych, Aleksandrovna, Ilyich.
+
+    Returns:
+        The father's given-name group (as :func:`unforgotten.names.given_name_group` names it), or ``None``.
+
+    Examples:
+        >>> {patronymic_group(p) for p in ("Миколайович", "Николаевич", "Mykolaiovych", "Nikolaevna")}
+        {'mykola'}
+    """
+    full, stems = _indexes()
+    key = phonetic_key(patronymic)
+    return full.get(key) or stems.get(_SUFFIX.sub("", key))

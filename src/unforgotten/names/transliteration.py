@@ -218,7 +218,7 @@ def _contextual(system: System, ch: str, piece: str, prev: str, nxt: str, uk: bo
             return "o"
     if system is System.FRENCH and ch == "г" and not uk and nxt in _FRENCH_SOFT_G and nxt:
         return "gu"
-    if ch == "г" and uk and prev == "з":
+    if ch == "г" and prev == "з" and piece == "h":
         # ``zh`` would read as Ж: BGN/PCGN 1965 separates with a middle dot, informal writers copy UA 2010's ``zgh``.
         if system is System.BGN_PCGN_UK:
             return "·h"
