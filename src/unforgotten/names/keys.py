@@ -22,9 +22,13 @@ as is. Then, on lower-case ASCII:
 
 2. letters: ``y``, ``j``, ``i`` and all of і и ы ї й are ``i``; є е э ё are ``e``; ``ou`` is ``u`` (French);
    ``gu`` before e/i is ``g`` (French Sergueï); ``ph`` is ``f``; ь ъ and apostrophes (' ’ ʼ ` ´ ") vanish.
-3. runs of one letter fold (``ii`` from -ий/-iy/-yi, ``ss``, ``ll``); then ``ie``/``io`` fold to ``e``
-   (Є → ye/ie/je, Ё → e/yo/io/jo/ë), ``x`` + ``o`` to ``x`` + ``e`` (Горбачёв: Gorbachev, Gorbatschow;
-   also Чорновол/Черновол), and a final ``aia`` to ``a`` (-ская/-ська), a final ``ff`` to ``v`` (Ivanoff).
+3. runs of one letter fold (``ii`` from -ий/-iy/-yi, ``ss``, ``ll``), then:
+
+   - ``ie``/``io`` → ``e`` (Є → ye/ie/je, Ё → e/yo/io/jo/ë);
+   - ``ei`` → ``i`` (Ukrainian ій is Russian ей: Олійник/Олейник, Андрій/Андрей);
+   - ``xo`` → ``xe`` (Горбачёв: Gorbachev, Gorbatschow; Чорновол/Черновол);
+   - ``sx`` → ``x`` (сч, сх: ICAO ``sch`` reads as German ш; German ``stsch``; ``s'ch``);
+   - a final ``aia`` → ``a`` (-ская/-ська), a final ``ff`` → ``v`` (Ivanoff).
 
 In a word with French marks (``ou``, ``tch``, ``ï``) a ``j`` is ж (Joukov); elsewhere it is й (German Juri).
 Hyphenated and space-separated parts are keyed apart and joined with ``-``.
@@ -63,10 +67,13 @@ _CANONICAL = str.maketrans(
 # Step 1: spellings of one sound, longest first so that ``tsch`` wins over ``ts`` and ``sch`` over ``sh``.
 _MULTI: dict[str, str] = {
     "schtsch": "x", "chtch": "x", "shtsh": "x", "shch": "x", "tsch": "x", "dsch": "dx", "shh": "x", "sch": "x",
-    "tch": "x", "zh": "x", "sh": "x", "ch": "x", "kh": "x", "ks": "x", "cks": "x", "ck": "k", "gh": "g",
+    "tch": "x", "zh": "x", "sh": "x", "ch": "x", "kh": "x", "ks": "x", "gh": "g",
     "ts": "s", "tz": "s", "cz": "s", "ou": "u", "oou": "u", "ph": "f", "qu": "kv",
 }  # fmt: skip
-_MULTI_RE = re.compile("|".join(sorted(map(re.escape, _MULTI), key=len, reverse=True)) + r"|gu(?=[eiy])")
+# ``ks`` is кс (Alexander) unless it starts кш (``ksh``, German ``ksch``, French ``kch``).
+_MULTI_RE = re.compile("|".join(sorted(map(re.escape, _MULTI), key=len, reverse=True)).replace("ks", r"ks(?!c?h)"))
+# French Sergueï, Guennadi: ``gu`` before e/i is г. Applied after h → g so that every spelling of гуе folds alike.
+_FRENCH_GU = re.compile(r"gu(?=[ei])")
 # Step 2: single letters. ``·`` (BGN/PCGN z·h) survives step 1 so that it keeps z and h apart, then goes.
 # Apostrophes, like ``·``, survive step 1 so that they keep letters apart (GOST ``c`k`` is ц+к, not ``ck``).
 _SINGLE = str.maketrans(
@@ -88,25 +95,23 @@ def _french_j(word: str) -> str:
     """Read ``j`` as ж where the word is French (Joukov, Djoura); elsewhere it is й or iotation (Juri, Iljin)."""
     if _GERMAN.search(word):
         return word
-    if _FRENCH.search(word):
-        # French writes ж as ``j``, so its ``zh`` is з + Ukrainian г (Zhourski for Згурський).
-        return word.replace("zh", "zg").replace("j", "zh")
+    if _FRENCH.search(word) and "zh" not in word:  # French never writes zh; English writes Zhouk for Жоук
+        return word.replace("j", "zh")
     word = _J_INITIAL.sub("zh", word)
     return _J_AFTER_CONSONANT.sub("zh", word) if "v" in word else word
 
 
 def _key_part(word: str) -> str:
     """Key one word (no spaces or hyphens), already lower-case."""
-    if "j" in word or "zh" in word:
+    if "j" in word:
         word = _french_j(word)
     word = word.translate(_CANONICAL)
-    word = _MULTI_RE.sub(lambda m: _MULTI.get(m.group(0), "g"), word)
-    word = _NOT_LETTER.sub("", word.translate(_SINGLE))
+    word = _MULTI_RE.sub(lambda m: _MULTI[m.group(0)], word)
+    word = _FRENCH_GU.sub("g", _NOT_LETTER.sub("", word.translate(_SINGLE)))
     if word.endswith("ff"):
         word = word[:-2] + "v"
-    word = _RUNS.sub(r"\1", word)
-    word = _IOTATED.sub("e", word)
-    word = _RUNS.sub(r"\1", word.replace("xo", "xe"))
+    word = _RUNS.sub(r"\1", _IOTATED.sub("e", _RUNS.sub(r"\1", word)))
+    word = _RUNS.sub(r"\1", word.replace("xo", "xe").replace("ei", "i").replace("sx", "x"))
     return word[:-3] + "a" if word.endswith("aia") else word
 
 
