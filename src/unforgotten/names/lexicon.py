@@ -110,7 +110,7 @@ def _indexes() -> tuple[dict[str, str], dict[str, str], dict[str, str]]:
     return exact, written, generated
 
 
-@lru_cache(maxsize=1 << 16)
+@lru_cache(maxsize=1 << 18)
 def given_name_group(name: str) -> str | None:
     """Find the lexicon group of a given name written in any script and spelling.
 

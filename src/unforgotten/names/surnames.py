@@ -79,12 +79,10 @@ def looks_like_given_name(token: str) -> bool:
         >>> looks_like_given_name("Олександр"), looks_like_given_name("Шевченко")
         (True, False)
     """
-    if not token or not token.strip():
-        return False
-    if given_name_group(token) is None:
-        return False
     key = phonetic_key(token)
-    return not (len(key) > 5 and _SURNAME_ENDING.search(key))
+    if not key or (len(key) > 5 and _SURNAME_ENDING.search(key)):
+        return False
+    return given_name_group(token) is not None
 
 
 def unswap(family: str, given: str) -> tuple[str, str, bool]:
