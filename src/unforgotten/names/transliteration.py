@@ -81,8 +81,20 @@ class _Spec:
     default_language: Language = "ru"
 
 
-def _spec(base: dict[str, str], **kwargs: object) -> _Spec:
-    return _Spec(base={**_CORE, **base}, **kwargs)  # type: ignore[arg-type]
+def _spec(
+    base: dict[str, str],
+    *,
+    uk: dict[str, str] | None = None,
+    initial: dict[str, str] | None = None,
+    after_vowel: dict[str, str] | None = None,
+    sequences: dict[str, str] | None = None,
+    endings: dict[str, str] | None = None,
+    default_language: Language = "ru",
+) -> _Spec:
+    """A system's table: the common core overridden by ``base``, plus its context rules."""
+    return _Spec(
+        {**_CORE, **base}, uk or {}, initial or {}, after_vowel or {}, sequences or {}, endings or {}, default_language
+    )
 
 
 _IOTATED_Y = {"є": "ye", "ї": "yi", "й": "y", "ю": "yu", "я": "ya", "е": "ye", "ё": "yo"}
@@ -202,7 +214,7 @@ def _word(word: str, spec: _Spec, system: System, uk: bool) -> str:
         else:
             piece = spec.base.get(ch, word[i])
         piece = _contextual(system, ch, piece, prev, nxt, uk)
-        out.append(_cased(piece, word[i], all_caps) if ch != word[i] or not ch.isalpha() else piece)
+        out.append(_cased(piece, word[i], all_caps))
         i += 1
     return "".join(out)
 
@@ -216,6 +228,8 @@ def _contextual(system: System, ch: str, piece: str, prev: str, nxt: str, uk: bo
             return "ss"
         if ch == "ё" and prev in _HUSHERS and prev:
             return "o"
+    if system is System.GERMAN and ch == "й" and nxt in _VOWELS and nxt:
+        return "j"  # Duden: й is i after a vowel (Sergei, Saizew) but j before one (Majorow)
     if system is System.FRENCH and ch == "г" and not uk and nxt in _FRENCH_SOFT_G and nxt:
         return "gu"
     if ch == "г" and prev == "з" and piece == "h":

@@ -48,6 +48,7 @@ S = System
         ("Шевченко", S.GERMAN, "Schewtschenko"),
         ("Юрий", S.GERMAN, "Juri"),
         ("Сергей", S.GERMAN, "Sergei"),
+        ("Майоров", S.GERMAN, "Majorow"),
         ("Яков", S.GERMAN, "Jakow"),
         ("Жуков", S.GERMAN, "Schukow"),
         ("Зайцев", S.GERMAN, "Saizew"),
