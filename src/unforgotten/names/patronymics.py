@@ -188,6 +188,8 @@ def patronymic_group(patronymic: str) -> str | None:
 
     Returns:
         The father's given-name group (as :func:`unforgotten.names.given_name_group` names it), or ``None``.
+        Patronymics formed from the lexicon by the rules of either language are recognised in every romanisation;
+        other formations are recognised when the stem left after the suffix is a known male name.
 
     Examples:
         >>> {patronymic_group(p) for p in ("Миколайович", "Николаевич", "Mykolaiovych", "Nikolaevna")}
@@ -195,4 +197,13 @@ def patronymic_group(patronymic: str) -> str | None:
     """
     full, stems = _indexes()
     key = phonetic_key(patronymic)
-    return full.get(key) or stems.get(_SUFFIX.sub("", key))
+    found = full.get(key) or stems.get(stem := _SUFFIX.sub("", key))
+    if found is None and stem != key:
+        # An unusual formation (Левович, Иваныч): the stem may still be a father's name the lexicon knows.
+        found = _male_groups().get(stem)
+    return found
+
+
+@cache
+def _male_groups() -> dict[str, str]:
+    return unique_index((phonetic_key(form), g.group) for g in lexicon() if g.sex == "M" for form in g.forms)

@@ -7,16 +7,12 @@ keeps them apart; :func:`surname_stem_key` folds the sex-marked endings (-ова
 
 from __future__ import annotations
 
-import re
 from functools import lru_cache
 
 from unforgotten.names.keys import phonetic_key
 from unforgotten.names.lexicon import given_name_group
 
 __all__ = ["looks_like_given_name", "surname_key", "surname_stem_key", "unswap"]
-
-# Endings that make a word a surname even when its stem is a given name (Романенко, Тарасов, Назарчук).
-_SURNAME_ENDING = re.compile(r"(?:enko|xuk|uk|iuk|ak|ov|ova|ev|eva|in|ina|ski|ska|ix|ici|aitis|dse|ian|ko)$")
 
 
 def surname_key(surname: str) -> str:
@@ -66,23 +62,21 @@ def _masculine(key: str) -> str:
 def looks_like_given_name(token: str) -> bool:
     """Tell whether ``token`` reads as a given name rather than a surname.
 
-    A token is a given name when the lexicon knows it and it does not end like a surname (Роман is a given name,
-    Романенко and Романов are not, even though their stems are).
+    The lexicon decides, in any script and spelling. Surnames built on a given name (Романенко, Тарасов,
+    Назарчук) are not in it; surnames that are given names (Тарас, Мирон, Ярема) are, which is why
+    :func:`unswap` needs the evidence to be one-sided.
 
     Args:
         token: One name, any script.
 
     Returns:
-        ``True`` if the token is a known given name without a surname ending.
+        ``True`` if the token is a known given name.
 
     Examples:
         >>> looks_like_given_name("Олександр"), looks_like_given_name("Шевченко")
         (True, False)
     """
-    key = phonetic_key(token)
-    if not key or (len(key) > 5 and _SURNAME_ENDING.search(key)):
-        return False
-    return given_name_group(token) is not None
+    return bool(token.strip()) and given_name_group(token) is not None
 
 
 def unswap(family: str, given: str) -> tuple[str, str, bool]:

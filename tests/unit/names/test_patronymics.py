@@ -97,6 +97,8 @@ def test_property_round_trip(group: GivenName, sex: str, language: str, system: 
         (("Сергіївна", "Сергеевна", "Serhiivna", "Sergeevna", "Sergeyevna"), "serhii"),
         (("Ильич", "Ілліч", "Ilyich", "Il'ich"), "illia"),
         (("Кузьмич", "Kuzmich", "Кузьминична"), "kuzma"),
+        (("Левович", "Levovych", "Львович", "Lvovich"), "lev"),  # two Ukrainian formations
+        (("Иваныч", "Іванович", "Ivanovych"), "ivan"),  # colloquial Russian -ыч
     ],
 )
 def test_named_patronymics(forms: tuple[str, ...], group: str) -> None:

@@ -32,7 +32,9 @@ def test_stem_leaves_other_endings_alone() -> None:
     assert surname_stem_key("Іванов") != surname_stem_key("Іваненко")
 
 
-@pytest.mark.parametrize("token", ["Олександр", "Aleksandr", "Юрій", "Iryna", "Тарас", "ОЛЕНА"])
+@pytest.mark.parametrize(
+    "token", ["Олександр", "Aleksandr", "Юрій", "Iryna", "Тарас", "ОЛЕНА", "Валентин", "Галина", "Дем'ян", "Марина"]
+)
 def test_given_names(token: str) -> None:
     assert looks_like_given_name(token)
 
