@@ -227,7 +227,7 @@ def _contextual(system: System, ch: str, piece: str, prev: str, nxt: str, uk: bo
         if ch == "с" and prev in _VOWELS and nxt in _VOWELS and prev and nxt:
             return "ss"
         if ch == "ё" and prev in _HUSHERS and prev:
-            return "o"
+            return "o" if system is System.GERMAN else "e"  # Chruschtschow, Khrouchtchev
     if system is System.GERMAN and ch == "й" and nxt in _VOWELS and nxt:
         return "j"  # Duden: й is i after a vowel (Sergei, Saizew) but j before one (Majorow)
     if system is System.FRENCH and ch == "г" and not uk and nxt in _FRENCH_SOFT_G and nxt:

@@ -28,10 +28,16 @@ S = System
         ("Щербухи", S.UA_2010, "Shcherbukhy"),
         ("Гаврилюк", S.UA_2010, "Havryliuk"),
         ("Ґалаґан", S.UA_2010, "Galagan"),
+        ("Біла Церква", S.UA_2010, "Bila Tserkva"),
+        ("Ужгород", S.UA_2010, "Uzhhorod"),
+        ("Закарпаття", S.UA_2010, "Zakarpattia"),
+        ("Київ", S.UA_2010, "Kyiv"),
         # Russian passports since 2013 (ICAO 9303) and before.
         ("Юрий", S.RU_ICAO, "Iurii"),
         ("Объедков", S.RU_ICAO, "Obieedkov"),
         ("Фёдор", S.RU_ICAO, "Fedor"),
+        ("Подъячев", S.RU_ICAO, "Podieiachev"),
+        ("Соловьёв", S.RU_ICAO, "Solovev"),
         ("Юрий", S.RU_PASSPORT_1997, "Yuriy"),
         ("Щукина", S.RU_PASSPORT_1997, "Shchukina"),
         # BGN/PCGN.
@@ -56,6 +62,8 @@ S = System
         ("Юрий", S.FRENCH, "Iouri"),
         ("Сергей", S.FRENCH, "Sergueï"),
         ("Жуков", S.FRENCH, "Joukov"),
+        ("Хрущёв", S.FRENCH, "Khrouchtchev"),
+        ("Хрущёв", S.GERMAN, "Chruschtschow"),
         # Informal English.
         ("Александр", S.ADHOC, "Alexandr"),
         ("Горький", S.ADHOC, "Gor'ky"),
