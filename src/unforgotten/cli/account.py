@@ -7,9 +7,13 @@ import json
 import typer
 from rich.table import Table
 
+from unforgotten.audit.flows import Violation
 from unforgotten.audit.flows import account as run_accounting
 from unforgotten.cli.app import app
 from unforgotten.cli.context import console, database
+
+
+_SHOWN = 3
 
 
 @app.command()
@@ -28,9 +32,14 @@ def account(as_json: bool = typer.Option(False, "--json", help="Print one JSON o
         if report.ok:
             console.print("[green]accounted for: every invariant holds[/]")
         else:
-            table = Table("check", "subject", "problem", title=f"{len(report.violations)} violations")
+            by_check: dict[str, list[Violation]] = {}
             for violation in report.violations:
-                table.add_row(violation.check, violation.subject, violation.message)
+                by_check.setdefault(violation.check, []).append(violation)
+            table = Table("check", "violations", "first ones", title=f"{len(report.violations):,} violations")
+            for check, violations in by_check.items():
+                first = "; ".join(f"{v.subject}: {v.message}" for v in violations[:_SHOWN])
+                table.add_row(check, f"{len(violations):,}", first + (" …" if len(violations) > _SHOWN else ""))
             console.print(table)
+            console.print("every violation: unforgotten account --json")
     if not report.ok:
         raise typer.Exit(7)

@@ -1,0 +1,75 @@
+"""Reading real-world list files with nothing lost: every physical row becomes one ParsedRow.
+
+Pure engine (no database): :func:`read_file` picks the reader by content and extension; the list service stores
+what it streams.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+from pathlib import Path
+
+from unforgotten.errors import FileReadError
+from unforgotten.ingest.mapping import ColumnMapping, load_mapping, map_headers, normalise_header
+from unforgotten.ingest.model import Finding, ParsedRow, ReadResult, RowStatus, Severity
+from unforgotten.ingest.readers import read_csv, read_json, read_spreadsheet
+from unforgotten.ingest.rows import split_full_name
+from unforgotten.ingest.values import parse_date
+
+__all__ = [
+    "ColumnMapping",
+    "Finding",
+    "ParsedRow",
+    "ReadResult",
+    "RowStatus",
+    "Severity",
+    "load_mapping",
+    "map_headers",
+    "normalise_header",
+    "parse_date",
+    "read_file",
+    "split_full_name",
+]
+
+_SPREADSHEETS = {".xlsx", ".xlsm", ".xls", ".xlsb", ".ods"}
+_ZIP = b"PK\x03\x04"
+_OLE = b"\xd0\xcf\x11\xe0"
+
+
+def read_file(
+    path: Path,
+    *,
+    mapping: ColumnMapping | None = None,
+    progress: Callable[[int], None] | None = None,
+    today: dt.date | None = None,
+) -> ReadResult:
+    """Open a list file of any supported format; its rows stream from ``result.rows``.
+
+    Args:
+        path: CSV/TSV/TXT, XLSX/XLS/ODS, or JSON.
+        mapping: source header → canonical column, overriding the automatic mapping.
+        progress: called with the number of rows read so far.
+        today: dates after this are "in the future" (default: today).
+
+    Returns:
+        A :class:`ReadResult`; iterate ``rows`` once.
+
+    Raises:
+        FileReadError: the file is missing, empty, or of no format that can be read.
+    """
+    path = Path(path)
+    if not path.is_file():
+        raise FileReadError("file not found", file=str(path), hint="check the path")
+    with path.open("rb") as handle:
+        magic = handle.read(8)
+    if not magic:
+        raise FileReadError("the file is empty", file=path.name)
+    suffix = path.suffix.lower()
+    if suffix in _SPREADSHEETS or magic.startswith(_ZIP) or magic.startswith(_OLE):
+        return read_spreadsheet(path, mapping=mapping, today=today, progress=progress)
+    if suffix == ".json" or magic.lstrip()[:1] in (b"[", b"{"):
+        return read_json(path, mapping=mapping, today=today, progress=progress)
+    if suffix == ".xml":
+        raise FileReadError("PFIF XML import is not supported yet", file=path.name, hint="convert the file to CSV")
+    return read_csv(path, mapping=mapping, today=today, progress=progress)

@@ -1,0 +1,213 @@
+"""Readers: CSV/TSV/text in any common encoding, XLSX/XLS/ODS (every sheet), JSON — all streaming.
+
+Every reader finds the header row (skipping title and blank rows above it, and saying how many), maps it, and
+yields one ParsedRow per physical data row.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import json
+from collections.abc import Callable, Iterator, Sequence
+from pathlib import Path
+from typing import Any
+
+from unforgotten.errors import FileReadError
+from unforgotten.ingest.encoding import detect_encoding
+from unforgotten.ingest.mapping import ColumnMapping, map_headers, recognised
+from unforgotten.ingest.model import ParsedRow, ReadResult
+from unforgotten.ingest.rows import RowBuilder
+
+__all__ = ["read_csv", "read_json", "read_spreadsheet"]
+
+Progress = Callable[[int], None] | None
+_HEADER_SCAN = 30  # rows searched for the header under title rows
+_MIN_RECOGNISED = 2
+csv.field_size_limit(10_000_000)
+
+
+def _find_header(rows: Sequence[Sequence[str]], mapping: ColumnMapping | None) -> int | None:
+    best, best_score = None, 0
+    for index, row in enumerate(rows[:_HEADER_SCAN]):
+        score = recognised([str(c) for c in row], mapping)
+        if score > best_score:
+            best, best_score = index, score
+    if best is None or best_score < min(_MIN_RECOGNISED, max(1, len(rows[best]) if best is not None else 1)):
+        return None
+    return best
+
+
+def _sniff_delimiter(text: str) -> str:
+    lines = [line for line in text.splitlines()[:50] if line.strip()]
+    best, best_score = ",", -1.0
+    for delimiter in (";", ",", "\t", "|"):
+        counts = [line.count(delimiter) for line in lines]
+        if not counts or max(counts) == 0:
+            continue
+        common = max(set(counts), key=counts.count)
+        score = counts.count(common) / len(counts) * (1 + min(common, 30) / 30)
+        if score > best_score:
+            best, best_score = delimiter, score
+    return best
+
+
+def read_csv(path: Path, *, mapping: ColumnMapping | None, today: dt.date | None, progress: Progress) -> ReadResult:
+    """Read a delimited text file, detecting its encoding and delimiter."""
+    with path.open("rb") as handle:
+        sample = handle.read(256 * 1024)
+    encoding = detect_encoding(sample)
+    head = sample.decode(encoding, errors="replace")
+    delimiter = "\t" if path.suffix.lower() == ".tsv" else _sniff_delimiter(head)
+    result = ReadResult(
+        path=str(path), format="csv", rows=iter(()), encoding=encoding, delimiter=delimiter, sheets=[""]
+    )
+
+    def rows() -> Iterator[ParsedRow]:
+        with path.open("r", encoding=encoding, errors="replace", newline="") as text:
+            reader = csv.reader(text, delimiter=delimiter)
+            # Buffer only the lines above the header (a few), then stream.
+            buffered: list[tuple[int, list[str]]] = []
+            for cells in reader:
+                buffered.append((reader.line_num, cells))
+                if len(buffered) >= _HEADER_SCAN:
+                    break
+            header_at = _find_header([c for _, c in buffered], mapping)
+            if header_at is None:
+                raise FileReadError(
+                    "no header row with recognisable column names in the first rows",
+                    file=path.name,
+                    hint="add a header (e.g. Прізвище, Ім'я, Дата народження) or pass --mapping",
+                )
+            headers = [h.strip() for h in buffered[header_at][1]]
+            positions, unmapped = map_headers(headers, mapping)
+            result.mapping[""] = {headers[i]: c for i, c in positions.items()}
+            result.unmapped[""] = unmapped
+            result.skipped_above_header[""] = header_at
+            builder = RowBuilder(headers=headers, positions=positions, sheet="", today=today, spreadsheet=False)
+            count = 0
+            for line, cells in buffered[header_at + 1 :]:
+                count += 1
+                yield builder.build(line, cells)
+            for cells in reader:
+                count += 1
+                yield builder.build(reader.line_num, cells)
+                if progress is not None and count % 5000 == 0:
+                    progress(count)
+            if progress is not None:
+                progress(count)
+
+    result.rows = rows()
+    return result
+
+
+def _cell(value: Any) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, dt.datetime):
+        return value.date().isoformat() if value.time() == dt.time() else value.isoformat(sep=" ")
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value)
+
+
+def read_spreadsheet(
+    path: Path, *, mapping: ColumnMapping | None, today: dt.date | None, progress: Progress
+) -> ReadResult:
+    """Read every sheet of an XLSX/XLS/ODS workbook whose header can be recognised; report the others."""
+    from python_calamine import CalamineWorkbook
+
+    try:
+        workbook = CalamineWorkbook.from_path(str(path))
+    except Exception as error:  # calamine raises its own errors for corrupt or unsupported files
+        raise FileReadError("the workbook cannot be opened", file=path.name, hint=str(error)) from error
+    result = ReadResult(path=str(path), format=path.suffix.lower().lstrip("."), rows=iter(()))
+
+    def rows() -> Iterator[ParsedRow]:
+        count = 0
+        for name in workbook.sheet_names:
+            sheet = workbook.get_sheet_by_name(name)
+            iterator = iter(sheet.iter_rows())
+            head: list[list[str]] = []
+            for values in iterator:
+                head.append([_cell(v) for v in values])
+                if len(head) >= _HEADER_SCAN:
+                    break
+            header_at = _find_header(head, mapping)
+            if header_at is None:
+                if any(any(c.strip() for c in r) for r in head):
+                    result.ignored_sheets[name] = "no recognisable header row"
+                continue
+            result.sheets.append(name)
+            headers = [h.strip() for h in head[header_at]]
+            positions, unmapped = map_headers(headers, mapping)
+            result.mapping[name] = {headers[i]: c for i, c in positions.items()}
+            result.unmapped[name] = unmapped
+            result.skipped_above_header[name] = header_at
+            builder = RowBuilder(headers=headers, positions=positions, sheet=name, today=today, spreadsheet=True)
+            number = header_at + 1
+            for cells in head[header_at + 1 :]:
+                number += 1
+                count += 1
+                yield builder.build(number, _trim(cells, len(headers)))
+            for values in iterator:
+                number += 1
+                count += 1
+                yield builder.build(number, _trim([_cell(v) for v in values], len(headers)))
+                if progress is not None and count % 5000 == 0:
+                    progress(count)
+        if not result.sheets:
+            raise FileReadError(
+                "no sheet has a header row with recognisable column names",
+                file=path.name,
+                hint="add a header (e.g. Прізвище, Ім'я, Дата народження) or pass --mapping",
+            )
+        if progress is not None:
+            progress(count)
+
+    result.rows = rows()
+    return result
+
+
+def _trim(cells: list[str], width: int) -> list[str]:
+    # Spreadsheets pad rows to the used range; empty trailing cells are not extra fields.
+    while len(cells) > width and not cells[-1].strip():
+        cells.pop()
+    return cells
+
+
+def read_json(path: Path, *, mapping: ColumnMapping | None, today: dt.date | None, progress: Progress) -> ReadResult:
+    """Read a JSON array of objects; unknown fields stay in the raw row."""
+    try:
+        data = json.loads(path.read_text(encoding=detect_encoding(path.read_bytes()[:4096])))
+    except (ValueError, UnicodeDecodeError) as error:
+        raise FileReadError("not valid JSON", file=path.name, hint=str(error)) from error
+    if isinstance(data, dict) and isinstance(data.get("entries"), list):
+        data = data["entries"]
+    if not isinstance(data, list):
+        raise FileReadError("JSON must be an array of objects", file=path.name)
+    headers: list[str] = []
+    for item in data:
+        if isinstance(item, dict):
+            headers.extend(k for k in item if k not in headers)
+    positions, unmapped = map_headers(headers, mapping)
+    result = ReadResult(path=str(path), format="json", rows=iter(()), encoding="utf-8", sheets=[""])
+    result.mapping[""] = {headers[i]: c for i, c in positions.items()}
+    result.unmapped[""] = unmapped
+    builder = RowBuilder(headers=headers, positions=positions, sheet="", today=today, spreadsheet=False)
+
+    def rows() -> Iterator[ParsedRow]:
+        for number, item in enumerate(data, start=1):
+            if isinstance(item, dict):
+                yield builder.build(number, [_cell(item.get(h)) for h in headers])
+            else:
+                row = builder.build(number, [])
+                row.raw = {"value": _cell(item)}
+                yield row
+        if progress is not None:
+            progress(len(data))
+
+    result.rows = rows()
+    return result
