@@ -12,7 +12,6 @@ from unforgotten.audit.flows import account as run_accounting
 from unforgotten.cli.app import app
 from unforgotten.cli.context import console, database
 
-
 _SHOWN = 3
 
 
