@@ -37,8 +37,8 @@ What is not the key's job: Олексій vs Alexey (different vowels and conson
 Іванова (sex) — :mod:`unforgotten.names.surnames` compares stems.
 
 Known limits (ambiguities no single key can resolve, measured in ``tests/unit/names``): a French ``j`` in a word
-without French marks (Janna for Жанна reads as Яна); Ukrainian зг/сг in German or French spelling (``sh``, ``zh``)
-and кг in UA 2010 (``kh``); German оу (``ou`` is the French mark); informal ``h`` for х (Mihail; the lexicon lists
+without French marks (Janna for Жанна reads as Яна); Ukrainian зг in German or French spelling (``sh``, ``zh``)
+and кг/сг wherever г is written h (``kh``, ``sh``); German оу (``ou`` is the French mark); informal ``h`` for х (Mihail; the lexicon lists
 it for given names). On the project's own measure they cost 0.1–0.5 % of (name, system) pairs, almost all French.
 """
 

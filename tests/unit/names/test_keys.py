@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import random
+import re
 from collections import defaultdict
 
 import pytest
@@ -17,18 +18,22 @@ def documented_ambiguity(cyrillic: str, language: str, system: System) -> bool:
     """Cases no single key can read both ways (see the keys module docstring).
 
     French writes ж as ``j``, which German uses for й (Janna: Жанна or Яна); German and French spell Ukrainian
-    зг/сг as ``sh``/``zh``, which English uses for ш/ж; German writes оу as ``ou``, the French mark; Ukrainian
-    systems write кг as ``kh``, which is х.
+    зг as ``sh``/``zh``, which English uses for ш/ж; German writes оу as ``ou``, the French mark; every system
+    that writes г as h spells кг and сг as ``kh`` and ``sh``, which are х and ш
+    (and зьг as ``zh`` where the soft sign is dropped).
     """
     low = cyrillic.lower()
     if system is System.FRENCH and "ж" in low:
         return True
     if system is System.GERMAN and "оу" in low:
         return True
-    if system in (System.UA_2010, System.BGN_PCGN_UK) and "кг" in low:
-        return True  # к + г written k + h reads as х (kh); UA 2010 protects only зг
-    ukrainian_h = language == "uk" or system in (System.UA_2010, System.BGN_PCGN_UK)
-    return ukrainian_h and system in (System.GERMAN, System.FRENCH) and ("зг" in low or "сг" in low)
+    # Systems that write г as h make к+г and с+г read as х and ш (kh, sh); only UA 2010 protects з+г (zgh).
+    h_for_g = system in (System.UA_2010, System.BGN_PCGN_UK) or (
+        language == "uk" and system in (System.GERMAN, System.FRENCH, System.ADHOC)
+    )
+    if h_for_g and re.search("[кс]ь?г|зьг", low):
+        return True
+    return h_for_g and system in (System.GERMAN, System.FRENCH) and "зг" in low
 
 
 Miss = tuple[str, str, System, str]
