@@ -38,17 +38,20 @@ def _find_header(rows: Sequence[Sequence[str]], mapping: ColumnMapping | None) -
     return best
 
 
-def _sniff_delimiter(text: str) -> str:
-    lines = [line for line in text.splitlines()[:50] if line.strip()]
-    best, best_score = ",", -1.0
+def _sniff_delimiter(text: str, mapping: ColumnMapping | None) -> str:
+    """The delimiter under which a header row is best recognised; ties go to the most regular split."""
+    lines = [line for line in text.splitlines()[:_HEADER_SCAN] if line.strip()]
+    best, best_key = ",", (-1, -1.0)
     for delimiter in (";", ",", "\t", "|"):
         counts = [line.count(delimiter) for line in lines]
         if not counts or max(counts) == 0:
             continue
+        rows = list(csv.reader(lines, delimiter=delimiter))
+        header = max((recognised([str(c) for c in row], mapping) for row in rows), default=0)
         common = max(set(counts), key=counts.count)
-        score = counts.count(common) / len(counts) * (1 + min(common, 30) / 30)
-        if score > best_score:
-            best, best_score = delimiter, score
+        regularity = counts.count(common) / len(counts) * (1 + min(common, 30) / 30)
+        if (header, regularity) > best_key:
+            best, best_key = delimiter, (header, regularity)
     return best
 
 
@@ -58,7 +61,7 @@ def read_csv(path: Path, *, mapping: ColumnMapping | None, today: dt.date | None
         sample = handle.read(256 * 1024)
     encoding = detect_encoding(sample)
     head = sample.decode(encoding, errors="replace")
-    delimiter = "\t" if path.suffix.lower() == ".tsv" else _sniff_delimiter(head)
+    delimiter = "\t" if path.suffix.lower() == ".tsv" else _sniff_delimiter(head, mapping)
     result = ReadResult(
         path=str(path), format="csv", rows=iter(()), encoding=encoding, delimiter=delimiter, sheets=[""]
     )
