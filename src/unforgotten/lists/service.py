@@ -132,7 +132,21 @@ def file_sha256(path: Path) -> str:
     return digest.hexdigest()
 
 
-def _entry_fingerprint(fields: dict[str, Any]) -> str:
+def _diff_key(fields: Mapping[str, Any]) -> str | None:
+    """What identifies a row across versions: the file's record id, else the service number, else name and birth.
+
+    Record ids derived from row numbers (``row-…``) say nothing across versions, since rows move.
+    """
+    record_id = fields.get("record_id")
+    if record_id and not str(record_id).startswith("row-"):
+        return f"id:{record_id}"
+    if fields.get("service_number"):
+        return f"sn:{fields['service_number']}"
+    parts = [fields.get(c) or "" for c in ("family_name", "given_name", "patronymic", "full_name", "date_of_birth")]
+    return "name:" + "|".join(parts).lower() if any(parts) else None
+
+
+def _entry_fingerprint(fields: Mapping[str, Any]) -> str:
     text = json.dumps([fields.get(c) for c in CANONICAL_COLUMNS], ensure_ascii=False, separators=(",", ":"))
     return hashlib.sha1(text.encode("utf-8"), usedforsecurity=False).hexdigest()
 
@@ -262,8 +276,9 @@ def _store_entries(session: Session, list_id: int, rows: Iterable[Any]) -> tuple
         )
         counts[row["status"]] += 1
         entries_digest_update(digest, row)
-        if row["status"] == EntryStatus.ACCEPTED and row["record_id"]:
-            fingerprints[str(row["record_id"])] = _entry_fingerprint(fields)
+        key = _diff_key(fields) if row["status"] == EntryStatus.ACCEPTED else None
+        if key is not None:
+            fingerprints[key] = _entry_fingerprint(fields)
         batch.append(row)
         if len(batch) >= _BATCH:
             session.execute(insert(Entry), batch)
@@ -279,8 +294,9 @@ def _diff(session: Session, previous_id: int, current: dict[str, str]) -> dict[s
     query = select(*columns).where(Entry.list_id == previous_id, Entry.status == EntryStatus.ACCEPTED)
     for values in session.execute(query.execution_options(yield_per=5000)):
         fields = dict(zip(CANONICAL_COLUMNS, values, strict=True))
-        if fields["record_id"]:
-            before[str(fields["record_id"])] = _entry_fingerprint(fields)
+        key = _diff_key(fields)
+        if key is not None:
+            before[key] = _entry_fingerprint(fields)
     added = sum(1 for key in current if key not in before)
     removed = sum(1 for key in before if key not in current)
     changed = sum(1 for key, fp in current.items() if key in before and before[key] != fp)

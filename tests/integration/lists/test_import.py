@@ -1,0 +1,84 @@
+"""Importing lists into the database: counts add up, re-import is a no-op, versions diff, export round-trips."""
+
+from __future__ import annotations
+
+import csv
+from pathlib import Path
+
+import pytest
+import sqlalchemy as sa
+from sqlalchemy.orm import Session
+
+from unforgotten.audit.flows import account
+from unforgotten.auth import service as auth
+from unforgotten.columns import CANONICAL_COLUMNS
+from unforgotten.errors import FileReadError, InputError
+from unforgotten.lists import service as lists
+from unforgotten.lists.models import Entry
+
+HEADER = "Прізвище;Ім'я;По батькові;Дата народження;Особистий номер\n"
+
+
+@pytest.fixture
+def party(session: Session) -> str:
+    auth.create(session=session, code="UA", name="Ukraine")
+    return "UA"
+
+
+def write(path: Path, body: str) -> Path:
+    path.write_text(HEADER + body, encoding="cp1251")
+    return path
+
+
+def test_counts_add_up_and_reimport_changes_nothing(session: Session, party: str, tmp_path: Path) -> None:
+    path = write(tmp_path / "ua_request.csv", "Шевченко;Олександр;Іванович;12.03.1999;A1\n;;;;\n;;;01.01.1990;A2\n"
+                 "Коваль;Ірина;;31.02.1990;A3\n")  # fmt: skip
+    first = lists.import_file(session=session, path=path, party_code=party, kind="request", submitted_by="t")
+    assert (first.rows, first.accepted, first.quarantined, first.blank) == (4, 2, 1, 1)
+    events_before = session.scalar(sa.text("SELECT count(*) FROM events"))
+    again = lists.import_file(session=session, path=path, party_code=party, kind="request", submitted_by="t")
+    assert again.unchanged and again.list_id == first.list_id
+    assert session.scalar(sa.text("SELECT count(*) FROM events")) == events_before
+    assert session.scalar(sa.select(sa.func.count()).select_from(Entry)) == 4
+    quarantined = lists.get_entries(session=session, list_id=first.list_id, status="quarantined")
+    assert quarantined[0].row_number == 4 and "no_name" in {f["code"] for f in quarantined[0].findings}
+
+
+def test_new_version_with_diff(session: Session, party: str, tmp_path: Path) -> None:
+    v1 = write(tmp_path / "v1.csv", "Шевченко;Олександр;Іванович;12.03.1999;A1\nКоваль;Ірина;;1990;A2\n")
+    v2 = write(tmp_path / "v2.csv", "Шевченко;Олександр;Іванович;12.03.1998;A1\nМельник;Петро;;1980;A3\n")
+    first = lists.import_file(session=session, path=v1, party_code=party, kind="request", submitted_by="t", name="r")
+    second = lists.import_file(session=session, path=v2, party_code=party, kind="request", submitted_by="t", name="r")
+    assert (first.version, second.version) == (1, 2)
+    assert second.diff == {"added": 1, "removed": 1, "changed": 1, "unchanged": 0}
+
+
+def test_export_round_trips(session: Session, party: str, tmp_path: Path) -> None:
+    path = write(tmp_path / "l.csv", "ШЕВЧЕНКО;Олександр;Іванович;12.03.1999;A1\nКоваль;Ірина;;1990-05;A2\n")
+    outcome = lists.import_file(session=session, path=path, party_code=party, kind="request", submitted_by="t")
+    out = tmp_path / "out.csv"
+    assert lists.export_entries(session=session, list_id=outcome.list_id, path=out) == 2
+    with out.open(encoding="utf-8") as handle:
+        rows = list(csv.DictReader(handle))
+    assert list(rows[0]) == list(CANONICAL_COLUMNS)
+    assert rows[0]["family_name"] == "ШЕВЧЕНКО" and rows[1]["date_of_birth"] == "1990-05"
+    reimported = lists.import_file(session=session, path=out, party_code=party, kind="custody", submitted_by="t")
+    assert reimported.accepted == 2
+
+
+def test_accounting_catches_a_deleted_entry(session: Session, party: str, tmp_path: Path) -> None:
+    path = write(tmp_path / "l.csv", "Шевченко;Олександр;Іванович;12.03.1999;A1\n")
+    lists.import_file(session=session, path=path, party_code=party, kind="request", submitted_by="t")
+    assert not [v for v in account(session=session).violations if v.check != "entry → one person"]
+    session.execute(sa.text("DELETE FROM entries"))
+    checks = {v.check for v in account(session=session).violations}
+    assert {"rows = entries", "entries unchanged"} <= checks
+
+
+def test_bad_input_is_refused_clearly(session: Session, party: str, tmp_path: Path) -> None:
+    with pytest.raises(FileReadError, match="not found"):
+        lists.import_file(
+            session=session, path=tmp_path / "nope.csv", party_code=party, kind="request", submitted_by="t"
+        )
+    with pytest.raises(InputError, match="kind"):
+        lists.import_file(session=session, path=tmp_path / "nope.csv", party_code=party, kind="held", submitted_by="t")
