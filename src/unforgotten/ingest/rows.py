@@ -104,12 +104,12 @@ class RowBuilder:
         for position, column in self.positions.items():
             if position >= len(cells):
                 continue
-            source = str(cells[position])
-            if has_control_characters(source):
+            source = cells[position]
+            value = clean_text(source)
+            if value is not source and has_control_characters(source):
                 findings.append(
                     Finding(Severity.WARNING, "control_characters", "control characters removed", column, source)
                 )
-            value = clean_text(source)
             if not value:
                 continue
             if column in DATE_COLUMNS:

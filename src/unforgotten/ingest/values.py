@@ -112,8 +112,13 @@ def parse_date(text: str | None, *, today: dt.date | None = None, excel_serial: 
     return DateResult(None, f"not a date: {value!r}")
 
 
+_NEEDS_CLEANING = re.compile(r"[\x00-\x08\x0b-\x1f\x7f\u200b-\u200f\u2028\u2029\ufeff\u00a0]|\s\s|^\s|\s$|[\t\n\r]")
+
+
 def clean_text(text: str) -> str:
     """Normalise a cell: Unicode NFC, control characters removed, white space folded (letters kept: ё stays ё)."""
+    if _NEEDS_CLEANING.search(text) is None and unicodedata.is_normalized("NFC", text):
+        return text  # the common case, checked in C
     text = unicodedata.normalize("NFC", text)
     text = _CONTROL.sub("", text.replace("\u00a0", " "))
     return _SPACES.sub(" ", text).strip()

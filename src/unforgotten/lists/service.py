@@ -4,13 +4,13 @@ from __future__ import annotations
 
 import dataclasses
 import hashlib
-import json
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
-from sqlalchemy import func, insert, select
+import orjson
+from sqlalchemy import Table, func, select
 from sqlalchemy.orm import Session
 
 from unforgotten.audit.recorder import record
@@ -147,8 +147,7 @@ def _diff_key(fields: Mapping[str, Any]) -> str | None:
 
 
 def _entry_fingerprint(fields: Mapping[str, Any]) -> str:
-    text = json.dumps([fields.get(c) for c in CANONICAL_COLUMNS], ensure_ascii=False, separators=(",", ":"))
-    return hashlib.sha1(text.encode("utf-8"), usedforsecurity=False).hexdigest()
+    return hashlib.sha1(orjson.dumps([fields.get(c) for c in CANONICAL_COLUMNS]), usedforsecurity=False).hexdigest()
 
 
 def import_file(
@@ -248,18 +247,17 @@ def import_file(
 def entries_digest_update(digest: Any, row: Mapping[str, Any]) -> None:
     """Fold one entry into a list's digest; accounting recomputes it to prove no entry was lost or changed."""
     digest.update(
-        json.dumps(
+        orjson.dumps(
             [row["sheet"], row["row_number"], row["status"], row["raw"], [row[c] for c in CANONICAL_COLUMNS]],
-            ensure_ascii=False,
-            sort_keys=True,
-            separators=(",", ":"),
-        ).encode("utf-8")
+            option=orjson.OPT_SORT_KEYS,
+        )
     )
     digest.update(b"\n")
 
 
 def _store_entries(session: Session, list_id: int, rows: Iterable[Any]) -> tuple[dict[str, int], str, dict[str, str]]:
     counts = {status.value: 0 for status in EntryStatus}
+    entries_table = cast(Table, Entry.__table__)
     digest = hashlib.sha256()
     fingerprints: dict[str, str] = {}
     batch: list[dict[str, Any]] = []
@@ -281,10 +279,10 @@ def _store_entries(session: Session, list_id: int, rows: Iterable[Any]) -> tuple
             fingerprints[key] = _entry_fingerprint(fields)
         batch.append(row)
         if len(batch) >= _BATCH:
-            session.execute(insert(Entry), batch)
+            session.execute(entries_table.insert(), batch)  # Core insert: no ORM bookkeeping for bulk rows
             batch.clear()
     if batch:
-        session.execute(insert(Entry), batch)
+        session.execute(entries_table.insert(), batch)
     return counts, digest.hexdigest(), fingerprints
 
 

@@ -1,0 +1,106 @@
+"""Import benchmark: a 200,000-row CSV and a 100,000-row XLSX through the real service into SQLite.
+
+Run: .venv/bin/python -m bench.import_bench [--csv-rows 200000] [--xlsx-rows 100000]
+Each measurement runs in a child process so its peak memory (ru_maxrss) is its own.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import platform
+import resource
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+
+def _make_files(directory: Path, csv_rows: int, xlsx_rows: int) -> tuple[Path, Path]:
+    from openpyxl import Workbook
+
+    from unforgotten.columns import CANONICAL_COLUMNS
+    from unforgotten.scenario import generate
+
+    scenario = generate(max(1000, csv_rows * 2 // 3), seed=42)
+    rows = [r for lst in scenario.lists.values() for r in lst.rows()]
+    while len(rows) < csv_rows:
+        rows += rows[: csv_rows - len(rows)]
+    csv_path = directory / "big.csv"
+    import csv
+
+    with csv_path.open("w", encoding="cp1251", errors="replace", newline="") as handle:
+        writer = csv.writer(handle, delimiter=";")
+        writer.writerow(["ПІБ", "Прізвище", "Ім'я", "По батькові", "Дата народження", "Місце народження", "Військове звання",
+                         "Особистий номер", "в/ч", "Стан здоров'я"])  # fmt: skip
+        for r in rows[:csv_rows]:
+            dob = r["date_of_birth"]
+            dmy = ".".join(reversed(dob.split("-"))) if dob else ""
+            writer.writerow([r["full_name"], r["family_name"], r["given_name"], r["patronymic"], dmy, r["place_of_birth"], r["rank"],
+                             r["service_number"], r["military_unit"], r["health_status"]])  # fmt: skip
+    xlsx_path = directory / "big.xlsx"
+    workbook = Workbook(write_only=True)
+    sheet = workbook.create_sheet("Список")
+    sheet.append(["Список осіб станом на 01.06.2025"])
+    sheet.append(list(CANONICAL_COLUMNS))
+    for r in rows[:xlsx_rows]:
+        sheet.append([r[c] for c in CANONICAL_COLUMNS])
+    workbook.save(xlsx_path)
+    return csv_path, xlsx_path
+
+
+def _child(path: str, db: str) -> None:
+    from unforgotten.auth import service as auth
+    from unforgotten.bootstrap import bootstrap
+    from unforgotten.lists import service as lists
+    from unforgotten.settings import Settings
+
+    database = bootstrap(Settings(database_url=f"sqlite:///{db}"))
+    with database.unit_of_work(actor="bench") as uow:
+        auth.get_or_create(session=uow.session, code="UA", name="Ukraine")
+        uow.commit()
+    start = time.perf_counter()
+    with database.unit_of_work(actor="bench") as uow:
+        outcome = lists.import_file(
+            session=uow.session, path=Path(path), party_code="UA", kind="custody", submitted_by="b"
+        )
+        uow.commit()
+    seconds = time.perf_counter() - start
+    peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    print(json.dumps({"seconds": seconds, "peak_mb": peak_mb, "rows": outcome.rows, "accepted": outcome.accepted}))
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--csv-rows", type=int, default=200_000)
+    parser.add_argument("--xlsx-rows", type=int, default=100_000)
+    parser.add_argument("--child", nargs=2, help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if args.child:
+        _child(*args.child)
+        return
+    with tempfile.TemporaryDirectory() as tmp:
+        directory = Path(tmp)
+        csv_path, xlsx_path = _make_files(directory, args.csv_rows, args.xlsx_rows)
+        print(f"machine: {platform.machine()}, {platform.python_version()}, cores: {__import__('os').cpu_count()}")
+        print(f"{'file':<28}{'rows':>10}{'accepted':>10}{'seconds':>10}{'rows/s':>10}{'peak MB':>10}")
+        for path in (csv_path, xlsx_path):
+            command = [
+                sys.executable,
+                "-m",
+                "bench.import_bench",
+                "--child",
+                str(path),
+                str(directory / f"{path.stem}.db"),
+            ]
+            out = subprocess.run(command, capture_output=True, text=True, check=True)
+            r = json.loads(out.stdout.strip().splitlines()[-1])
+            label = f"{path.name} ({path.stat().st_size / 1e6:.0f} MB)"
+            print(
+                f"{label:<28}{r['rows']:>10,}{r['accepted']:>10,}{r['seconds']:>10.1f}{r['rows'] / r['seconds']:>10,.0f}{r['peak_mb']:>10.0f}"
+            )
+
+
+if __name__ == "__main__":
+    main()
