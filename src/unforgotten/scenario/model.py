@@ -44,6 +44,7 @@ class ScenarioConfig:
     other_transliteration: float = 0.08
     other_full_name_only: float = 0.05
     other_swap: float = 0.02
+    other_service_number_known: float = 0.5  # the holder often has no tag or record of the unit
 
 
 @dataclass

@@ -33,6 +33,7 @@ class Profile:
     full_name_only: float
     swap: float
     other_language: float  # write the person in the writer's language rather than the person's own
+    service_number_known: float = 1.0
 
     @staticmethod
     def own(c: ScenarioConfig) -> Profile:
@@ -42,7 +43,8 @@ class Profile:
     @staticmethod
     def other(c: ScenarioConfig) -> Profile:
         return Profile(c.other_typo, c.other_date_error, c.other_missing_patronymic, c.other_transliteration,
-                       c.other_full_name_only, c.other_swap, c.other_language_forms)  # fmt: skip
+                       c.other_full_name_only, c.other_swap, c.other_language_forms,
+                       c.other_service_number_known)  # fmt: skip
 
 
 @lru_cache(maxsize=4096)
@@ -131,9 +133,10 @@ class Writer:
         ptype = int(p.ptype[i])
         columns["person_type"].append(_TYPES[ptype])
         military = ptype == 0
+        known = military and rng.random() < profile.service_number_known
         columns["rank"].append((UA_RANKS if writer_language == "uk" else RU_RANKS)[p.rank[i]] if military else "")
-        columns["service_number"].append(str(p.service_number[i]) if military else "")
-        columns["military_unit"].append(str(p.unit[i]) if military else "")
+        columns["service_number"].append(str(p.service_number[i]) if known else "")
+        columns["military_unit"].append(str(p.unit[i]) if known else "")
         columns["date_of_capture"].append(str(p.capture[i]) if ptype != 2 else "")
         columns["place_of_capture"].append("")
         columns["health_status"].append(_HEALTH[writer_language][int(p.health[i])])
