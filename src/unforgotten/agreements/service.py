@@ -4,15 +4,17 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Sequence
+from pathlib import Path
 from typing import Any
 
+import yaml
 from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
 from unforgotten.agreements.models import Agreement, Category, ExchangeFormat
-from unforgotten.errors import InputError
+from unforgotten.errors import FileReadError, InputError, RuleError
 
-__all__ = ["create", "get_all"]
+__all__ = ["create", "get_all", "load_file"]
 
 
 def get_all(*, session: Session) -> Sequence[Agreement]:
@@ -53,3 +55,46 @@ def create(
         )
     session.flush()
     return agreement
+
+
+def _date(value: Any, *, field: str, path: Path) -> dt.date:
+    if isinstance(value, dt.date):
+        return value
+    try:
+        return dt.date.fromisoformat(str(value))
+    except ValueError as error:
+        raise RuleError("not an ISO date (YYYY-MM-DD)", file=path.name, column=field, value=value) from error
+
+
+def load_file(*, session: Session, path: Path, negotiation_id: int | None = None) -> Agreement:
+    """Load an agreement file (YAML); the same file loaded twice gives the agreement already stored."""
+    try:
+        text = path.read_text(encoding="utf-8-sig")
+    except OSError as error:
+        raise FileReadError("agreement file cannot be read", file=str(path), hint=str(error)) from error
+    existing = session.scalars(select(Agreement).where(Agreement.source == text)).first()
+    if existing is not None:
+        return existing
+    try:
+        data = yaml.safe_load(text)
+    except yaml.YAMLError as error:
+        raise RuleError("agreement file is not valid YAML", file=path.name, hint=str(error)) from error
+    if not isinstance(data, dict):
+        raise RuleError(
+            "agreement file must be a mapping with title, signed_on, reference_date, categories", file=path.name
+        )
+    for required in ("title", "signed_on", "reference_date", "categories"):
+        if required not in data:
+            raise RuleError(f"agreement file lacks {required!r}", file=path.name, column=required)
+    categories = data["categories"]
+    if not isinstance(categories, list) or not all(isinstance(c, dict) and "name" in c for c in categories):
+        raise RuleError("categories must be a list of mappings, each with a name", file=path.name, column="categories")
+    return create(
+        session=session,
+        title=str(data["title"]),
+        signed_on=_date(data["signed_on"], field="signed_on", path=path),
+        reference_date=_date(data["reference_date"], field="reference_date", path=path),
+        categories=categories,
+        negotiation_id=negotiation_id,
+        source=text,
+    )

@@ -39,6 +39,7 @@ _COMMAND_MODULES: tuple[str, ...] = (
     "unforgotten.cli.users",
     "unforgotten.cli.reconcile",
     "unforgotten.cli.review",
+    "unforgotten.cli.cases",
     "unforgotten.cli.account",
     "unforgotten.cli.audit",
 )

@@ -2,16 +2,18 @@
 
 from __future__ import annotations
 
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from unforgotten.auth.service import Actor
+from unforgotten.columns import CANONICAL_COLUMNS
 from unforgotten.lists import service as lists
-from unforgotten.lists.models import Entry
+from unforgotten.lists.models import Entry, EntryStatus
 from unforgotten.persons import review
-from unforgotten.persons.models import Person
+from unforgotten.persons.models import Match, MatchState, Person
 from unforgotten.persons.states import initial_status
 
-__all__ = ["display_name", "split_entry"]
+__all__ = ["display_name", "link_all", "split_entry"]
 
 
 def display_name(entry: Entry) -> str:
@@ -37,3 +39,64 @@ def split_entry(*, session: Session, actor: Actor, entry_id: int, reason: str) -
         display_name=display_name(entry),
         reason=reason,
     )
+
+
+def _entry_row(entry: Entry) -> dict[str, str | None]:
+    row: dict[str, str | None] = {c: getattr(entry, c) for c in CANONICAL_COLUMNS}
+    row["record_id"] = str(entry.id)  # entry ids are unique across lists; the file's record ids are not
+    return row
+
+
+def link_all(*, session: Session, decided_by: str, lower: float = 0.5) -> int:
+    """Link every accepted entry that has no person yet: to an existing person, to a new one, or for review.
+
+    Existing persons keep their ids (no retraining of what is already linked); entries in the review band are
+    given their own person at once — every accepted entry always belongs to exactly one — with a pending
+    suggestion for a reviewer. Returns how many entries were linked.
+    """
+    from unforgotten.linkage import link_into_persons
+
+    linked = select(Match.entry_id).where(Match.state == MatchState.ACCEPTED)
+    new = list(
+        session.scalars(
+            select(Entry).where(Entry.status == EntryStatus.ACCEPTED, Entry.id.not_in(linked)).order_by(Entry.id)
+        )
+    )
+    if not new:
+        return 0
+    existing_rows = []
+    for entry, person_id in session.execute(
+        select(Entry, Match.person_id).join(Match, (Match.entry_id == Entry.id) & (Match.state == MatchState.ACCEPTED))
+    ):
+        row = _entry_row(entry)
+        row["person_id"] = str(person_id)
+        existing_rows.append(row)
+    kinds = {lst.id: lst.kind for lst in lists.get_all(session=session)}
+    by_id = {str(e.id): e for e in new}
+    assignments = link_into_persons([_entry_row(e) for e in new], existing_rows, lower=lower)
+    cluster_person: dict[str, int] = {}
+    for assignment in assignments:
+        entry = by_id[assignment.record_id]
+        if assignment.person_id is not None:
+            review.attach(
+                session=session, entry_id=entry.id, person_id=assignment.person_id,
+                probability=assignment.probability, explanation=dict(assignment.explanation), decided_by=decided_by,
+            )  # fmt: skip
+        elif assignment.cluster in cluster_person:
+            review.attach(
+                session=session, entry_id=entry.id, person_id=cluster_person[assignment.cluster],
+                probability=None, explanation={"cluster": assignment.cluster}, decided_by=decided_by,
+            )  # fmt: skip
+        else:
+            person = review.new_person(
+                session=session, entry_id=entry.id, status=initial_status(kinds[entry.list_id]).value,
+                display_name=display_name(entry), decided_by=decided_by,
+            )  # fmt: skip
+            cluster_person[assignment.cluster] = person.id
+        for person_id, probability, explanation in assignment.suggestions:
+            review.propose(
+                session=session, entry_id=entry.id, person_id=person_id, probability=probability,
+                explanation=dict(explanation),
+            )  # fmt: skip
+    session.flush()
+    return len(assignments)

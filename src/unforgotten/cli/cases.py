@@ -1,0 +1,65 @@
+"""``unforgotten case`` — a person's case: show it, move it through the state machine, confirm."""
+
+from __future__ import annotations
+
+import typer
+from rich.table import Table
+
+from unforgotten.cli.app import app
+from unforgotten.cli.context import AS_OPTION_HELP, acting_unit_of_work, console, database
+from unforgotten.persons import cases
+from unforgotten.persons import service as persons
+
+case_app = typer.Typer(help="Case statuses: show, transition, confirm.", no_args_is_help=True)
+app.add_typer(case_app, name="case")
+
+AS = typer.Option(..., "--as", help=AS_OPTION_HELP)
+REASON = typer.Option(..., "--reason", help="Why: recorded with the change and in the audit log.")
+
+
+@case_app.command("show")
+def show(person_id: int) -> None:
+    """Show a person's current status, what may come next, and the history of the case."""
+    from unforgotten.persons.states import allowed_transitions
+
+    with database().read() as session:
+        person = persons.get_or_raise(session=session, person_id=person_id)
+        changes = cases.history(session=session, person_id=person_id)
+        console.print(f"person {person.id}: {person.display_name} — status [bold]{person.status}[/]")
+        nexts = ", ".join(str(t.to_status) for t in allowed_transitions(person.status))
+        console.print(f"may move to: {nexts or 'nothing (final)'}")
+        table = Table("change", "from", "to", "state", "by", "confirmed by", "evidence", "reason")
+        for c in changes:
+            table.add_row(str(c.id), c.from_status, c.to_status, c.state, c.requested_by, c.confirmed_by or "",
+                          c.evidence or "", c.reason or "")  # fmt: skip
+    console.print(table)
+
+
+@case_app.command("transition")
+def transition(
+    person_ids: list[int] = typer.Argument(..., help="One or more person ids (a whole category at once)."),
+    to: str = typer.Option(..., "--to", help="The new status."),
+    evidence: str | None = typer.Option(None, help="Evidence (document, finding) where the transition needs it."),
+    as_user: str = AS,
+    reason: str = REASON,
+) -> None:
+    """Move persons to a new status; refused transitions are listed with the reason (exit 6 if any)."""
+    with acting_unit_of_work(as_user, reason=reason) as (uow, actor):
+        outcome = cases.transition_many(
+            session=uow.session, actor=actor, person_ids=person_ids, to_status=to, reason=reason, evidence=evidence
+        )
+        uow.commit()
+    console.print(f"changed {len(outcome.changed)}, awaiting a second confirmation {len(outcome.pending)}")
+    for person_id, why in outcome.refused.items():
+        console.print(f"[red]refused[/] person {person_id}: {why}", soft_wrap=True)
+    if outcome.refused:
+        raise typer.Exit(6)
+
+
+@case_app.command("confirm")
+def confirm(change_id: int, as_user: str = AS, reason: str = REASON) -> None:
+    """Confirm a pending change (e.g. deceased) as a second, different user."""
+    with acting_unit_of_work(as_user, reason=reason) as (uow, actor):
+        change = cases.confirm(session=uow.session, actor=actor, change_id=change_id, reason=reason)
+        uow.commit()
+    console.print(f"confirmed: person {change.person_id} is now {change.to_status}")
