@@ -13,6 +13,7 @@ from sqlalchemy.orm import Session, selectinload
 
 from unforgotten.agreements.models import Agreement, Category, ExchangeFormat
 from unforgotten.errors import FileReadError, InputError, RuleError
+from unforgotten.rules import validate_rule
 
 __all__ = ["create", "get_all", "load_file"]
 
@@ -43,7 +44,12 @@ def create(
     )
     session.add(agreement)
     formats = {f.value for f in ExchangeFormat}
-    for spec in categories:
+    for index, spec in enumerate(categories):
+        if not spec.get("rule"):
+            raise RuleError(
+                f"category {spec.get('name')!r} has no eligibility rule", column=f"categories[{index}].rule"
+            )
+        validate_rule(spec["rule"], f"categories[{index}].rule")
         if spec.get("format") not in formats:
             raise InputError(
                 f"category {spec.get('name')!r} has an unknown exchange format",

@@ -37,6 +37,7 @@ _COMMAND_MODULES: tuple[str, ...] = (
     "unforgotten.cli.serve",
     "unforgotten.cli.lists",
     "unforgotten.cli.users",
+    "unforgotten.cli.agreements",
     "unforgotten.cli.reconcile",
     "unforgotten.cli.review",
     "unforgotten.cli.cases",

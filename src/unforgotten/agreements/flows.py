@@ -1,0 +1,84 @@
+"""Assessment: every current person against every category of an agreement, with the evidence for each verdict."""
+
+from __future__ import annotations
+
+from collections import Counter, defaultdict
+from dataclasses import dataclass, field
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from unforgotten.agreements.models import Agreement
+from unforgotten.lists.models import Entry, EntryStatus, List
+from unforgotten.persons.models import Match, MatchState, Person
+from unforgotten.rules import Facts, evaluate
+
+__all__ = ["Assessment", "AssessmentReport", "assess", "facts_by_person"]
+
+
+@dataclass(frozen=True)
+class Assessment:
+    person_id: int
+    category: str
+    verdict: str
+    reasons: tuple[str, ...]
+
+
+@dataclass
+class AssessmentReport:
+    agreement_id: int
+    rows: list[Assessment] = field(default_factory=list)
+
+    def counts(self) -> dict[str, dict[str, int]]:
+        out: dict[str, Counter[str]] = defaultdict(Counter)
+        for row in self.rows:
+            out[row.category][row.verdict] += 1
+        return {category: dict(counter) for category, counter in out.items()}
+
+    def as_dict(self) -> dict[str, Any]:
+        return {"agreement_id": self.agreement_id, "counts": self.counts()}
+
+
+def _most_complete(dates: list[str]) -> str | None:
+    return max(dates, key=len) if dates else None
+
+
+def facts_by_person(*, session: Session) -> dict[int, Facts]:
+    """Gather each current person's facts from all their accepted entries."""
+    query = (
+        select(Match.person_id, Entry.date_of_birth, Entry.person_type, Entry.health_status, Entry.sex, List.kind)
+        .join(Entry, Entry.id == Match.entry_id)
+        .join(List, List.id == Entry.list_id)
+        .join(Person, Person.id == Match.person_id)
+        .where(
+            Match.state == MatchState.ACCEPTED, Entry.status == EntryStatus.ACCEPTED, Person.merged_into_id.is_(None)
+        )
+    )
+    gathered: dict[int, dict[str, set[str]]] = defaultdict(lambda: defaultdict(set))
+    for person_id, dob, person_type, health, sex, kind in session.execute(query.execution_options(yield_per=10000)):
+        bag = gathered[person_id]
+        for key, value in (("dob", dob), ("type", person_type), ("health", health), ("sex", sex), ("kind", kind)):
+            if value:
+                bag[key].add(str(value))
+    return {
+        person_id: Facts(
+            date_of_birth=_most_complete(sorted(bag["dob"])),
+            person_types=frozenset(bag["type"]),
+            list_kinds=frozenset(bag["kind"]),
+            health_texts=tuple(sorted(bag["health"])),
+            sexes=frozenset(bag["sex"]),
+        )
+        for person_id, bag in gathered.items()
+    }
+
+
+def assess(*, session: Session, agreement: Agreement) -> AssessmentReport:
+    """Evaluate every category rule for every current person; partial facts give *undetermined*, never a guess."""
+    report = AssessmentReport(agreement_id=agreement.id)
+    facts = facts_by_person(session=session)
+    for category in agreement.categories:
+        for person_id, person_facts in sorted(facts.items()):
+            outcome = evaluate(category.rule, person_facts, reference_date=agreement.reference_date)
+            report.rows.append(Assessment(person_id, category.name, outcome.verdict.value, tuple(outcome.reasons)))
+    return report
