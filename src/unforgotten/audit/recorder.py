@@ -156,6 +156,12 @@ def _append(session: Session, changes: list[dict[str, Any]]) -> None:
 
 
 def install_recorder(factory: sessionmaker[Session]) -> None:
-    """Hook the recorder on every session ``factory`` makes (idempotent)."""
-    if not event.contains(factory, "after_flush", _after_flush):
-        event.listen(factory, "after_flush", _after_flush)
+    """Hook the recorder on every session ``factory`` makes (idempotent).
+
+    The mark lives on the factory itself: ``event.contains`` keys on ``id()``, which a new factory can inherit from
+    a garbage-collected one — and then the recorder would silently not be installed.
+    """
+    if getattr(factory, "_unforgotten_audited", False):
+        return
+    event.listen(factory, "after_flush", _after_flush)
+    factory._unforgotten_audited = True  # type: ignore[attr-defined]
