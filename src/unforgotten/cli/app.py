@@ -43,6 +43,7 @@ _COMMAND_MODULES: tuple[str, ...] = (
     "unforgotten.cli.cases",
     "unforgotten.cli.account",
     "unforgotten.cli.audit",
+    "unforgotten.cli.link",
 )
 
 

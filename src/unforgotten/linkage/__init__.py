@@ -1,0 +1,35 @@
+"""Cross-script record linkage: the only package that imports splink (Splink 5, public modules only).
+
+Rows in the canonical columns go in; same-person pairs, persons (clusters) and per-field explanations come out.
+No database: callers store the results. Names meet on the keys of :mod:`unforgotten.names` (Шевченко =
+Shevchenko), dates on clerk-error-tolerant levels, and hard negatives (namesakes, brothers, twins) are vetoed by
+fixed priors. See docs/linkage.md.
+"""
+
+from __future__ import annotations
+
+from unforgotten.linkage.backend import ENGINES
+from unforgotten.linkage.engine import DedupeResult, LinkResult, PairLink, dedupe_list, default_model, link_lists
+from unforgotten.linkage.explain import FieldExplanation
+from unforgotten.linkage.features import FEATURE_COLUMNS, features
+from unforgotten.linkage.incremental import Assignment, link_incremental, link_into_persons
+from unforgotten.linkage.training import DEFAULT_THRESHOLD, LinkageModel, train_model
+
+__all__ = [
+    "DEFAULT_THRESHOLD",
+    "ENGINES",
+    "FEATURE_COLUMNS",
+    "Assignment",
+    "DedupeResult",
+    "FieldExplanation",
+    "LinkResult",
+    "LinkageModel",
+    "PairLink",
+    "dedupe_list",
+    "default_model",
+    "features",
+    "link_incremental",
+    "link_into_persons",
+    "link_lists",
+    "train_model",
+]

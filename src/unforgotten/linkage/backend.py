@@ -1,0 +1,132 @@
+"""The database Splink runs in: DuckDB in process, or Spark (``local[2]`` by default) for lists beyond one machine.
+
+Why a wrapper: both engines must run the very same model, and every Splink failure must reach the coordinator as a
+:class:`~unforgotten.errors.LinkageError` that carries the failing SQL, never as a raw traceback.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from typing import Any
+
+import pandas as pd
+from splink import DuckDBAPI, Linker, SettingsCreator
+
+from unforgotten.errors import ConfigurationError, LinkageError
+
+__all__ = ["ENGINES", "Backend", "open_backend"]
+
+ENGINES = ("duckdb", "spark")
+_SQL_IN_MESSAGE = re.compile(
+    r"Error executing the following sql for table .*?:\n(?P<sql>.*)\n\nError was: (?P<err>.*)", re.S
+)
+
+
+class Backend:
+    """One open database for Splink; register tables, build linkers, read results back as pandas."""
+
+    def __init__(self, engine: str, db_api: Any, spark: Any = None, connection: Any = None) -> None:
+        self.engine = engine
+        self._connection = connection
+        self.db_api = db_api
+        self._spark = spark
+        self._count = 0
+        logging.getLogger("splink").setLevel(logging.ERROR)
+
+    def register(self, frames: Sequence[pd.DataFrame]) -> list[Any]:
+        """Register feature tables; in Spark they become Spark DataFrames first."""
+        tables = []
+        for frame in frames:
+            self._count += 1
+            data: Any = frame
+            if self._spark is not None:
+                data = self._spark.createDataFrame(frame.astype(object).where(frame.notna(), None))
+            tables.append(self.db_api.register(data, table_name=f"uf_input_{self._count}"))
+        return tables
+
+    def linker(self, tables: Sequence[Any], settings: SettingsCreator | dict[str, Any]) -> Linker:
+        """A Splink linker over registered tables (one table: within a list; two or more: between lists)."""
+        inputs: Any = tables[0] if len(tables) == 1 else list(tables)
+        return Linker(inputs, settings, log_level=logging.ERROR)
+
+    @staticmethod
+    def to_pandas(table: Any) -> pd.DataFrame:
+        """Read a Splink result table back into pandas."""
+        frame: pd.DataFrame = table.as_pandas_dataframe()
+        return frame
+
+    @contextmanager
+    def errors(self, doing: str) -> Iterator[None]:
+        """Turn anything Splink or the database raises into a LinkageError that names the step and the SQL."""
+        try:
+            yield
+        except LinkageError:
+            raise
+        except Exception as error:  # the edge of the engine: every failure below is Splink's or the database's
+            text = str(error)
+            match = _SQL_IN_MESSAGE.search(text)
+            sql = match.group("sql") if match else None
+            reason = match.group("err").strip() if match else f"{type(error).__name__}: {text}"
+            raise LinkageError(
+                f"{doing} failed: {reason}", sql=sql, hint="check the input columns; run with --debug for details"
+            ) from error
+
+    def close(self) -> None:
+        """Release the database (the Spark session is left to the process that made it)."""
+        if self._connection is not None:
+            self._connection.close()
+
+
+def open_backend(engine: str = "duckdb", *, spark_session: Any = None) -> Backend:
+    """Open a backend.
+
+    Args:
+        engine: ``"duckdb"`` (default, in process) or ``"spark"``.
+        spark_session: An existing SparkSession; by default one on ``local[2]`` is made (or reused).
+
+    Returns:
+        A :class:`Backend`.
+
+    Raises:
+        ConfigurationError: the engine is unknown or pyspark/Java are missing.
+    """
+    if engine == "duckdb":
+        import duckdb
+
+        connection = duckdb.connect(":memory:")
+        return Backend("duckdb", DuckDBAPI(connection=connection), connection=connection)
+    if engine == "spark":
+        return Backend("spark", *_spark_api(spark_session))
+    raise ConfigurationError(f"unknown linkage engine {engine!r}", hint=f"use one of {', '.join(ENGINES)}")
+
+
+def _spark_api(session: Any) -> tuple[Any, Any]:
+    try:
+        from pyspark.sql import SparkSession
+        from splink.backends.spark import SparkAPI, similarity_jar_location
+    except ImportError as error:
+        raise ConfigurationError(
+            "the Spark engine needs pyspark", hint="install the extra: pip install 'unforgotten[spark]'"
+        ) from error
+    if session is None:
+        try:
+            session = (
+                SparkSession.builder.master("local[2]")
+                .appName("unforgotten-linkage")
+                .config("spark.jars", similarity_jar_location())
+                .config("spark.sql.shuffle.partitions", "4")
+                .config("spark.default.parallelism", "4")
+                .config("spark.ui.enabled", "false")
+                .config("spark.driver.memory", "2g")
+                .getOrCreate()
+            )
+        except Exception as error:  # Java missing or broken: say so plainly
+            raise ConfigurationError(
+                f"cannot start Spark: {error}", hint="the Spark engine needs Java 17; use --engine duckdb"
+            ) from error
+        session.sparkContext.setLogLevel("ERROR")
+        session.sparkContext.setCheckpointDir("/tmp/unforgotten-spark-checkpoints")
+    return SparkAPI(spark_session=session, break_lineage_method="persist"), session  # type: ignore[no-untyped-call]

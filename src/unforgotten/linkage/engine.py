@@ -1,0 +1,281 @@
+"""Linking two lists and deduplicating one: features → Splink predict → groups → one-to-one → pairs and persons."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+import pandas as pd
+
+from unforgotten.errors import InputError
+from unforgotten.linkage.backend import Backend, open_backend
+from unforgotten.linkage.explain import Explainer, FieldExplanation
+from unforgotten.linkage.features import features
+from unforgotten.linkage.resolve import compete, groups
+from unforgotten.linkage.training import LinkageModel, train_model
+
+__all__ = ["DedupeResult", "LinkResult", "PairLink", "dedupe_list", "link_lists", "score_pairs"]
+
+Row = Mapping[str, str | None]
+Progress = Callable[[str], None]
+LEFT, RIGHT = "L|", "R|"
+
+
+@dataclass(frozen=True)
+class PairLink:
+    """One predicted same-person pair.
+
+    Attributes:
+        left_id: Record id in the left list (or the first of two records of one list).
+        right_id: Record id in the right list (or the second record).
+        score: Match probability, 0..1.
+        explanation: Per field, the comparison level and its match weight (``explain=True`` only); the weights and
+            the prior add up to the pair's match weight, whose logistic is ``score``.
+        via: For a pair not scored itself but linked through a list's own duplicate, that duplicate's record id.
+    """
+
+    left_id: str
+    right_id: str
+    score: float
+    explanation: dict[str, FieldExplanation] | None = None
+    via: str | None = None
+
+
+@dataclass
+class LinkResult:
+    """Pairs between two lists, and how they were found."""
+
+    pairs: list[PairLink]
+    threshold: float
+    model: LinkageModel
+    candidate_pairs: int = 0
+    left_groups: dict[str, str] = field(default_factory=dict)
+    right_groups: dict[str, str] = field(default_factory=dict)
+
+
+@dataclass
+class DedupeResult:
+    """Pairs within one list and each record's cluster (one cluster = one person)."""
+
+    pairs: list[PairLink]
+    clusters: dict[str, str]
+    threshold: float
+    model: LinkageModel
+    candidate_pairs: int = 0
+
+
+def _ids(frame: pd.DataFrame, what: str) -> None:
+    record_ids = frame["record_id"]
+    if record_ids.isna().any() or (record_ids == "").any():
+        row = int(record_ids.isna().idxmax() if record_ids.isna().any() else (record_ids == "").idxmax())
+        raise InputError(f"{what}: a record has no record_id", row=row + 1, column="record_id")
+    duplicated = record_ids[record_ids.duplicated()]
+    if len(duplicated):
+        raise InputError(
+            f"{what}: record_id {duplicated.iloc[0]!r} appears twice",
+            column="record_id",
+            value=str(duplicated.iloc[0]),
+            hint="each row needs its own record_id",
+        )
+
+
+def score_pairs(
+    backend: Backend,
+    frames: Sequence[pd.DataFrame],
+    model: LinkageModel,
+    link_type: str,
+    threshold: float,
+    sizes: tuple[int, int | None],
+) -> pd.DataFrame:
+    """Predict scored candidate pairs at or above ``threshold`` with the model's parameters (no training)."""
+    with backend.errors("scoring candidate pairs"):
+        tables = backend.register(frames)
+        linker = backend.linker(tables, model.settings_for(link_type, *sizes))
+        predictions = linker.inference.predict(threshold_match_probability=threshold, warning_mode="never")
+        return backend.to_pandas(predictions)
+
+
+def _within(frame: pd.DataFrame, prefix: str) -> list[tuple[str, str]]:
+    same = frame["unique_id_l"].str.startswith(prefix) & frame["unique_id_r"].str.startswith(prefix)
+    return list(zip(frame.loc[same, "unique_id_l"], frame.loc[same, "unique_id_r"], strict=True))
+
+
+def _strip(unique_id: str) -> str:
+    return unique_id[2:]
+
+
+def link_lists(
+    left_rows: Iterable[Row],
+    right_rows: Iterable[Row],
+    *,
+    threshold: float | None = None,
+    model: LinkageModel | None = None,
+    engine: str = "duckdb",
+    explain: bool = False,
+    progress: Progress | None = None,
+    backend: Backend | None = None,
+) -> LinkResult:
+    """Find the entries of two lists that name the same person.
+
+    Args:
+        left_rows: Rows of one list in the canonical columns (``record_id`` required and unique).
+        right_rows: Rows of the other list.
+        threshold: Match probability at or above which a pair is reported (default: the model's).
+        model: A trained model; by default one is trained on these two lists without labels.
+        engine: ``"duckdb"`` or ``"spark"``.
+        explain: Attach each field's comparison level and match weight to every pair.
+        progress: Called with the name of each step as it starts.
+        backend: An open backend to use instead of a new one.
+
+    Returns:
+        A :class:`LinkResult`; ``pairs`` include a list's own duplicates of a linked person.
+
+    Raises:
+        InputError: a record id is missing or repeated.
+        LinkageError: Splink failed (the message carries the failing SQL).
+
+    Examples:
+        >>> left = [{"record_id": "a1", "family_name": "Шевченко", "given_name": "Олександр",
+        ...          "date_of_birth": "1990-03-15"}]
+        >>> right = [{"record_id": "b1", "family_name": "Shevchenko", "given_name": "Aleksandr",
+        ...           "date_of_birth": "1990-03-15"}]
+        >>> [(p.left_id, p.right_id) for p in link_lists(left, right, model=default_model()).pairs]
+        [('a1', 'b1')]
+    """
+    step = progress or (lambda _name: None)
+    step("reading names")
+    left = features(left_rows, id_prefix=LEFT)
+    right = features(right_rows, id_prefix=RIGHT)
+    _ids(left, "left list")
+    _ids(right, "right list")
+    active = backend or open_backend(engine)
+    try:
+        if model is None:
+            step("training")
+            model = train_model(left, right, backend=active)
+        cut = model.threshold if threshold is None else threshold
+        step("scoring pairs")
+        scored = score_pairs(active, [left, right], model, "link_and_dedupe", cut, (len(left), len(right)))
+    finally:
+        if backend is None:
+            active.close()
+    step("choosing persons")
+    return _resolve_link(scored, left, right, model, cut, explain)
+
+
+def _resolve_link(
+    scored: pd.DataFrame, left: pd.DataFrame, right: pd.DataFrame, model: LinkageModel, cut: float, explain: bool
+) -> LinkResult:
+    left_groups = groups(left["unique_id"], _within(scored, LEFT))
+    right_groups = groups(right["unique_id"], _within(scored, RIGHT))
+    cross = scored[scored["unique_id_l"].str[:2] != scored["unique_id_r"].str[:2]]
+    # Splink orders each pair by its own rule; put the left list's id first.
+    flip = cross["unique_id_l"].str.startswith(RIGHT)
+    lefts = cross["unique_id_l"].where(~flip, cross["unique_id_r"]).tolist()
+    rights = cross["unique_id_r"].where(~flip, cross["unique_id_l"]).tolist()
+    probabilities = cross["match_probability"].tolist()
+    accepted = compete(
+        (left_groups[a], right_groups[b], p) for a, b, p in zip(lefts, rights, probabilities, strict=True)
+    )
+    explainer = Explainer(model.splink_settings) if explain else None
+    direct: dict[tuple[str, str], PairLink] = {}
+    group_score: dict[tuple[str, str], float] = {}
+    records = cross.to_dict("records") if explain else [{}] * len(lefts)
+    for a, b, p, record in zip(lefts, rights, probabilities, records, strict=True):
+        key = (left_groups[a], right_groups[b])
+        if key not in accepted:
+            continue
+        group_score[key] = max(group_score.get(key, 0.0), p)
+        explanation = explainer.explain(record) if explainer is not None else None
+        direct[(a, b)] = PairLink(_strip(a), _strip(b), float(p), explanation)
+    pairs = list(direct.values())
+    members_left = _members(left_groups)
+    members_right = _members(right_groups)
+    for gl, gr in sorted(accepted):
+        through = next(((a, b) for (a, b) in direct if left_groups[a] == gl and right_groups[b] == gr), None)
+        for a in members_left[gl]:
+            for b in members_right[gr]:
+                if (a, b) not in direct:
+                    via = through[0] if through and through[0] != a else (through[1] if through else None)
+                    pairs.append(PairLink(_strip(a), _strip(b), group_score[(gl, gr)], None, _strip(via or "")))
+    pairs.sort(key=lambda pair: (pair.left_id, pair.right_id))
+    return LinkResult(
+        pairs=pairs,
+        threshold=cut,
+        model=model,
+        candidate_pairs=len(scored),
+        left_groups={_strip(k): _strip(v) for k, v in left_groups.items()},
+        right_groups={_strip(k): _strip(v) for k, v in right_groups.items()},
+    )
+
+
+def _members(grouping: Mapping[str, str]) -> dict[str, list[str]]:
+    out: dict[str, list[str]] = {}
+    for member, group in grouping.items():
+        out.setdefault(group, []).append(member)
+    return out
+
+
+def dedupe_list(
+    rows: Iterable[Row],
+    *,
+    threshold: float | None = None,
+    model: LinkageModel | None = None,
+    engine: str = "duckdb",
+    explain: bool = False,
+    progress: Progress | None = None,
+) -> DedupeResult:
+    """Find the entries of one list that name the same person, and cluster them into persons.
+
+    Args:
+        rows: Rows in the canonical columns (``record_id`` required and unique).
+        threshold: Match probability at or above which two entries are the same person (default: the model's).
+        model: A trained model; by default one is trained on this list without labels.
+        engine: ``"duckdb"`` or ``"spark"``.
+        explain: Attach each field's comparison level and match weight to every pair.
+        progress: Called with the name of each step as it starts.
+
+    Returns:
+        A :class:`DedupeResult`; a record with no duplicate is its own cluster, named by its record id, and a
+        cluster's id is the smallest record id in it.
+
+    Raises:
+        InputError: a record id is missing or repeated.
+        LinkageError: Splink failed (the message carries the failing SQL).
+    """
+    step = progress or (lambda _name: None)
+    step("reading names")
+    frame = features(rows, id_prefix=LEFT)
+    _ids(frame, "list")
+    backend = open_backend(engine)
+    try:
+        if model is None:
+            step("training")
+            model = train_model(frame, backend=backend)
+        cut = model.threshold if threshold is None else threshold
+        step("scoring pairs")
+        scored = score_pairs(backend, [frame], model, "dedupe_only", cut, (len(frame), None))
+    finally:
+        backend.close()
+    step("clustering")
+    explainer = Explainer(model.splink_settings) if explain else None
+    records: list[dict[str, Any]] = scored.to_dict("records")
+    pairs = [
+        PairLink(
+            _strip(str(r["unique_id_l"])),
+            _strip(str(r["unique_id_r"])),
+            float(r["match_probability"]),
+            explainer.explain(r) if explainer is not None else None,
+        )
+        for r in records
+    ]
+    clusters = groups(frame["record_id"].astype(str), ((p.left_id, p.right_id) for p in pairs))
+    return DedupeResult(pairs=pairs, clusters=clusters, threshold=cut, model=model, candidate_pairs=len(scored))
+
+
+def default_model() -> LinkageModel:
+    """The model shipped with Unforgotten, trained without labels on the synthetic benchmark (see docs)."""
+    from importlib.resources import files
+
+    return LinkageModel.load(str(files("unforgotten.linkage") / "data" / "default_model.json"))

@@ -1,0 +1,176 @@
+"""Linking a new list into the persons already known, without retraining and without renumbering anyone.
+
+Why this shape (splink #820, #1112 ask for it): existing persons are fixed groups of records with ids the
+database already uses. New entries are first grouped among themselves (a list may name a person twice); each
+group then competes one-to-one for an existing person; a group that wins none becomes a new person. Nothing
+about an existing person changes unless a new entry joins it, so ids stay stable by construction.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+
+from unforgotten.errors import InputError
+from unforgotten.linkage.backend import open_backend
+from unforgotten.linkage.engine import score_pairs
+from unforgotten.linkage.explain import Explainer
+from unforgotten.linkage.features import features
+from unforgotten.linkage.resolve import compete, groups
+from unforgotten.linkage.training import LinkageModel
+
+__all__ = ["Assignment", "link_incremental", "link_into_persons"]
+
+Row = Mapping[str, object]
+NEW, OLD = "N|", "E|"
+
+
+@dataclass
+class Assignment:
+    """Where one new entry goes.
+
+    Attributes:
+        record_id: The new entry's record id.
+        person_id: The existing person it joins, or ``None`` for a new person.
+        cluster: New entries with the same cluster and no ``person_id`` are one new person (the smallest record id
+            of the group names it).
+        probability: Match probability of the best pair that put it there (``None`` for a new person).
+        explanation: Per field of that pair: ``{"level": ..., "weight": ...}``.
+        suggestions: Other existing persons scoring between ``lower`` and ``upper``, for a reviewer:
+            (person id, probability, explanation).
+    """
+
+    record_id: str
+    person_id: int | None
+    cluster: str
+    probability: float | None
+    explanation: dict[str, object] = field(default_factory=dict)
+    suggestions: list[tuple[int, float, dict[str, object]]] = field(default_factory=list)
+
+
+def link_incremental(
+    new_rows: Sequence[Row],
+    existing_persons_rows: Sequence[Row],
+    *,
+    model: LinkageModel,
+    threshold: float | None = None,
+    lower: float | None = None,
+    engine: str = "duckdb",
+) -> list[Assignment]:
+    """Assign each new entry to an existing person or to a new one, with a model trained before.
+
+    Args:
+        new_rows: The new list's rows in the canonical columns (``record_id`` unique).
+        existing_persons_rows: Rows already linked, each with its ``person_id`` (an integer or its text).
+        model: The trained model (no retraining happens here).
+        threshold: Match probability to join a person (default: the model's).
+        lower: Pairs from here up to ``threshold`` come back as suggestions for review (default: no suggestions).
+        engine: ``"duckdb"`` or ``"spark"``.
+
+    Returns:
+        One :class:`Assignment` per new row, in input order.
+
+    Raises:
+        InputError: a record id is missing or repeated, or an existing row has no person id.
+        LinkageError: Splink failed.
+
+    Examples:
+        >>> model = default_model()  # doctest: +SKIP
+        >>> [a.person_id for a in link_incremental(new, existing, model=model)]  # doctest: +SKIP
+        [17, None]
+    """
+    if not new_rows:
+        return []
+    upper = model.threshold if threshold is None else threshold
+    floor = upper if lower is None else min(lower, upper)
+    fresh = features(new_rows, id_prefix=NEW)
+    known = features(existing_persons_rows, id_prefix=OLD)
+    person_of = _persons(existing_persons_rows)
+    if fresh["record_id"].duplicated().any() or (fresh["record_id"] == "").any():
+        raise InputError("new entries need unique, non-empty record ids", column="record_id")
+    backend = open_backend(engine)
+    try:
+        frames = [fresh, known] if len(known) else [fresh]
+        link_type = "link_and_dedupe" if len(known) else "dedupe_only"
+        sizes = (len(fresh), len(known) if len(known) else None)
+        scored = score_pairs(backend, frames, model, link_type, floor, sizes)
+    finally:
+        backend.close()
+    explainer = Explainer(model.settings_for(link_type, *sizes))
+    within: list[tuple[str, str]] = []
+    candidates: list[tuple[str, int, float, dict[str, object]]] = []  # (new uid, person id, p, explanation)
+    for pair in scored.to_dict("records"):
+        a, b, p = str(pair["unique_id_l"]), str(pair["unique_id_r"]), float(pair["match_probability"])
+        if a.startswith(NEW) and b.startswith(NEW):
+            if p >= upper:
+                within.append((a, b))
+        elif a.startswith(NEW) != b.startswith(NEW):
+            new_id, old_id = (a, b) if a.startswith(NEW) else (b, a)
+            why: dict[str, object] = {
+                k: {"level": v.level, "weight": round(v.weight, 3)} for k, v in explainer.explain(pair).items()
+            }
+            candidates.append((new_id, person_of[old_id[2:]], p, why))
+    clusters = groups(fresh["unique_id"], within)
+    best: dict[tuple[str, int], tuple[float, str, dict[str, object]]] = {}
+    for new_id, person, p, reason in candidates:
+        key = (clusters[new_id], person)
+        if p >= upper and p > best.get(key, (0.0, "", {}))[0]:
+            best[key] = (p, new_id, reason)
+    accepted = dict(compete((cluster, str(person), p) for (cluster, person), (p, _, _) in best.items()))
+    return _assignments(fresh["unique_id"].tolist(), clusters, accepted, best, candidates, upper)
+
+
+def _persons(rows: Sequence[Row]) -> dict[str, int]:
+    out: dict[str, int] = {}
+    for number, row in enumerate(rows, start=1):
+        try:
+            out[str(row.get("record_id"))] = int(str(row.get("person_id")))
+        except ValueError as error:
+            raise InputError(
+                "an existing entry has no valid person_id",
+                row=number,
+                column="person_id",
+                value=str(row.get("person_id")),
+            ) from error
+    return out
+
+
+def _assignments(
+    new_ids: list[str],
+    clusters: Mapping[str, str],
+    accepted: Mapping[str, str],
+    best: Mapping[tuple[str, int], tuple[float, str, dict[str, object]]],
+    candidates: Sequence[tuple[str, int, float, dict[str, object]]],
+    upper: float,
+) -> list[Assignment]:
+    review: dict[str, dict[int, tuple[float, dict[str, object]]]] = defaultdict(dict)
+    for new_id, candidate, p, reason in candidates:
+        if p < upper and p > review[new_id].get(candidate, (0.0, {}))[0]:
+            review[new_id][candidate] = (p, reason)
+    out = []
+    for new_id in new_ids:
+        cluster = clusters[new_id]
+        person = int(accepted[cluster]) if cluster in accepted else None
+        probability: float | None = None
+        why: dict[str, object] = {}
+        if person is not None:
+            probability, _, why = best[(cluster, person)]
+        suggestions = [(pid, p, w) for pid, (p, w) in sorted(review[new_id].items()) if pid != person]
+        out.append(Assignment(new_id[2:], person, cluster[2:], probability, why, suggestions))
+    return out
+
+
+def link_into_persons(
+    new: Sequence[Row],
+    existing: Sequence[Row],
+    *,
+    upper: float | None = None,
+    lower: float = 0.5,
+    model: LinkageModel | None = None,
+) -> list[Assignment]:
+    """:func:`link_incremental` with the shipped model unless one is given (the database service's entry point)."""
+    from unforgotten.linkage.engine import default_model
+
+    chosen = model or default_model()
+    return link_incremental(new, existing, model=chosen, threshold=upper, lower=lower)

@@ -1,0 +1,134 @@
+"""The Splink model: comparisons on cross-script keys, blocking rules, training, and domain priors.
+
+Why these levels: the same person's names meet on keys, not letters (Шевченко = Shevchenko); dates carry clerks'
+errors (day/month swapped, a digit off, a year off, only the year), so those are levels of their own; and the
+hard negatives — namesakes, brothers, twins — differ in a recognised given name or a date of birth years apart,
+so those levels carry fixed, strongly negative weights whatever EM learns.
+"""
+
+from __future__ import annotations
+
+from typing import Any, Literal
+
+import splink.comparison_level_library as cll
+import splink.comparison_library as cl
+from splink import SettingsCreator, block_on
+
+LinkType = Literal["link_only", "link_and_dedupe", "dedupe_only"]
+
+__all__ = ["BLOCKING_RULES", "LinkType", "TRAINING_RULES", "VETO_M", "comparisons", "settings"]
+
+# Measured on the project's benchmark (docs/benchmarks.md): together these keep >= 99.5% of true pairs.
+BLOCKING_RULES = (
+    block_on("family_key", "given_group"),
+    block_on("family_key", "dob_year"),
+    block_on("family_stem", "patronymic_group"),
+    block_on("given_group", "dob"),
+    block_on("family_raw", "given_raw"),
+    block_on("dob", "given_raw"),
+    block_on("service_number"),
+)
+# EM on a few narrow rules, each leaving some fields free to learn their m (an issue 3 lesson: EM over every
+# candidate pair collapses at scale).
+TRAINING_RULES = (
+    block_on("family_key", "given_group"),
+    block_on("dob"),
+)
+# A veto: m fixed so low that no surname, however rare, outweighs it (brothers, twins, namesakes).
+VETO_M = 1e-6
+
+
+def _dob() -> cl.CustomComparison:
+    return cl.CustomComparison(
+        output_column_name="dob",
+        comparison_levels=[
+            cll.NullLevel("dob"),
+            cll.CustomLevel("dob_l = dob_r AND length(dob_l) = 10", label_for_charts="exact"),
+            cll.CustomLevel(
+                "(length(dob_l) < 10 OR length(dob_r) < 10) "
+                "AND (starts_with(dob_l, dob_r) OR starts_with(dob_r, dob_l))",
+                label_for_charts="partial date agrees",
+            ),
+            cll.CustomLevel(
+                "dob_year_l = dob_year_r AND dob_month_l = dob_day_r AND dob_day_l = dob_month_r",
+                label_for_charts="day and month swapped",
+            ),
+            cll.CustomLevel("levenshtein(dob_l, dob_r) = 1", label_for_charts="one digit off"),
+            cll.CustomLevel(
+                "abs(dob_year_l - dob_year_r) <= 1 AND dob_month_l = dob_month_r AND dob_day_l = dob_day_r",
+                label_for_charts="year off by one",
+            ),
+            cll.CustomLevel("abs(dob_year_l - dob_year_r) <= 2", label_for_charts="within two years"),
+            # More than two years apart: brothers and namesakes. A fixed, strongly negative weight.
+            cll.ElseLevel().configure(m_probability=VETO_M, fix_m_probability=True),
+        ],
+    )
+
+
+def comparisons() -> list[Any]:
+    """The model's comparisons, in the order explanations list them."""
+    return [
+        cl.CustomComparison(
+            output_column_name="family_name",
+            comparison_levels=[
+                cll.NullLevel("family_key"),
+                cll.ExactMatchLevel("family_key", term_frequency_adjustments=True),
+                cll.ExactMatchLevel("family_stem"),
+                cll.JaroWinklerLevel("family_key", 0.92),
+                cll.JaroWinklerLevel("family_raw", 0.88),
+                cll.ElseLevel(),
+            ],
+        ),
+        cl.CustomComparison(
+            output_column_name="given_name",
+            comparison_levels=[
+                cll.NullLevel("given_group"),
+                cll.ExactMatchLevel("given_group"),
+                cll.JaroWinklerLevel("given_key", 0.9),
+                cll.JaroWinklerLevel("given_raw", 0.88),
+                # Two different recognised given names: twins and brothers. Fixed, strongly negative.
+                cll.CustomLevel(
+                    "NOT starts_with(given_group_l, '~') AND NOT starts_with(given_group_r, '~')",
+                    label_for_charts="two different known names",
+                ).configure(m_probability=VETO_M, fix_m_probability=True),
+                cll.ElseLevel(),
+            ],
+        ),
+        cl.CustomComparison(
+            output_column_name="patronymic",
+            comparison_levels=[
+                cll.NullLevel("patronymic_group"),
+                cll.ExactMatchLevel("patronymic_group"),
+                # A clerk's error rate; EM alone drives it to 0 when the sample holds no such match.
+                cll.ElseLevel().configure(m_probability=0.03, fix_m_probability=True),
+            ],
+        ),
+        _dob(),
+        cl.CustomComparison(
+            output_column_name="service_number",
+            comparison_levels=[
+                cll.NullLevel("service_number"),
+                cll.ExactMatchLevel("service_number"),
+                cll.LevenshteinLevel("service_number", 1),
+                # EM can drive this to exactly 0 when no match in the sample disagrees (Splink then refuses the
+                # model); fixed at a clerk's error rate instead.
+                cll.ElseLevel().configure(m_probability=0.02, fix_m_probability=True),
+            ],
+        ),
+        cl.ExactMatch("place_key"),
+        cl.ExactMatch("unit_key"),
+    ]
+
+
+def settings(link_type: LinkType, prior: float = 1e-4) -> SettingsCreator:
+    """Settings for ``link_only`` (two lists), ``dedupe_only`` (one list) or ``link_and_dedupe``."""
+    return SettingsCreator(
+        link_type=link_type,
+        probability_two_random_records_match=prior,
+        unique_id_column_name="unique_id",
+        comparisons=comparisons(),
+        blocking_rules_to_generate_predictions=list(BLOCKING_RULES),
+        retain_intermediate_calculation_columns=True,
+        retain_matching_columns=True,
+        max_iterations=20,
+    )

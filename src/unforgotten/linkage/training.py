@@ -1,0 +1,165 @@
+"""Unsupervised training (u by random sampling, m by EM on a few blocking rules) and the saved model file.
+
+Why a model file of our own around Splink's settings JSON: the default threshold travels with the parameters, and
+the prior (the chance that two random records match) is not stored as a number but recomputed from the sizes of
+the lists being linked, so one model trained on 20 000 rows stays calibrated on 2 000 or 1 000 000.
+"""
+
+from __future__ import annotations
+
+import copy
+import json
+import logging
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+
+from unforgotten.errors import InputError, LinkageError
+from unforgotten.linkage.backend import Backend, open_backend
+from unforgotten.linkage.model import TRAINING_RULES, LinkType, settings
+
+__all__ = ["DEFAULT_THRESHOLD", "LinkageModel", "train_model"]
+
+DEFAULT_THRESHOLD = 0.5
+"""Match probability above which a pair is the same person; chosen by best F1 on the benchmark (docs/linkage.md)."""
+_FORMAT = "unforgotten-linkage-model"
+_TRAIN_SAMPLE = 60_000  # rows per side: m and u barely move beyond this, and EM time grows with it
+_EXPECTED_OVERLAP = 0.7  # share of the smaller list expected to appear in the other (the prior's numerator)
+
+
+@dataclass
+class LinkageModel:
+    """A trained linkage model: Splink settings with m and u, plus the threshold chosen for it.
+
+    Attributes:
+        splink_settings: Splink's own settings dictionary (comparisons with trained m and u).
+        threshold: Default match probability threshold for this model.
+        trained_on: Free-text note of what the model was trained on (rows, seed), for the audit trail.
+    """
+
+    splink_settings: dict[str, Any]
+    threshold: float = DEFAULT_THRESHOLD
+    trained_on: dict[str, Any] = field(default_factory=dict)
+
+    def save(self, path: Path | str) -> None:
+        """Write the model as one JSON file (UTF-8), reusable with :meth:`load` and ``--model``."""
+        document = {
+            "format": _FORMAT,
+            "version": 1,
+            "threshold": self.threshold,
+            "trained_on": self.trained_on,
+            "splink_settings": self.splink_settings,
+        }
+        Path(path).write_text(json.dumps(document, indent=1, ensure_ascii=False), encoding="utf-8")
+
+    @classmethod
+    def load(cls, path: Path | str) -> LinkageModel:
+        """Read a model written by :meth:`save`.
+
+        Raises:
+            InputError: the file is not a linkage model.
+        """
+        try:
+            document = json.loads(Path(path).read_text(encoding="utf-8"))
+        except (OSError, ValueError) as error:
+            raise InputError(f"cannot read linkage model: {error}", file=str(path)) from error
+        if not isinstance(document, dict) or document.get("format") != _FORMAT:
+            raise InputError(
+                "not an Unforgotten linkage model file", file=str(path), hint="train one with `unforgotten link`"
+            )
+        return cls(
+            splink_settings=document["splink_settings"],
+            threshold=float(document["threshold"]),
+            trained_on=dict(document.get("trained_on") or {}),
+        )
+
+    def settings_for(self, link_type: str, n_left: int, n_right: int | None = None) -> dict[str, Any]:
+        """Settings for one run: the trained parameters, this run's link type and a prior for these sizes."""
+        out = copy.deepcopy(self.splink_settings)
+        out["link_type"] = link_type
+        out["probability_two_random_records_match"] = prior(n_left, n_right)
+        return out
+
+
+def prior(n_left: int, n_right: int | None = None) -> float:
+    """The chance that two random records name the same person, from the lists' sizes.
+
+    Between two lists about 70% of the smaller one is expected in the other; within one list (``n_right`` is
+    ``None``) each record is expected to have about 0.05 duplicates.
+    """
+    if n_right is None:
+        pairs = max(n_left * (n_left - 1) / 2, 1.0)
+        return min(0.5, max(0.05 * n_left, 1.0) / pairs)
+    pairs = max(float(n_left) * float(n_right), 1.0)
+    return min(0.5, max(_EXPECTED_OVERLAP * min(n_left, n_right), 1.0) / pairs)
+
+
+def _sample(frame: pd.DataFrame, seed: int) -> pd.DataFrame:
+    return frame if len(frame) <= _TRAIN_SAMPLE else frame.sample(n=_TRAIN_SAMPLE, random_state=seed)
+
+
+def train_model(
+    left: pd.DataFrame,
+    right: pd.DataFrame | None = None,
+    *,
+    engine: str = "duckdb",
+    seed: int = 1,
+    threshold: float = DEFAULT_THRESHOLD,
+    backend: Backend | None = None,
+) -> LinkageModel:
+    """Train a model without labels on feature tables (see :func:`unforgotten.linkage.features.features`).
+
+    Args:
+        left: Feature table of one list (or the only list, to train for deduplication).
+        right: Feature table of the other list, or ``None``.
+        engine: ``"duckdb"`` or ``"spark"``.
+        seed: Seed for sampling rows and pairs, so a model can be trained again identically.
+        threshold: Threshold stored with the model.
+        backend: An open backend to reuse (its tables are left in place).
+
+    Returns:
+        A :class:`LinkageModel`.
+
+    Raises:
+        LinkageError: Splink failed; the message carries the failing SQL when there is one.
+    """
+    link_type: LinkType = "dedupe_only" if right is None else "link_only"
+    frames = [_sample(left, seed)] + ([] if right is None else [_sample(right, seed + 1)])
+    n_r = None if right is None else len(frames[1])
+    creator = settings(link_type, prior(len(frames[0]), n_r))
+    own = backend is None
+    active = backend or open_backend(engine)
+    try:
+        with active.errors("training the linkage model"):
+            tables = active.register(frames)
+            linker = active.linker(tables, creator)
+            linker.training.estimate_u_using_random_sampling(max_pairs=2e6, seed=seed)
+            for rule in TRAINING_RULES:
+                linker.training.estimate_parameters_using_expectation_maximisation(
+                    rule, fix_probability_two_random_records_match=True
+                )
+            trained = linker.misc.save_model_to_json()
+    finally:
+        if own:
+            active.close()
+    _check_trained(trained)
+    return LinkageModel(
+        splink_settings=trained,
+        threshold=threshold,
+        trained_on={"rows": [len(f) for f in frames], "seed": seed, "engine": engine},
+    )
+
+
+def _check_trained(trained: dict[str, Any]) -> None:
+    missing = [
+        f"{comparison['output_column_name']}: {level.get('label_for_charts', '?')}"
+        for comparison in trained["comparisons"]
+        for level in comparison["comparison_levels"]
+        if not level.get("is_null_level") and level.get("m_probability") is None
+    ]
+    if missing:
+        logging.getLogger(__name__).info("levels without a trained m (Splink's default used): %s", missing)
+    if not trained.get("comparisons"):
+        raise LinkageError("training produced no comparisons")
