@@ -92,9 +92,11 @@ def create_app(settings: Settings | None = None, *, database: Database | None = 
 
     app.include_router(_api_router())
     from unforgotten.lists.pages import router as list_pages
+    from unforgotten.persons.pages import router as person_pages
     from unforgotten.web.pages import router as pages_router
 
     app.include_router(pages_router)
     app.include_router(list_pages)
+    app.include_router(person_pages)
     app.mount("/static", StaticFiles(directory=str(Path(__file__).resolve().parent / "web" / "static")), name="static")
     return app
