@@ -27,6 +27,13 @@ def overview(request: Request, session: ReadSession, actor: PageActor) -> HTMLRe
     visible_lists = lists.visible_list_ids(session=session, actor=actor)
     visible_entries = lists.visible_entry_ids(session=session, actor=actor)
     summaries = [s for s in lists.get_summaries(session=session) if visible_lists is None or s.id in visible_lists]
+    reconciliations = [
+        (request_list, custody_list)
+        for request_list in summaries
+        if request_list.kind == "request"
+        for custody_list in summaries
+        if custody_list.kind == "custody" and custody_list.party != request_list.party
+    ]
     return render(
         request,
         "overview.html",
@@ -35,6 +42,7 @@ def overview(request: Request, session: ReadSession, actor: PageActor) -> HTMLRe
             "parties": parties.get_all(session=session),
             "agreements": agreements.get_all(session=session),
             "lists": summaries,
+            "reconciliations": reconciliations,
             "person_statuses": persons.count_by_status(session=session, entry_ids=visible_entries),
             "persons": persons.get_all(session=session, limit=_PERSONS_SHOWN, entry_ids=visible_entries),
             "person_total": persons.count(session=session, entry_ids=visible_entries),
