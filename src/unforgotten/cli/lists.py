@@ -85,9 +85,9 @@ def quarantine(list_id: int = typer.Argument(..., help="The list id.")) -> None:
 @app.command()
 def export(
     list_id: int = typer.Argument(..., help="The list id."),
-    output: Path = typer.Option(..., "-o", "--output", help="OUT.csv or OUT.xlsx"),
+    output: Path = typer.Option(..., "-o", "--output", help="OUT.csv, OUT.xlsx, or OUT.xml for PFIF 1.4"),
 ) -> None:
-    """Export a list's accepted entries in the canonical columns (UTF-8 CSV or XLSX)."""
+    """Export a list's accepted entries: canonical columns (UTF-8 CSV, XLSX) or PFIF 1.4 person records (XML)."""
     with database().read() as session:
         count = lists.export_entries(session=session, list_id=list_id, path=output)
     console.print(f"exported {count:,} accepted entries of list {list_id} to {output}")

@@ -13,6 +13,7 @@ from pathlib import Path
 from unforgotten.errors import FileReadError
 from unforgotten.ingest.mapping import ColumnMapping, load_mapping, map_headers, normalise_header
 from unforgotten.ingest.model import Finding, ParsedRow, ReadResult, RowStatus, Severity
+from unforgotten.ingest.pfif import read_pfif, write_pfif
 from unforgotten.ingest.readers import read_csv, read_json, read_spreadsheet
 from unforgotten.ingest.rows import split_full_name
 from unforgotten.ingest.values import parse_date
@@ -30,6 +31,7 @@ __all__ = [
     "parse_date",
     "read_file",
     "split_full_name",
+    "write_pfif",
 ]
 
 _SPREADSHEETS = {".xlsx", ".xlsm", ".xls", ".xlsb", ".ods"}
@@ -47,7 +49,7 @@ def read_file(
     """Open a list file of any supported format; its rows stream from ``result.rows``.
 
     Args:
-        path: CSV/TSV/TXT, XLSX/XLS/ODS, or JSON.
+        path: CSV/TSV/TXT, XLSX/XLS/ODS, JSON, or PFIF 1.4 XML.
         mapping: source header → canonical column, overriding the automatic mapping.
         progress: called with the number of rows read so far.
         today: dates after this are "in the future" (default: today).
@@ -70,6 +72,6 @@ def read_file(
         return read_spreadsheet(path, mapping=mapping, today=today, progress=progress)
     if suffix == ".json" or magic.lstrip()[:1] in (b"[", b"{"):
         return read_json(path, mapping=mapping, today=today, progress=progress)
-    if suffix == ".xml":
-        raise FileReadError("PFIF XML import is not supported yet", file=path.name, hint="convert the file to CSV")
+    if suffix == ".xml" or magic.lstrip().startswith(b"<"):
+        return read_pfif(path, today=today, progress=progress)
     return read_csv(path, mapping=mapping, today=today, progress=progress)

@@ -316,7 +316,7 @@ def get_entries(*, session: Session, list_id: int, status: str | None = None) ->
 
 
 def export_entries(*, session: Session, list_id: int, path: Path) -> int:
-    """Write a list's accepted entries in the canonical columns to CSV (UTF-8) or XLSX; return how many."""
+    """Write a list's accepted entries in the canonical columns to CSV (UTF-8), XLSX or PFIF 1.4 XML."""
     import csv
 
     get_or_raise(session=session, list_id=list_id)
@@ -329,6 +329,11 @@ def export_entries(*, session: Session, list_id: int, path: Path) -> int:
     )
     suffix = path.suffix.lower()
     count = 0
+    if suffix == ".xml":
+        from unforgotten.ingest import write_pfif
+
+        rows = (dict(zip(CANONICAL_COLUMNS, values, strict=True)) for values in session.execute(query))
+        return write_pfif(rows, path, domain=f"unforgotten.list{list_id}")
     if suffix == ".xlsx":
         from openpyxl import Workbook
 
@@ -341,7 +346,7 @@ def export_entries(*, session: Session, list_id: int, path: Path) -> int:
         workbook.save(path)
         return count
     if suffix not in {".csv", ".txt"}:
-        raise InputError("unsupported export format", file=str(path), hint="name the output .csv or .xlsx")
+        raise InputError("unsupported export format", file=str(path), hint="name the output .csv, .xlsx or .xml (PFIF)")
     with path.open("w", encoding="utf-8", newline="") as handle:
         writer = csv.writer(handle)
         writer.writerow(CANONICAL_COLUMNS)

@@ -1,0 +1,56 @@
+"""PFIF 1.4: person records with their notes in; canonical rows out; a round trip keeps names and dates."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+from unforgotten.ingest import RowStatus, read_file, write_pfif
+
+DOC = """<?xml version="1.0" encoding="UTF-8"?>
+<pfif:pfif xmlns:pfif="http://zesty.ca/pfif/1.4">
+  <pfif:person>
+    <pfif:person_record_id>tracing.example/c-17</pfif:person_record_id>
+    <pfif:full_name>Марія Коваленко</pfif:full_name>
+    <pfif:given_name>Марія</pfif:given_name>
+    <pfif:family_name>Коваленко</pfif:family_name>
+    <pfif:sex>female</pfif:sex>
+    <pfif:date_of_birth>2014-03</pfif:date_of_birth>
+    <pfif:home_city>Херсон</pfif:home_city>
+    <pfif:note>
+      <pfif:note_record_id>tracing.example/n-1</pfif:note_record_id>
+      <pfif:status>information_sought</pfif:status>
+      <pfif:source_date>2025-01-02T00:00:00Z</pfif:source_date>
+      <pfif:text>Мати шукає</pfif:text>
+    </pfif:note>
+  </pfif:person>
+  <pfif:note>
+    <pfif:person_record_id>tracing.example/c-17</pfif:person_record_id>
+    <pfif:status>believed_alive</pfif:status>
+    <pfif:source_date>2025-02-01T00:00:00Z</pfif:source_date>
+    <pfif:text>Seen in a camp</pfif:text>
+  </pfif:note>
+  <pfif:person><pfif:person_record_id>tracing.example/c-18</pfif:person_record_id></pfif:person>
+</pfif:pfif>
+"""
+
+
+def test_persons_with_their_notes(tmp_path: Path) -> None:
+    path = tmp_path / "children.xml"
+    path.write_text(DOC, encoding="utf-8")
+    rows = list(read_file(path, today=dt.date(2025, 6, 9)).rows)
+    first = rows[0]
+    assert first.fields["record_id"] == "tracing.example/c-17" and first.fields["sex"] == "F"
+    assert first.fields["date_of_birth"] == "2014-03" and first.fields["place_of_birth"] == "Херсон"
+    assert first.fields["notes"] == "information_sought: Мати шукає | believed_alive: Seen in a camp"
+    assert rows[1].status == RowStatus.QUARANTINED  # a person record with no name at all
+
+
+def test_round_trip(tmp_path: Path) -> None:
+    out = tmp_path / "out.xml"
+    rows = [{"record_id": "1", "family_name": "Шевченко", "given_name": "Олександр", "patronymic": "Іванович",
+             "sex": "M", "date_of_birth": "1999-03-12", "place_of_birth": "Київ"}]  # fmt: skip
+    assert write_pfif(rows, out, domain="unforgotten.example") == 1
+    back = list(read_file(out, today=dt.date(2025, 6, 9)).rows)[0].fields
+    assert back["record_id"] == "unforgotten.example/1"
+    assert (back["family_name"], back["given_name"], back["date_of_birth"]) == ("Шевченко", "Олександр", "1999-03-12")
