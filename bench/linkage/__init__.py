@@ -1,0 +1,1 @@
+"""Linkage benchmark (see __main__)."""
