@@ -91,7 +91,7 @@ def score_pairs(
     """Predict scored candidate pairs at or above ``threshold`` with the model's parameters (no training)."""
     with backend.errors("scoring candidate pairs"):
         tables = backend.register(frames)
-        linker = backend.linker(tables, model.settings_for(link_type, *sizes))
+        linker = backend.linker(tables, model.settings_for(link_type, *sizes, dialect=backend.engine))
         predictions = linker.inference.predict(threshold_match_probability=threshold, warning_mode="never")
         return backend.to_pandas(predictions)
 

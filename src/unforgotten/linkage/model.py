@@ -35,7 +35,7 @@ TRAINING_RULES = (
     block_on("dob"),
 )
 # A veto: m fixed so low that no surname, however rare, outweighs it (brothers, twins, namesakes).
-VETO_M = 1e-6
+VETO_M = 1e-12
 
 
 def _dob() -> cl.CustomComparison:

@@ -75,12 +75,44 @@ class LinkageModel:
             trained_on=dict(document.get("trained_on") or {}),
         )
 
-    def settings_for(self, link_type: str, n_left: int, n_right: int | None = None) -> dict[str, Any]:
-        """Settings for one run: the trained parameters, this run's link type and a prior for these sizes."""
+    def settings_for(
+        self, link_type: str, n_left: int, n_right: int | None = None, *, dialect: str | None = None
+    ) -> dict[str, Any]:
+        """Settings for one run: the trained parameters, this run's link type and a prior for these sizes.
+
+        For another SQL dialect than the model was trained in (a DuckDB model run on Spark), the comparisons and
+        blocking rules are built afresh in that dialect and the trained m and u copied over level by level.
+        """
         out = copy.deepcopy(self.splink_settings)
+        if dialect is not None and out.get("sql_dialect", dialect) != dialect:
+            out = _in_dialect(out, dialect)
         out["link_type"] = link_type
         out["probability_two_random_records_match"] = prior(n_left, n_right)
         return out
+
+
+_PARAMETERS = ("m_probability", "u_probability", "fix_m_probability", "fix_u_probability")
+
+
+def _in_dialect(trained: dict[str, Any], dialect: str) -> dict[str, Any]:
+    fresh = settings(trained["link_type"]).create_settings_dict(dialect)
+    fresh_comparisons = fresh["comparisons"]
+    shape = [(c["output_column_name"], len(c["comparison_levels"])) for c in trained["comparisons"]]
+    if shape != [(c["output_column_name"], len(c["comparison_levels"])) for c in fresh_comparisons]:
+        raise LinkageError(
+            f"the model file's comparisons {shape} differ from this version's; it cannot run in {dialect}",
+            hint="train the model again with this version (unforgotten link --save-model)",
+        )
+    for old, new in zip(trained["comparisons"], fresh_comparisons, strict=True):
+        for old_level, new_level in zip(old["comparison_levels"], new["comparison_levels"], strict=True):
+            for key in _PARAMETERS:
+                if key in old_level:
+                    new_level[key] = old_level[key]
+    for key, value in trained.items():
+        if key not in ("comparisons", "blocking_rules_to_generate_predictions", "sql_dialect"):
+            fresh[key] = value
+    fresh["sql_dialect"] = dialect
+    return fresh
 
 
 def prior(n_left: int, n_right: int | None = None) -> float:

@@ -1,0 +1,38 @@
+"""Feature rows: cross-script keys, partial dates, full names only, and cells that are not text."""
+
+from __future__ import annotations
+
+import math
+
+from hypothesis import given
+from hypothesis import strategies as st
+
+from unforgotten.linkage import FEATURE_COLUMNS, features
+
+
+def test_keys_meet_across_scripts_and_dates_split() -> None:
+    frame = features(
+        [
+            {"record_id": "1", "family_name": "Шевченко", "given_name": "Олександр", "date_of_birth": "1990-03"},
+            {"record_id": "2", "full_name": "SHEVCHENKO Oleksandr Ihorovych", "date_of_birth": "1990"},
+        ],
+        id_prefix="L|",
+    )
+    assert tuple(frame.columns) == FEATURE_COLUMNS
+    assert list(frame["unique_id"]) == ["L|1", "L|2"]
+    assert frame.loc[0, "family_key"] == frame.loc[1, "family_key"]
+    assert frame.loc[0, "given_group"] == frame.loc[1, "given_group"]
+    assert frame.loc[1, "patronymic_group"] is not None
+    assert (frame.loc[0, "dob_year"], frame.loc[0, "dob_month"]) == (1990, 3)
+    assert frame["dob_day"].isna().all()
+
+
+@given(st.dictionaries(st.sampled_from(["family_name", "given_name", "date_of_birth", "service_number"]),
+                       st.one_of(st.none(), st.floats(allow_nan=True), st.text(max_size=12))))  # fmt: skip
+def test_any_cells_give_one_row_and_never_raise(cells: dict[str, object]) -> None:
+    frame = features([{"record_id": "r", **cells}])
+    assert len(frame) == 1
+    service = frame.loc[0, "service_number"]
+    assert service is None or (isinstance(service, str) and service.isdigit() and len(service) >= 4)
+    year = frame.loc[0, "dob_year"]
+    assert year is None or not isinstance(year, float) or math.isnan(year) or year > 0
