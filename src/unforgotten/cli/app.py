@@ -63,7 +63,9 @@ def main() -> None:
     """Run the CLI; print domain errors as one line (a traceback only with --debug)."""
     _load_commands()
     try:
-        app(standalone_mode=False)
+        code = app(standalone_mode=False)
+        if isinstance(code, int) and code:  # typer.Exit(n) comes back as a return value in this mode
+            sys.exit(code)
     except UnforgottenError as error:
         if _state["debug"] or "--debug" in sys.argv:
             raise

@@ -22,6 +22,7 @@ def import_(
     name: str | None = typer.Option(None, help="List name; a known name makes this file its next version."),
     mapping: Path | None = typer.Option(None, "--mapping", help="YAML/JSON file mapping source headers to columns."),
     as_json: bool = typer.Option(False, "--json", help="Print exactly one JSON object on stdout."),
+    link: bool = typer.Option(True, "--link/--no-link", help="Link the accepted entries into persons afterwards."),
 ) -> None:
     """Import a list file: every row becomes one entry, accepted or quarantined (exit 0 when the file was read)."""
     progress = Progress(
@@ -45,9 +46,15 @@ def import_(
             submitted_by=default_actor(),
             progress=lambda n: progress.update(task, completed=n),
         )
+        linked = 0
+        if link and not outcome.unchanged and outcome.accepted:
+            from unforgotten.persons.flows import link_all
+
+            progress.update(task, description=f"{file.name}: linking into persons")
+            linked = link_all(session=uow.session, decided_by=default_actor())
         uow.commit()
     if as_json:
-        typer.echo(json.dumps(outcome.as_dict(), ensure_ascii=False, default=str))
+        typer.echo(json.dumps({**outcome.as_dict(), "linked": linked}, ensure_ascii=False, default=str))
         return
     if outcome.unchanged:
         console.print(f"unchanged: {file.name} was already imported as list {outcome.list_id} (nothing to do)")
@@ -61,6 +68,8 @@ def import_(
         console.print(
             f"since v{outcome.version - 1}: +{d['added']} added, -{d['removed']} removed, ~{d['changed']} changed"
         )
+    if linked:
+        console.print(f"{linked:,} entries linked into persons")
     if outcome.quarantined:
         console.print(f"see the reasons with: unforgotten quarantine {outcome.list_id}")
 

@@ -65,3 +65,15 @@ def split(entry_id: int, as_user: str = AS, reason: str = REASON) -> None:
         person = split_entry(session=uow.session, actor=actor, entry_id=entry_id, reason=reason)
         uow.commit()
     console.print(f"entry {entry_id} is now person {person.id}")
+
+
+@review_app.command("link")
+def link() -> None:
+    """Link every accepted entry that has no person yet (after imports made with --no-link)."""
+    from unforgotten.cli.context import default_actor
+    from unforgotten.persons.flows import link_all
+
+    with database().unit_of_work(actor=default_actor(), reason="link entries into persons") as uow:
+        linked = link_all(session=uow.session, decided_by=default_actor())
+        uow.commit()
+    console.print(f"{linked:,} entries linked into persons")

@@ -70,6 +70,10 @@ def import_list(
             name=name or Path(file.filename or "upload").stem,
             submitted_by=f"api:{actor.name}",
         )
+    if not outcome.unchanged and outcome.accepted:
+        from unforgotten.persons.flows import link_all
+
+        link_all(session=session, decided_by=f"api:{actor.name}")
     return ImportRead(**{k: v for k, v in outcome.as_dict().items() if k in ImportRead.model_fields})
 
 

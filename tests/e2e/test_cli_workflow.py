@@ -1,0 +1,91 @@
+"""Issue 5 end to end through the installed command: import both sides' lists, load the agreement, reconcile,
+assess, carry a category through verification, and prove the accounting — then break it two ways."""
+
+from __future__ import annotations
+
+import json
+import os
+import sqlite3
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from unforgotten.scenario import generate, write_scenario
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+class Cli:
+    def __init__(self, tmp: Path) -> None:
+        self.tmp = tmp
+        self.env = {**os.environ, "UNFORGOTTEN_DATABASE_URL": f"sqlite:///{tmp / 'flow.db'}"}
+
+    def __call__(self, *args: str, ok: bool = True) -> subprocess.CompletedProcess[str]:
+        result = subprocess.run([sys.executable, "-m", "unforgotten", *args], env=self.env, cwd=self.tmp,
+                                capture_output=True, text=True, timeout=300)  # fmt: skip
+        if ok:
+            assert result.returncode == 0, result.stderr
+        return result
+
+
+@pytest.mark.slow
+def test_the_whole_workflow(tmp_path: Path) -> None:
+    cli = Cli(tmp_path)
+    files = write_scenario(generate(300, seed=4), tmp_path / "files")
+    cli("init")
+    for code, name, kind in (("UA", "Ukraine", "side"), ("RU", "Russia", "side"), ("ICRC", "Mediator", "mediator")):
+        subprocess.run([sys.executable, "-c", f"""
+from unforgotten.bootstrap import bootstrap
+from unforgotten.auth import service
+from unforgotten.auth.models import PartyKind
+db = bootstrap()
+with db.unit_of_work(actor="setup") as uow:
+    service.create(session=uow.session, code="{code}", name="{name}", kind=PartyKind("{kind}"))
+    uow.commit()
+"""], env=cli.env, check=True, cwd=tmp_path)  # fmt: skip
+    cli("user", "add", "olena", "--role", "party_coordinator", "--party", "RU")
+    cli("user", "add", "petro", "--role", "party_coordinator", "--party", "UA")
+    cli("user", "add", "anna", "--role", "mediator", "--party", "ICRC")
+
+    request = json.loads(cli("import", str(files["ua_request"]), "--party", "UA", "--kind", "request", "--json").stdout)
+    custody = json.loads(cli("import", str(files["ru_custody"]), "--party", "RU", "--kind", "custody", "--json").stdout)
+    assert request["rows"] == request["accepted"] + request["quarantined"] + request.get("blank", 0)
+    again = json.loads(cli("import", str(files["ru_custody"]), "--party", "RU", "--kind", "custody", "--json").stdout)
+    assert again["unchanged"] is True
+
+    agreement_id = cli("agreement", "load", str(ROOT / "examples/agreements/2025-06-02.yaml")).stdout.strip()
+    counts = json.loads(cli("reconcile", str(request["list_id"]), str(custody["list_id"]), "--json").stdout)
+    assert counts["acknowledged"] > 0
+    assert (
+        sum(counts[k] for k in ("acknowledged", "conflicting", "pending_review", "not_acknowledged"))
+        == request["accepted"]
+    )
+    assessed = json.loads(cli("assess", agreement_id, "--json").stdout)["counts"]
+    assert "aged 18-25" in assessed
+
+    out = tmp_path / "assess.csv"
+    cli("assess", agreement_id, "-o", str(out))
+    eligible = sorted({int(line.split(",")[0]) for line in out.read_text(encoding="utf-8").splitlines()[1:]
+                       if ",aged 18-25,eligible," in line})  # fmt: skip
+    with sqlite3.connect(tmp_path / "flow.db") as db:
+        held = {row[0] for row in db.execute("SELECT id FROM persons WHERE status = 'held'")}
+    chosen = [str(p) for p in eligible if p in held][:5]
+    assert chosen, "the scenario should give a few young prisoners"
+    for status, user in (("identity_confirmed", "olena"), ("eligible", "olena"), ("consent_confirmed", "anna")):
+        cli("case", "transition", *chosen, "--to", status, "--as", user, "--reason", "category aged 18-25")
+    refused = cli("case", "transition", chosen[0], "--to", "exchanged", "--as", "olena", "--reason", "x", ok=False)
+    assert refused.returncode == 6 and "refused" in refused.stdout
+
+    assert "every invariant holds" in cli("account").stdout
+    with sqlite3.connect(tmp_path / "flow.db") as db:
+        db.execute(f"UPDATE persons SET status = 'exchanged' WHERE id = {chosen[1]}")
+    broken = cli("account", "--json", ok=False)
+    assert broken.returncode == 7
+    assert any(v["check"] == "status = history" for v in json.loads(broken.stdout)["violations"])
+    with sqlite3.connect(tmp_path / "flow.db") as db:
+        db.execute(f"UPDATE persons SET status = 'consent_confirmed' WHERE id = {chosen[1]}")
+        db.execute("DELETE FROM entries WHERE id = (SELECT max(id) FROM entries)")
+    deleted = json.loads(cli("account", "--json", ok=False).stdout)["violations"]
+    assert {"rows = entries", "entries unchanged"} <= {v["check"] for v in deleted}
