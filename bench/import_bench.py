@@ -32,13 +32,37 @@ def _make_files(directory: Path, csv_rows: int, xlsx_rows: int) -> tuple[Path, P
 
     with csv_path.open("w", encoding="cp1251", errors="replace", newline="") as handle:
         writer = csv.writer(handle, delimiter=";")
-        writer.writerow(["ПІБ", "Прізвище", "Ім'я", "По батькові", "Дата народження", "Місце народження", "Військове звання",
-                         "Особистий номер", "в/ч", "Стан здоров'я"])  # fmt: skip
+        writer.writerow(
+            [
+                "ПІБ",
+                "Прізвище",
+                "Ім'я",
+                "По батькові",
+                "Дата народження",
+                "Місце народження",
+                "Військове звання",
+                "Особистий номер",
+                "в/ч",
+                "Стан здоров'я",
+            ]
+        )
         for r in rows[:csv_rows]:
             dob = r["date_of_birth"]
             dmy = ".".join(reversed(dob.split("-"))) if dob else ""
-            writer.writerow([r["full_name"], r["family_name"], r["given_name"], r["patronymic"], dmy, r["place_of_birth"], r["rank"],
-                             r["service_number"], r["military_unit"], r["health_status"]])  # fmt: skip
+            writer.writerow(
+                [
+                    r["full_name"],
+                    r["family_name"],
+                    r["given_name"],
+                    r["patronymic"],
+                    dmy,
+                    r["place_of_birth"],
+                    r["rank"],
+                    r["service_number"],
+                    r["military_unit"],
+                    r["health_status"],
+                ]
+            )
     xlsx_path = directory / "big.xlsx"
     workbook = Workbook(write_only=True)
     sheet = workbook.create_sheet("Список")
@@ -97,9 +121,9 @@ def main() -> None:
             out = subprocess.run(command, capture_output=True, text=True, check=True)
             r = json.loads(out.stdout.strip().splitlines()[-1])
             label = f"{path.name} ({path.stat().st_size / 1e6:.0f} MB)"
-            print(
-                f"{label:<28}{r['rows']:>10,}{r['accepted']:>10,}{r['seconds']:>10.1f}{r['rows'] / r['seconds']:>10,.0f}{r['peak_mb']:>10.0f}"
-            )
+            rate = r["rows"] / r["seconds"]
+            counts = f"{r['rows']:>10,}{r['accepted']:>10,}"
+            print(f"{label:<28}{counts}{r['seconds']:>10.1f}{rate:>10,.0f}{r['peak_mb']:>10.0f}")
 
 
 if __name__ == "__main__":
