@@ -192,13 +192,18 @@ def _resolve_link(
     pairs = list(direct.values())
     members_left = _members(left_groups)
     members_right = _members(right_groups)
-    for gl, gr in sorted(accepted):
-        through = next(((a, b) for (a, b) in direct if left_groups[a] == gl and right_groups[b] == gr), None)
-        for a in members_left[gl]:
-            for b in members_right[gr]:
+    through: dict[tuple[str, str], tuple[str, str]] = {}
+    for a, b in direct:
+        through.setdefault((left_groups[a], right_groups[b]), (a, b))
+    for (gl, gr), (a0, b0) in sorted(through.items()):
+        lefts_in, rights_in = members_left[gl], members_right[gr]
+        if len(lefts_in) == 1 and len(rights_in) == 1:
+            continue  # the usual case: one entry each side, already a direct pair
+        for a in lefts_in:
+            for b in rights_in:
                 if (a, b) not in direct:
-                    via = through[0] if through and through[0] != a else (through[1] if through else None)
-                    pairs.append(PairLink(_strip(a), _strip(b), group_score[(gl, gr)], None, _strip(via or "")))
+                    via = a0 if a0 != a else b0
+                    pairs.append(PairLink(_strip(a), _strip(b), group_score[(gl, gr)], None, _strip(via)))
     pairs.sort(key=lambda pair: (pair.left_id, pair.right_id))
     return LinkResult(
         pairs=pairs,
