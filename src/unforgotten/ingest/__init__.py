@@ -16,6 +16,7 @@ from unforgotten.ingest.model import Finding, ParsedRow, ReadResult, RowStatus, 
 from unforgotten.ingest.pfif import read_pfif, write_pfif
 from unforgotten.ingest.readers import read_csv, read_json, read_spreadsheet
 from unforgotten.ingest.rows import split_full_name
+from unforgotten.ingest.samples import SampleSpec, write_messy_corpus
 from unforgotten.ingest.values import parse_date
 
 __all__ = [
@@ -24,6 +25,7 @@ __all__ = [
     "ParsedRow",
     "ReadResult",
     "RowStatus",
+    "SampleSpec",
     "Severity",
     "load_mapping",
     "map_headers",
@@ -31,6 +33,7 @@ __all__ = [
     "parse_date",
     "read_file",
     "split_full_name",
+    "write_messy_corpus",
     "write_pfif",
 ]
 
