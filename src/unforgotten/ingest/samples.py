@@ -43,7 +43,10 @@ def write_messy_corpus(directory: Path) -> list[SampleSpec]:
     directory.mkdir(parents=True, exist_ok=True)
     specs: list[SampleSpec] = []
     header = ["Прізвище", "Ім'я", "По батькові", "Дата народження"]
-    first = {0: {"family_name": "Шевчук", "date_of_birth": "1999-03-12"}, 3: {"date_of_birth": None}}
+    first: dict[int, dict[str, str | None]] = {
+        0: {"family_name": "Шевчук", "date_of_birth": "1999-03-12"},
+        3: {"date_of_birth": None},
+    }
     for encoding in ("utf-8", "utf-8-sig", "utf-16", "cp1251", "koi8_u", "mac_cyrillic"):
         path = directory / f"encoding_{encoding}.csv"
         path.write_bytes("\r\n".join(_semicolon_lines(header)).encode(encoding))
