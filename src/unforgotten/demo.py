@@ -76,6 +76,7 @@ def _list_target(path: Path) -> tuple[str, str] | None:
 
 def load_scenario(*, session: Session, size: int, seed: int, directory: Path, actor: str) -> DemoOutcome:
     """Generate the scenario, write its files, and import them; re-running with the same seed changes nothing."""
+    from unforgotten.persons.flows import link_all
     from unforgotten.scenario import generate, write_scenario
 
     outcome = DemoOutcome()
@@ -94,6 +95,8 @@ def load_scenario(*, session: Session, size: int, seed: int, directory: Path, ac
         )
         outcome.imported.append(imported)
         if not imported.unchanged:
+            # Link list by list, as lists arrive in real life: later entries meet earlier persons with a probability.
+            outcome.persons_linked += link_all(session=session, decided_by=actor)
             other = "RU" if party == "UA" else "UA"
             for share_with in ("ICRC", other):
                 lists.share_with(session=session, list_id=imported.list_id, party_code=share_with)
@@ -102,7 +105,4 @@ def load_scenario(*, session: Session, size: int, seed: int, directory: Path, ac
         from unforgotten.agreements.service import load_file
 
         outcome.agreement_id = load_file(session=session, path=agreement_file, negotiation_id=negotiation.id).id
-    from unforgotten.persons.flows import link_all
-
-    outcome.persons_linked = link_all(session=session, decided_by=actor)
     return outcome
