@@ -74,6 +74,14 @@ def _make_files(directory: Path, csv_rows: int, xlsx_rows: int) -> tuple[Path, P
     return csv_path, xlsx_path
 
 
+def _vm_hwm_mb() -> float:
+    """This process's own peak RSS. ru_maxrss would not do: Linux carries the forking parent's peak across exec."""
+    for line in Path("/proc/self/status").read_text().splitlines():
+        if line.startswith("VmHWM:"):
+            return int(line.split()[1]) / 1024
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
 def _child(path: str, db: str) -> None:
     from unforgotten.auth import service as auth
     from unforgotten.bootstrap import bootstrap
@@ -91,7 +99,7 @@ def _child(path: str, db: str) -> None:
         )
         uow.commit()
     seconds = time.perf_counter() - start
-    peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    peak_mb = _vm_hwm_mb()
     print(json.dumps({"seconds": seconds, "peak_mb": peak_mb, "rows": outcome.rows, "accepted": outcome.accepted}))
 
 
