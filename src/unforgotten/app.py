@@ -46,6 +46,7 @@ def _api_router() -> APIRouter:
             connection.execute(text("SELECT 1"))
         return {"status": "ok", "version": __version__, "database": database.engine.dialect.name}
 
+    from unforgotten.agreements.api import router as agreements_router
     from unforgotten.audit.api import router as audit_router
     from unforgotten.lists.api import router as lists_router
     from unforgotten.persons.api import router as persons_router
@@ -53,6 +54,7 @@ def _api_router() -> APIRouter:
     router.include_router(lists_router)
     router.include_router(persons_router)
     router.include_router(audit_router)
+    router.include_router(agreements_router)
     return router
 
 

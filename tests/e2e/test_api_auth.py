@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 import pytest
 from fastapi.testclient import TestClient
@@ -126,3 +127,27 @@ def test_pages_need_sign_in_outside_local_mode(tmp_path: Path) -> None:
         page = client.get("/")
     assert page.status_code == 200
     assert "ua_request" in page.text and "ru_secret" not in page.text
+
+
+def test_agreements_and_case_transitions_over_the_api(api: tuple[TestClient, dict[str, str], dict[str, int]]) -> None:
+    from pathlib import Path as _Path
+
+    client, tokens, _ = api
+    yaml_text = (_Path(__file__).resolve().parents[2] / "examples/agreements/2025-06-02.yaml").read_text(
+        encoding="utf-8"
+    )
+    with client:
+
+        def post_yaml(user: str) -> Any:
+            headers = {"Authorization": f"Bearer {tokens[user]}", "Content-Type": "text/yaml"}
+            return client.post("/api/v1/agreements", content=yaml_text, headers=headers)
+
+        refused, loaded = post_yaml("ru"), post_yaml("ua")
+        assessed = client.get(f"/api/v1/agreements/{loaded.json()['id']}/assessment",
+                              headers={"Authorization": f"Bearer {tokens['ua']}"})  # fmt: skip
+        unknown = client.post("/api/v1/persons/999/transitions", json={"to": "eligible", "reason": "x"},
+                              headers={"Authorization": f"Bearer {tokens['ua']}"})  # fmt: skip
+    assert refused.status_code == 403
+    assert loaded.status_code == 201 and len(loaded.json()["categories"]) == 4
+    assert assessed.status_code == 200 and assessed.json()["rows"] == []
+    assert unknown.status_code == 404 and unknown.headers["content-type"] == "application/problem+json"

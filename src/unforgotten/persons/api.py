@@ -8,8 +8,16 @@ from unforgotten.auth.permissions import ReviewerPermission
 from unforgotten.deps import CurrentActor, DbSession, ReadSession
 from unforgotten.errors import NotFoundError
 from unforgotten.lists import service as lists
-from unforgotten.persons import review, service
-from unforgotten.persons.schemas import Decision, MatchRead, MergeCreate, PersonPage, PersonRead
+from unforgotten.persons import cases, review, service
+from unforgotten.persons.schemas import (
+    Decision,
+    MatchRead,
+    MergeCreate,
+    PersonPage,
+    PersonRead,
+    StatusChangeRead,
+    TransitionCreate,
+)
 
 __all__ = ["router"]
 
@@ -70,3 +78,27 @@ def split(entry_id: int, body: Decision, session: DbSession, actor: CurrentActor
     from unforgotten.persons.flows import split_entry
 
     return PersonRead.model_validate(split_entry(session=session, actor=actor, entry_id=entry_id, reason=body.reason))
+
+
+@router.post("/persons/{person_id}/transitions", response_model=StatusChangeRead)
+def transition(person_id: int, body: TransitionCreate, session: DbSession, actor: CurrentActor) -> StatusChangeRead:
+    """Move a person through the case state machine (role-guarded; some moves wait for a second confirmation)."""
+    change = cases.transition(
+        session=session, actor=actor, person_id=person_id, to_status=body.to, reason=body.reason, evidence=body.evidence
+    )
+    return StatusChangeRead.model_validate(change)
+
+
+@router.post("/status-changes/{change_id}/confirm", response_model=StatusChangeRead)
+def confirm(change_id: int, body: Decision, session: DbSession, actor: CurrentActor) -> StatusChangeRead:
+    """Confirm a pending change as a second, different user."""
+    return StatusChangeRead.model_validate(
+        cases.confirm(session=session, actor=actor, change_id=change_id, reason=body.reason)
+    )
+
+
+@router.get("/persons/{person_id}/history", response_model=list[StatusChangeRead])
+def history(person_id: int, session: ReadSession, actor: CurrentActor) -> list[StatusChangeRead]:
+    """Every status change of a person the caller may see."""
+    get_person(person_id, session, actor)
+    return [StatusChangeRead.model_validate(c) for c in cases.history(session=session, person_id=person_id)]

@@ -6,7 +6,15 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict
 
-__all__ = ["Decision", "MatchRead", "MergeCreate", "PersonPage", "PersonRead"]
+__all__ = [
+    "Decision",
+    "MatchRead",
+    "MergeCreate",
+    "PersonPage",
+    "PersonRead",
+    "StatusChangeRead",
+    "TransitionCreate",
+]
 
 
 class PersonRead(BaseModel):
@@ -45,3 +53,23 @@ class MergeCreate(BaseModel):
     keep_id: int
     merge_id: int
     reason: str
+
+
+class TransitionCreate(BaseModel):
+    to: str
+    reason: str
+    evidence: str | None = None
+
+
+class StatusChangeRead(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+
+    id: int
+    person_id: int
+    from_status: str
+    to_status: str
+    state: str
+    requested_by: str
+    evidence: str | None
+    reason: str | None
+    confirmed_by: str | None

@@ -11,7 +11,7 @@ from unforgotten.db import AnySelect
 from unforgotten.errors import NotFoundError
 from unforgotten.persons.models import Match, MatchState, Person
 
-__all__ = ["count", "count_by_status", "get", "get_all", "get_or_raise"]
+__all__ = ["count", "count_by_status", "get", "get_all", "get_ids", "get_or_raise"]
 
 
 def _with_entries_in(query: AnySelect, entry_ids: AnySelect | None) -> AnySelect:
@@ -64,3 +64,11 @@ def count_by_status(*, session: Session, entry_ids: AnySelect | None = None) -> 
     query = _with_entries_in(query, entry_ids)
     rows = session.execute(query.group_by(Person.status).order_by(func.count().desc(), Person.status))
     return [(str(status), int(n)) for status, n in rows]
+
+
+def get_ids(*, session: Session, entry_ids: AnySelect | None) -> set[int] | None:
+    """Ids of the current persons with an entry among ``entry_ids`` (``None``: no restriction)."""
+    if entry_ids is None:
+        return None
+    query = _with_entries_in(select(Person.id).where(Person.merged_into_id.is_(None)), entry_ids)
+    return {int(i) for i in session.scalars(query)}
