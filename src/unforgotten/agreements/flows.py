@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections import Counter, defaultdict
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -14,7 +15,7 @@ from unforgotten.lists.models import Entry, EntryStatus, List
 from unforgotten.persons.models import Match, MatchState, Person
 from unforgotten.rules import Facts, evaluate
 
-__all__ = ["Assessment", "AssessmentReport", "assess", "facts_by_person"]
+__all__ = ["Assessment", "AssessmentReport", "assess", "facts_by_person", "reconciliation_by_category"]
 
 
 @dataclass(frozen=True)
@@ -82,3 +83,24 @@ def assess(*, session: Session, agreement: Agreement) -> AssessmentReport:
             outcome = evaluate(category.rule, person_facts, reference_date=agreement.reference_date)
             report.rows.append(Assessment(person_id, category.name, outcome.verdict.value, tuple(outcome.reasons)))
     return report
+
+
+def reconciliation_by_category(rows: Iterable[tuple[int, str]], report: AssessmentReport) -> dict[str, dict[str, int]]:
+    """Count reconciliation outcomes among each category's eligible and undetermined persons.
+
+    Args:
+        rows: (person id, reconciliation status) for each request entry.
+        report: the agreement's assessment.
+    """
+    verdicts: dict[tuple[int, str], str] = {(r.person_id, r.category): r.verdict for r in report.rows}
+    categories = sorted({r.category for r in report.rows})
+    out: dict[str, dict[str, int]] = {}
+    pairs = list(rows)
+    for category in categories:
+        counter: Counter[str] = Counter()
+        for person_id, status in pairs:
+            verdict = verdicts.get((person_id, category))
+            if verdict in ("eligible", "undetermined"):
+                counter[f"{status} ({verdict})"] += 1
+        out[category] = dict(sorted(counter.items()))
+    return out

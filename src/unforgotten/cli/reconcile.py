@@ -8,10 +8,11 @@ from pathlib import Path
 
 import typer
 from rich.table import Table
+from sqlalchemy.orm import Session
 
 from unforgotten.cli.app import app
 from unforgotten.cli.context import console, database
-from unforgotten.errors import InputError
+from unforgotten.errors import InputError, NotFoundError
 from unforgotten.lists import service as lists
 from unforgotten.lists.flows import ReconciliationResult, reconcile
 
@@ -55,21 +56,39 @@ def reconcile_command(
     custody_list_id: int = typer.Argument(..., help="The other side's custody list (persons it holds)."),
     as_json: bool = typer.Option(False, "--json", help="Print one JSON object with the counts."),
     output: Path | None = typer.Option(None, "-o", "--output", help="OUT.csv (one row per request) or OUT.xlsx"),
+    agreement_id: int | None = typer.Option(None, "--agreement", help="Also count outcomes per category of it."),
 ) -> None:
     """Reconcile a request list against a custody list: acknowledged, conflicting, not acknowledged, not requested."""
     with database().read() as session:
         request = lists.get_or_raise(session=session, list_id=request_list_id)
         custody = lists.get_or_raise(session=session, list_id=custody_list_id)
         result = reconcile(session=session, request=request, custody=custody)
+        per_category = _per_category(session, agreement_id, result) if agreement_id is not None else {}
     if output is not None:
         write_reconciliation(result, output)
     counts = result.counts()
     if as_json:
-        typer.echo(json.dumps({"request_list_id": request_list_id, "custody_list_id": custody_list_id, **counts}))
+        body: dict[str, object] = {"request_list_id": request_list_id, "custody_list_id": custody_list_id, **counts}
+        if per_category:
+            body["by_category"] = per_category
+        typer.echo(json.dumps(body, ensure_ascii=False))
         return
     table = Table("outcome", "entries", title=f"request list {request_list_id} vs custody list {custody_list_id}")
     for key, value in counts.items():
         table.add_row(key.replace("_", " "), f"{value:,}")
     console.print(table)
+    for category, category_counts in per_category.items():
+        console.print(f"{category}: " + ", ".join(f"{k} {v}" for k, v in category_counts.items()))
     if output is not None:
         console.print(f"written to {output}")
+
+
+def _per_category(session: Session, agreement_id: int, result: ReconciliationResult) -> dict[str, dict[str, int]]:
+    from unforgotten.agreements import service as agreements
+    from unforgotten.agreements.flows import assess, reconciliation_by_category
+
+    agreement = next((a for a in agreements.get_all(session=session) if a.id == agreement_id), None)
+    if agreement is None:
+        raise NotFoundError(f"no agreement with id {agreement_id}")
+    report = assess(session=session, agreement=agreement)
+    return reconciliation_by_category(((r.person_id, r.status.value) for r in result.rows), report)
