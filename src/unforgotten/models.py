@@ -8,7 +8,7 @@ from unforgotten.auth.models import Party, User
 from unforgotten.db import Base
 from unforgotten.lists.models import Entry, List, ListShare
 from unforgotten.negotiations.models import Negotiation
-from unforgotten.persons.models import Match, Person, StatusChange
+from unforgotten.persons.models import Match, MedicalFinding, Person, StatusChange
 
 __all__ = [
     "Agreement",
@@ -20,6 +20,7 @@ __all__ = [
     "List",
     "ListShare",
     "Match",
+    "MedicalFinding",
     "Negotiation",
     "Party",
     "Person",

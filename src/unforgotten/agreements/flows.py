@@ -12,7 +12,7 @@ from sqlalchemy.orm import Session
 
 from unforgotten.agreements.models import Agreement
 from unforgotten.lists.models import Entry, EntryStatus, List
-from unforgotten.persons.models import Match, MatchState, Person
+from unforgotten.persons.models import Match, MatchState, MedicalFinding, Person
 from unforgotten.rules import Facts, evaluate
 
 __all__ = ["Assessment", "AssessmentReport", "assess", "facts_by_person", "reconciliation_by_category"]
@@ -62,6 +62,11 @@ def facts_by_person(*, session: Session) -> dict[int, Facts]:
         for key, value in (("dob", dob), ("type", person_type), ("health", health), ("sex", sex), ("kind", kind)):
             if value:
                 bag[key].add(str(value))
+    findings: dict[int, list[tuple[str, str]]] = defaultdict(list)
+    for person_id, day, outcome in session.execute(
+        select(MedicalFinding.person_id, MedicalFinding.examined_on, MedicalFinding.outcome)
+    ):
+        findings[person_id].append((day.isoformat(), outcome))
     return {
         person_id: Facts(
             date_of_birth=_most_complete(sorted(bag["dob"])),
@@ -69,6 +74,7 @@ def facts_by_person(*, session: Session) -> dict[int, Facts]:
             list_kinds=frozenset(bag["kind"]),
             health_texts=tuple(sorted(bag["health"])),
             sexes=frozenset(bag["sex"]),
+            commission=tuple(sorted(findings.get(person_id, []))),
         )
         for person_id, bag in gathered.items()
     }

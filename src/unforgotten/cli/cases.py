@@ -63,3 +63,28 @@ def confirm(change_id: int, as_user: str = AS, reason: str = REASON) -> None:
         change = cases.confirm(session=uow.session, actor=actor, change_id=change_id, reason=reason)
         uow.commit()
     console.print(f"confirmed: person {change.person_id} is now {change.to_status}")
+
+
+@case_app.command("finding")
+def finding(
+    person_id: int,
+    outcome: str = typer.Option(..., help="The commission's decision: repatriate, reject or refer."),
+    examined_on: str = typer.Option(..., "--date", help="Date of the examination, YYYY-MM-DD."),
+    note: str | None = typer.Option(None, help="What the commission noted."),
+    as_user: str = AS,
+) -> None:
+    """Record a Mixed Medical Commission finding (mediator only); category rules read it."""
+    import datetime as dt
+
+    from unforgotten.errors import InputError
+
+    try:
+        day = dt.date.fromisoformat(examined_on)
+    except ValueError as error:
+        raise InputError("not an ISO date", column="--date", value=examined_on, hint="use YYYY-MM-DD") from error
+    with acting_unit_of_work(as_user, reason=f"medical commission {day}") as (uow, actor):
+        recorded = cases.record_finding(
+            session=uow.session, actor=actor, person_id=person_id, outcome=outcome, examined_on=day, note=note
+        )
+        uow.commit()
+    console.print(f"person {person_id}: medical commission {recorded.examined_on} — {recorded.outcome}")

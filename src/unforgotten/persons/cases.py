@@ -14,12 +14,22 @@ from dataclasses import dataclass
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from unforgotten.auth.service import Actor
-from unforgotten.errors import ConflictError, NotFoundError, PermissionDeniedError
+from unforgotten.auth.models import Role
+from unforgotten.auth.service import Actor, require_role
+from unforgotten.errors import ConflictError, InputError, NotFoundError, PermissionDeniedError
 from unforgotten.persons import states
-from unforgotten.persons.models import Person, StatusChange
+from unforgotten.persons.models import MedicalFinding, Person, StatusChange
 
-__all__ = ["BulkOutcome", "confirm", "history", "pending_confirmations", "transition", "transition_many"]
+__all__ = [
+    "COMMISSION_OUTCOMES",
+    "BulkOutcome",
+    "confirm",
+    "history",
+    "pending_confirmations",
+    "record_finding",
+    "transition",
+    "transition_many",
+]
 
 
 def _person(session: Session, person_id: int) -> Person:
@@ -130,3 +140,24 @@ def history(*, session: Session, person_id: int) -> Sequence[StatusChange]:
 def pending_confirmations(*, session: Session) -> Sequence[StatusChange]:
     """Changes waiting for a second confirmation."""
     return session.scalars(select(StatusChange).where(StatusChange.state == "pending").order_by(StatusChange.id)).all()
+
+
+COMMISSION_OUTCOMES = ("repatriate", "reject", "refer")
+
+
+def record_finding(
+    *, session: Session, actor: Actor, person_id: int, outcome: str, examined_on: dt.date, note: str | None = None
+) -> MedicalFinding:
+    """Record a Mixed Medical Commission decision; only the mediator (or an admin) records what the commission found."""
+    require_role(actor, frozenset({Role.MEDIATOR, Role.ADMIN}), "record medical commission findings")
+    if outcome not in COMMISSION_OUTCOMES:
+        raise InputError(
+            "unknown commission outcome", value=outcome, hint=f"use one of: {', '.join(COMMISSION_OUTCOMES)}"
+        )
+    _person(session, person_id)
+    finding = MedicalFinding(
+        person_id=person_id, outcome=outcome, examined_on=examined_on, recorded_by=actor.name, note=note
+    )
+    session.add(finding)
+    session.flush()
+    return finding

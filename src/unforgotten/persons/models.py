@@ -6,12 +6,12 @@ import datetime as dt
 from enum import StrEnum
 from typing import Any
 
-from sqlalchemy import DateTime, Float, ForeignKey, Index, String, Text, text
+from sqlalchemy import Date, DateTime, Float, ForeignKey, Index, String, Text, text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from unforgotten.db import Base, JSONType
 
-__all__ = ["Match", "MatchMethod", "MatchState", "Person", "StatusChange"]
+__all__ = ["Match", "MatchMethod", "MatchState", "MedicalFinding", "Person", "StatusChange"]
 
 
 def _utcnow() -> dt.datetime:
@@ -92,3 +92,16 @@ class StatusChange(Base):
     reason: Mapped[str | None] = mapped_column(Text)
     confirmed_by: Mapped[str | None] = mapped_column(String(200))
     confirmed_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
+
+
+class MedicalFinding(Base):
+    """A Mixed Medical Commission's decision about one person (GC III Art. 112, Annex II)."""
+
+    __tablename__ = "medical_findings"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    person_id: Mapped[int] = mapped_column(ForeignKey("persons.id"), index=True)
+    outcome: Mapped[str] = mapped_column(String(16))  # repatriate | reject | refer
+    examined_on: Mapped[dt.date] = mapped_column(Date)
+    recorded_by: Mapped[str] = mapped_column(String(200))
+    note: Mapped[str | None] = mapped_column(Text)
