@@ -4,7 +4,8 @@ Run: .venv/bin/python -m bench.linkage [--sizes 2000,20000,200000] [--seeds 1,2,
      [--methods unforgotten,exact,splink_tutorial,splink_anyascii] [--thresholds]
 
 Each method runs in its own child process; its wall time is the method alone (inputs already in memory) and its
-peak memory is the child's ru_maxrss (read with os.wait4, so each child's own). The table is printed as Markdown.
+peak memory is the child's own high-water RSS (VmHWM, read by the child at its end; ru_maxrss from os.wait4 would
+include the forking parent's memory). The table is printed as Markdown.
 """
 
 from __future__ import annotations
@@ -28,13 +29,12 @@ _HARD = ("namesake", "brother", "twin")
 
 
 def _child(args: list[str]) -> tuple[float, dict[str, object]]:
-    """Run a child; return its peak RSS in MB and its JSON output."""
-    process = subprocess.Popen([sys.executable, *args], stdout=subprocess.DEVNULL)
-    _, status, usage = os.wait4(process.pid, 0)
-    process.returncode = os.waitstatus_to_exitcode(status)
-    if process.returncode != 0:
-        raise RuntimeError(f"child {args} failed with exit code {process.returncode}")
-    return usage.ru_maxrss / 1024, json.loads(Path(args[-1]).read_text(encoding="utf-8"))
+    """Run a child; return its peak RSS in MB (VmHWM, its own) and its JSON output."""
+    completed = subprocess.run([sys.executable, *args], stdout=subprocess.DEVNULL, check=False)
+    if completed.returncode != 0:
+        raise RuntimeError(f"child {args} failed with exit code {completed.returncode}")
+    result = json.loads(Path(args[-1]).read_text(encoding="utf-8"))
+    return float(result["peak_mb"]), result
 
 
 def run_method(method: str, case_path: Path, directory: Path) -> tuple[list[tuple[str, str, float]], float, float]:

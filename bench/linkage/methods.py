@@ -124,7 +124,15 @@ def main() -> None:
     started = time.perf_counter()
     pairs = METHODS[method](case)
     seconds = time.perf_counter() - started
-    out_path.write_text(json.dumps({"seconds": seconds, "pairs": pairs}), encoding="utf-8")
+    out_path.write_text(json.dumps({"seconds": seconds, "pairs": pairs, "peak_mb": peak_mb()}), encoding="utf-8")
+
+
+def peak_mb() -> float:
+    """This process's own peak RSS (VmHWM, reset at exec — unlike ru_maxrss, which keeps the forking parent's)."""
+    for line in Path("/proc/self/status").read_text(encoding="ascii").splitlines():
+        if line.startswith("VmHWM:"):
+            return int(line.split()[1]) / 1024
+    return float("nan")
 
 
 if __name__ == "__main__":

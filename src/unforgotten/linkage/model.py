@@ -18,13 +18,15 @@ LinkType = Literal["link_only", "link_and_dedupe", "dedupe_only"]
 
 __all__ = ["BLOCKING_RULES", "LinkType", "TRAINING_RULES", "VETO_M", "comparisons", "settings"]
 
-# Measured on the project's benchmark (docs/benchmarks.md): together these keep >= 99.8% of true pairs at about
-# seven candidate pairs per entry; each rule was kept only if dropping it lost true pairs. Surname alone would keep
-# one more pair in ten thousand at sixteen times the candidates.
+# Measured on the project's benchmark (docs/benchmarks.md): together these keep >= 99.5% of true pairs at about one
+# candidate pair per entry. A surname is never a rule on its own or with one other key: synthetic and real surname
+# frequencies make such blocks quadratic (189 million pairs for surname + birth year in a 1M-entry dedupe).
 BLOCKING_RULES = (
-    block_on("family_key", "given_group"),
-    block_on("family_key", "dob_year"),
-    block_on("family_stem", "patronymic_group"),
+    block_on("family_key", "given_group", "dob_year"),
+    block_on("family_key", "given_group", "patronymic_group"),
+    block_on("family_key", "given_group", "dob_day"),
+    block_on("family_stem", "patronymic_group", "dob_year"),
+    block_on("family_key", "dob"),
     block_on("given_group", "dob"),
     block_on("given_group", "patronymic_group", "dob_year"),
     block_on("service_number"),
