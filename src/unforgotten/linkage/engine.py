@@ -12,6 +12,7 @@ from unforgotten.errors import InputError
 from unforgotten.linkage.backend import Backend, open_backend
 from unforgotten.linkage.explain import Explainer, FieldExplanation
 from unforgotten.linkage.features import features
+from unforgotten.linkage.model import SMALL_LIST_RULES, SMALL_LISTS
 from unforgotten.linkage.resolve import compete, groups
 from unforgotten.linkage.training import LinkageModel, train_model
 
@@ -91,7 +92,12 @@ def score_pairs(
     """Predict scored candidate pairs at or above ``threshold`` with the model's parameters (no training)."""
     with backend.errors("scoring candidate pairs"):
         tables = backend.register(frames)
-        linker = backend.linker(tables, model.settings_for(link_type, *sizes, dialect=backend.engine))
+        run_settings = model.settings_for(link_type, *sizes, dialect=backend.engine)
+        if sum(len(frame) for frame in frames) <= SMALL_LISTS:
+            run_settings["blocking_rules_to_generate_predictions"] += [
+                rule.create_blocking_rule_dict(backend.engine) for rule in SMALL_LIST_RULES
+            ]
+        linker = backend.linker(tables, run_settings)
         predictions = linker.inference.predict(threshold_match_probability=threshold, warning_mode="never")
         return backend.to_pandas(predictions)
 

@@ -16,7 +16,16 @@ from splink import SettingsCreator, block_on
 
 LinkType = Literal["link_only", "link_and_dedupe", "dedupe_only"]
 
-__all__ = ["BLOCKING_RULES", "LinkType", "TRAINING_RULES", "VETO_M", "comparisons", "settings"]
+__all__ = [
+    "BLOCKING_RULES",
+    "SMALL_LISTS",
+    "SMALL_LIST_RULES",
+    "LinkType",
+    "TRAINING_RULES",
+    "VETO_M",
+    "comparisons",
+    "settings",
+]
 
 # Measured on the project's benchmark (docs/benchmarks.md): together these keep >= 99.5% of true pairs at about one
 # candidate pair per entry. A surname is never a rule on its own or with one other key: synthetic and real surname
@@ -34,6 +43,10 @@ BLOCKING_RULES = (
     block_on("dob", "place_key"),
     block_on("dob", "unit_key"),
 )
+# For lists small enough that surname blocks stay small, one broad rule more: it finds entries that carry nothing
+# but a name (no date, no patronymic), at a cost that stays negligible below this many entries in all.
+SMALL_LISTS = 50_000
+SMALL_LIST_RULES = (block_on("family_key", "given_group"),)
 # EM on a few narrow rules, each leaving some fields free to learn their m (an issue 3 lesson: EM over every
 # candidate pair collapses at scale).
 TRAINING_RULES = (
