@@ -6,36 +6,15 @@ from pathlib import Path
 
 import pytest
 from fastapi.testclient import TestClient
-
-from unforgotten.app import create_app
-from unforgotten.auth import service as parties
-from unforgotten.bootstrap import bootstrap
-from unforgotten.lists.models import List
-from unforgotten.settings import Settings
+from tests.e2e.apps import app_with_one_list
 
 
 @pytest.fixture
 def client(tmp_path: Path) -> TestClient:
-    settings = Settings(database_url=f"sqlite:///{tmp_path / 'web.db'}")
-    database = bootstrap(settings)
-    with database.unit_of_work(actor="test") as uow:
-        ua = parties.create(session=uow.session, code="UA", name="Ukraine")
-        uow.session.add(
-            List(
-                party_id=ua.id,
-                kind="request",
-                name="ua_request",
-                file_name="ua_request.csv",
-                file_hash="0" * 64,
-                file_format="csv",
-                submitted_by="test",
-                row_count=12,
-                accepted_count=10,
-                quarantined_count=2,
-            )
-        )
-        uow.commit()
-    return TestClient(create_app(settings, database=database))
+    app = app_with_one_list(
+        tmp_path, party="UA", kind="request", name="ua_request", rows=12, accepted=10, quarantined=2
+    )
+    return TestClient(app)
 
 
 def test_health(client: TestClient) -> None:

@@ -77,6 +77,20 @@ class ImportOutcome:
     def as_dict(self) -> dict[str, Any]:
         return dataclasses.asdict(self)
 
+    @classmethod
+    def of(cls, stored: List, **extra: Any) -> ImportOutcome:
+        """The outcome as the stored list records it."""
+        return cls(
+            list_id=stored.id,
+            name=stored.name,
+            version=stored.version,
+            rows=stored.row_count,
+            accepted=stored.accepted_count,
+            quarantined=stored.quarantined_count,
+            blank=stored.blank_count,
+            **extra,
+        )
+
 
 def get(*, session: Session, list_id: int) -> List | None:
     """Return the list, if any."""
@@ -178,16 +192,7 @@ def import_file(
     file_hash = file_sha256(path)
     existing = get_by_hash(session=session, party_id=party.id, kind=kind, file_hash=file_hash)
     if existing is not None:
-        return ImportOutcome(
-            list_id=existing.id,
-            name=existing.name,
-            version=existing.version,
-            rows=existing.row_count,
-            accepted=existing.accepted_count,
-            quarantined=existing.quarantined_count,
-            blank=existing.blank_count,
-            unchanged=True,
-        )
+        return ImportOutcome.of(existing, unchanged=True)
     mapping = load_mapping(mapping_path) if mapping_path is not None else None
     result = read_file(path, mapping=mapping, progress=progress)
     list_name = name or path.stem
@@ -231,17 +236,7 @@ def import_file(
             "diff": diff,
         },
     )
-    return ImportOutcome(
-        list_id=new_list.id,
-        name=list_name,
-        version=new_list.version,
-        rows=new_list.row_count,
-        accepted=new_list.accepted_count,
-        quarantined=new_list.quarantined_count,
-        blank=new_list.blank_count,
-        diff=diff,
-        report=new_list.read_report,
-    )
+    return ImportOutcome.of(new_list, diff=diff, report=new_list.read_report)
 
 
 def entries_digest_update(digest: Any, row: Mapping[str, Any]) -> None:
