@@ -27,7 +27,10 @@ ExplainOption = Annotated[bool, typer.Option("--explain", help="Add each field's
 EngineOption = Annotated[str, typer.Option("--engine", help=f"Where Splink runs: {' or '.join(ENGINES)}.")]
 ModelOption = Annotated[
     Path | None,
-    typer.Option("--model", help="A saved model (JSON) to reuse; without it one is trained on the inputs."),
+    typer.Option(
+        "--model",
+        help="A saved model (JSON) to reuse; without it one is trained on the inputs (the shipped one for tiny lists).",
+    ),
 ]
 SaveModelOption = Annotated[
     Path | None, typer.Option("--save-model", help="Write the model used to this JSON file for later runs.")

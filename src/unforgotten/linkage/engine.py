@@ -128,7 +128,8 @@ def link_lists(
         left_rows: Rows of one list in the canonical columns (``record_id`` required and unique).
         right_rows: Rows of the other list.
         threshold: Match probability at or above which a pair is reported (default: the model's).
-        model: A trained model; by default one is trained on these two lists without labels.
+        model: A trained model; by default one is trained on these two lists without labels (the shipped model
+            when the smaller list has fewer than :data:`MIN_TRAINING_ROWS` entries).
         engine: ``"duckdb"`` or ``"spark"``.
         explain: Attach each field's comparison level and match weight to every pair.
         progress: Called with the name of each step as it starts.
@@ -159,7 +160,7 @@ def link_lists(
     try:
         if model is None:
             step("training")
-            model = train_model(left, right, backend=active)
+            model = _trained_or_shipped(left, right, active)
         cut = model.threshold if threshold is None else threshold
         step("scoring pairs")
         scored = score_pairs(active, [left, right], model, "link_and_dedupe", cut, (len(left), len(right)))
@@ -242,7 +243,8 @@ def dedupe_list(
     Args:
         rows: Rows in the canonical columns (``record_id`` required and unique).
         threshold: Match probability at or above which two entries are the same person (default: the model's).
-        model: A trained model; by default one is trained on this list without labels.
+        model: A trained model; by default one is trained on this list without labels (the shipped model when
+            it has fewer than :data:`MIN_TRAINING_ROWS` entries).
         engine: ``"duckdb"`` or ``"spark"``.
         explain: Attach each field's comparison level and match weight to every pair.
         progress: Called with the name of each step as it starts.
@@ -263,7 +265,7 @@ def dedupe_list(
     try:
         if model is None:
             step("training")
-            model = train_model(frame, backend=backend)
+            model = _trained_or_shipped(frame, None, backend)
         cut = model.threshold if threshold is None else threshold
         step("scoring pairs")
         scored = score_pairs(backend, [frame], model, "dedupe_only", cut, (len(frame), None))
@@ -283,6 +285,17 @@ def dedupe_list(
     ]
     clusters = groups(frame["record_id"].astype(str), ((p.left_id, p.right_id) for p in pairs))
     return DedupeResult(pairs=pairs, clusters=clusters, threshold=cut, model=model, candidate_pairs=len(scored))
+
+
+MIN_TRAINING_ROWS = 500
+"""Below this many entries (in the smaller list) EM has too few pairs to learn from: the shipped model is used."""
+
+
+def _trained_or_shipped(left: pd.DataFrame, right: pd.DataFrame | None, backend: Backend) -> LinkageModel:
+    smaller = len(left) if right is None else min(len(left), len(right))
+    if smaller < MIN_TRAINING_ROWS:
+        return default_model()
+    return train_model(left, right, backend=backend)
 
 
 def default_model() -> LinkageModel:

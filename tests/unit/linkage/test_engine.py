@@ -128,3 +128,11 @@ def test_dedupe_clusters_a_lists_own_duplicates(model: LinkageModel) -> None:
     assert result.clusters["r1"] == result.clusters["r2"] == "r1"
     assert result.clusters["r3"] == "r3"
     assert {(p.left_id, p.right_id) for p in result.pairs} == {("r1", "r2")}
+
+
+def test_tiny_lists_use_the_shipped_model_instead_of_failing_to_train() -> None:
+    left = [person("a", "Шевченко", "Олександр", "Ігорович", "1990-03-15")]
+    right = [person("b", "SHEVCHENKO", "Aleksandr", "Igorevich", "1990-03-15"), person("c", "Мельник", "Олег")]
+    result = link_lists(left, right)
+    assert [(p.left_id, p.right_id) for p in result.pairs] == [("a", "b")]
+    assert "synthetic" in str(result.model.trained_on.get("data"))
