@@ -12,7 +12,6 @@ from unforgotten.agreements import service
 from unforgotten.agreements.flows import assess
 from unforgotten.auth.permissions import CoordinatorPermission
 from unforgotten.deps import CurrentActor, DbSession, ReadSession
-from unforgotten.errors import NotFoundError
 from unforgotten.lists import service as lists
 from unforgotten.persons import service as persons
 
@@ -51,9 +50,7 @@ def load_agreement(session: DbSession, yaml_text: str = Body(..., media_type="te
 @router.get("/{agreement_id}/assessment")
 def assessment(agreement_id: int, session: ReadSession, actor: CurrentActor) -> dict[str, Any]:
     """Counts per category and verdict, with each visible person's verdict and reasons."""
-    agreement = next((a for a in service.get_all(session=session) if a.id == agreement_id), None)
-    if agreement is None:
-        raise NotFoundError(f"no agreement with id {agreement_id}")
+    agreement = service.get_or_raise(session=session, agreement_id=agreement_id)
     report = assess(session=session, agreement=agreement)
     visible = persons.get_ids(session=session, entry_ids=lists.visible_entry_ids(session=session, actor=actor))
     report.rows = [r for r in report.rows if visible is None or r.person_id in visible]

@@ -12,16 +12,24 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
 from unforgotten.agreements.models import Agreement, Category, ExchangeFormat
-from unforgotten.errors import FileReadError, InputError, RuleError
+from unforgotten.errors import FileReadError, InputError, NotFoundError, RuleError
 from unforgotten.rules import validate_rule
 
-__all__ = ["create", "get_all", "load_file"]
+__all__ = ["create", "get_all", "get_or_raise", "load_file"]
 
 
 def get_all(*, session: Session) -> Sequence[Agreement]:
     """Return every agreement with its categories, newest first."""
     query = select(Agreement).options(selectinload(Agreement.categories)).order_by(Agreement.signed_on.desc())
     return session.scalars(query).all()
+
+
+def get_or_raise(*, session: Session, agreement_id: int) -> Agreement:
+    """Return the agreement with its categories, or raise NotFoundError."""
+    agreement = session.get(Agreement, agreement_id, options=[selectinload(Agreement.categories)])
+    if agreement is None:
+        raise NotFoundError(f"no agreement with id {agreement_id}", hint="`unforgotten agreement load FILE` prints ids")
+    return agreement
 
 
 def create(

@@ -13,7 +13,6 @@ from unforgotten.agreements import service as agreements
 from unforgotten.agreements.flows import assess
 from unforgotten.cli.app import app
 from unforgotten.cli.context import console, database, default_actor
-from unforgotten.errors import NotFoundError
 
 agreement_app = typer.Typer(help="Agreements: load them from YAML.", no_args_is_help=True)
 app.add_typer(agreement_app, name="agreement")
@@ -38,9 +37,7 @@ def assess_command(
 ) -> None:
     """Assess every person against every category: eligible, not eligible or undetermined, with reasons."""
     with database().read() as session:
-        agreement = next((a for a in agreements.get_all(session=session) if a.id == agreement_id), None)
-        if agreement is None:
-            raise NotFoundError(f"no agreement with id {agreement_id}")
+        agreement = agreements.get_or_raise(session=session, agreement_id=agreement_id)
         report = assess(session=session, agreement=agreement)
     if output is not None:
         with output.open("w", encoding="utf-8", newline="") as handle:

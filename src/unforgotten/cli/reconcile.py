@@ -12,7 +12,7 @@ from sqlalchemy.orm import Session
 
 from unforgotten.cli.app import app
 from unforgotten.cli.context import console, database
-from unforgotten.errors import InputError, NotFoundError
+from unforgotten.errors import InputError
 from unforgotten.lists import service as lists
 from unforgotten.lists.flows import ReconciliationResult, reconcile
 
@@ -87,8 +87,6 @@ def _per_category(session: Session, agreement_id: int, result: ReconciliationRes
     from unforgotten.agreements import service as agreements
     from unforgotten.agreements.flows import assess, reconciliation_by_category
 
-    agreement = next((a for a in agreements.get_all(session=session) if a.id == agreement_id), None)
-    if agreement is None:
-        raise NotFoundError(f"no agreement with id {agreement_id}")
+    agreement = agreements.get_or_raise(session=session, agreement_id=agreement_id)
     report = assess(session=session, agreement=agreement)
     return reconciliation_by_category(((r.person_id, r.status.value) for r in result.rows), report)
