@@ -7,14 +7,19 @@ import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 
 from unforgotten.cli.app import app, err_console
 from unforgotten.errors import InputError
-from unforgotten.linkage import ENGINES, LinkageModel, PairLink, dedupe_list, link_lists
+
+if TYPE_CHECKING:
+    from unforgotten.linkage import LinkageModel, PairLink
+
+# The engine (splink, DuckDB, pandas) loads only when a linkage command runs: importing it here cost every
+# `unforgotten` command two seconds of start-up.
 
 __all__ = ["dedupe_command", "link_command", "read_rows", "write_pairs"]
 
@@ -24,7 +29,7 @@ ThresholdOption = Annotated[
     typer.Option("--threshold", min=0.0, max=1.0, help="Match probability to report a pair (default: the model's)."),
 ]
 ExplainOption = Annotated[bool, typer.Option("--explain", help="Add each field's comparison level and weight.")]
-EngineOption = Annotated[str, typer.Option("--engine", help=f"Where Splink runs: {' or '.join(ENGINES)}.")]
+EngineOption = Annotated[str, typer.Option("--engine", help="Where Splink runs: duckdb or spark.")]
 ModelOption = Annotated[
     Path | None,
     typer.Option(
@@ -93,10 +98,14 @@ def _progress(enabled: bool) -> Iterator[Callable[[str], None]]:
 
 
 def _model(path: Path | None) -> LinkageModel | None:
+    from unforgotten.linkage import LinkageModel
+
     return LinkageModel.load(path) if path is not None else None
 
 
 def _check_engine(engine: str) -> None:
+    from unforgotten.linkage import ENGINES
+
     if engine not in ENGINES:
         raise InputError(f"unknown engine {engine!r}", column="--engine", hint=f"use one of {', '.join(ENGINES)}")
 
@@ -114,6 +123,8 @@ def link_command(
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress bar.")] = False,
 ) -> None:
     """Find the entries of two lists that name the same person, across scripts and spellings."""
+    from unforgotten.linkage import link_lists
+
     _check_engine(engine)
     started = time.perf_counter()
     with _progress(not quiet) as step:
@@ -155,6 +166,8 @@ def dedupe_command(
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress bar.")] = False,
 ) -> None:
     """Find the entries of one list that name the same person; write the pairs and one cluster id per entry."""
+    from unforgotten.linkage import dedupe_list
+
     _check_engine(engine)
     started = time.perf_counter()
     with _progress(not quiet) as step:
