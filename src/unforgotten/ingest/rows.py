@@ -64,7 +64,10 @@ def split_full_name(full_name: str) -> tuple[str, str, str]:
 
 
 class RowBuilder:
-    """Builds ParsedRows for one sheet; remembers record ids to flag duplicates."""
+    """Builds ParsedRows for one sheet, one row at a time and remembering none of them (memory stays flat).
+
+    Duplicate record ids are found by the list service in the database after the rows are stored.
+    """
 
     def __init__(
         self, *, headers: Sequence[str], positions: dict[int, str], sheet: str, today: dt.date | None, spreadsheet: bool
@@ -74,7 +77,6 @@ class RowBuilder:
         self.sheet = sheet
         self.today = today
         self.spreadsheet = spreadsheet
-        self.seen_ids: dict[str, int] = {}
 
     def _raw(self, cells: Sequence[str]) -> dict[str, str]:
         raw: dict[str, str] = {}
@@ -157,15 +159,3 @@ class RowBuilder:
             row.findings.append(
                 Finding(Severity.INFO, "record_id_from_row", f"no record id: {record_id} derived from the row number")
             )
-        if record_id in self.seen_ids:
-            row.findings.append(
-                Finding(
-                    Severity.WARNING,
-                    "duplicate_record_id",
-                    f"record id also used on row {self.seen_ids[record_id]}",
-                    "record_id",
-                    record_id,
-                )
-            )
-        else:
-            self.seen_ids[record_id] = row.row_number

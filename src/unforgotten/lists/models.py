@@ -114,6 +114,10 @@ class Entry(Base):
     next_of_kin: Mapped[str | None] = mapped_column(Text)
     remains_ref: Mapped[str | None] = mapped_column(String(200))
     notes: Mapped[str | None] = mapped_column(Text)
+    # Across versions of a list: what identifies this entry (record id, else service number, else name and birth)
+    # and a hash of its canonical fields. Stored so the version diff is a query, not two maps held in memory.
+    diff_key: Mapped[str | None] = mapped_column(String(1000))
+    fingerprint: Mapped[str | None] = mapped_column(String(40))
 
 
 # The entry table must carry every canonical column; a drift here would silently lose data on import.

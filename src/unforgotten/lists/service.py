@@ -21,6 +21,7 @@ from unforgotten.columns import CANONICAL_COLUMNS
 from unforgotten.db import AnySelect
 from unforgotten.errors import InputError, NotFoundError, PermissionDeniedError
 from unforgotten.lists.models import Entry, EntryStatus, List, ListKind, ListShare
+from unforgotten.lists.versions import diff_key, fingerprint, flag_duplicate_record_ids, version_diff
 
 __all__ = [
     "ImportOutcome",
@@ -146,24 +147,6 @@ def file_sha256(path: Path) -> str:
     return digest.hexdigest()
 
 
-def _diff_key(fields: Mapping[str, Any]) -> str | None:
-    """What identifies a row across versions: the file's record id, else the service number, else name and birth.
-
-    Record ids derived from row numbers (``row-…``) say nothing across versions, since rows move.
-    """
-    record_id = fields.get("record_id")
-    if record_id and not str(record_id).startswith("row-"):
-        return f"id:{record_id}"
-    if fields.get("service_number"):
-        return f"sn:{fields['service_number']}"
-    parts = [fields.get(c) or "" for c in ("family_name", "given_name", "patronymic", "full_name", "date_of_birth")]
-    return "name:" + "|".join(parts).lower() if any(parts) else None
-
-
-def _entry_fingerprint(fields: Mapping[str, Any]) -> str:
-    return hashlib.sha1(orjson.dumps([fields.get(c) for c in CANONICAL_COLUMNS]), usedforsecurity=False).hexdigest()
-
-
 def import_file(
     *,
     session: Session,
@@ -211,14 +194,15 @@ def import_file(
     )
     session.add(new_list)
     session.flush()
-    counts, digest, fingerprints = _store_entries(session, new_list.id, result.rows)
+    counts, digest = _store_entries(session, new_list.id, result.rows)
+    flag_duplicate_record_ids(session, new_list.id)
     new_list.row_count = sum(counts.values())
     new_list.accepted_count = counts[EntryStatus.ACCEPTED]
     new_list.quarantined_count = counts[EntryStatus.QUARANTINED]
     new_list.blank_count = counts[EntryStatus.BLANK]
     new_list.entries_digest = digest
     new_list.read_report = result.report()
-    diff = _diff(session, previous.id, fingerprints) if previous else {}
+    diff = version_diff(session, previous.id, new_list.id) if previous else {}
     session.flush()
     record(
         session,
@@ -250,11 +234,11 @@ def entries_digest_update(digest: Any, row: Mapping[str, Any]) -> None:
     digest.update(b"\n")
 
 
-def _store_entries(session: Session, list_id: int, rows: Iterable[Any]) -> tuple[dict[str, int], str, dict[str, str]]:
+def _store_entries(session: Session, list_id: int, rows: Iterable[Any]) -> tuple[dict[str, int], str]:
+    """Insert rows in batches (only a batch is held in memory); return counts by status and the entries' digest."""
     counts = {status.value: 0 for status in EntryStatus}
     entries_table = cast(Table, Entry.__table__)
     digest = hashlib.sha256()
-    fingerprints: dict[str, str] = {}
     batch: list[dict[str, Any]] = []
     for parsed in rows:
         fields = parsed.fields
@@ -269,31 +253,17 @@ def _store_entries(session: Session, list_id: int, rows: Iterable[Any]) -> tuple
         )
         counts[row["status"]] += 1
         entries_digest_update(digest, row)
-        key = _diff_key(fields) if row["status"] == EntryStatus.ACCEPTED else None
-        if key is not None:
-            fingerprints[key] = _entry_fingerprint(fields)
+        if row["status"] == EntryStatus.ACCEPTED:
+            row["diff_key"], row["fingerprint"] = diff_key(fields), fingerprint(fields)
+        else:
+            row["diff_key"] = row["fingerprint"] = None
         batch.append(row)
         if len(batch) >= _BATCH:
             session.execute(entries_table.insert(), batch)  # Core insert: no ORM bookkeeping for bulk rows
             batch.clear()
     if batch:
         session.execute(entries_table.insert(), batch)
-    return counts, digest.hexdigest(), fingerprints
-
-
-def _diff(session: Session, previous_id: int, current: dict[str, str]) -> dict[str, int]:
-    columns = [getattr(Entry, c) for c in CANONICAL_COLUMNS]
-    before: dict[str, str] = {}
-    query = select(*columns).where(Entry.list_id == previous_id, Entry.status == EntryStatus.ACCEPTED)
-    for values in session.execute(query.execution_options(yield_per=5000)):
-        fields = dict(zip(CANONICAL_COLUMNS, values, strict=True))
-        key = _diff_key(fields)
-        if key is not None:
-            before[key] = _entry_fingerprint(fields)
-    added = sum(1 for key in current if key not in before)
-    removed = sum(1 for key in before if key not in current)
-    changed = sum(1 for key, fp in current.items() if key in before and before[key] != fp)
-    return {"added": added, "removed": removed, "changed": changed, "unchanged": len(current) - added - changed}
+    return counts, digest.hexdigest()
 
 
 def count_entries(*, session: Session, list_id: int) -> dict[str, int]:

@@ -82,3 +82,36 @@ def test_bad_input_is_refused_clearly(session: Session, party: str, tmp_path: Pa
         )
     with pytest.raises(InputError, match="kind"):
         lists.import_file(session=session, path=tmp_path / "nope.csv", party_code=party, kind="held", submitted_by="t")
+
+
+def test_duplicate_record_ids_are_flagged_after_the_first(session: Session, party: str, tmp_path: Path) -> None:
+    path = tmp_path / "ids.csv"
+    path.write_text(
+        "record_id,family_name,given_name\nA1,Шевченко,Олександр\nA2,Коваль,Ірина\nA1,Шевченко,Олександр\n"
+        "A1,Шевченко,Олексій\n",
+        encoding="utf-8",
+    )
+    outcome = lists.import_file(session=session, path=path, party_code=party, kind="request", submitted_by="t")
+    assert outcome.accepted == 4  # a warning, not an error: the rows are kept
+    flagged = {
+        e.row_number: f["message"]
+        for e in lists.get_entries(session=session, list_id=outcome.list_id)
+        for f in e.findings
+        if f["code"] == "duplicate_record_id"
+    }
+    assert flagged == {4: "record id also used on row 2", 5: "record id also used on row 2"}
+
+
+def test_diff_counts_a_repeated_key_once_and_reads_lists_stored_without_keys(
+    session: Session, party: str, tmp_path: Path
+) -> None:
+    v1 = write(tmp_path / "v1.csv", "Шевченко;Олександр;Іванович;12.03.1999;A1\nКоваль;Ірина;;1990;A2\n")
+    v2 = write(
+        tmp_path / "v2.csv",
+        "Шевченко;Олександр;Іванович;12.03.1999;A1\nШевченко;Олександр;Іванович;12.03.1999;A1\nКоваль;Ірина;;1991;A2\n",
+    )
+    first = lists.import_file(session=session, path=v1, party_code=party, kind="request", submitted_by="t", name="r")
+    # As a list imported before entries carried their keys: the diff must compute them, not call everything new.
+    session.execute(sa.update(Entry).where(Entry.list_id == first.list_id).values(diff_key=None, fingerprint=None))
+    second = lists.import_file(session=session, path=v2, party_code=party, kind="request", submitted_by="t", name="r")
+    assert second.diff == {"added": 0, "removed": 0, "changed": 1, "unchanged": 1}
