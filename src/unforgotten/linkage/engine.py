@@ -21,6 +21,11 @@ __all__ = ["DedupeResult", "LinkResult", "PairLink", "dedupe_list", "link_lists"
 Row = Mapping[str, str | None]
 Progress = Callable[[str], None]
 LEFT, RIGHT = "L|", "R|"
+# Two entries of one list are grouped as one person only at this probability or above (or the run's threshold, if
+# higher). One clerk wrote both, so a list's true duplicates agree closely; at the cross-list threshold, namesakes
+# of one town chained into one group and each then linked "via" the other (20k scenario, 3 seeds: false pairs 12 → 1
+# and missed pairs 18 → 11 when raised from 0.5 to 0.99; docs/benchmarks.md).
+WITHIN_LIST_THRESHOLD = 0.99
 
 
 @dataclass(frozen=True)
@@ -102,8 +107,12 @@ def score_pairs(
         return backend.to_pandas(predictions)
 
 
-def _within(frame: pd.DataFrame, prefix: str) -> list[tuple[str, str]]:
-    same = frame["unique_id_l"].str.startswith(prefix) & frame["unique_id_r"].str.startswith(prefix)
+def _within(frame: pd.DataFrame, prefix: str, cut: float) -> list[tuple[str, str]]:
+    same = (
+        frame["unique_id_l"].str.startswith(prefix)
+        & frame["unique_id_r"].str.startswith(prefix)
+        & (frame["match_probability"] >= cut)
+    )
     return list(zip(frame.loc[same, "unique_id_l"], frame.loc[same, "unique_id_r"], strict=True))
 
 
@@ -174,8 +183,9 @@ def link_lists(
 def _resolve_link(
     scored: pd.DataFrame, left: pd.DataFrame, right: pd.DataFrame, model: LinkageModel, cut: float, explain: bool
 ) -> LinkResult:
-    left_groups = groups(left["unique_id"], _within(scored, LEFT))
-    right_groups = groups(right["unique_id"], _within(scored, RIGHT))
+    within_cut = max(cut, WITHIN_LIST_THRESHOLD)
+    left_groups = groups(left["unique_id"], _within(scored, LEFT, within_cut))
+    right_groups = groups(right["unique_id"], _within(scored, RIGHT, within_cut))
     cross = scored[scored["unique_id_l"].str[:2] != scored["unique_id_r"].str[:2]]
     # Splink orders each pair by its own rule; put the left list's id first.
     flip = cross["unique_id_l"].str.startswith(RIGHT)

@@ -5,6 +5,7 @@ Pure Python and pandas, no Splink: every key comes from :mod:`unforgotten.names`
 
 from __future__ import annotations
 
+import calendar
 import re
 from collections.abc import Iterable, Mapping
 from functools import lru_cache
@@ -59,6 +60,27 @@ def _names(row: Mapping[str, object]) -> tuple[str, str, str]:
     return family, given, patronymic
 
 
+def _date_parts(text: str) -> tuple[int | None, int | None, int | None]:
+    """Year, month and day of an ISO or partial date; all ``None`` for an impossible one (1940-34-07, 1990-02-31).
+
+    Why drop rather than guess: a month of 34 is a clerk's error whose true value nobody knows; compared as written,
+    its year or month would veto a true pair. The importer drops such a value too (issue 4: never rolled over).
+    """
+    match = _DATE.match(text)
+    if not match:
+        return None, None, None
+    year = int(match.group(1))
+    if year < 1:
+        return None, None, None
+    month = int(match.group(2)) if match.group(2) else None
+    day = int(match.group(3)) if match.group(3) else None
+    if month is not None and not 1 <= month <= 12:
+        return None, None, None
+    if day is not None and (month is None or not 1 <= day <= calendar.monthrange(year, month)[1]):
+        return None, None, None
+    return year, month, day
+
+
 @lru_cache(maxsize=1 << 16)
 def _place(text: str) -> str | None:
     return _none(phonetic_key(text)) if text else None
@@ -78,9 +100,10 @@ def features(rows: Iterable[Mapping[str, object]], *, id_prefix: str = "") -> pd
     for row in rows:
         family, given, patronymic = _names(row)
         keys = name_keys(family or None, given or None, patronymic or None)
+        if keys.swapped:  # the lexicon put the names back in place: the raw columns follow, or swaps count twice
+            family, given = given, family
         dob = _text(row, "date_of_birth")
-        match = _DATE.match(dob)
-        year, month, day = (match.group(1), match.group(2), match.group(3)) if match else (None, None, None)
+        year, month, day = _date_parts(dob)
         service = _DIGITS.sub("", _text(row, "service_number"))
         record_id = _text(row, "record_id") or str(row.get("record_id") or "")
         out["unique_id"].append(f"{id_prefix}{record_id}")
@@ -92,10 +115,10 @@ def features(rows: Iterable[Mapping[str, object]], *, id_prefix: str = "") -> pd
         out["family_raw"].append(_none(_LETTERS.sub("", family.lower())))
         out["given_raw"].append(_none(_LETTERS.sub("", given.lower())))
         out["patronymic_group"].append(keys.patronymic_group or _none(keys.patronymic_key))
-        out["dob"].append(dob if match else None)
-        out["dob_year"].append(int(year) if year else None)
-        out["dob_month"].append(int(month) if month else None)
-        out["dob_day"].append(int(day) if day else None)
+        out["dob"].append(dob if year is not None else None)
+        out["dob_year"].append(year)
+        out["dob_month"].append(month)
+        out["dob_day"].append(day)
         out["service_number"].append(service if len(service) >= 4 else None)
         out["place_key"].append(_place(_text(row, "place_of_birth")))
         out["unit_key"].append(_none(_DIGITS.sub("", _text(row, "military_unit"))))

@@ -13,6 +13,7 @@ from typing import Any, Literal
 import splink.comparison_level_library as cll
 import splink.comparison_library as cl
 from splink import SettingsCreator, block_on
+from splink.blocking_rule_library import CustomRule
 
 LinkType = Literal["link_only", "link_and_dedupe", "dedupe_only"]
 
@@ -42,11 +43,22 @@ BLOCKING_RULES = (
     # Born the same day in the same town or serving in the same unit: finds entries whose names were mangled.
     block_on("dob", "place_key"),
     block_on("dob", "unit_key"),
+    # Name order swapped by one side (Іван Петренко / Петренко Іван) and nothing else to block on.
+    CustomRule("l.family_key = r.given_key AND l.given_key = r.family_key"),
 )
-# For lists small enough that surname blocks stay small, one broad rule more: it finds entries that carry nothing
-# but a name (no date, no patronymic), at a cost that stays negligible below this many entries in all.
+# For lists small enough that name blocks stay small, broader rules: they find entries that carry nothing but a
+# name (no date, no patronymic), or a name and where the person was born or served, or one name written in the
+# other's column, at a cost that stays negligible below this many entries in all.
 SMALL_LISTS = 50_000
-SMALL_LIST_RULES = (block_on("family_key", "given_group"),)
+SMALL_LIST_RULES = (
+    block_on("family_key", "given_group"),
+    block_on("family_key", "unit_key"),
+    block_on("family_key", "place_key"),
+    block_on("given_group", "unit_key"),
+    block_on("given_group", "place_key"),
+    CustomRule("l.family_key = r.given_key"),
+    CustomRule("l.given_key = r.family_key"),
+)
 # EM on a few narrow rules, each leaving some fields free to learn their m (an issue 3 lesson: EM over every
 # candidate pair collapses at scale).
 TRAINING_RULES = (
@@ -59,6 +71,13 @@ VETO_M = 1e-12
 
 # One side wrote the given name in the family-name column and vice versa (when the lexicon could not tell).
 _SWAPPED = "family_key_l = given_key_r AND given_key_l = family_key_r"
+# Only one of the two names crossed over (the other is missing or mistyped), with or without a stray space.
+# Not when the given names agree: that evidence is the given name's, and counting it here too would double it.
+_HALF_SWAPPED = (
+    "(family_key_l = given_key_r OR given_key_l = family_key_r "
+    "OR family_raw_l = given_raw_r OR given_raw_l = family_raw_r) "
+    "AND coalesce(given_group_l, '') <> coalesce(given_group_r, '')"
+)
 
 
 def _dob() -> cl.CustomComparison:
@@ -104,6 +123,11 @@ def comparisons() -> list[Any]:
                 cll.JaroWinklerLevel("family_key", 0.92),
                 cll.JaroWinklerLevel("family_raw", 0.88),
                 cll.CustomLevel(_SWAPPED, label_for_charts="given and family names swapped"),
+                # Carried by the family name only, so the same evidence is not counted twice. m is fixed at a
+                # clerk's error rate: lists without such slips drive EM to m = 0, which would make it a veto.
+                cll.CustomLevel(_HALF_SWAPPED, label_for_charts="one name in the other's column").configure(
+                    m_probability=0.005, fix_m_probability=True
+                ),
                 cll.ElseLevel(),
             ],
         ),
@@ -138,7 +162,8 @@ def comparisons() -> list[Any]:
             comparison_levels=[
                 cll.NullLevel("service_number"),
                 cll.ExactMatchLevel("service_number"),
-                cll.LevenshteinLevel("service_number", 1),
+                # One digit mistyped or two neighbours transposed (4086030 / 4086300): a clerk's commonest slips.
+                cll.DamerauLevenshteinLevel("service_number", 1),
                 # EM can drive this to exactly 0 when no match in the sample disagrees (Splink then refuses the
                 # model); fixed at a clerk's error rate instead.
                 cll.ElseLevel().configure(m_probability=0.02, fix_m_probability=True),
@@ -155,7 +180,12 @@ def comparisons() -> list[Any]:
         ),
         cl.CustomComparison(
             output_column_name="military_unit",
-            comparison_levels=[cll.NullLevel("unit_key"), cll.ExactMatchLevel("unit_key"), cll.ElseLevel()],
+            comparison_levels=[
+                cll.NullLevel("unit_key"),
+                cll.ExactMatchLevel("unit_key"),
+                cll.DamerauLevenshteinLevel("unit_key", 1),
+                cll.ElseLevel(),
+            ],
         ),
     ]
 
