@@ -13,7 +13,7 @@ from collections.abc import Sequence
 
 from unforgotten.columns import CANONICAL_COLUMNS, DATE_COLUMNS
 from unforgotten.ingest.model import Finding, ParsedRow, RowStatus, Severity
-from unforgotten.ingest.values import clean_text, has_control_characters, parse_date
+from unforgotten.ingest.values import clean_text, encoding_problem, has_control_characters, parse_date
 
 __all__ = ["RowBuilder", "split_full_name"]
 
@@ -114,6 +114,17 @@ class RowBuilder:
                 )
             if not value:
                 continue
+            garbled = encoding_problem(value)
+            if garbled is not None:
+                findings.append(
+                    Finding(
+                        Severity.WARNING,
+                        "suspicious_encoding",
+                        f"{garbled} — check the source file's encoding and import it again",
+                        column,
+                        value,
+                    )
+                )
             if column in DATE_COLUMNS:
                 parsed = parse_date(value, today=self.today, excel_serial=self.spreadsheet)
                 if parsed.problem:

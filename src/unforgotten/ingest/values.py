@@ -10,7 +10,7 @@ import datetime as dt
 import re
 import unicodedata
 
-__all__ = ["DateResult", "clean_text", "parse_date"]
+__all__ = ["DateResult", "clean_text", "encoding_problem", "parse_date"]
 
 _MONTHS = {
     **dict.fromkeys(("січня", "січень", "января", "январь", "jan", "january"), 1),
@@ -126,3 +126,29 @@ def clean_text(text: str) -> str:
 
 def has_control_characters(text: str) -> bool:
     return bool(_CONTROL.search(text))
+
+
+# UTF-8 Cyrillic read as Windows-1251 shows as Р/С before each letter (РЁРµРІ…); read as Latin-1/Windows-1252, as
+# Ð/Ñ (Ð¨ÐµÐ²…). Real names almost never contain these pairs, so only cells with them are tried.
+_MOJIBAKE_MARK = re.compile(r"[РС][\u0400-\u045f\u0490\u0491\u00a0-\u00bf\u2010-\u203a\u2116]|[ÐÑ][\u0080-\u00ff]")
+_CYRILLIC = re.compile(r"[\u0400-\u04ff]")
+
+
+def encoding_problem(text: str) -> str | None:
+    """Why a cell's letters look mis-decoded, or ``None``: checked per value, since one file can mix encodings.
+
+    Two symptoms: bytes that were not valid in the file's encoding (replaced by �), and text that is UTF-8 read in
+    another encoding (``РЁРµРІС‡РµРЅРєРѕ`` for ``Шевченко``) — it re-encodes to valid UTF-8 Cyrillic.
+    """
+    if "\ufffd" in text:
+        return "some bytes were not valid in the file's encoding and were replaced by �"
+    if _MOJIBAKE_MARK.search(text) is None:
+        return None
+    for wrong in ("cp1251", "cp1252", "latin-1"):
+        try:
+            fixed = text.encode(wrong).decode("utf-8")
+        except UnicodeError:
+            continue
+        if len(_CYRILLIC.findall(fixed)) >= 2:
+            return f"looks like UTF-8 read as {wrong}: probably {fixed!r}"
+    return None

@@ -150,3 +150,16 @@ def test_random_bytes_never_crash(data: bytes) -> None:
 def test_short_cyrillic_detection() -> None:
     assert detect_encoding("Олександр Шевченко".encode("cp1251")) == "cp1251"
     assert detect_encoding("Олександр Шевченко".encode("koi8_u")) == "koi8_u"
+
+
+def test_a_row_pasted_in_another_encoding_is_kept_with_a_warning(tmp_path: Path) -> None:
+    path = tmp_path / "mixed.csv"
+    good = "Прізвище;Ім'я\nШевченко;Олександр\n".encode()
+    pasted = "Ковальчук;Ірина\n".encode().decode("cp1251").encode()  # a row once saved as cp1251 text, now UTF-8
+    path.write_bytes(good + pasted)
+    rows = list(read_file(path, today=TODAY).rows)
+    assert [r.status for r in rows] == [RowStatus.ACCEPTED, RowStatus.ACCEPTED]
+    assert not [f for f in rows[0].findings if f.code == "suspicious_encoding"]
+    warned = [f for f in rows[1].findings if f.code == "suspicious_encoding"]
+    assert {f.column for f in warned} == {"family_name", "given_name"}
+    assert "Ковальчук" in warned[0].message

@@ -9,6 +9,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from unforgotten.ingest import map_headers, parse_date, split_full_name
+from unforgotten.ingest.values import encoding_problem
 
 TODAY = dt.date(2025, 6, 9)
 
@@ -54,3 +55,18 @@ def test_headers_in_three_languages_and_the_override() -> None:
 )  # fmt: skip
 def test_full_names_split_in_either_order(full: str, parts: tuple[str, str, str]) -> None:
     assert split_full_name(full) == parts
+
+
+NAMES = st.text(alphabet="АБВГҐДЕЄЖЗИІЇЙКЛМНОПРСТУФХЦЧШЩЬЮЯабвгґдеєжзиіїйклмнопрстуфхцчшщьюяЁёЫыЭэЪъ'’ -", min_size=1)
+
+
+@given(NAMES)
+def test_correctly_decoded_cyrillic_is_never_called_garbled(name: str) -> None:
+    assert encoding_problem(name) is None
+
+
+@pytest.mark.parametrize("wrong", ["cp1251", "latin-1"])
+def test_utf8_read_in_another_encoding_is_named_with_the_probable_text(wrong: str) -> None:
+    problem = encoding_problem("Шевченко Олександр".encode().decode(wrong))
+    assert problem is not None and wrong in problem and "Шевченко Олександр" in problem
+    assert encoding_problem("Ковал\ufffdук") is not None  # a byte the file's encoding could not decode
