@@ -163,3 +163,31 @@ def test_a_row_pasted_in_another_encoding_is_kept_with_a_warning(tmp_path: Path)
     warned = [f for f in rows[1].findings if f.code == "suspicious_encoding"]
     assert {f.column for f in warned} == {"family_name", "given_name"}
     assert "Ковальчук" in warned[0].message
+
+
+@pytest.mark.parametrize("stream", [False, True], ids=["calamine", "openpyxl-streaming"])
+def test_both_xlsx_readers_give_the_same_rows(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, stream: bool) -> None:
+    """Large sheets stream through openpyxl, small ones are read whole by calamine: the rows must not differ."""
+    from openpyxl import Workbook
+
+    from unforgotten.ingest import readers
+
+    if stream:
+        monkeypatch.setattr(readers, "STREAM_XLSX_ABOVE", 0)
+    workbook = Workbook()
+    sheet = workbook.active
+    sheet["B3"] = "Прізвище"  # two empty rows and an empty column before the table
+    sheet["C3"], sheet["D3"], sheet["E3"] = "Ім'я", "Дата народження", "Особистий номер"
+    sheet.append([None, "Шевченко", "Олександр", dt.datetime(1990, 5, 17), 123456])
+    sheet.append([])
+    sheet.append([None, "Коваль", "Ірина", "31.02.1990", "A-17"])
+    path = tmp_path / "w.xlsx"
+    workbook.save(path)
+    rows = list(read_file(path, today=TODAY).rows)
+    assert [(r.row_number, r.status) for r in rows] == [
+        (4, RowStatus.ACCEPTED),
+        (5, RowStatus.BLANK),
+        (6, RowStatus.ACCEPTED),
+    ]
+    assert [r.fields["date_of_birth"] for r in rows] == ["1990-05-17", None, None]
+    assert rows[0].fields["service_number"] == "123456" and rows[2].fields["family_name"] == "Коваль"
