@@ -18,7 +18,7 @@ from unforgotten.linkage.engine import score_pairs
 from unforgotten.linkage.explain import Explainer
 from unforgotten.linkage.features import features
 from unforgotten.linkage.resolve import compete, groups
-from unforgotten.linkage.training import LinkageModel
+from unforgotten.linkage.training import DEFAULT_REVIEW_FLOOR, LinkageModel
 
 __all__ = ["Assignment", "link_incremental", "link_into_persons"]
 
@@ -37,8 +37,9 @@ class Assignment:
             of the group names it).
         probability: Match probability of the best pair that put it there (``None`` for a new person).
         explanation: Per field of that pair: ``{"level": ..., "weight": ...}``.
-        suggestions: Other existing persons scoring between ``lower`` and ``upper``, for a reviewer:
-            (person id, probability, explanation).
+        suggestions: Other existing persons scoring ``lower`` or more, for a reviewer — those below the threshold
+            and those above it that lost the one-to-one competition (a namesake): (person id, probability,
+            explanation).
     """
 
     record_id: str
@@ -103,6 +104,7 @@ def link_incremental(
     for pair in scored.to_dict("records"):
         a, b, p = str(pair["unique_id_l"]), str(pair["unique_id_r"]), float(pair["match_probability"])
         if a.startswith(NEW) and b.startswith(NEW):
+            # New entries may come from several lists at once (not one clerk's), so the linking threshold applies.
             if p >= upper:
                 within.append((a, b))
         elif a.startswith(NEW) != b.startswith(NEW):
@@ -146,7 +148,7 @@ def _assignments(
 ) -> list[Assignment]:
     review: dict[str, dict[int, tuple[float, dict[str, object]]]] = defaultdict(dict)
     for new_id, candidate, p, reason in candidates:
-        if p < upper and p > review[new_id].get(candidate, (0.0, {}))[0]:
+        if p > review[new_id].get(candidate, (0.0, {}))[0]:
             review[new_id][candidate] = (p, reason)
     out = []
     for new_id in new_ids:
@@ -166,7 +168,7 @@ def link_into_persons(
     existing: Sequence[Row],
     *,
     upper: float | None = None,
-    lower: float = 0.5,
+    lower: float = DEFAULT_REVIEW_FLOOR,
     model: LinkageModel | None = None,
 ) -> list[Assignment]:
     """:func:`link_incremental` with the shipped model unless one is given (the database service's entry point)."""

@@ -20,9 +20,12 @@ from unforgotten.errors import InputError, LinkageError
 from unforgotten.linkage.backend import Backend, open_backend
 from unforgotten.linkage.model import TRAINING_RULES, LinkType, settings
 
-__all__ = ["DEFAULT_THRESHOLD", "LinkageModel", "train_model"]
+__all__ = ["DEFAULT_REVIEW_FLOOR", "DEFAULT_THRESHOLD", "LinkageModel", "train_model"]
 
 DEFAULT_THRESHOLD = 0.5
+# Pairs from here up to the threshold go to a reviewer rather than being dropped. On the benchmark F1 is flat
+# from 0.1 to 0.5 (docs/benchmarks.md): these pairs are as often right as wrong, which is what a human is for.
+DEFAULT_REVIEW_FLOOR = 0.1
 """Match probability above which a pair is the same person; chosen by best F1 on the benchmark (docs/linkage.md)."""
 _FORMAT = "unforgotten-linkage-model"
 _TRAIN_SAMPLE = 60_000  # rows per side: m and u barely move beyond this, and EM time grows with it

@@ -47,14 +47,14 @@ def _entry_row(entry: Entry) -> dict[str, str | None]:
     return row
 
 
-def link_all(*, session: Session, decided_by: str, lower: float = 0.5) -> int:
+def link_all(*, session: Session, decided_by: str, lower: float | None = None) -> int:
     """Link every accepted entry that has no person yet: to an existing person, to a new one, or for review.
 
     Existing persons keep their ids (no retraining of what is already linked); entries in the review band are
     given their own person at once — every accepted entry always belongs to exactly one — with a pending
     suggestion for a reviewer. Returns how many entries were linked.
     """
-    from unforgotten.linkage import link_into_persons
+    from unforgotten.linkage import DEFAULT_REVIEW_FLOOR, link_into_persons
 
     linked = select(Match.entry_id).where(Match.state == MatchState.ACCEPTED)
     new = list(
@@ -73,7 +73,8 @@ def link_all(*, session: Session, decided_by: str, lower: float = 0.5) -> int:
         existing_rows.append(row)
     kinds = {lst.id: lst.kind for lst in lists.get_all(session=session)}
     by_id = {str(e.id): e for e in new}
-    assignments = link_into_persons([_entry_row(e) for e in new], existing_rows, lower=lower)
+    floor = DEFAULT_REVIEW_FLOOR if lower is None else lower
+    assignments = link_into_persons([_entry_row(e) for e in new], existing_rows, lower=floor)
     cluster_person: dict[str, int] = {}
     for assignment in assignments:
         entry = by_id[assignment.record_id]

@@ -10,6 +10,7 @@ import unforgotten.linkage as linkage
 
 def test_exports_are_the_intended_api() -> None:
     assert set(linkage.__all__) == {
+        "DEFAULT_REVIEW_FLOOR",
         "DEFAULT_THRESHOLD",
         "ENGINES",
         "FEATURE_COLUMNS",

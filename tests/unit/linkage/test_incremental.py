@@ -44,3 +44,15 @@ def test_no_existing_persons_and_no_new_rows(model: LinkageModel) -> None:
     only_new = link_into_persons([person("n1", "Мельник", "Олег"), person("n2", "Melnyk", "Oleh")], [], model=model)
     assert [a.person_id for a in only_new] == [None, None]
     assert only_new[0].cluster == only_new[1].cluster
+
+
+def test_a_strong_candidate_that_lost_the_competition_is_suggested_for_review(model: LinkageModel) -> None:
+    twice = [  # the same person already linked twice, as two persons a reviewer has not yet merged
+        {**person("a", "Шевченко", "Олександр", "Ігорович", "1990-03-15"), "person_id": "7"},
+        {**person("b", "Шевченко", "Олександр", "Ігорович", "1990-03-15"), "person_id": "8"},
+        *({**row, "person_id": str(100 + number)} for number, row in enumerate(FILLER)),
+    ]
+    [assignment] = link_incremental([person("n", "Shevchenko", "Oleksandr", "Ihorovych", "1990-03-15")], twice,
+                                    model=model, lower=0.1)  # fmt: skip
+    assert assignment.person_id in {7, 8}
+    assert [pid for pid, _, _ in assignment.suggestions] == [({7, 8} - {assignment.person_id}).pop()]
