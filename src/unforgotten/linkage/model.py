@@ -139,6 +139,13 @@ def comparisons() -> list[Any]:
                 cll.JaroWinklerLevel("given_key", 0.9),
                 cll.JaroWinklerLevel("given_raw", 0.88),
                 cll.CustomLevel(_SWAPPED, label_for_charts="given and family names swapped"),
+                # Different names, yet the same service number: an identifier outweighs a clerk's wrong name (as
+                # for dates below); twins and brothers have numbers of their own.
+                cll.CustomLevel(
+                    "NOT starts_with(given_group_l, '~') AND NOT starts_with(given_group_r, '~') "
+                    "AND service_number_l = service_number_r",
+                    label_for_charts="different known names, same service number",
+                ).configure(m_probability=0.01, fix_m_probability=True),
                 # Two different recognised given names: twins and brothers. Fixed, strongly negative.
                 cll.CustomLevel(
                     "NOT starts_with(given_group_l, '~') AND NOT starts_with(given_group_r, '~')",

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from unforgotten.names.keys import phonetic_key
-from unforgotten.names.lexicon import GivenName, given_name_group, lexicon
+from unforgotten.names.lexicon import GivenName, given_name_group, lexicon, nearest_given_name_group
 from unforgotten.names.patronymics import make_patronymic, patronymic_group, patronymic_key
 from unforgotten.names.script import Script, detect_script, fix_homoglyphs
 from unforgotten.names.surnames import looks_like_given_name, surname_key, surname_stem_key, unswap
@@ -94,7 +94,7 @@ def name_keys(family_name: str | None, given_name: str | None, patronymic: str |
     family, given, swapped = unswap((family_name or "").strip(), (given_name or "").strip())
     father = (patronymic or "").strip()
     given_key = phonetic_key(given)
-    group = given_name_group(given) if given else None
+    group = (given_name_group(given) or nearest_given_name_group(given)) if given else None
     return NameKeys(
         family_key=surname_key(family),
         family_stem_key=surname_stem_key(family),

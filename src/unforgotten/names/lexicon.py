@@ -16,7 +16,7 @@ from typing import Literal
 from unforgotten.names.keys import phonetic_key
 from unforgotten.names.transliteration import System, transliterate
 
-__all__ = ["GivenName", "given_name_group", "lexicon", "unique_index"]
+__all__ = ["GivenName", "given_name_group", "lexicon", "nearest_given_name_group", "unique_index"]
 
 _DATA_FILE = "given_names.tsv"
 _COLUMNS = ("group", "sex", "uk", "ru", "latin", "weight")
@@ -139,3 +139,59 @@ def given_name_group(name: str) -> str | None:
         if found is not None:
             return found
     return None
+
+
+_MIN_TYPO_KEY = 5  # shorter keys sit within one edit of too many other names (Іван, Иван, Яна, Анна …)
+_MIN_TRANSPOSED = 4  # a transposition must still spell a whole known form, so short names are safe (гІор)
+
+
+def _edits(key: str) -> set[str]:
+    """The key with one letter deleted, or two neighbouring letters transposed."""
+    deletions = {key[:i] + key[i + 1 :] for i in range(len(key))}
+    transpositions = {key[:i] + key[i + 1] + key[i] + key[i + 2 :] for i in range(len(key) - 1)}
+    return deletions | transpositions
+
+
+@cache
+def _typo_index() -> tuple[dict[str, str], dict[str, str]]:
+    """Keys of every form and romanisation, and those keys with one letter deleted — each to its one group."""
+    groups = lexicon()
+    keyed = [(phonetic_key(form), g.group) for g in groups for form in (*g.forms, *transliterations(g))]
+    whole = unique_index((k, g) for k, g in keyed if len(k) >= _MIN_TYPO_KEY)
+    deleted = unique_index((k[:i] + k[i + 1 :], g) for k, g in keyed if len(k) >= _MIN_TYPO_KEY for i in range(len(k)))
+    return whole, deleted
+
+
+@lru_cache(maxsize=1 << 16)
+def nearest_given_name_group(name: str) -> str | None:
+    """The one lexicon group within a single typo of ``name`` — a letter added, dropped, changed or two swapped.
+
+    Only for names :func:`given_name_group` does not know, and only when exactly one group is that near: a twin
+    written ``иМхаил`` is still a Михаил, so "two different known names" can still tell him from his brother Павел.
+    Not used to decide which column holds the given name (a surname one letter from a given name stays a surname).
+
+    Examples:
+        >>> [nearest_given_name_group(n) for n in ("Олексанлр", "иМхаил", "Мкасим", "гІор")]
+        ['oleksandr', 'mykhailo', 'maksym', 'ihor']
+        >>> nearest_given_name_group("Іванко") is None  # too far from any one name
+        True
+    """
+    whole, deleted = _typo_index()
+    found: set[str] = set()
+    for word in name.split():
+        # Two letters swapped as written (Мкасим): the key may fold them away (кс → x), so try the letters first.
+        letters = word.casefold()
+        if len(letters) >= _MIN_TRANSPOSED:
+            for i in range(len(letters) - 1):
+                group = given_name_group(letters[:i] + letters[i + 1] + letters[i] + letters[i + 2 :])
+                if group is not None:
+                    found.add(group)
+        key = phonetic_key(word)
+        if len(key) >= _MIN_TYPO_KEY:
+            for variant in (key, *_edits(key)):
+                group = whole.get(variant) or deleted.get(variant)
+                if group is not None:
+                    found.add(group)
+        if found:
+            break
+    return found.pop() if len(found) == 1 else None

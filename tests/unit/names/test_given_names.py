@@ -62,3 +62,26 @@ def test_groups_do_not_share_written_forms() -> None:
     for group in GROUPS:
         for form in group.forms:
             assert owner.setdefault(form.casefold(), group.group) == group.group, form
+
+
+@given(st.sampled_from(GROUPS), st.data())
+def test_one_typo_in_a_long_name_still_finds_its_group_or_none(group: GivenName, data: st.DataObject) -> None:
+    """A slip of one letter may leave the name unresolved, never resolved to another name."""
+    from unforgotten.names.lexicon import nearest_given_name_group
+
+    form = data.draw(st.sampled_from(group.uk + group.ru))
+    if len(form) < 6:
+        return
+    at = data.draw(st.integers(0, len(form) - 2))
+    swapped = form[:at] + form[at + 1] + form[at] + form[at + 2 :]
+    dropped = form[:at] + form[at + 1 :]
+    for typo in (swapped, dropped):
+        if given_name_group(typo) is None:
+            assert nearest_given_name_group(typo) in (group.group, None), typo
+
+
+def test_typo_tolerance_is_not_used_to_read_surnames_as_given_names() -> None:
+    from unforgotten.names import name_keys
+
+    keys = name_keys("Петрин", "иМхаил", None)  # the surname is one letter from Петро; the given name mistyped
+    assert (keys.swapped, keys.given_group) == (False, "mykhailo")
