@@ -141,25 +141,35 @@ def given_name_group(name: str) -> str | None:
     return None
 
 
-_MIN_TYPO_KEY = 5  # shorter keys sit within one edit of too many other names (Іван, Иван, Яна, Анна …)
-_MIN_TRANSPOSED = 4  # a transposition must still spell a whole known form, so short names are safe (гІор)
+_MIN_TYPO_LETTERS = 4  # shorter names sit within one edit of too many others (Яна, Ян, Іна …)
 
 
-def _edits(key: str) -> set[str]:
-    """The key with one letter deleted, or two neighbouring letters transposed."""
-    deletions = {key[:i] + key[i + 1 :] for i in range(len(key))}
-    transpositions = {key[:i] + key[i + 1] + key[i] + key[i + 2 :] for i in range(len(key) - 1)}
-    return deletions | transpositions
+def _deletions(key: str) -> set[str]:
+    return {key[:i] + key[i + 1 :] for i in range(len(key))}
+
+
+def _transpositions(key: str) -> set[str]:
+    return {key[:i] + key[i + 1] + key[i] + key[i + 2 :] for i in range(len(key) - 1)}
 
 
 @cache
-def _typo_index() -> tuple[dict[str, str], dict[str, str]]:
-    """Keys of every form and romanisation, and those keys with one letter deleted — each to its one group."""
-    groups = lexicon()
-    keyed = [(phonetic_key(form), g.group) for g in groups for form in (*g.forms, *transliterations(g))]
-    whole = unique_index((k, g) for k, g in keyed if len(k) >= _MIN_TYPO_KEY)
-    deleted = unique_index((k[:i] + k[i + 1 :], g) for k, g in keyed if len(k) >= _MIN_TYPO_KEY for i in range(len(k)))
-    return whole, deleted
+def _typo_index() -> tuple[dict[str, frozenset[str]], dict[str, frozenset[str]]]:
+    """Every written form and romanisation (as letters: a phonetic key would turn one typo into a different
+    distance), and each with one letter deleted — each to every group claiming it.
+
+    All claimants are kept (not only unique keys): a typo near two names (Богдаа: Богдан or Богдана) must be seen
+    as ambiguous, not resolved to whichever name's key happened to be unique.
+    """
+    keyed = {(form.casefold(), g.group) for g in lexicon() for form in (*g.forms, *transliterations(g))}
+    whole: dict[str, set[str]] = {}
+    deleted: dict[str, set[str]] = {}
+    for key, group in keyed:
+        if len(key) < _MIN_TYPO_LETTERS - 1:
+            continue
+        whole.setdefault(key, set()).add(group)
+        for i in range(len(key)):
+            deleted.setdefault(key[:i] + key[i + 1 :], set()).add(group)
+    return {k: frozenset(v) for k, v in whole.items()}, {k: frozenset(v) for k, v in deleted.items()}
 
 
 @lru_cache(maxsize=1 << 16)
@@ -171,27 +181,25 @@ def nearest_given_name_group(name: str) -> str | None:
     Not used to decide which column holds the given name (a surname one letter from a given name stays a surname).
 
     Examples:
-        >>> [nearest_given_name_group(n) for n in ("Олексанлр", "иМхаил", "Мкасим", "гІор")]
-        ['oleksandr', 'mykhailo', 'maksym', 'ihor']
+        >>> [nearest_given_name_group(n) for n in ("Олексанлр", "иМхаил", "Мкасим", "Oleksnadr")]
+        ['oleksandr', 'mykhailo', 'maksym', 'oleksandr']
         >>> nearest_given_name_group("Іванко") is None  # too far from any one name
         True
     """
     whole, deleted = _typo_index()
     found: set[str] = set()
     for word in name.split():
-        # Two letters swapped as written (Мкасим): the key may fold them away (кс → x), so try the letters first.
-        letters = word.casefold()
-        if len(letters) >= _MIN_TRANSPOSED:
-            for i in range(len(letters) - 1):
-                group = given_name_group(letters[:i] + letters[i + 1] + letters[i] + letters[i + 2 :])
-                if group is not None:
-                    found.add(group)
-        key = phonetic_key(word)
-        if len(key) >= _MIN_TYPO_KEY:
-            for variant in (key, *_edits(key)):
-                group = whole.get(variant) or deleted.get(variant)
-                if group is not None:
-                    found.add(group)
+        letters = word.strip(",.;").casefold()
+        if len(letters) >= _MIN_TYPO_LETTERS:
+            # One edit between the word and a lexicon form, by symmetric deletion: a letter dropped from the word
+            # (word in deleted), added (a deletion of the word in whole), changed (a deletion in deleted), or two
+            # neighbours swapped (a transposition in whole).
+            found.update(deleted.get(letters, ()))
+            for variant in _deletions(letters):
+                found.update(whole.get(variant, ()))
+                found.update(deleted.get(variant, ()))
+            for variant in _transpositions(letters):
+                found.update(whole.get(variant, ()))
         if found:
             break
     return found.pop() if len(found) == 1 else None
