@@ -1,7 +1,8 @@
-"""Import benchmark: a 200,000-row CSV and a 100,000-row XLSX through the real service into SQLite.
+"""Import benchmark: CSV and XLSX files of several sizes through the real service into SQLite.
 
-Run: .venv/bin/python -m bench.import_bench [--csv-rows 200000] [--xlsx-rows 100000]
-Each measurement runs in a child process so its peak memory (ru_maxrss) is its own.
+Run: .venv/bin/python -m bench.import_bench [--csv-rows 50000,200000,400000] [--xlsx-rows 25000,100000]
+Each measurement runs in a child process so its peak memory (VmHWM) is its own; several sizes show whether memory
+grows with the file (it should not, beyond a bounded batch).
 """
 
 from __future__ import annotations
@@ -105,33 +106,37 @@ def _child(path: str, db: str) -> None:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("--csv-rows", type=int, default=200_000)
-    parser.add_argument("--xlsx-rows", type=int, default=100_000)
+    parser.add_argument("--csv-rows", default="50000,200000,400000", help="comma-separated sizes")
+    parser.add_argument("--xlsx-rows", default="25000,100000", help="comma-separated sizes")
     parser.add_argument("--child", nargs=2, help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.child:
         _child(*args.child)
         return
+    csv_sizes = [int(n) for n in args.csv_rows.split(",") if n]
+    xlsx_sizes = [int(n) for n in args.xlsx_rows.split(",") if n]
+    print(f"machine: {platform.machine()}, {platform.python_version()}, cores: {__import__('os').cpu_count()}")
+    print(f"command: python -m bench.import_bench --csv-rows {args.csv_rows} --xlsx-rows {args.xlsx_rows}\n")
+    print("| file | rows | accepted | seconds | rows/s | peak MB (VmHWM) |\n| --- | ---: | ---: | ---: | ---: | ---: |")
     with tempfile.TemporaryDirectory() as tmp:
         directory = Path(tmp)
-        csv_path, xlsx_path = _make_files(directory, args.csv_rows, args.xlsx_rows)
-        print(f"machine: {platform.machine()}, {platform.python_version()}, cores: {__import__('os').cpu_count()}")
-        print(f"{'file':<28}{'rows':>10}{'accepted':>10}{'seconds':>10}{'rows/s':>10}{'peak MB':>10}")
-        for path in (csv_path, xlsx_path):
-            command = [
-                sys.executable,
-                "-m",
-                "bench.import_bench",
-                "--child",
-                str(path),
-                str(directory / f"{path.stem}.db"),
-            ]
+        files = []
+        for n in csv_sizes:
+            sub = directory / f"csv{n}"
+            sub.mkdir()
+            files.append(_make_files(sub, n, 0)[0])
+        for n in xlsx_sizes:
+            sub = directory / f"xlsx{n}"
+            sub.mkdir()
+            files.append(_make_files(sub, n, n)[1])
+        for path in files:
+            command = [sys.executable, "-m", "bench.import_bench", "--child", str(path), str(path.with_suffix(".db"))]
             out = subprocess.run(command, capture_output=True, text=True, check=True)
             r = json.loads(out.stdout.strip().splitlines()[-1])
             label = f"{path.name} ({path.stat().st_size / 1e6:.0f} MB)"
             rate = r["rows"] / r["seconds"]
-            counts = f"{r['rows']:>10,}{r['accepted']:>10,}"
-            print(f"{label:<28}{counts}{r['seconds']:>10.1f}{rate:>10,.0f}{r['peak_mb']:>10.0f}")
+            counts = f"{r['rows']:,} | {r['accepted']:,}"
+            print(f"| {label} | {counts} | {r['seconds']:.1f} | {rate:,.0f} | {r['peak_mb']:.0f} |")
 
 
 if __name__ == "__main__":

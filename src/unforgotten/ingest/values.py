@@ -128,9 +128,19 @@ def has_control_characters(text: str) -> bool:
     return bool(_CONTROL.search(text))
 
 
-# UTF-8 Cyrillic read as Windows-1251 shows as Р/С before each letter (РЁРµРІ…); read as Latin-1/Windows-1252, as
-# Ð/Ñ (Ð¨ÐµÐ²…). Real names almost never contain these pairs, so only cells with them are tried.
-_MOJIBAKE_MARK = re.compile(r"[РС][\u0400-\u045f\u0490\u0491\u00a0-\u00bf\u2010-\u203a\u2116]|[ÐÑ][\u0080-\u00ff]")
+# UTF-8 Cyrillic is a lead byte D0/D1 and a continuation byte 80–BF. Read as Windows-1251 that is Р or С followed
+# by one of the characters cp1251 puts at 80–BF (ЁЄІЇ, quotes, dashes …: РЁРµРІ…); read as Latin-1/Windows-1252,
+# Ð or Ñ followed by one of theirs (Ð¨ÐµÐ²…). Correct Cyrillic text almost never holds these pairs (its lower-case
+# letters sit at E0–FF), so only cells that do are tried, and the check costs one regex search per value.
+_CONTINUATION = bytes(range(0x80, 0xC0))
+
+
+def _mark(lead: str, encodings: tuple[str, ...]) -> str:
+    continuation = "".join(sorted({c for e in encodings for c in _CONTINUATION.decode(e, errors="ignore")}))
+    return f"[{lead}][{re.escape(continuation)}]"
+
+
+_MOJIBAKE_MARK = re.compile(f"{_mark('РС', ('cp1251',))}|{_mark('ÐÑ', ('cp1252', 'latin-1'))}")
 _CYRILLIC = re.compile(r"[\u0400-\u04ff]")
 
 
