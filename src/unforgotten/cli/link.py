@@ -40,6 +40,7 @@ ModelOption = Annotated[
 SaveModelOption = Annotated[
     Path | None, typer.Option("--save-model", help="Write the model used to this JSON file for later runs.")
 ]
+QuietOption = Annotated[bool, typer.Option("--quiet", "-q", help="No progress bar.")]
 
 
 def read_rows(path: Path, progress: Callable[[int], None] | None = None) -> list[Row]:
@@ -120,7 +121,7 @@ def link_command(
     engine: EngineOption = "duckdb",
     model: ModelOption = None,
     save_model: SaveModelOption = None,
-    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress bar.")] = False,
+    quiet: QuietOption = False,
 ) -> None:
     """Find the entries of two lists that name the same person, across scripts and spellings."""
     from unforgotten.linkage import link_lists
@@ -163,7 +164,7 @@ def dedupe_command(
     engine: EngineOption = "duckdb",
     model: ModelOption = None,
     save_model: SaveModelOption = None,
-    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress bar.")] = False,
+    quiet: QuietOption = False,
 ) -> None:
     """Find the entries of one list that name the same person; write the pairs and one cluster id per entry."""
     from unforgotten.linkage import dedupe_list
