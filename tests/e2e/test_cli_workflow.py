@@ -79,6 +79,7 @@ with db.unit_of_work(actor="setup") as uow:
     assert refused.returncode == 6 and "refused" in refused.stdout
 
     assert "every invariant holds" in cli("account").stdout
+    _persons_export_carries_the_verified_history(cli, tmp_path, chosen, request["accepted"])
     with sqlite3.connect(tmp_path / "flow.db") as db:
         db.execute(f"UPDATE persons SET status = 'exchanged' WHERE id = {chosen[1]}")
     broken = cli("account", "--json", ok=False)
@@ -89,3 +90,27 @@ with db.unit_of_work(actor="setup") as uow:
         db.execute("DELETE FROM entries WHERE id = (SELECT max(id) FROM entries)")
     deleted = json.loads(cli("account", "--json", ok=False).stdout)["violations"]
     assert {"rows = entries", "entries unchanged"} <= {v["check"] for v in deleted}
+
+
+def _persons_export_carries_the_verified_history(cli: Cli, tmp: Path, chosen: list[str], requested: int) -> None:
+    """PFIF out: every person once, a note per entry and per applied change; a party sees only its own lists."""
+    import xml.etree.ElementTree as ET
+
+    ns = {"p": "http://zesty.ca/pfif/1.4"}
+    everything, own = tmp / "persons.xml", tmp / "persons-ua.xml"
+    cli("persons", "export", "-o", str(everything), "--domain", "test.example")
+    cli("persons", "export", "-o", str(own), "--as", "petro")
+    with sqlite3.connect(tmp / "flow.db") as db:
+        persons = db.execute("SELECT count(*) FROM persons WHERE merged_into_id IS NULL").fetchone()[0]
+    root = ET.parse(everything).getroot()
+    records = {p.findtext("p:person_record_id", namespaces=ns): p for p in root.findall("p:person", ns)}
+    assert len(records) == persons
+    person = records[f"test.example/{chosen[0]}"]
+    notes = [(n.findtext("p:status", namespaces=ns), n.findtext("p:text", namespaces=ns))
+             for n in person.findall("p:note", ns)]  # fmt: skip
+    assert any(text.startswith("Listed by RU on custody list") for _, text in notes)
+    assert ("believed_alive", "Status identity_confirmed → eligible: category aged 18-25") in notes
+    ua_only = ET.parse(own).getroot().findall("p:person", ns)
+    assert 0 < len(ua_only) <= requested < len(records)
+    assert all("Listed by RU" not in (n.findtext("p:text", namespaces=ns) or "") for p in ua_only
+               for n in p.findall("p:note", ns))  # fmt: skip

@@ -41,6 +41,7 @@ _COMMAND_MODULES: tuple[str, ...] = (
     "unforgotten.cli.reconcile",
     "unforgotten.cli.review",
     "unforgotten.cli.cases",
+    "unforgotten.cli.persons",
     "unforgotten.cli.account",
     "unforgotten.cli.audit",
     "unforgotten.cli.link",

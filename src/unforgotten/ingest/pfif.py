@@ -11,7 +11,8 @@ from __future__ import annotations
 import datetime as dt
 import xml.etree.ElementTree as ET
 from collections import defaultdict
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass
 from pathlib import Path
 
 from unforgotten.errors import FileReadError
@@ -19,7 +20,7 @@ from unforgotten.ingest.mapping import map_headers
 from unforgotten.ingest.model import ParsedRow, ReadResult
 from unforgotten.ingest.rows import RowBuilder
 
-__all__ = ["PFIF_NS", "read_pfif", "write_pfif"]
+__all__ = ["PFIF_NS", "PfifNote", "read_pfif", "write_pfif", "write_pfif_persons"]
 
 PFIF_NS = "http://zesty.ca/pfif/1.4"
 _PERSON_FIELDS = ("person_record_id", "full_name", "given_name", "family_name", "alternate_names", "sex",
@@ -84,28 +85,104 @@ def _note_text(fields: Mapping[str, str]) -> str:
     return f"{status}: {fields.get('text', '')}".strip()
 
 
+def _now() -> str:
+    return dt.datetime.now(dt.UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def _utc(moment: dt.datetime) -> str:
+    """PFIF dates are UTC; a database without time zones (SQLite) gives naive datetimes, stored as UTC."""
+    aware = moment if moment.tzinfo is not None else moment.replace(tzinfo=dt.UTC)
+    return aware.astimezone(dt.UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def _person(row: Mapping[str, str | None], record_id: str, source_date: str) -> ET.Element:
+    person = ET.Element(f"{{{PFIF_NS}}}person")
+    values = {
+        "person_record_id": record_id,
+        "source_date": source_date,
+        "full_name": row.get("full_name")
+        or " ".join(p for p in (row.get("given_name"), row.get("patronymic"), row.get("family_name")) if p),
+        "given_name": row.get("given_name"),
+        "family_name": row.get("family_name"),
+        "alternate_names": row.get("alternate_names"),
+        "sex": {"M": "male", "F": "female"}.get(row.get("sex") or "", None),
+        "date_of_birth": row.get("date_of_birth"),
+        "home_city": row.get("place_of_birth"),
+    }
+    for name, value in values.items():
+        if value:
+            ET.SubElement(person, f"{{{PFIF_NS}}}{name}").text = value
+    return person
+
+
+class _Document:
+    """A PFIF document written one person at a time, so an export of any size holds one record in memory."""
+
+    def __init__(self, path: Path) -> None:
+        ET.register_namespace("pfif", PFIF_NS)
+        self._handle = path.open("w", encoding="utf-8")
+        self._handle.write(f"<?xml version='1.0' encoding='utf-8'?>\n<pfif:pfif xmlns:pfif=\"{PFIF_NS}\">\n")
+
+    def add(self, element: ET.Element) -> None:
+        self._handle.write(ET.tostring(element, encoding="unicode"))
+        self._handle.write("\n")
+
+    def close(self) -> None:
+        self._handle.write("</pfif:pfif>\n")
+        self._handle.close()
+
+
 def write_pfif(rows: Iterable[Mapping[str, str | None]], path: Path, *, domain: str) -> int:
     """Write canonical rows as PFIF 1.4 person records with ids ``domain/record_id``; return how many."""
-    ET.register_namespace("pfif", PFIF_NS)
-    root = ET.Element(f"{{{PFIF_NS}}}pfif")
+    document = _Document(path)
     count = 0
-    for row in rows:
-        person = ET.SubElement(root, f"{{{PFIF_NS}}}person")
-        values = {
-            "person_record_id": f"{domain}/{row.get('record_id')}",
-            "source_date": dt.datetime.now(dt.UTC).strftime("%Y-%m-%dT%H:%M:%SZ"),
-            "full_name": row.get("full_name")
-            or " ".join(p for p in (row.get("given_name"), row.get("patronymic"), row.get("family_name")) if p),
-            "given_name": row.get("given_name"),
-            "family_name": row.get("family_name"),
-            "alternate_names": row.get("alternate_names"),
-            "sex": {"M": "male", "F": "female"}.get(row.get("sex") or "", None),
-            "date_of_birth": row.get("date_of_birth"),
-            "home_city": row.get("place_of_birth"),
-        }
-        for name, value in values.items():
-            if value:
-                ET.SubElement(person, f"{{{PFIF_NS}}}{name}").text = value
-        count += 1
-    ET.ElementTree(root).write(path, encoding="utf-8", xml_declaration=True)
+    try:
+        now = _now()
+        for row in rows:
+            document.add(_person(row, f"{domain}/{row.get('record_id')}", now))
+            count += 1
+    finally:
+        document.close()
+    return count
+
+
+@dataclass(frozen=True)
+class PfifNote:
+    """A note on a person: what one source said, when; ``status`` only where PFIF has a word for it."""
+
+    note_record_id: str
+    author_name: str
+    source_date: dt.datetime
+    text: str
+    status: str | None = None  # information_sought, is_note_author, believed_alive, believed_missing, believed_dead
+
+
+def write_pfif_persons(
+    persons: Iterable[tuple[str, Mapping[str, str | None], Sequence[PfifNote]]], path: Path, *, domain: str
+) -> int:
+    """Write persons (local id, canonical fields, notes) as PFIF 1.4 person records with nested notes."""
+    document = _Document(path)
+    count = 0
+    try:
+        now = _now()
+        for local_id, row, notes in persons:
+            record_id = f"{domain}/{local_id}"
+            person = _person(row, record_id, now)
+            for note in notes:
+                element = ET.SubElement(person, f"{{{PFIF_NS}}}note")
+                values = {
+                    "note_record_id": f"{domain}/{note.note_record_id}",
+                    "person_record_id": record_id,
+                    "author_name": note.author_name,
+                    "source_date": _utc(note.source_date),
+                    "status": note.status,
+                    "text": note.text,
+                }
+                for name, value in values.items():
+                    if value:
+                        ET.SubElement(element, f"{{{PFIF_NS}}}{name}").text = value
+            document.add(person)
+            count += 1
+    finally:
+        document.close()
     return count
