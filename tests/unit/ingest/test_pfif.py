@@ -54,3 +54,20 @@ def test_round_trip(tmp_path: Path) -> None:
     back = list(read_file(out, today=dt.date(2025, 6, 9)).rows)[0].fields
     assert back["record_id"] == "unforgotten.example/1"
     assert (back["family_name"], back["given_name"], back["date_of_birth"]) == ("Шевченко", "Олександр", "1999-03-12")
+
+
+def test_persons_with_notes_read_back(tmp_path: Path) -> None:
+    from unforgotten.ingest.pfif import PfifNote, write_pfif_persons
+
+    when = dt.datetime(2025, 6, 2, 10, 30)  # naive, as SQLite returns it: taken as UTC
+    notes = [
+        PfifNote("entry-1", "UA", when, "Listed by UA on request list 'r'"),
+        PfifNote("status-2", "cli:olena", when + dt.timedelta(days=1), "Status held → exchanged", "believed_alive"),
+    ]
+    person = {"record_id": "x", "family_name": "Шевченко", "given_name": "Олександр", "date_of_birth": "1990-03"}
+    path = tmp_path / "persons.xml"
+    assert write_pfif_persons([("17", person, notes)], path, domain="test.example") == 1
+    [row] = list(read_file(path, today=dt.date(2026, 1, 1)).rows)
+    assert row.fields["record_id"] == "test.example/17" and row.fields["date_of_birth"] == "1990-03"
+    assert row.fields["notes"] == "note: Listed by UA on request list 'r' | believed_alive: Status held → exchanged"
+    assert "2025-06-02T10:30:00Z" in path.read_text(encoding="utf-8")
