@@ -11,7 +11,7 @@ from __future__ import annotations
 import datetime as dt
 import xml.etree.ElementTree as ET
 from collections import defaultdict
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -38,31 +38,59 @@ def _fields(element: ET.Element) -> dict[str, str]:
     return {_local(child.tag): (child.text or "").strip() for child in element if len(child) == 0}
 
 
-def read_pfif(path: Path, *, today: dt.date | None, progress: Callable[[int], None] | None = None) -> ReadResult:
-    """Read the person records of a PFIF 1.4 document, each with its notes."""
+def _top_level_notes(path: Path) -> dict[str, list[tuple[str, str]]]:
+    """First pass: notes outside their person (PFIF allows them anywhere), by person; also checks the document.
+
+    Only these are held in memory — a note is a line of text, and a person's own notes are read with the person.
+    """
+    notes: dict[str, list[tuple[str, str]]] = defaultdict(list)
+    depth = 0
     try:
-        root = ET.parse(path).getroot()
+        for event, element in ET.iterparse(path, events=("start", "end")):
+            if event == "start":
+                if depth == 0 and _local(element.tag) != "pfif":
+                    raise FileReadError("not a PFIF document (the root element is not pfif)", file=path.name)
+                depth += 1
+                continue
+            depth -= 1
+            if depth == 1:
+                if _local(element.tag) == "note":
+                    fields = _fields(element)
+                    notes[fields.get("person_record_id", "")].append(
+                        (fields.get("source_date", ""), _note_text(fields))
+                    )
+                element.clear()
     except ET.ParseError as error:
         raise FileReadError("not a well-formed PFIF XML document", file=path.name, hint=str(error)) from error
-    if _local(root.tag) != "pfif":
-        raise FileReadError("not a PFIF document (the root element is not pfif)", file=path.name)
-    notes: dict[str, list[tuple[str, str]]] = defaultdict(list)
-    persons: list[tuple[dict[str, str], list[tuple[str, str]]]] = []
-    for element in root:
-        kind = _local(element.tag)
-        if kind == "note":
-            fields = _fields(element)
-            notes[fields.get("person_record_id", "")].append((fields.get("source_date", ""), _note_text(fields)))
-        elif kind == "person":
-            nested = [_fields(n) for n in element if _local(n.tag) == "note"]
-            persons.append((_fields(element), [(n.get("source_date", ""), _note_text(n)) for n in nested]))
+    return notes
+
+
+def _persons(path: Path) -> Iterator[tuple[dict[str, str], list[tuple[str, str]]]]:
+    """Second pass: each person with its own notes, one at a time (the document is never held whole)."""
+    depth = 0
+    for event, element in ET.iterparse(path, events=("start", "end")):
+        if event == "start":
+            depth += 1
+            continue
+        depth -= 1
+        if depth == 1:
+            if _local(element.tag) == "person":
+                nested = [_fields(n) for n in element if _local(n.tag) == "note"]
+                yield _fields(element), [(n.get("source_date", ""), _note_text(n)) for n in nested]
+            element.clear()
+
+
+def read_pfif(path: Path, *, today: dt.date | None, progress: Callable[[int], None] | None = None) -> ReadResult:
+    """Read the person records of a PFIF 1.4 document, each with its notes, streaming."""
+    notes = _top_level_notes(path)
     positions, _ = map_headers(_HEADERS)
     builder = RowBuilder(headers=_HEADERS, positions=positions, sheet="", today=today, spreadsheet=False)
     result = ReadResult(path=str(path), format="pfif", rows=iter(()), encoding="utf-8", sheets=[""])
     result.mapping[""] = {h: h for h in _HEADERS}
 
-    def rows() -> Iterable[ParsedRow]:
-        for number, (fields, own_notes) in enumerate(persons, start=1):
+    def rows() -> Iterator[ParsedRow]:
+        number = 0
+        for number, (fields, own_notes) in enumerate(_persons(path), start=1):
             record_id = fields.get("person_record_id", "")
             attached = sorted(own_notes + notes.get(record_id, []))
             cells = [
@@ -73,10 +101,12 @@ def read_pfif(path: Path, *, today: dt.date | None, progress: Callable[[int], No
             row = builder.build(number, cells)
             row.raw = {**fields, "notes": [text for _, text in attached]}  # type: ignore[dict-item]
             yield row
+            if progress is not None and number % 5000 == 0:
+                progress(number)
         if progress is not None:
-            progress(len(persons))
+            progress(number)
 
-    result.rows = iter(rows())
+    result.rows = rows()
     return result
 
 

@@ -3,8 +3,13 @@
 from __future__ import annotations
 
 import datetime as dt
+import tempfile
 from pathlib import Path
 
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from unforgotten.errors import FileReadError
 from unforgotten.ingest import RowStatus, read_file, write_pfif
 
 DOC = """<?xml version="1.0" encoding="UTF-8"?>
@@ -71,3 +76,16 @@ def test_persons_with_notes_read_back(tmp_path: Path) -> None:
     assert row.fields["record_id"] == "test.example/17" and row.fields["date_of_birth"] == "1990-03"
     assert row.fields["notes"] == "note: Listed by UA on request list 'r' | believed_alive: Status held → exchanged"
     assert "2025-06-02T10:30:00Z" in path.read_text(encoding="utf-8")
+
+
+@given(st.binary(max_size=400) | st.text(max_size=300).map(lambda t: f"<pfif:pfif xmlns:pfif='x'>{t}".encode()))
+@settings(max_examples=60, deadline=None)
+def test_any_bytes_named_xml_are_read_or_refused_clearly(data: bytes) -> None:
+    with tempfile.TemporaryDirectory() as tmp:
+        path = Path(tmp) / "x.xml"
+        path.write_bytes(data)
+        try:
+            rows = list(read_file(path, today=dt.date(2025, 6, 9)).rows)
+        except FileReadError:
+            return
+        assert all(r.status in RowStatus for r in rows)
