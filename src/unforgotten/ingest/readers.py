@@ -9,11 +9,14 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import json
+import re
 from collections.abc import Callable, Iterator, Sequence
+from functools import partial
 from pathlib import Path
 from typing import Any
 
-from unforgotten.errors import FileReadError
+from unforgotten.errors import FileReadError, UnforgottenError
+from unforgotten.ingest.compound import OLE_SIGNATURE, compound_file_problem
 from unforgotten.ingest.encoding import detect_encoding
 from unforgotten.ingest.mapping import ColumnMapping, map_headers, recognised
 from unforgotten.ingest.model import ParsedRow, ReadResult
@@ -28,12 +31,17 @@ csv.field_size_limit(10_000_000)
 
 
 def _find_header(rows: Sequence[Sequence[str]], mapping: ColumnMapping | None) -> int | None:
+    """The row best recognised as a header; a one-column header needs its one name recognised, others two.
+
+    Cells are counted only when filled: spreadsheet readers pad rows to the sheet's width, and that padding must not
+    decide whether a header is found.
+    """
     best, best_score = None, 0
     for index, row in enumerate(rows[:_HEADER_SCAN]):
         score = recognised([str(c) for c in row], mapping)
         if score > best_score:
             best, best_score = index, score
-    if best is None or best_score < min(_MIN_RECOGNISED, max(1, len(rows[best]) if best is not None else 1)):
+    if best is None or best_score < min(_MIN_RECOGNISED, sum(1 for c in rows[best] if str(c).strip())):
         return None
     return best
 
@@ -130,8 +138,8 @@ def _largest_sheet_xml(path: Path) -> int:
     try:
         with zipfile.ZipFile(path) as archive:
             sizes = [i.file_size for i in archive.infolist() if i.filename.startswith("xl/worksheets/")]
-    except (OSError, zipfile.BadZipFile):
-        return 0  # not a zip: let the workbook reader say why
+    except Exception:  # zipfile raises BadZipFile, NotImplementedError (a damaged version field), ValueError, ...
+        return 0  # not a zip this can read: let the workbook reader say why
     return max(sizes, default=0)
 
 
@@ -141,16 +149,31 @@ def _open_workbook(path: Path) -> SheetRows:
         return _openpyxl_sheets(path)
     from python_calamine import CalamineWorkbook
 
+    with path.open("rb") as handle:
+        compound = handle.read(8) == OLE_SIGNATURE
+    problem = compound_file_problem(path) if compound else None
+    if problem is not None:
+        raise FileReadError(
+            "the workbook is damaged and cannot be opened",
+            file=path.name,
+            hint=f"{problem}; open it in a spreadsheet program and save it again",
+        )
     try:
         workbook = CalamineWorkbook.from_path(str(path))
-    except Exception as error:  # calamine raises its own errors for corrupt or unsupported files
+    except BaseException as error:
+        if not _library_failure(error):
+            raise
         raise FileReadError("the workbook cannot be opened", file=path.name, hint=str(error)) from error
 
     def sheets() -> SheetRows:
         for name in workbook.sheet_names:
-            yield name, iter(workbook.get_sheet_by_name(name).iter_rows())
+            yield name, _sheet_rows(path, name, partial(_calamine_rows, workbook, name))
 
     return sheets()
+
+
+def _calamine_rows(workbook: Any, name: str) -> Iterator[Sequence[Any]]:
+    return iter(workbook.get_sheet_by_name(name).iter_rows())
 
 
 def _openpyxl_sheets(path: Path) -> SheetRows:
@@ -164,11 +187,67 @@ def _openpyxl_sheets(path: Path) -> SheetRows:
     def sheets() -> SheetRows:
         try:
             for sheet in workbook.worksheets:
-                yield sheet.title, sheet.iter_rows(values_only=True)
+                yield sheet.title, _sheet_rows(path, sheet.title, partial(_openpyxl_rows, sheet))
         finally:
             workbook.close()  # read-only mode keeps the file open until closed
 
     return sheets()
+
+
+def _openpyxl_rows(sheet: Any) -> Iterator[Sequence[Any]]:
+    """A sheet's rows as calamine reads them, so the same sheet gives the same rows whichever reader its size picks.
+
+    openpyxl yields every row element, and sheets often end in thousands of formatted but empty rows; calamine stops
+    at the last cell with a value. Empty rows are only counted until a row with a value follows them, so a run of
+    them costs no memory. openpyxl also leaves Excel's escapes of control characters in the text; they are decoded.
+    """
+    held, empty = 0, ()
+    for values in sheet.iter_rows(values_only=True):
+        if all(v is None or v == "" for v in values):
+            held, empty = held + 1, values
+            continue
+        for _ in range(held):
+            yield empty
+        held = 0
+        yield [_unescape(v) if isinstance(v, str) and "_x00" in v else v for v in values]
+
+
+# Excel writes a control character in a cell as _x00HH_, and a literal "_x00HH_" as "_x005F_x00HH_" (one pass, left to
+# right, undoes both); calamine decodes exactly this form.
+_EXCEL_ESCAPE = re.compile(r"_x00([0-9A-Fa-f]{2})_")
+
+
+def _unescape(text: str) -> str:
+    return _EXCEL_ESCAPE.sub(lambda match: chr(int(match.group(1), 16)), text)
+
+
+def _library_failure(error: BaseException) -> bool:
+    """Whether an error is a workbook library failing on a damaged file (to be reported), not ours (to propagate).
+
+    calamine reports damage with CalamineError, but a Rust panic inside it reaches Python as pyo3's PanicException,
+    which derives from BaseException so that ordinary handlers miss it; openpyxl raises many kinds (zip, XML, key
+    and value errors).
+    """
+    if isinstance(error, Exception):
+        return not isinstance(error, UnforgottenError)
+    return type(error).__name__ == "PanicException"
+
+
+def _sheet_rows(path: Path, name: str, load: Callable[[], Iterator[Sequence[Any]]]) -> Iterator[Sequence[Any]]:
+    """Yield one sheet's rows; a sheet found damaged only when it is read is a FileReadError too, not a traceback.
+
+    Both libraries read a sheet's data only when asked for it, after the workbook opened cleanly.
+    """
+    try:
+        yield from load()
+    except BaseException as error:
+        if not _library_failure(error):
+            raise
+        raise FileReadError(
+            f"sheet {name!r} of the workbook cannot be read",
+            file=path.name,
+            hint=f"{error}; open it in a spreadsheet program and save it again",
+        ) from error
 
 
 def read_spreadsheet(
