@@ -124,10 +124,11 @@ def _cell(value: Any) -> str:
     return str(value)
 
 
-# Above this much sheet XML (about 115,000 rows of 23 columns) an XLSX sheet is streamed through openpyxl's
-# read-only mode: flat memory, about three times slower. Below it python-calamine reads the sheet whole, which is
-# fast, and bounded by this size. XLS (65,536 rows at most) and ODS are always read by calamine.
-STREAM_XLSX_ABOVE = 128 * 1024 * 1024
+# Above this much sheet XML (about 230,000 rows of 23 columns) an XLSX sheet is streamed through openpyxl's
+# read-only mode: flat memory, but about four times slower (docs/benchmarks.md). Below it python-calamine reads the
+# sheet whole, fast, in memory bounded by this size (about 450 MB at the limit). XLS (65,536 rows at most) and ODS
+# are always read by calamine.
+STREAM_XLSX_ABOVE = 256 * 1024 * 1024
 
 SheetRows = Iterator[tuple[str, Iterator[Sequence[Any]]]]
 
