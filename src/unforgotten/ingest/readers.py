@@ -8,18 +8,18 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
-import json
 import re
 from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
 from functools import partial
 from pathlib import Path
-from typing import Any
+from typing import Any, TextIO
 
 from unforgotten.errors import FileReadError, UnforgottenError
 from unforgotten.ingest.compound import OLE_SIGNATURE, compound_file_problem
 from unforgotten.ingest.encoding import detect_encoding
 from unforgotten.ingest.mapping import ColumnMapping, map_headers, recognised
-from unforgotten.ingest.model import ParsedRow, ReadResult
+from unforgotten.ingest.model import Finding, ParsedRow, ReadResult, RowStatus, Severity
 from unforgotten.ingest.rows import RowBuilder
 
 __all__ = ["read_csv", "read_json", "read_spreadsheet"]
@@ -309,36 +309,100 @@ def _trim(cells: list[str], width: int) -> list[str]:
     return cells
 
 
-def read_json(path: Path, *, mapping: ColumnMapping | None, today: dt.date | None, progress: Progress) -> ReadResult:
-    """Read a JSON array of objects; unknown fields stay in the raw row."""
-    try:
-        data = json.loads(path.read_text(encoding=detect_encoding(path.read_bytes()[:4096])))
-    except (ValueError, UnicodeDecodeError) as error:
-        raise FileReadError("not valid JSON", file=path.name, hint=str(error)) from error
-    if isinstance(data, dict) and isinstance(data.get("entries"), list):
-        data = data["entries"]
-    if not isinstance(data, list):
+class _Utf8:
+    """A file in any encoding as UTF-8 bytes, read as it streams (ijson parses bytes). Only ``read`` is offered:
+    a parser that found ``readinto`` would take the undecoded bytes. Undecodable bytes become U+FFFD, which the row
+    builder then reports per value, as for CSV."""
+
+    def __init__(self, text: TextIO) -> None:
+        self._text = text
+
+    def read(self, size: int = -1) -> bytes:
+        return self._text.read(size).encode("utf-8")
+
+
+@contextmanager
+def _utf8(path: Path, encoding: str) -> Iterator[_Utf8]:
+    with path.open("r", encoding=encoding, errors="replace", newline="") as text:
+        yield _Utf8(text)
+
+
+def _json_items(path: Path, encoding: str) -> Iterator[Any]:
+    """The list's items, one at a time: a top-level array, or the ``entries`` array of a top-level object."""
+    import ijson
+
+    with _utf8(path, encoding) as peek:
+        first = peek.read(64).lstrip()[:1]
+    if first not in (b"[", b"{"):
         raise FileReadError("JSON must be an array of objects", file=path.name)
-    headers: list[str] = []
-    for item in data:
+    prefix = "item" if first == b"[" else "entries.item"
+    with _utf8(path, encoding) as handle:
+        try:
+            yield from ijson.items(handle, prefix, use_float=True)
+        except (ijson.JSONError, UnicodeDecodeError, ValueError) as error:
+            raise FileReadError("not valid JSON", file=path.name, hint=str(error)) from error
+
+
+def read_json(path: Path, *, mapping: ColumnMapping | None, today: dt.date | None, progress: Progress) -> ReadResult:
+    """Read a JSON array of objects, streaming; unknown fields stay in the raw row.
+
+    Two passes, each holding one item at a time: the first checks the document and gathers every field name (the
+    columns are their union), the second builds the rows.
+    """
+    with path.open("rb") as handle:
+        encoding = detect_encoding(handle.read(4096))
+    headers: dict[str, None] = {}
+    count = 0
+    for item in _json_items(path, encoding):
+        count += 1
         if isinstance(item, dict):
-            headers.extend(k for k in item if k not in headers)
-    positions, unmapped = map_headers(headers, mapping)
-    result = ReadResult(path=str(path), format="json", rows=iter(()), encoding="utf-8", sheets=[""])
-    result.mapping[""] = {headers[i]: c for i, c in positions.items()}
+            headers.update(dict.fromkeys(item))
+    if count == 0 and not _has_entries(path, encoding):
+        raise FileReadError("JSON must be an array of objects", file=path.name, hint="no list of entries found")
+    columns = list(headers)
+    positions, unmapped = map_headers(columns, mapping)
+    result = ReadResult(path=str(path), format="json", rows=iter(()), encoding=encoding, sheets=[""])
+    result.mapping[""] = {columns[i]: c for i, c in positions.items()}
     result.unmapped[""] = unmapped
-    builder = RowBuilder(headers=headers, positions=positions, sheet="", today=today, spreadsheet=False)
+    builder = RowBuilder(headers=columns, positions=positions, sheet="", today=today, spreadsheet=False)
 
     def rows() -> Iterator[ParsedRow]:
-        for number, item in enumerate(data, start=1):
+        number = 0
+        for number, item in enumerate(_json_items(path, encoding), start=1):
             if isinstance(item, dict):
-                yield builder.build(number, [_cell(item.get(h)) for h in headers])
+                yield builder.build(number, [_cell(item.get(h)) for h in columns])
             else:
                 row = builder.build(number, [])
                 row.raw = {"value": _cell(item)}
+                row.status = RowStatus.QUARANTINED
+                row.findings.append(
+                    Finding(
+                        Severity.ERROR,
+                        "not_an_object",
+                        'the item is a bare value, not an object with field names: write it as {"family_name": …}',
+                        None,
+                        _cell(item),
+                    )
+                )
                 yield row
+            if progress is not None and number % 5000 == 0:
+                progress(number)
         if progress is not None:
-            progress(len(data))
+            progress(number)
 
     result.rows = rows()
     return result
+
+
+def _has_entries(path: Path, encoding: str) -> bool:
+    """An empty list is a list (``[]`` or ``{"entries": []}``); any other document with no items is not one."""
+    import ijson
+
+    with _utf8(path, encoding) as handle:
+        try:
+            return any(
+                (prefix, event) in (("", "start_array"), ("entries", "start_array"))
+                for prefix, event, _ in ijson.parse(handle)
+            )
+        except (ijson.JSONError, UnicodeDecodeError, ValueError):
+            return False

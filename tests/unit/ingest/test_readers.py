@@ -191,3 +191,30 @@ def test_both_xlsx_readers_give_the_same_rows(tmp_path: Path, monkeypatch: pytes
     ]
     assert [r.fields["date_of_birth"] for r in rows] == ["1990-05-17", None, None]
     assert rows[0].fields["service_number"] == "123456" and rows[2].fields["family_name"] == "Коваль"
+
+
+@pytest.mark.parametrize("encoding", ["utf-8", "utf-8-sig", "utf-16"])
+def test_json_streams_in_any_unicode_encoding_and_in_an_entries_object(tmp_path: Path, encoding: str) -> None:
+    items = [{"Прізвище": "Мельник", "Ім'я": "Олена", "Дата народження": "05.04.1990"}, 7, {"badge": 1.5}]
+    for document in (items, {"entries": items, "source": "x"}):
+        path = tmp_path / "l.json"
+        path.write_text(json.dumps(document, ensure_ascii=False), encoding=encoding)
+        result = read_file(path, today=TODAY)
+        rows = list(result.rows)
+        assert [r.status for r in rows] == [RowStatus.ACCEPTED, RowStatus.QUARANTINED, RowStatus.QUARANTINED]
+        assert rows[0].fields["family_name"] == "Мельник" and rows[0].fields["date_of_birth"] == "1990-04-05"
+        assert rows[1].raw == {"value": "7"} and rows[2].raw["badge"] == "1.5"
+
+
+@pytest.mark.parametrize(
+    ("text", "ok"),
+    [("[]", True), ('{"entries": []}', True), ("{}", False), ('{"a": [1]}', False), ("[1, 2", False), ("x", False)],
+)
+def test_json_that_is_not_a_list_is_refused_clearly(tmp_path: Path, text: str, ok: bool) -> None:
+    path = tmp_path / "l.json"
+    path.write_text(text, encoding="utf-8")
+    if ok:
+        assert list(read_file(path, today=TODAY).rows) == []
+    else:
+        with pytest.raises(FileReadError):
+            list(read_file(path, today=TODAY).rows)
