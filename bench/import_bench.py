@@ -75,6 +75,17 @@ def _make_files(directory: Path, csv_rows: int, xlsx_rows: int) -> tuple[Path, P
     return csv_path, xlsx_path
 
 
+def _make_json(path: Path, rows: int) -> Path:
+    from unforgotten.scenario import generate
+
+    records = [r for lst in generate(max(1000, rows * 2 // 3), seed=42).lists.values() for r in lst.rows()]
+    while len(records) < rows:
+        records += records[: rows - len(records)]
+    with path.open("w", encoding="utf-8") as handle:
+        json.dump(records[:rows], handle, ensure_ascii=False)
+    return path
+
+
 def _vm_hwm_mb() -> float:
     """This process's own peak RSS. ru_maxrss would not do: Linux carries the forking parent's peak across exec."""
     for line in Path("/proc/self/status").read_text().splitlines():
@@ -108,6 +119,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--csv-rows", default="50000,200000,400000", help="comma-separated sizes")
     parser.add_argument("--xlsx-rows", default="25000,100000", help="comma-separated sizes")
+    parser.add_argument("--json-rows", default="", help="comma-separated sizes (a JSON array in canonical fields)")
     parser.add_argument("--child", nargs=2, help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.child:
@@ -115,8 +127,12 @@ def main() -> None:
         return
     csv_sizes = [int(n) for n in args.csv_rows.split(",") if n]
     xlsx_sizes = [int(n) for n in args.xlsx_rows.split(",") if n]
+    json_sizes = [int(n) for n in args.json_rows.split(",") if n]
     print(f"machine: {platform.machine()}, {platform.python_version()}, cores: {__import__('os').cpu_count()}")
-    print(f"command: python -m bench.import_bench --csv-rows {args.csv_rows} --xlsx-rows {args.xlsx_rows}\n")
+    sizes = f"--csv-rows {args.csv_rows} --xlsx-rows {args.xlsx_rows}" + (
+        f" --json-rows {args.json_rows}" if args.json_rows else ""
+    )
+    print(f"command: python -m bench.import_bench {sizes}\n")
     print("| file | rows | accepted | seconds | rows/s | peak MB (VmHWM) |\n| --- | ---: | ---: | ---: | ---: | ---: |")
     with tempfile.TemporaryDirectory() as tmp:
         directory = Path(tmp)
@@ -129,6 +145,8 @@ def main() -> None:
             sub = directory / f"xlsx{n}"
             sub.mkdir()
             files.append(_make_files(sub, n, n)[1])
+        for n in json_sizes:
+            files.append(_make_json(directory / f"list{n}.json", n))
         for path in files:
             command = [sys.executable, "-m", "bench.import_bench", "--child", str(path), str(path.with_suffix(".db"))]
             out = subprocess.run(command, capture_output=True, text=True, check=True)
