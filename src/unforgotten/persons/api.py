@@ -2,7 +2,12 @@
 
 from __future__ import annotations
 
+import tempfile
+from pathlib import Path
+
 from fastapi import APIRouter, Depends
+from fastapi.responses import FileResponse
+from starlette.background import BackgroundTask
 
 from unforgotten.auth.permissions import ReviewerPermission
 from unforgotten.deps import CurrentActor, DbSession, ReadSession
@@ -31,6 +36,34 @@ def list_persons(session: ReadSession, actor: CurrentActor, limit: int = 100, of
     persons = service.get_all(session=session, limit=limit, offset=offset, entry_ids=visible)
     return PersonPage(
         items=[PersonRead.model_validate(p) for p in persons], total=service.count(session=session, entry_ids=visible)
+    )
+
+
+@router.get(
+    "/pfif/persons",
+    response_class=FileResponse,
+    responses={200: {"content": {"application/xml": {}}, "description": "A PFIF 1.4 document."}},
+)
+def export_persons_pfif(session: ReadSession, actor: CurrentActor, domain: str = "unforgotten.local") -> FileResponse:
+    """Every person the caller may see as PFIF 1.4, each with a note per visible entry and per applied change.
+
+    Written to a temporary file first (streamed, so memory stays flat) and sent from there: the database session
+    ends with the request, before a streamed body would be read.
+    """
+    from unforgotten.persons.export import export_pfif
+
+    handle = tempfile.NamedTemporaryFile(prefix="unforgotten-pfif-", suffix=".xml", delete=False)  # noqa: SIM115
+    handle.close()
+    path = Path(handle.name)
+    try:
+        export_pfif(
+            session=session, path=path, domain=domain, entry_ids=lists.visible_entry_ids(session=session, actor=actor)
+        )
+    except BaseException:
+        path.unlink(missing_ok=True)
+        raise
+    return FileResponse(
+        path, media_type="application/xml", filename="persons.pfif.xml", background=BackgroundTask(path.unlink)
     )
 
 
