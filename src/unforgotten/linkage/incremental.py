@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 
 from unforgotten.errors import InputError
 from unforgotten.linkage.backend import open_backend
-from unforgotten.linkage.engine import score_pairs
+from unforgotten.linkage.engine import WITHIN_LIST_THRESHOLD, score_pairs
 from unforgotten.linkage.explain import Explainer
 from unforgotten.linkage.features import features
 from unforgotten.linkage.resolve import compete, groups
@@ -62,7 +62,8 @@ def link_incremental(
     """Assign each new entry to an existing person or to a new one, with a model trained before.
 
     Args:
-        new_rows: The new list's rows in the canonical columns (``record_id`` unique).
+        new_rows: One new list's rows in the canonical columns (``record_id`` unique); several lists are linked
+            one after the other, each into the persons the previous ones made.
         existing_persons_rows: Rows already linked, each with its ``person_id`` (an integer or its text).
         model: The trained model (no retraining happens here).
         threshold: Match probability to join a person (default: the model's).
@@ -104,8 +105,9 @@ def link_incremental(
     for pair in scored.to_dict("records"):
         a, b, p = str(pair["unique_id_l"]), str(pair["unique_id_r"]), float(pair["match_probability"])
         if a.startswith(NEW) and b.startswith(NEW):
-            # New entries may come from several lists at once (not one clerk's), so the linking threshold applies.
-            if p >= upper:
+            # New rows are one list's (the contract above): its own duplicates are grouped only at the within-list
+            # threshold, or namesakes of one town chain into one group and take each other's persons.
+            if p >= max(upper, WITHIN_LIST_THRESHOLD):
                 within.append((a, b))
         elif a.startswith(NEW) != b.startswith(NEW):
             new_id, old_id = (a, b) if a.startswith(NEW) else (b, a)

@@ -50,12 +50,12 @@ def _entry_row(entry: Entry) -> dict[str, str | None]:
 def link_all(*, session: Session, decided_by: str, lower: float | None = None) -> int:
     """Link every accepted entry that has no person yet: to an existing person, to a new one, or for review.
 
+    Lists are linked one at a time, oldest first, each into the persons the ones before made: a list's own
+    duplicates are grouped more strictly than entries of different lists are linked (one clerk wrote both).
     Existing persons keep their ids (no retraining of what is already linked); entries in the review band are
     given their own person at once — every accepted entry always belongs to exactly one — with a pending
     suggestion for a reviewer. Returns how many entries were linked.
     """
-    from unforgotten.linkage import DEFAULT_REVIEW_FLOOR, link_into_persons
-
     linked = select(Match.entry_id).where(Match.state == MatchState.ACCEPTED)
     new = list(
         session.scalars(
@@ -72,20 +72,43 @@ def link_all(*, session: Session, decided_by: str, lower: float | None = None) -
         row["person_id"] = str(person_id)
         existing_rows.append(row)
     kinds = {lst.id: lst.kind for lst in lists.get_all(session=session)}
-    by_id = {str(e.id): e for e in new}
+    by_list: dict[int, list[Entry]] = {}
+    for entry in new:
+        by_list.setdefault(entry.list_id, []).append(entry)
+    for list_id in sorted(by_list):
+        existing_rows += _link_list(session, by_list[list_id], existing_rows, kinds, decided_by, lower)
+    session.flush()
+    return len(new)
+
+
+def _link_list(
+    session: Session,
+    new: list[Entry],
+    existing_rows: list[dict[str, str | None]],
+    kinds: dict[int, str],
+    decided_by: str,
+    lower: float | None,
+) -> list[dict[str, str | None]]:
+    """Link one list's new entries; return them as rows with their persons, for the lists after it."""
+    from unforgotten.linkage import DEFAULT_REVIEW_FLOOR, link_into_persons
+
     floor = DEFAULT_REVIEW_FLOOR if lower is None else lower
+    by_id = {str(e.id): e for e in new}
     assignments = link_into_persons([_entry_row(e) for e in new], existing_rows, lower=floor)
     cluster_person: dict[str, int] = {}
+    linked_rows = []
     for assignment in assignments:
         entry = by_id[assignment.record_id]
         if assignment.person_id is not None:
+            person_id = assignment.person_id
             review.attach(
-                session=session, entry_id=entry.id, person_id=assignment.person_id,
+                session=session, entry_id=entry.id, person_id=person_id,
                 probability=assignment.probability, explanation=dict(assignment.explanation), decided_by=decided_by,
             )  # fmt: skip
         elif assignment.cluster in cluster_person:
+            person_id = cluster_person[assignment.cluster]
             review.attach(
-                session=session, entry_id=entry.id, person_id=cluster_person[assignment.cluster],
+                session=session, entry_id=entry.id, person_id=person_id,
                 probability=None, explanation={"cluster": assignment.cluster}, decided_by=decided_by,
             )  # fmt: skip
         else:
@@ -93,11 +116,11 @@ def link_all(*, session: Session, decided_by: str, lower: float | None = None) -
                 session=session, entry_id=entry.id, status=initial_status(kinds[entry.list_id]).value,
                 display_name=display_name(entry), decided_by=decided_by,
             )  # fmt: skip
-            cluster_person[assignment.cluster] = person.id
-        for person_id, probability, explanation in assignment.suggestions:
+            person_id = cluster_person[assignment.cluster] = person.id
+        for suggested, probability, explanation in assignment.suggestions:
             review.propose(
-                session=session, entry_id=entry.id, person_id=person_id, probability=probability,
+                session=session, entry_id=entry.id, person_id=suggested, probability=probability,
                 explanation=dict(explanation),
             )  # fmt: skip
-    session.flush()
-    return len(assignments)
+        linked_rows.append({**_entry_row(entry), "person_id": str(person_id)})
+    return linked_rows
