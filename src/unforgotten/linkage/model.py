@@ -96,6 +96,12 @@ def _dob() -> cl.CustomComparison:
                 label_for_charts="day and month swapped",
             ),
             cll.CustomLevel("levenshtein(dob_l, dob_r) = 1", label_for_charts="one digit off"),
+            # 1985 written 1958, 12 written 21: two neighbouring digits swapped.
+            cll.DamerauLevenshteinLevel("dob", 1).configure(label_for_charts="two digits transposed"),
+            # The day written wrong by more than one digit (28 for 30): same year and month.
+            cll.CustomLevel(
+                "dob_year_l = dob_year_r AND dob_month_l = dob_month_r", label_for_charts="same month, another day"
+            ),
             cll.CustomLevel(
                 "abs(dob_year_l - dob_year_r) <= 1 AND dob_month_l = dob_month_r AND dob_day_l = dob_day_r",
                 label_for_charts="year off by one",
