@@ -38,28 +38,36 @@ def _fields(element: ET.Element) -> dict[str, str]:
     return {_local(child.tag): (child.text or "").strip() for child in element if len(child) == 0}
 
 
+def _root_children(path: Path) -> Iterator[ET.Element]:
+    """The root's children (persons and top-level notes), one at a time, each cleared once used.
+
+    Raises:
+        FileReadError: the root is not ``pfif``. A malformed document raises ``ET.ParseError`` as it is reached.
+    """
+    depth = 0
+    for event, element in ET.iterparse(path, events=("start", "end")):
+        if event == "start":
+            if depth == 0 and _local(element.tag) != "pfif":
+                raise FileReadError("not a PFIF document (the root element is not pfif)", file=path.name)
+            depth += 1
+            continue
+        depth -= 1
+        if depth == 1:
+            yield element
+            element.clear()
+
+
 def _top_level_notes(path: Path) -> dict[str, list[tuple[str, str]]]:
     """First pass: notes outside their person (PFIF allows them anywhere), by person; also checks the document.
 
     Only these are held in memory — a note is a line of text, and a person's own notes are read with the person.
     """
     notes: dict[str, list[tuple[str, str]]] = defaultdict(list)
-    depth = 0
     try:
-        for event, element in ET.iterparse(path, events=("start", "end")):
-            if event == "start":
-                if depth == 0 and _local(element.tag) != "pfif":
-                    raise FileReadError("not a PFIF document (the root element is not pfif)", file=path.name)
-                depth += 1
-                continue
-            depth -= 1
-            if depth == 1:
-                if _local(element.tag) == "note":
-                    fields = _fields(element)
-                    notes[fields.get("person_record_id", "")].append(
-                        (fields.get("source_date", ""), _note_text(fields))
-                    )
-                element.clear()
+        for element in _root_children(path):
+            if _local(element.tag) == "note":
+                fields = _fields(element)
+                notes[fields.get("person_record_id", "")].append((fields.get("source_date", ""), _note_text(fields)))
     except ET.ParseError as error:
         raise FileReadError("not a well-formed PFIF XML document", file=path.name, hint=str(error)) from error
     return notes
@@ -67,17 +75,10 @@ def _top_level_notes(path: Path) -> dict[str, list[tuple[str, str]]]:
 
 def _persons(path: Path) -> Iterator[tuple[dict[str, str], list[tuple[str, str]]]]:
     """Second pass: each person with its own notes, one at a time (the document is never held whole)."""
-    depth = 0
-    for event, element in ET.iterparse(path, events=("start", "end")):
-        if event == "start":
-            depth += 1
-            continue
-        depth -= 1
-        if depth == 1:
-            if _local(element.tag) == "person":
-                nested = [_fields(n) for n in element if _local(n.tag) == "note"]
-                yield _fields(element), [(n.get("source_date", ""), _note_text(n)) for n in nested]
-            element.clear()
+    for element in _root_children(path):
+        if _local(element.tag) == "person":
+            nested = [_fields(n) for n in element if _local(n.tag) == "note"]
+            yield _fields(element), [(n.get("source_date", ""), _note_text(n)) for n in nested]
 
 
 def read_pfif(path: Path, *, today: dt.date | None, progress: Callable[[int], None] | None = None) -> ReadResult:
@@ -115,10 +116,6 @@ def _note_text(fields: Mapping[str, str]) -> str:
     return f"{status}: {fields.get('text', '')}".strip()
 
 
-def _now() -> str:
-    return dt.datetime.now(dt.UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
-
-
 def _utc(moment: dt.datetime) -> str:
     """PFIF dates are UTC; a database without time zones (SQLite) gives naive datetimes, stored as UTC."""
     aware = moment if moment.tzinfo is not None else moment.replace(tzinfo=dt.UTC)
@@ -139,10 +136,15 @@ def _person(row: Mapping[str, str | None], record_id: str, source_date: str) -> 
         "date_of_birth": row.get("date_of_birth"),
         "home_city": row.get("place_of_birth"),
     }
+    _add_fields(person, values)
+    return person
+
+
+def _add_fields(parent: ET.Element, values: Mapping[str, str | None]) -> None:
+    """One PFIF child element per value given; empty values are left out, as PFIF omits unknown fields."""
     for name, value in values.items():
         if value:
-            ET.SubElement(person, f"{{{PFIF_NS}}}{name}").text = value
-    return person
+            ET.SubElement(parent, f"{{{PFIF_NS}}}{name}").text = value
 
 
 class _Document:
@@ -167,7 +169,7 @@ def write_pfif(rows: Iterable[Mapping[str, str | None]], path: Path, *, domain: 
     document = _Document(path)
     count = 0
     try:
-        now = _now()
+        now = _utc(dt.datetime.now(dt.UTC))
         for row in rows:
             document.add(_person(row, f"{domain}/{row.get('record_id')}", now))
             count += 1
@@ -194,23 +196,22 @@ def write_pfif_persons(
     document = _Document(path)
     count = 0
     try:
-        now = _now()
+        now = _utc(dt.datetime.now(dt.UTC))
         for local_id, row, notes in persons:
             record_id = f"{domain}/{local_id}"
             person = _person(row, record_id, now)
             for note in notes:
-                element = ET.SubElement(person, f"{{{PFIF_NS}}}note")
-                values = {
-                    "note_record_id": f"{domain}/{note.note_record_id}",
-                    "person_record_id": record_id,
-                    "author_name": note.author_name,
-                    "source_date": _utc(note.source_date),
-                    "status": note.status,
-                    "text": note.text,
-                }
-                for name, value in values.items():
-                    if value:
-                        ET.SubElement(element, f"{{{PFIF_NS}}}{name}").text = value
+                _add_fields(
+                    ET.SubElement(person, f"{{{PFIF_NS}}}note"),
+                    {
+                        "note_record_id": f"{domain}/{note.note_record_id}",
+                        "person_record_id": record_id,
+                        "author_name": note.author_name,
+                        "source_date": _utc(note.source_date),
+                        "status": note.status,
+                        "text": note.text,
+                    },
+                )
             document.add(person)
             count += 1
     finally:
