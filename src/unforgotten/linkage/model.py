@@ -71,6 +71,8 @@ VETO_M = 1e-12
 
 # One side wrote the given name in the family-name column and vice versa (when the lexicon could not tell).
 _SWAPPED = "family_key_l = given_key_r AND given_key_l = family_key_r"
+# Both given names are in the lexicon (an unknown one's group is its key with a "~" prefix).
+_BOTH_KNOWN = "NOT starts_with(given_group_l, '~') AND NOT starts_with(given_group_r, '~')"
 # Only one of the two names crossed over (the other is missing or mistyped), with or without a stray space.
 # Not when the given names agree: that evidence is the given name's, and counting it here too would double it.
 _HALF_SWAPPED = (
@@ -148,13 +150,12 @@ def comparisons() -> list[Any]:
                 # Different names, yet the same service number: an identifier outweighs a clerk's wrong name (as
                 # for dates below); twins and brothers have numbers of their own.
                 cll.CustomLevel(
-                    "NOT starts_with(given_group_l, '~') AND NOT starts_with(given_group_r, '~') "
-                    "AND service_number_l = service_number_r",
+                    f"{_BOTH_KNOWN} AND service_number_l = service_number_r",
                     label_for_charts="different known names, same service number",
                 ).configure(m_probability=0.01, fix_m_probability=True),
                 # Two different recognised given names: twins and brothers. Fixed, strongly negative.
                 cll.CustomLevel(
-                    "NOT starts_with(given_group_l, '~') AND NOT starts_with(given_group_r, '~')",
+                    _BOTH_KNOWN,
                     label_for_charts="two different known names",
                 ).configure(m_probability=VETO_M, fix_m_probability=True),
                 cll.ElseLevel(),
