@@ -18,16 +18,22 @@ import time
 from pathlib import Path
 
 
+def _scenario_rows(count: int) -> list[dict[str, str]]:
+    """At least ``count`` canonical rows from the synthetic scenario (repeated when it has fewer)."""
+    from unforgotten.scenario import generate
+
+    rows = [r for lst in generate(max(1000, count * 2 // 3), seed=42).lists.values() for r in lst.rows()]
+    while len(rows) < count:
+        rows += rows[: count - len(rows)]
+    return rows
+
+
 def _make_files(directory: Path, csv_rows: int, xlsx_rows: int) -> tuple[Path, Path]:
     from openpyxl import Workbook
 
     from unforgotten.columns import CANONICAL_COLUMNS
-    from unforgotten.scenario import generate
 
-    scenario = generate(max(1000, csv_rows * 2 // 3), seed=42)
-    rows = [r for lst in scenario.lists.values() for r in lst.rows()]
-    while len(rows) < csv_rows:
-        rows += rows[: csv_rows - len(rows)]
+    rows = _scenario_rows(csv_rows)
     csv_path = directory / "big.csv"
     import csv
 
@@ -76,13 +82,8 @@ def _make_files(directory: Path, csv_rows: int, xlsx_rows: int) -> tuple[Path, P
 
 
 def _make_json(path: Path, rows: int) -> Path:
-    from unforgotten.scenario import generate
-
-    records = [r for lst in generate(max(1000, rows * 2 // 3), seed=42).lists.values() for r in lst.rows()]
-    while len(records) < rows:
-        records += records[: rows - len(records)]
     with path.open("w", encoding="utf-8") as handle:
-        json.dump(records[:rows], handle, ensure_ascii=False)
+        json.dump(_scenario_rows(rows)[:rows], handle, ensure_ascii=False)
     return path
 
 
