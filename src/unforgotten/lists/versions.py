@@ -51,17 +51,23 @@ def fingerprint(fields: Mapping[str, Any]) -> str:
 
 
 def _backfill(session: Session, list_id: int) -> None:
-    """Give keys to accepted entries stored before entries carried them (lists imported by an older version)."""
+    """Give keys to accepted entries stored before entries carried them (lists imported by an older version).
+
+    A batch at a time: each batch, once keyed, no longer matches the query, so memory stays at one batch.
+    """
     columns = [getattr(Entry, c) for c in CANONICAL_COLUMNS]
-    query = select(Entry.id, *columns).where(
-        Entry.list_id == list_id, Entry.status == EntryStatus.ACCEPTED, Entry.fingerprint.is_(None)
+    query = (
+        select(Entry.id, *columns)
+        .where(Entry.list_id == list_id, Entry.status == EntryStatus.ACCEPTED, Entry.fingerprint.is_(None))
+        .order_by(Entry.id)
+        .limit(_BATCH)
     )
-    batch: list[dict[str, Any]] = []
-    for entry_id, *values in session.execute(query).all():
-        fields = dict(zip(CANONICAL_COLUMNS, values, strict=True))
-        batch.append({"id": entry_id, "diff_key": diff_key(fields), "fingerprint": fingerprint(fields)})
-    if batch:
-        session.execute(update(Entry), batch)
+    while batch := session.execute(query).all():
+        keyed: list[dict[str, Any]] = []
+        for entry_id, *values in batch:
+            fields = dict(zip(CANONICAL_COLUMNS, values, strict=True))
+            keyed.append({"id": entry_id, "diff_key": diff_key(fields), "fingerprint": fingerprint(fields)})
+        session.execute(update(Entry), keyed)
 
 
 def version_diff(session: Session, previous_id: int, current_id: int) -> dict[str, int]:
@@ -106,28 +112,31 @@ def flag_duplicate_record_ids(session: Session, list_id: int) -> int:
     The rows stay as they are (a warning, not an error): two rows with one id are often the same person written
     twice, which linking resolves, but a coordinator must see it.
     """
-    groups = session.execute(
-        select(Entry.sheet, Entry.record_id, func.min(Entry.row_number))
+    repeated = (
+        select(Entry.sheet, Entry.record_id, func.min(Entry.row_number).label("first_row"))
         .where(Entry.list_id == list_id, Entry.record_id.is_not(None), Entry.status != EntryStatus.BLANK)
         .group_by(Entry.sheet, Entry.record_id)
         .having(func.count() > 1)
+        .subquery()
+    )
+    later = session.execute(
+        select(Entry.id, Entry.findings, Entry.record_id, repeated.c.first_row)
+        .join(repeated, (Entry.sheet == repeated.c.sheet) & (Entry.record_id == repeated.c.record_id))
+        .where(Entry.list_id == list_id, Entry.row_number > repeated.c.first_row, Entry.status != EntryStatus.BLANK)
     ).all()
-    flagged = 0
-    for sheet, record_id, first_row in groups:
-        later = session.execute(
-            select(Entry.id, Entry.findings).where(
-                Entry.list_id == list_id,
-                Entry.sheet == sheet,
-                Entry.record_id == record_id,
-                Entry.row_number > first_row,
-                Entry.status != EntryStatus.BLANK,
-            )
-        ).all()
-        warning = Finding(
-            Severity.WARNING, "duplicate_record_id", f"record id also used on row {first_row}", "record_id", record_id
-        ).as_dict()
-        batch = [{"id": entry_id, "findings": [*findings, warning]} for entry_id, findings in later]
-        for start in range(0, len(batch), _BATCH):
-            session.execute(update(Entry), batch[start : start + _BATCH])
-        flagged += len(batch)
-    return flagged
+    batch = [
+        {
+            "id": entry_id,
+            "findings": [
+                *findings,
+                Finding(
+                    Severity.WARNING, "duplicate_record_id", f"record id also used on row {first_row}", "record_id",
+                    record_id,
+                ).as_dict(),
+            ],
+        }
+        for entry_id, findings, record_id, first_row in later
+    ]  # fmt: skip
+    for start in range(0, len(batch), _BATCH):
+        session.execute(update(Entry), batch[start : start + _BATCH])
+    return len(batch)
