@@ -6,13 +6,15 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from pathlib import Path
 
-from fastapi import APIRouter, FastAPI, Request
+from fastapi import APIRouter, Depends, FastAPI, Request
+from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, RedirectResponse, Response
 from fastapi.staticfiles import StaticFiles
+from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from unforgotten import __version__
 from unforgotten.db import Database
-from unforgotten.errors import PermissionDeniedError, UnforgottenError
+from unforgotten.errors import AuthenticationError, UnforgottenError
 from unforgotten.settings import Settings, get_settings
 
 __all__ = ["create_app"]
@@ -20,20 +22,36 @@ __all__ = ["create_app"]
 API_PREFIX = "/api/v1"
 
 
-def _problem(error: UnforgottenError, request: Request) -> JSONResponse:
-    body = {
-        "type": f"https://unforgotten.invalid/problems/{type(error).__name__}",
-        "title": error.title,
-        "status": error.http_status,
-        "detail": error.message,
+def _problem_body(kind: str, title: str, status: int, detail: str, request: Request) -> dict[str, object]:
+    return {
+        "type": f"https://unforgotten.invalid/problems/{kind}",
+        "title": title,
+        "status": status,
+        "detail": detail,
         "instance": str(request.url.path),
     }
+
+
+def _problem(error: UnforgottenError, request: Request) -> JSONResponse:
+    body = _problem_body(type(error).__name__, error.title, error.http_status, error.message, request)
     if error.hint:
         body["hint"] = error.hint
-    return JSONResponse(body, status_code=error.http_status, media_type="application/problem+json")
+    headers = {"WWW-Authenticate": "Bearer"} if isinstance(error, AuthenticationError) else None
+    return JSONResponse(body, status_code=error.http_status, media_type="application/problem+json", headers=headers)
+
+
+def _os_user() -> str:
+    import getpass
+
+    try:
+        return getpass.getuser()
+    except Exception:  # no passwd entry in some containers
+        return "unknown"
 
 
 def _api_router() -> APIRouter:
+    from unforgotten.deps import current_actor
+
     router = APIRouter(prefix=API_PREFIX)
 
     @router.get("/health", tags=["system"], summary="Liveness and database reachability")
@@ -48,13 +66,18 @@ def _api_router() -> APIRouter:
 
     from unforgotten.agreements.api import router as agreements_router
     from unforgotten.audit.api import router as audit_router
+    from unforgotten.auth.api import router as auth_router
     from unforgotten.lists.api import router as lists_router
     from unforgotten.persons.api import router as persons_router
+    from unforgotten.releases.api import router as releases_router
 
-    router.include_router(lists_router)
-    router.include_router(persons_router)
-    router.include_router(audit_router)
-    router.include_router(agreements_router)
+    # Every route below needs a valid token: a new route cannot be public by accident.
+    protected = APIRouter(dependencies=[Depends(current_actor)])
+    for domain_router in (
+        auth_router, lists_router, persons_router, releases_router, audit_router, agreements_router
+    ):  # fmt: skip
+        protected.include_router(domain_router)
+    router.include_router(protected)
     return router
 
 
@@ -84,21 +107,40 @@ def create_app(settings: Settings | None = None, *, database: Database | None = 
         lifespan=lifespan,
     )
 
+    from unforgotten.auth.limits import SignInLimiter
+
     app.state.settings = settings
+    app.state.sign_in_limiter = SignInLimiter()
+    app.state.operator_name = _os_user()
 
     @app.exception_handler(UnforgottenError)
     async def _handle_domain_error(request: Request, error: UnforgottenError) -> Response:
-        if not request.url.path.startswith(API_PREFIX) and isinstance(error, PermissionDeniedError):
+        if not request.url.path.startswith(API_PREFIX) and isinstance(error, AuthenticationError):
             return RedirectResponse(f"/login?next={request.url.path}", status_code=303)
         return _problem(error, request)
 
+    @app.exception_handler(StarletteHTTPException)
+    async def _handle_http_error(request: Request, error: StarletteHTTPException) -> Response:
+        # The framework's own 404/405 are problem+json too, with no hint that a route or record exists.
+        body = _problem_body("HTTPError", str(error.detail), error.status_code, str(error.detail), request)
+        return JSONResponse(
+            body, status_code=error.status_code, media_type="application/problem+json", headers=error.headers
+        )
+
+    @app.exception_handler(RequestValidationError)
+    async def _handle_validation_error(request: Request, error: RequestValidationError) -> Response:
+        fields = "; ".join(f"{'.'.join(str(p) for p in e.get('loc', ()))}: {e.get('msg', '')}" for e in error.errors())
+        body = _problem_body("InputError", "Invalid input", 422, fields or "the request is malformed", request)
+        return JSONResponse(body, status_code=422, media_type="application/problem+json")
+
     app.include_router(_api_router())
+    from unforgotten.deps import page_actor
     from unforgotten.lists.pages import router as list_pages
     from unforgotten.persons.pages import router as person_pages
     from unforgotten.web.pages import router as pages_router
 
-    app.include_router(pages_router)
-    app.include_router(list_pages)
-    app.include_router(person_pages)
+    app.include_router(pages_router)  # sign-in and sign-out are open; its other pages ask for PageActor themselves
+    app.include_router(list_pages, dependencies=[Depends(page_actor)])
+    app.include_router(person_pages, dependencies=[Depends(page_actor)])
     app.mount("/static", StaticFiles(directory=str(Path(__file__).resolve().parent / "web" / "static")), name="static")
     return app

@@ -1,7 +1,9 @@
-"""Load the synthetic scenario into the database: parties, negotiation, agreement, every list, persons.
+"""Load the synthetic scenario into the database: parties, negotiation, agreement, every list, persons, releases.
 
-This is the same path a real deployment takes — files written to disk, imported through the list service, linked
-into persons, shared with the mediator — so the demo shows exactly what a coordinator would see.
+This is the same path a real deployment takes — files written to disk, submitted through the one use case
+(import, share, link into each space that sees them), the agreement loaded by the mediator and accepted by both
+sides, and the mediator's reconciliation answers released to each side — so the demo shows what each would see.
+Every list is shared with the mediator, as real parties do; request lists also with the side they ask.
 """
 
 from __future__ import annotations
@@ -15,6 +17,7 @@ from sqlalchemy.orm import Session
 
 from unforgotten.auth import service as parties
 from unforgotten.auth.models import PartyKind
+from unforgotten.auth.service import Actor
 from unforgotten.columns import LIST_KINDS
 from unforgotten.lists import service as lists
 from unforgotten.negotiations.models import Negotiation
@@ -33,6 +36,7 @@ class DemoOutcome:
     imported: list[lists.ImportOutcome] = field(default_factory=list)
     agreement_id: int | None = None
     persons_linked: int = 0
+    releases: list[str] = field(default_factory=list)
 
     def lines(self) -> list[str]:
         out = []
@@ -44,7 +48,8 @@ class DemoOutcome:
             )
         if self.agreement_id is not None:
             out.append(f"agreement {self.agreement_id} loaded")
-        out.append(f"entries linked into persons: {self.persons_linked:,}")
+        out.append(f"entries linked into persons (each space that sees them): {self.persons_linked:,}")
+        out.extend(self.releases)
         return out
 
 
@@ -75,11 +80,14 @@ def _list_target(path: Path) -> tuple[str, str] | None:
 
 
 def load_scenario(*, session: Session, size: int, seed: int, directory: Path, actor: str) -> DemoOutcome:
-    """Generate the scenario, write its files, and import them; re-running with the same seed changes nothing."""
-    from unforgotten.persons.flows import link_all
+    """Generate the scenario, write its files, and submit them; re-running with the same seed changes nothing."""
+    from unforgotten.agreements import service as agreements
+    from unforgotten.auth.service import operator
+    from unforgotten.persons.flows import submit_list
     from unforgotten.scenario import generate, write_scenario
 
     outcome = DemoOutcome()
+    operator_actor = operator(actor)
     for code, name, kind in PARTIES:
         parties.get_or_create(session=session, code=code, name=name, kind=kind)
     negotiation = _negotiation(session)
@@ -90,19 +98,44 @@ def load_scenario(*, session: Session, size: int, seed: int, directory: Path, ac
         if target is None:
             continue
         party, list_kind = target
-        imported = lists.import_file(
-            session=session, path=Path(path), party_code=party, kind=list_kind, submitted_by=actor
-        )
-        outcome.imported.append(imported)
-        if not imported.unchanged:
-            # Link list by list, as lists arrive in real life: later entries meet earlier persons with a probability.
-            outcome.persons_linked += link_all(session=session, decided_by=actor)
-            other = "RU" if party == "UA" else "UA"
-            for share_with in ("ICRC", other):
-                lists.share_with(session=session, list_id=imported.list_id, party_code=share_with)
+        other = "RU" if party == "UA" else "UA"
+        # Link list by list, as lists arrive in real life: later entries meet earlier persons with a probability.
+        submission = submit_list(
+            session=session, actor=operator_actor, path=Path(path), party_code=party, kind=list_kind,
+            share_with=("ICRC", other) if list_kind == "request" else ("ICRC",),
+        )  # fmt: skip
+        outcome.imported.append(submission.outcome)
+        outcome.persons_linked += submission.linked_total
     agreement_file = next((Path(p) for p in files.values() if Path(p).suffix in (".yaml", ".yml")), None)
     if agreement_file is not None:
-        from unforgotten.agreements.service import load_file
-
-        outcome.agreement_id = load_file(session=session, path=agreement_file, negotiation_id=negotiation.id).id
+        agreement = agreements.load_file(
+            session=session, path=agreement_file, negotiation_id=negotiation.id, loaded_by=actor
+        )
+        for side in ("UA", "RU"):
+            agreements.accept(session=session, actor=operator_actor, agreement_id=agreement.id, party_code=side)
+        outcome.agreement_id = agreement.id
+    _release_answers(session, operator_actor, outcome)
     return outcome
+
+
+def _release_answers(session: Session, actor: Actor, outcome: DemoOutcome) -> None:
+    """The mediator answers each side's request list from the other side's custody list (once per scenario)."""
+    from unforgotten.releases import service as releases
+
+    by_party_kind = {}
+    for item in outcome.imported:
+        stored = lists.get_or_raise(session=session, list_id=item.list_id)
+        by_party_kind[(stored.party_id, stored.kind)] = stored
+    released = {r.request_list_id for r in releases.get_all(session=session, actor=actor)}
+    for (party_id, kind), request in sorted(by_party_kind.items()):
+        if kind != "request" or request.id in released:
+            continue
+        custody = next((lst for (p, k), lst in by_party_kind.items() if k == "custody" and p != party_id), None)
+        if custody is None:
+            continue
+        release = releases.create(session=session, actor=actor, request_list_id=request.id, custody_list_id=custody.id)
+        counts = ", ".join(f"{k.replace('_', ' ')} {v:,}" for k, v in release.counts.items())
+        outcome.releases.append(
+            f"release {release.id}: the mediator answered request list {request.id} from custody list "
+            f"{custody.id} — {counts}"
+        )

@@ -1,7 +1,13 @@
-"""FastAPI dependency aliases, defined once (``DbSession``, ``ReadSession``)."""
+"""FastAPI dependency aliases, defined once (``DbSession``, ``ReadSession``, ``CurrentActor``, ``PageActor``).
+
+Who is asking is settled here, and only here: a bearer token for the API (401 without one), a server-side session
+for the pages, or — in local mode and only from loopback — the local operator, as the CLI without ``--as``. What
+that actor may see is settled by the services, never by the routes.
+"""
 
 from __future__ import annotations
 
+import ipaddress
 from collections.abc import Iterator
 from typing import Annotated
 
@@ -9,14 +15,24 @@ from fastapi import Depends, Request
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from sqlalchemy.orm import Session
 
-from unforgotten.auth.models import Role
-from unforgotten.auth.service import Actor, authenticate
+from unforgotten.auth.service import Actor, authenticate, operator, session_actor
 from unforgotten.db import Database
-from unforgotten.errors import PermissionDeniedError
+from unforgotten.errors import AuthenticationError, PermissionDeniedError
 
-__all__ = ["TOKEN_COOKIE", "CurrentActor", "DbSession", "PageActor", "ReadSession", "get_database"]
+__all__ = [
+    "SESSION_COOKIE",
+    "CurrentActor",
+    "DbSession",
+    "PageActor",
+    "PageSession",
+    "ReadSession",
+    "client_is_loopback",
+    "current_actor",
+    "get_database",
+    "page_actor",
+]
 
-TOKEN_COOKIE = "unforgotten_token"
+SESSION_COOKIE = "unforgotten_session"
 
 _bearer = HTTPBearer(auto_error=False, description="API token from `unforgotten user add`")
 
@@ -34,45 +50,79 @@ def _read_session(request: Request) -> Iterator[Session]:
 ReadSession = Annotated[Session, Depends(_read_session)]
 
 
-def _current_actor(
+def current_actor(
     request: Request, credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)]
 ) -> Actor:
-    """The actor behind the request's bearer token; every /api/v1 route but health needs one."""
+    """The actor behind the request's bearer token; every /api/v1 route but health needs one (401 otherwise)."""
     if credentials is None:
-        raise PermissionDeniedError("authentication required", hint="send 'Authorization: Bearer <token>'")
+        raise AuthenticationError("authentication required", hint="send 'Authorization: Bearer <token>'")
+    limiter = request.app.state.sign_in_limiter
+    client = _client(request)
+    limiter.check(client)
     with get_database(request).read() as session:
-        actor = authenticate(session=session, token=credentials.credentials)
+        try:
+            actor = authenticate(session=session, token=credentials.credentials)
+        except AuthenticationError:
+            limiter.failed(client, get_database(request), where="api")
+            raise
+    request.state.actor = actor
     return actor
 
 
-CurrentActor = Annotated[Actor, Depends(_current_actor)]
+CurrentActor = Annotated[Actor, Depends(current_actor)]
 
 
 def _unit_of_work(request: Request, actor: CurrentActor) -> Iterator[Session]:
-    """A request-scoped unit of work for an authenticated actor: commit when the handler returns."""
+    """A request-scoped unit of work: it commits when the handler returns, before the response is sent."""
     with get_database(request).unit_of_work(actor=f"api:{actor.name}") as uow:
         yield uow.session
         uow.commit()
 
 
-DbSession = Annotated[Session, Depends(_unit_of_work)]
+# scope="function": the commit runs before the response goes out, so a failed commit is an error, never a 201.
+DbSession = Annotated[Session, Depends(_unit_of_work, scope="function")]
 
 
-LOCAL_ACTOR = Actor(name="local", role=Role.ADMIN, party_id=None, party_code=None)
+def _client(request: Request) -> str:
+    return request.client.host if request.client is not None else "unknown"
 
 
-def _page_actor(request: Request) -> Actor:
-    """Who is looking at a page: the signed-in user (token cookie), or in local mode the local operator.
+def client_is_loopback(request: Request) -> bool:
+    """True when the request comes from this machine (the only place local mode serves pages to)."""
+    host = _client(request)
+    if host in ("testclient", "localhost"):  # Starlette's test client and named loopback
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
 
-    Local mode serves 127.0.0.1 to whoever runs it, like the CLI; outside local mode every page needs a sign-in.
+
+def page_actor(request: Request) -> Actor:
+    """Who is looking at a page: the signed-in user (server-side session), or in local mode the local operator.
+
+    Local mode serves loopback only, like the CLI without ``--as``; outside it every page needs a sign-in.
     """
-    token = request.cookies.get(TOKEN_COOKIE)
-    if token:
+    session_id = request.cookies.get(SESSION_COOKIE)
+    if session_id:
         with get_database(request).read() as session:
-            return authenticate(session=session, token=token)
+            actor = session_actor(session=session, session_id=session_id)
+        request.state.actor = actor
+        return actor
     if request.app.state.settings.environment == "local":
-        return LOCAL_ACTOR
-    raise PermissionDeniedError("sign in to see this page", hint="open /login and paste your API token")
+        if not client_is_loopback(request):
+            raise PermissionDeniedError("local mode serves this machine only", hint="sign in, or use production mode")
+        return operator(f"local:{request.app.state.operator_name}")
+    raise AuthenticationError("sign in to see this page", hint="open /login and paste your API token")
 
 
-PageActor = Annotated[Actor, Depends(_page_actor)]
+PageActor = Annotated[Actor, Depends(page_actor)]
+
+
+def _page_unit_of_work(request: Request, actor: PageActor) -> Iterator[Session]:
+    with get_database(request).unit_of_work(actor=actor.name if actor.operator else f"web:{actor.name}") as uow:
+        yield uow.session
+        uow.commit()
+
+
+PageSession = Annotated[Session, Depends(_page_unit_of_work, scope="function")]

@@ -14,6 +14,8 @@ column, value) and what to do about it.
     │   └── RuleError               an agreement or category rule is malformed
     ├── NotFoundError               a named object does not exist                       (exit 4, HTTP 404)
     ├── PermissionDeniedError       the actor's role or party does not allow this       (exit 5, HTTP 403)
+    │   ├── AuthenticationError     no credential, or a bad, expired or revoked one     (exit 5, HTTP 401)
+    │   └── RateLimitedError        too many failed sign-ins from one place; wait       (exit 5, HTTP 429)
     ├── ConflictError               the action contradicts the current state            (exit 6, HTTP 409)
     │   └── TransitionError         a case-status transition that the state machine forbids
     ├── IntegrityError              stored data fails a check (audit chain, accounting) (exit 7, HTTP 500)
@@ -26,6 +28,7 @@ from __future__ import annotations
 
 __all__ = [
     "AuditChainError",
+    "AuthenticationError",
     "ConfigurationError",
     "ConflictError",
     "FileReadError",
@@ -35,6 +38,7 @@ __all__ = [
     "MappingError",
     "NotFoundError",
     "PermissionDeniedError",
+    "RateLimitedError",
     "RuleError",
     "TransitionError",
     "UnforgottenError",
@@ -118,6 +122,20 @@ class PermissionDeniedError(UnforgottenError):
     exit_code = 5
     http_status = 403
     title = "Permission denied"
+
+
+class AuthenticationError(PermissionDeniedError):
+    """No credential was given, or it is wrong, expired or revoked: who is asking is unknown."""
+
+    http_status = 401
+    title = "Authentication required"
+
+
+class RateLimitedError(PermissionDeniedError):
+    """Too many failed sign-ins from one client in a short time."""
+
+    http_status = 429
+    title = "Too many attempts"
 
 
 class ConflictError(UnforgottenError):

@@ -2,16 +2,19 @@
 
 from __future__ import annotations
 
-from unforgotten.agreements.models import Agreement, Category
+from unforgotten.agreements.models import Acceptance, Agreement, Category
 from unforgotten.audit.models import ChainHead, Event
-from unforgotten.auth.models import Party, User
+from unforgotten.auth.models import Party, User, WebSession
 from unforgotten.db import Base
 from unforgotten.lists.models import Entry, List, ListShare
 from unforgotten.negotiations.models import Negotiation
 from unforgotten.persons.models import Match, MedicalFinding, Person, StatusChange
+from unforgotten.releases.models import Answer, Release
 
 __all__ = [
+    "Acceptance",
     "Agreement",
+    "Answer",
     "Base",
     "Category",
     "ChainHead",
@@ -24,6 +27,8 @@ __all__ = [
     "Negotiation",
     "Party",
     "Person",
+    "Release",
     "StatusChange",
     "User",
+    "WebSession",
 ]

@@ -28,6 +28,10 @@ class Settings(BaseSettings):
     secret_key: str = DEFAULT_SECRET
     log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "INFO"
     environment: Literal["local", "production"] = "local"
+    # API tokens expire (a credential must not outlive its holder's job); `user rotate-token` issues a new one.
+    token_ttl_days: int = 90
+    # Browser sessions end after this many hours, or at logout.
+    session_ttl_hours: int = 12
 
     @model_validator(mode="after")
     def _refuse_default_secret_outside_local(self) -> Settings:

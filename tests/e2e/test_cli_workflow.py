@@ -35,27 +35,23 @@ def test_the_whole_workflow(tmp_path: Path) -> None:
     cli = Cli(tmp_path)
     files = write_scenario(generate(300, seed=4), tmp_path / "files")
     cli("init")
-    for code, name, kind in (("UA", "Ukraine", "side"), ("RU", "Russia", "side"), ("ICRC", "Mediator", "mediator")):
-        subprocess.run([sys.executable, "-c", f"""
-from unforgotten.bootstrap import bootstrap
-from unforgotten.auth import service
-from unforgotten.auth.models import PartyKind
-db = bootstrap()
-with db.unit_of_work(actor="setup") as uow:
-    service.create(session=uow.session, code="{code}", name="{name}", kind=PartyKind("{kind}"))
-    uow.commit()
-"""], env=cli.env, check=True, cwd=tmp_path)  # fmt: skip
+    for code, name in (("UA", "Ukraine"), ("RU", "Russia")):
+        cli("party", "add", code, "--name", name)
+    cli("party", "add", "ICRC", "--name", "Mediator", "--mediator")
     cli("user", "add", "olena", "--role", "party_coordinator", "--party", "RU")
     cli("user", "add", "petro", "--role", "party_coordinator", "--party", "UA")
     cli("user", "add", "anna", "--role", "mediator", "--party", "ICRC")
 
-    request = json.loads(cli("import", str(files["ua_request"]), "--party", "UA", "--kind", "request", "--json").stdout)
-    custody = json.loads(cli("import", str(files["ru_custody"]), "--party", "RU", "--kind", "custody", "--json").stdout)
+    request = json.loads(cli("import", str(files["ua_request"]), "--party", "UA", "--kind", "request", "--json",
+                             "--share", "ICRC", "--as", "petro").stdout)  # fmt: skip
+    custody = json.loads(cli("import", str(files["ru_custody"]), "--party", "RU", "--kind", "custody", "--json",
+                             "--share", "ICRC", "--as", "olena").stdout)  # fmt: skip
     assert request["rows"] == request["accepted"] + request["quarantined"] + request.get("blank", 0)
     again = json.loads(cli("import", str(files["ru_custody"]), "--party", "RU", "--kind", "custody", "--json").stdout)
     assert again["unchanged"] is True
 
-    agreement_id = cli("agreement", "load", str(ROOT / "examples/agreements/2025-06-02.yaml")).stdout.strip()
+    agreement_id = cli("agreement", "load", str(ROOT / "examples/agreements/2025-06-02.yaml"), "--as", "anna").stdout
+    agreement_id = agreement_id.strip()
     counts = json.loads(cli("reconcile", str(request["list_id"]), str(custody["list_id"]), "--json").stdout)
     assert counts["acknowledged"] > 0
     assert (
@@ -69,14 +65,18 @@ with db.unit_of_work(actor="setup") as uow:
     cli("assess", agreement_id, "-o", str(out))
     eligible = sorted({int(line.split(",")[0]) for line in out.read_text(encoding="utf-8").splitlines()[1:]
                        if ",aged 18-25,eligible," in line})  # fmt: skip
-    with sqlite3.connect(tmp_path / "flow.db") as db:
-        held = {row[0] for row in db.execute("SELECT id FROM persons WHERE status = 'held'")}
+    with sqlite3.connect(tmp_path / "flow.db") as db:  # the mediator's persons: where the exchange's statuses live
+        held = {row[0] for row in db.execute(
+            "SELECT persons.id FROM persons JOIN parties ON parties.id = persons.space_id "
+            "WHERE status = 'held' AND parties.code = 'ICRC'")}  # fmt: skip
     chosen = [str(p) for p in eligible if p in held][:5]
     assert chosen, "the scenario should give a few young prisoners"
-    for status, user in (("identity_confirmed", "olena"), ("eligible", "olena"), ("consent_confirmed", "anna")):
-        cli("case", "transition", *chosen, "--to", status, "--as", user, "--reason", "category aged 18-25")
-    refused = cli("case", "transition", chosen[0], "--to", "exchanged", "--as", "olena", "--reason", "x", ok=False)
+    for status in ("identity_confirmed", "eligible", "consent_confirmed"):
+        cli("case", "transition", *chosen, "--to", status, "--as", "anna", "--reason", "category aged 18-25")
+    refused = cli("case", "transition", chosen[0], "--to", "exchanged", "--as", "anna", "--reason", "x", ok=False)
     assert refused.returncode == 6 and "refused" in refused.stdout
+    hidden = cli("case", "transition", chosen[0], "--to", "deceased", "--as", "olena", "--reason", "x", ok=False)
+    assert hidden.returncode == 6 and "no current person" in hidden.stdout  # RU cannot reach the mediator's person
 
     assert "every invariant holds" in cli("account").stdout
     _persons_export_carries_the_verified_history(cli, tmp_path, chosen, request["accepted"])

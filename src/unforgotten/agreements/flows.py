@@ -12,7 +12,7 @@ from sqlalchemy.orm import Session
 
 from unforgotten.agreements.models import Agreement
 from unforgotten.lists.models import Entry, EntryStatus, List
-from unforgotten.persons.models import Match, MatchState, MedicalFinding, Person
+from unforgotten.persons.models import Match, MatchState, MedicalFinding, Person, current_persons
 from unforgotten.rules import Facts, evaluate
 
 __all__ = ["Assessment", "AssessmentReport", "assess", "facts_by_person", "reconciliation_by_category"]
@@ -45,15 +45,19 @@ def _most_complete(dates: list[str]) -> str | None:
     return max(dates, key=len) if dates else None
 
 
-def facts_by_person(*, session: Session) -> dict[int, Facts]:
-    """Gather each current person's facts from all their accepted entries."""
+def facts_by_person(*, session: Session, space_id: int) -> dict[int, Facts]:
+    """Gather each current person's facts of one space from its accepted entries there (and, in the mediator's
+    space, the medical commission's findings)."""
     query = (
         select(Match.person_id, Entry.date_of_birth, Entry.person_type, Entry.health_status, Entry.sex, List.kind)
         .join(Entry, Entry.id == Match.entry_id)
         .join(List, List.id == Entry.list_id)
         .join(Person, Person.id == Match.person_id)
         .where(
-            Match.state == MatchState.ACCEPTED, Entry.status == EntryStatus.ACCEPTED, Person.merged_into_id.is_(None)
+            Match.state == MatchState.ACCEPTED,
+            Match.space_id == space_id,
+            Entry.status == EntryStatus.ACCEPTED,
+            current_persons(),
         )
     )
     gathered: dict[int, dict[str, set[str]]] = defaultdict(lambda: defaultdict(set))
@@ -65,6 +69,8 @@ def facts_by_person(*, session: Session) -> dict[int, Facts]:
     findings: dict[int, list[tuple[str, str]]] = defaultdict(list)
     for person_id, day, outcome in session.execute(
         select(MedicalFinding.person_id, MedicalFinding.examined_on, MedicalFinding.outcome)
+        .join(Person, Person.id == MedicalFinding.person_id)
+        .where(Person.space_id == space_id)
     ):
         findings[person_id].append((day.isoformat(), outcome))
     return {
@@ -80,10 +86,10 @@ def facts_by_person(*, session: Session) -> dict[int, Facts]:
     }
 
 
-def assess(*, session: Session, agreement: Agreement) -> AssessmentReport:
-    """Evaluate every category rule for every current person; partial facts give *undetermined*, never a guess."""
+def assess(*, session: Session, agreement: Agreement, space_id: int) -> AssessmentReport:
+    """Evaluate every category rule for every current person of a space; partial facts give *undetermined*."""
     report = AssessmentReport(agreement_id=agreement.id)
-    facts = facts_by_person(session=session)
+    facts = facts_by_person(session=session, space_id=space_id)
     for category in agreement.categories:
         for person_id, person_facts in sorted(facts.items()):
             outcome = evaluate(category.rule, person_facts, reference_date=agreement.reference_date)

@@ -11,11 +11,14 @@ import yaml
 from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
-from unforgotten.agreements.models import Agreement, Category, ExchangeFormat
-from unforgotten.errors import FileReadError, InputError, NotFoundError, RuleError
+from unforgotten.agreements.models import Acceptance, Agreement, Category, ExchangeFormat
+from unforgotten.auth.models import Party, PartyKind, Role
+from unforgotten.auth.service import Actor, require_role
+from unforgotten.columns import CANONICAL_COLUMNS
+from unforgotten.errors import ConflictError, FileReadError, InputError, NotFoundError, RuleError
 from unforgotten.rules import validate_rule
 
-__all__ = ["create", "get_all", "get_or_raise", "load_file"]
+__all__ = ["accept", "create", "get_all", "get_in_force", "get_or_raise", "in_force", "load", "load_file"]
 
 
 def get_all(*, session: Session) -> Sequence[Agreement]:
@@ -41,14 +44,24 @@ def create(
     categories: Sequence[dict[str, Any]],
     negotiation_id: int | None = None,
     source: str | None = None,
+    transmit: Sequence[str] | None = None,
+    loaded_by: str = "",
 ) -> Agreement:
     """Create an agreement with its categories (each: name, format, quota, rule)."""
+    unknown = [c for c in transmit or () if c not in CANONICAL_COLUMNS]
+    if unknown:
+        raise RuleError(
+            "transmit names columns that do not exist", column="transmit", value=", ".join(map(str, unknown)),
+            hint=f"use canonical columns: {', '.join(CANONICAL_COLUMNS)}",
+        )  # fmt: skip
     agreement = Agreement(
         title=title,
         signed_on=signed_on,
         reference_date=reference_date,
         negotiation_id=negotiation_id,
         source=source,
+        transmit=list(transmit or []),
+        loaded_by=loaded_by,
     )
     session.add(agreement)
     formats = {f.value for f in ExchangeFormat}
@@ -80,7 +93,50 @@ def _date(value: Any, *, field: str, path: Path) -> dt.date:
         raise RuleError("not an ISO date (YYYY-MM-DD)", file=path.name, column=field, value=value) from error
 
 
-def load_file(*, session: Session, path: Path, negotiation_id: int | None = None) -> Agreement:
+def load(*, session: Session, actor: Actor, path: Path, negotiation_id: int | None = None) -> Agreement:
+    """Load an agreement as the mediator (or an admin, or the local operator); each side then accepts it."""
+    require_role(actor, frozenset({Role.MEDIATOR, Role.ADMIN}), "load agreements")
+    return load_file(session=session, path=path, negotiation_id=negotiation_id, loaded_by=actor.name)
+
+
+def accept(*, session: Session, actor: Actor, agreement_id: int, party_code: str | None = None) -> Acceptance:
+    """Accept an agreement for the actor's side (the local operator names the side); idempotent."""
+    agreement = get_or_raise(session=session, agreement_id=agreement_id)
+    if actor.operator:
+        if not party_code:
+            raise InputError("the local operator must name the side that accepts", hint="act --as its coordinator")
+        party = session.scalars(select(Party).where(Party.code == party_code.upper())).first()
+        if party is None:
+            raise NotFoundError(f"no party with code {party_code!r}")
+    else:
+        require_role(actor, frozenset({Role.PARTY_COORDINATOR}), "accept agreements for a side")
+        party = session.get(Party, actor.party_id)
+    if party is None or party.kind != PartyKind.SIDE:
+        raise ConflictError("only a side accepts an agreement")
+    existing = session.scalars(
+        select(Acceptance).where(Acceptance.agreement_id == agreement.id, Acceptance.party_id == party.id)
+    ).first()
+    if existing is not None:
+        return existing
+    acceptance = Acceptance(agreement_id=agreement.id, party_id=party.id, accepted_by=actor.name)
+    session.add(acceptance)
+    session.flush()
+    return acceptance
+
+
+def in_force(*, session: Session, agreement: Agreement) -> bool:
+    """True when every side has accepted the agreement."""
+    sides = set(session.scalars(select(Party.id).where(Party.kind == PartyKind.SIDE)))
+    accepted = set(session.scalars(select(Acceptance.party_id).where(Acceptance.agreement_id == agreement.id)))
+    return bool(sides) and sides <= accepted
+
+
+def get_in_force(*, session: Session) -> Agreement | None:
+    """The newest agreement in force, if any."""
+    return next((a for a in get_all(session=session) if in_force(session=session, agreement=a)), None)
+
+
+def load_file(*, session: Session, path: Path, negotiation_id: int | None = None, loaded_by: str = "") -> Agreement:
     """Load an agreement file (YAML); the same file loaded twice gives the agreement already stored."""
     try:
         text = path.read_text(encoding="utf-8-sig")
@@ -103,6 +159,9 @@ def load_file(*, session: Session, path: Path, negotiation_id: int | None = None
     categories = data["categories"]
     if not isinstance(categories, list) or not all(isinstance(c, dict) and "name" in c for c in categories):
         raise RuleError("categories must be a list of mappings, each with a name", file=path.name, column="categories")
+    transmit = data.get("transmit")
+    if transmit is not None and not (isinstance(transmit, list) and all(isinstance(c, str) for c in transmit)):
+        raise RuleError("transmit must be a list of column names", file=path.name, column="transmit")
     return create(
         session=session,
         title=str(data["title"]),
@@ -111,4 +170,6 @@ def load_file(*, session: Session, path: Path, negotiation_id: int | None = None
         categories=categories,
         negotiation_id=negotiation_id,
         source=text,
+        transmit=transmit,
+        loaded_by=loaded_by,
     )

@@ -1,5 +1,6 @@
-"""The accounting proof: every row of every file is one entry, every accepted entry one person, every person one
-status consistent with its history, and the audit chain intact.
+"""The accounting proof: every row of every file is one entry, every accepted entry one person in each space that
+sees it (and in no space that does not), every person one status consistent with its history, and the audit chain
+intact.
 
 It reads the database as stored, so it also catches what was done behind the system's back (a row deleted with
 ``sqlite3``, a status edited by hand). Each violation names the object and the way to investigate.
@@ -17,10 +18,11 @@ from sqlalchemy.orm import Session
 
 from unforgotten.audit import service as audit_service
 from unforgotten.audit.models import Event
+from unforgotten.auth.models import Party
 from unforgotten.columns import CANONICAL_COLUMNS
 from unforgotten.errors import AuditChainError
 from unforgotten.lists.models import Entry, EntryStatus, List
-from unforgotten.lists.service import entries_digest_update
+from unforgotten.lists.service import entries_digest_update, lists_in_space
 from unforgotten.persons.models import Match, MatchState, Person
 
 __all__ = ["AccountingReport", "Violation", "account"]
@@ -113,19 +115,51 @@ def _check_lists(session: Session, report: AccountingReport) -> None:
 
 def _check_persons(session: Session, report: AccountingReport) -> None:
     report.persons = int(session.scalar(select(func.count()).select_from(Person)) or 0)
-    accepted = (
-        select(Entry.id, Entry.list_id, Entry.row_number, func.count(Match.id))
-        .outerjoin(Match, (Match.entry_id == Entry.id) & (Match.state == MatchState.ACCEPTED))
-        .where(Entry.status == EntryStatus.ACCEPTED)
-        .group_by(Entry.id, Entry.list_id, Entry.row_number)
-        .having(func.count(Match.id) != 1)
+    for space_id, code in session.execute(select(Party.id, Party.code).order_by(Party.id)):
+        accepted = (
+            select(Entry.id, Entry.list_id, Entry.row_number, func.count(Match.id))
+            .outerjoin(
+                Match,
+                (Match.entry_id == Entry.id) & (Match.state == MatchState.ACCEPTED) & (Match.space_id == space_id),
+            )
+            .where(Entry.status == EntryStatus.ACCEPTED, Entry.list_id.in_(lists_in_space([space_id])))
+            .group_by(Entry.id, Entry.list_id, Entry.row_number)
+            .having(func.count(Match.id) != 1)
+        )
+        for entry_id, list_id, row_number, n in session.execute(accepted):
+            report.violations.append(
+                Violation(
+                    "entry → one person",
+                    f"entry {entry_id} (list {list_id}, row {row_number}) in {code}'s space",
+                    f"linked to {n} persons there instead of exactly one (run `unforgotten review link`)",
+                )
+            )
+        outside = (
+            select(Match.id, Match.entry_id)
+            .join(Entry, Entry.id == Match.entry_id)
+            .where(
+                Match.space_id == space_id,
+                Match.state.in_((MatchState.ACCEPTED, MatchState.PENDING)),
+                Entry.list_id.not_in(lists_in_space([space_id])),
+            )
+        )
+        for match_id, entry_id in session.execute(outside):
+            report.violations.append(
+                Violation(
+                    "space sees its entries only",
+                    f"match {match_id} in {code}'s space",
+                    f"links entry {entry_id}, whose list is not visible in {code}'s space",
+                )
+            )
+    crossed = (
+        select(Match.id, Match.space_id, Person.space_id)
+        .join(Person, Person.id == Match.person_id)
+        .where(Match.space_id != Person.space_id)
     )
-    for entry_id, list_id, row_number, n in session.execute(accepted):
+    for match_id, match_space, person_space in session.execute(crossed):
         report.violations.append(
             Violation(
-                "entry → one person",
-                f"entry {entry_id} (list {list_id}, row {row_number})",
-                f"linked to {n} persons instead of exactly one",
+                "match → person", f"match {match_id}", f"in space {match_space} but its person is in {person_space}"
             )
         )
     orphans = (

@@ -11,9 +11,10 @@ from sqlalchemy.orm import Session
 
 from unforgotten.audit.chain import first_break
 from unforgotten.audit.models import ChainHead, Event
+from unforgotten.db import Database
 from unforgotten.errors import AuditChainError
 
-__all__ = ["get_all", "verify"]
+__all__ = ["get_all", "record_access", "verify"]
 
 _FIELDS = ("id", "occurred_at", "actor", "action", "subject_type", "subject_id", "before", "after", "reason")
 
@@ -43,9 +44,34 @@ def verify(*, session: Session) -> int:
     return count
 
 
-def get_all(*, session: Session, limit: int = 100, subject_type: str | None = None) -> Sequence[Event]:
-    """Return the newest events first."""
+def get_all(
+    *, session: Session, limit: int = 100, subject_type: str | None = None, action_prefix: str | None = None
+) -> Sequence[Event]:
+    """Return the newest events first (of one subject type, or whose action starts with a prefix)."""
     query = select(Event).order_by(Event.id.desc()).limit(limit)
     if subject_type is not None:
         query = query.where(Event.subject_type == subject_type)
+    if action_prefix is not None:
+        query = query.where(Event.action.startswith(action_prefix))
     return session.scalars(query).all()
+
+
+def record_access(
+    database: Database,
+    *,
+    actor: str,
+    action: str,
+    subject_type: str,
+    subject_id: str | int | None,
+    details: dict[str, Any],
+) -> None:
+    """Chain an access event — who looked at whom, or exported what — in a transaction of its own.
+
+    Reads happen in read-only sessions, so the event is written apart from them: one event per request or
+    command, never one per row. The auditor queries them like any event (``action`` starts with ``access.``).
+    """
+    from unforgotten.audit.recorder import record
+
+    with database.unit_of_work(actor=actor) as uow:
+        record(uow.session, action=action, subject_type=subject_type, subject_id=subject_id, after=details)
+        uow.commit()

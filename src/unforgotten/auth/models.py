@@ -2,14 +2,19 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from enum import StrEnum
 
-from sqlalchemy import ForeignKey, String
+from sqlalchemy import DateTime, ForeignKey, String
 from sqlalchemy.orm import Mapped, mapped_column
 
 from unforgotten.db import Base
 
-__all__ = ["Party", "PartyKind", "Role", "User"]
+__all__ = ["Party", "PartyKind", "Role", "User", "WebSession"]
+
+
+def _utcnow() -> dt.datetime:
+    return dt.datetime.now(dt.UTC)
 
 
 class PartyKind(StrEnum):
@@ -51,3 +56,21 @@ class User(Base):
     party_id: Mapped[int | None] = mapped_column(ForeignKey("parties.id"))
     token_hash: Mapped[str] = mapped_column(String(64), unique=True)
     active: Mapped[bool] = mapped_column(default=True)
+    # A token that never expires is a credential that outlives its holder's job; rotation sets a new date.
+    token_expires_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
+
+
+class WebSession(Base):
+    """A signed-in browser: the cookie holds a random id whose SHA-256 is stored here, so logout really ends it.
+
+    Deleting the row (logout, deactivation) ends the session server-side; a stolen cookie dies with it.
+    """
+
+    __tablename__ = "web_sessions"
+    __audit_redact__ = frozenset({"id_hash"})
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    id_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=_utcnow)
+    expires_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))

@@ -1,33 +1,66 @@
-"""Use cases for parties, users and who is acting."""
+"""Use cases for parties, users, credentials and who is acting — the access model's single source of truth.
+
+Every service that reads or writes persons, lists or releases asks :func:`readable_spaces` which spaces the actor
+may see, and scopes its query with it, so "not visible" and "does not exist" are the same query and the same 404.
+"""
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
+import re
 import secrets
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from sqlalchemy import select
+from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
-from unforgotten.auth.models import Party, PartyKind, Role, User
-from unforgotten.errors import ConflictError, InputError, NotFoundError, PermissionDeniedError
+from unforgotten.auth.models import Party, PartyKind, Role, User, WebSession
+from unforgotten.errors import AuthenticationError, ConflictError, InputError, NotFoundError, PermissionDeniedError
 
 __all__ = [
     "REVIEWER_ROLES",
+    "SPACE_ROLES",
     "Actor",
     "actor_for",
     "authenticate",
     "create",
     "create_user",
+    "create_web_session",
+    "deactivate_user",
+    "end_web_session",
     "get_all",
     "get_all_users",
     "get_by_code",
     "get_by_code_or_raise",
+    "get_mediator",
     "get_or_create",
     "get_user_by_name_or_raise",
+    "operator",
+    "readable_spaces",
     "require_role",
+    "rotate_token",
+    "session_actor",
+    "working_space",
 ]
+
+# Roles that work inside a space (a side's or the mediator's); admins and auditors have none and read no persons.
+SPACE_ROLES = frozenset({Role.PARTY_COORDINATOR, Role.PARTY_VIEWER, Role.MEDIATOR})
+REVIEWER_ROLES = frozenset({Role.PARTY_COORDINATOR, Role.MEDIATOR, Role.ADMIN})
+_CODE = re.compile(r"^[A-Z][A-Z0-9_-]{1,15}$")
+
+
+def _now() -> dt.datetime:
+    return dt.datetime.now(dt.UTC)
+
+
+def _aware(value: dt.datetime) -> dt.datetime:
+    # SQLite hands timezone-aware columns back naive; they were written in UTC.
+    return value if value.tzinfo is not None else value.replace(tzinfo=dt.UTC)
+
+
+# ---- parties ---------------------------------------------------------------------------------------------------
 
 
 def get_by_code(*, session: Session, code: str) -> Party | None:
@@ -40,7 +73,9 @@ def get_by_code_or_raise(*, session: Session, code: str) -> Party:
     party = get_by_code(session=session, code=code)
     if party is None:
         known = ", ".join(p.code for p in get_all(session=session)) or "none yet"
-        raise NotFoundError(f"no party with code {code!r}", hint=f"known parties: {known}")
+        raise NotFoundError(
+            f"no party with code {code!r}", hint=f"known parties: {known}; add one with `unforgotten party add`"
+        )
     return party
 
 
@@ -49,9 +84,23 @@ def get_all(*, session: Session) -> Sequence[Party]:
     return session.scalars(select(Party).order_by(Party.kind.desc(), Party.code)).all()
 
 
+def get_mediator(*, session: Session) -> Party | None:
+    """The neutral intermediary's party (the first one, when a deployment has several)."""
+    return session.scalars(select(Party).where(Party.kind == PartyKind.MEDIATOR).order_by(Party.id)).first()
+
+
 def create(*, session: Session, code: str, name: str, kind: PartyKind = PartyKind.SIDE) -> Party:
-    """Create a party."""
-    party = Party(code=code.upper(), name=name, kind=kind.value)
+    """Create a party; its code is what lists, users and shares name it by."""
+    code = code.strip().upper()
+    if not _CODE.match(code):
+        raise InputError(
+            "a party code is 2 to 16 letters, digits, '-' or '_', starting with a letter", value=code, hint="e.g. UA"
+        )
+    if not name.strip():
+        raise InputError("a party needs a name", column="name", hint="e.g. --name Ukraine")
+    if get_by_code(session=session, code=code) is not None:
+        raise ConflictError(f"a party with code {code} already exists")
+    party = Party(code=code, name=name.strip(), kind=PartyKind(kind).value)
     session.add(party)
     session.flush()
     return party
@@ -62,35 +111,103 @@ def get_or_create(*, session: Session, code: str, name: str, kind: PartyKind = P
     return get_by_code(session=session, code=code) or create(session=session, code=code, name=name, kind=kind)
 
 
+# ---- who is acting ---------------------------------------------------------------------------------------------
+
+
 @dataclass(frozen=True)
 class Actor:
-    """Who is acting: what services check roles and party scope against."""
+    """Who is acting: what services check spaces, roles and parties against.
+
+    ``operator`` is the local operator — whoever can open the database (a command without ``--as``, or a page in
+    local mode on loopback): unscoped, audited as ``cli:<os-user>``, and treated as an admin by the state machine.
+    """
 
     name: str
     role: Role
     party_id: int | None
     party_code: str | None
+    party_kind: str | None = None
+    operator: bool = False
 
     @property
     def label(self) -> str:
         return f"{self.name} ({self.role}{'/' + self.party_code if self.party_code else ''})"
 
+    @property
+    def space_id(self) -> int | None:
+        """The space this actor works in: its party's, for the side roles and the mediator; else none."""
+        return self.party_id if self.role in SPACE_ROLES else None
 
-_PARTY_ROLES = {Role.PARTY_COORDINATOR, Role.PARTY_VIEWER, Role.MEDIATOR}
+    @property
+    def is_mediator(self) -> bool:
+        return self.role == Role.MEDIATOR
+
+
+def operator(name: str) -> Actor:
+    """The local operator, named as the audit log records it (``cli:<os-user>``)."""
+    return Actor(name=name, role=Role.ADMIN, party_id=None, party_code=None, operator=True)
+
+
+def readable_spaces(actor: Actor) -> frozenset[int] | None:
+    """The spaces whose persons the actor may read (``None``: every space — the local operator only).
+
+    Admins and auditors get none: they manage users and verify the proofs, and read persons only if also given a
+    side's or the mediator's role.
+    """
+    if actor.operator:
+        return None
+    return frozenset() if actor.space_id is None else frozenset({actor.space_id})
+
+
+def working_space(*, session: Session, actor: Actor) -> int:
+    """The space an actor works in; the local operator works in the mediator's (where the exchange lives)."""
+    if actor.space_id is not None:
+        return actor.space_id
+    if actor.operator:
+        mediator = get_mediator(session=session)
+        if mediator is not None:
+            return mediator.id
+        raise NotFoundError(
+            "there is no mediator party", hint="add one: unforgotten party add ICRC --name ... --mediator"
+        )
+    raise PermissionDeniedError(f"{actor.label} works in no space", hint="this needs a side's or the mediator's role")
+
+
+def require_role(actor: Actor, roles: frozenset[Role], purpose: str) -> None:
+    """Raise PermissionDeniedError unless the actor has one of ``roles`` (the operator always may)."""
+    if actor.operator:
+        return
+    if actor.role not in roles:
+        allowed = ", ".join(sorted(r.value for r in roles))
+        raise PermissionDeniedError(f"{actor.label} may not {purpose}", hint=f"this needs one of: {allowed}")
+
+
+# ---- users and credentials -------------------------------------------------------------------------------------
 
 
 def _token_hash(token: str) -> str:
     return hashlib.sha256(token.encode("utf-8")).hexdigest()
 
 
-def create_user(*, session: Session, name: str, role: str, party_code: str | None) -> tuple[User, str]:
+def _new_token(user: User, ttl_days: int) -> str:
+    token = secrets.token_urlsafe(32)
+    user.token_hash = _token_hash(token)
+    user.token_expires_at = _now() + dt.timedelta(days=ttl_days)
+    return token
+
+
+def create_user(
+    *, session: Session, name: str, role: str, party_code: str | None, ttl_days: int = 90
+) -> tuple[User, str]:
     """Create a user; return it with its API token, which is shown once and stored only as a hash."""
     try:
         role_value = Role(role)
     except ValueError as error:
         raise InputError("unknown role", value=role, hint=f"use one of: {', '.join(r.value for r in Role)}") from error
+    if not name.strip():
+        raise InputError("a user needs a name", column="name")
     party = None
-    if role_value in _PARTY_ROLES:
+    if role_value in SPACE_ROLES:
         if not party_code:
             raise InputError(f"role {role_value} needs a party", hint="pass --party, e.g. --party UA")
         party = get_by_code_or_raise(session=session, code=party_code)
@@ -99,21 +216,30 @@ def create_user(*, session: Session, name: str, role: str, party_code: str | Non
                 f"role {role_value} does not fit party {party.code}, which is a {party.kind}",
                 hint="mediators belong to the mediator party; coordinators and viewers to a side",
             )
+    elif party_code:
+        raise InputError(f"role {role_value} has no party", value=party_code, hint="leave out --party")
     if session.scalars(select(User).where(User.name == name)).first() is not None:
         raise ConflictError(f"a user named {name!r} already exists")
-    token = secrets.token_urlsafe(32)
-    user = User(name=name, role=role_value.value, party_id=party.id if party else None, token_hash=_token_hash(token))
+    user = User(name=name, role=role_value.value, party_id=party.id if party else None, token_hash="")
+    token = _new_token(user, ttl_days)
     session.add(user)
     session.flush()
     return user, token
 
 
+def _user_or_raise(session: Session, name: str, *, active_only: bool = True) -> User:
+    query = select(User).where(User.name == name)
+    if active_only:
+        query = query.where(User.active.is_(True))
+    user = session.scalars(query).first()
+    if user is None:
+        raise NotFoundError(f"no active user named {name!r}", hint="`unforgotten user list` shows them")
+    return user
+
+
 def get_user_by_name_or_raise(*, session: Session, name: str) -> User:
     """Return the active user with this name or raise NotFoundError."""
-    user = session.scalars(select(User).where(User.name == name, User.active.is_(True))).first()
-    if user is None:
-        raise NotFoundError(f"no active user named {name!r}", hint="create one with: unforgotten user add NAME ...")
-    return user
+    return _user_or_raise(session, name)
 
 
 def get_all_users(*, session: Session) -> Sequence[User]:
@@ -121,25 +247,68 @@ def get_all_users(*, session: Session) -> Sequence[User]:
     return session.scalars(select(User).order_by(User.name)).all()
 
 
+def deactivate_user(*, session: Session, name: str) -> User:
+    """Deactivate a user: the token stops working and every browser session ends at once."""
+    user = _user_or_raise(session, name)
+    user.active = False
+    session.execute(delete(WebSession).where(WebSession.user_id == user.id))
+    session.flush()
+    return user
+
+
+def rotate_token(*, session: Session, name: str, ttl_days: int = 90) -> tuple[User, str]:
+    """Issue a new token (the old one stops working) and end the user's browser sessions."""
+    user = _user_or_raise(session, name)
+    token = _new_token(user, ttl_days)
+    session.execute(delete(WebSession).where(WebSession.user_id == user.id))
+    session.flush()
+    return user, token
+
+
 def actor_for(*, session: Session, user: User) -> Actor:
-    """The acting identity of a user, with its party code resolved."""
+    """The acting identity of a user, with its party resolved."""
     party = session.get(Party, user.party_id) if user.party_id is not None else None
-    return Actor(name=user.name, role=Role(user.role), party_id=user.party_id, party_code=party.code if party else None)
+    return Actor(
+        name=user.name,
+        role=Role(user.role),
+        party_id=user.party_id,
+        party_code=party.code if party else None,
+        party_kind=party.kind if party else None,
+    )
 
 
 def authenticate(*, session: Session, token: str) -> Actor:
-    """Return the actor owning this API token or raise PermissionDeniedError."""
+    """Return the actor owning this API token, or raise AuthenticationError (unknown, revoked or expired)."""
     user = session.scalars(select(User).where(User.token_hash == _token_hash(token), User.active.is_(True))).first()
     if user is None:
-        raise PermissionDeniedError("invalid or revoked API token", hint="ask an admin for a token")
+        raise AuthenticationError("invalid or revoked API token", hint="ask an admin for a token")
+    if user.token_expires_at is not None and _aware(user.token_expires_at) <= _now():
+        raise AuthenticationError("the API token has expired", hint="ask an admin: unforgotten user rotate-token")
     return actor_for(session=session, user=user)
 
 
-REVIEWER_ROLES = frozenset({Role.PARTY_COORDINATOR, Role.MEDIATOR, Role.ADMIN})
+def create_web_session(*, session: Session, token: str, ttl_hours: int = 12) -> tuple[Actor, str]:
+    """Sign in with a token; return the actor and a session id for the cookie (stored only as its hash)."""
+    actor = authenticate(session=session, token=token)
+    user = _user_or_raise(session, actor.name)
+    raw = secrets.token_urlsafe(32)
+    session.add(
+        WebSession(id_hash=_token_hash(raw), user_id=user.id, expires_at=_now() + dt.timedelta(hours=ttl_hours))
+    )
+    session.flush()
+    return actor, raw
 
 
-def require_role(actor: Actor, roles: frozenset[Role], purpose: str) -> None:
-    """Raise PermissionDeniedError unless the actor has one of ``roles`` — the guard every interface shares."""
-    if actor.role not in roles:
-        allowed = ", ".join(sorted(r.value for r in roles))
-        raise PermissionDeniedError(f"{actor.label} may not {purpose}", hint=f"this needs one of: {allowed}")
+def session_actor(*, session: Session, session_id: str) -> Actor:
+    """The actor of a live browser session, or AuthenticationError when it ended, expired or never was."""
+    row = session.scalars(select(WebSession).where(WebSession.id_hash == _token_hash(session_id))).first()
+    user = session.get(User, row.user_id) if row is not None else None
+    if row is None or user is None or not user.active or _aware(row.expires_at) <= _now():
+        raise AuthenticationError("your session has ended", hint="sign in again")
+    return actor_for(session=session, user=user)
+
+
+def end_web_session(*, session: Session, session_id: str) -> bool:
+    """End a browser session server-side (logout); True when there was one."""
+    result = session.execute(delete(WebSession).where(WebSession.id_hash == _token_hash(session_id)))
+    return bool(getattr(result, "rowcount", 0))

@@ -12,19 +12,37 @@ from rich.table import Table
 from unforgotten.agreements import service as agreements
 from unforgotten.agreements.flows import assess
 from unforgotten.cli.app import app
-from unforgotten.cli.context import console, database, default_actor
+from unforgotten.cli.context import AS_OPTION, acting, acting_unit_of_work, console, database, log_access
 
-agreement_app = typer.Typer(help="Agreements: load them from YAML.", no_args_is_help=True)
+agreement_app = typer.Typer(help="Agreements: load them (mediator) and accept them (each side).", no_args_is_help=True)
 app.add_typer(agreement_app, name="agreement")
 
 
 @agreement_app.command("load")
-def load(file: Path = typer.Argument(..., help="Agreement YAML (see examples/agreements/).")) -> None:
-    """Load an agreement; prints its id (the same file twice gives the same agreement)."""
-    with database().unit_of_work(actor=default_actor(), reason=f"agreement {file.name}") as uow:
-        agreement = agreements.load_file(session=uow.session, path=file)
+def load(
+    file: Path = typer.Argument(..., help="Agreement YAML (see examples/agreements/)."),
+    as_user: str | None = AS_OPTION,
+) -> None:
+    """Load an agreement (mediator or admin); prints its id. It is in force once every side has accepted it."""
+    with acting_unit_of_work(as_user, reason=f"agreement {file.name}") as (uow, actor):
+        agreement = agreements.load(session=uow.session, actor=actor, path=file)
         uow.commit()
     typer.echo(agreement.id)
+
+
+@agreement_app.command("accept")
+def accept(
+    agreement_id: int = typer.Argument(..., help="The agreement id."),
+    party: str | None = typer.Option(None, "--party", help="The side accepting (only without --as)."),
+    as_user: str | None = AS_OPTION,
+) -> None:
+    """Accept an agreement for your side (a coordinator); it is in force when every side has accepted it."""
+    with acting_unit_of_work(as_user, reason=f"accept agreement {agreement_id}") as (uow, actor):
+        agreements.accept(session=uow.session, actor=actor, agreement_id=agreement_id, party_code=party)
+        agreement = agreements.get_or_raise(session=uow.session, agreement_id=agreement_id)
+        force = agreements.in_force(session=uow.session, agreement=agreement)
+        uow.commit()
+    console.print(f"agreement {agreement_id} accepted; {'in force' if force else 'waiting for the other side'}")
 
 
 @app.command("assess")
@@ -34,12 +52,20 @@ def assess_command(
     output: Path | None = typer.Option(
         None, "-o", "--output", help="CSV with every person, category, verdict, reasons."
     ),
+    as_user: str | None = AS_OPTION,
 ) -> None:
-    """Assess every person against every category: eligible, not eligible or undetermined, with reasons."""
+    """Assess every person of a space against every category: eligible, not eligible or undetermined, with reasons.
+
+    The space is the user's with --as, otherwise the mediator's (where the exchange's statuses live).
+    """
+    from unforgotten.auth.service import working_space
+
     with database().read() as session:
+        actor = acting(session, as_user)
         agreement = agreements.get_or_raise(session=session, agreement_id=agreement_id)
-        report = assess(session=session, agreement=agreement)
+        report = assess(session=session, agreement=agreement, space_id=working_space(session=session, actor=actor))
     if output is not None:
+        log_access(actor, "access.assessment_exported", "agreements", agreement_id, rows=len(report.rows))
         with output.open("w", encoding="utf-8", newline="") as handle:
             writer = csv.writer(handle)
             writer.writerow(["person_id", "category", "verdict", "reasons"])

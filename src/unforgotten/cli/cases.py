@@ -6,25 +6,26 @@ import typer
 from rich.table import Table
 
 from unforgotten.cli.app import app
-from unforgotten.cli.context import AS_OPTION_HELP, acting_unit_of_work, console, database
+from unforgotten.cli.context import AS_OPTION, acting, acting_unit_of_work, console, database, log_access
 from unforgotten.persons import cases
 from unforgotten.persons import service as persons
 
 case_app = typer.Typer(help="Case statuses: show, transition, confirm.", no_args_is_help=True)
 app.add_typer(case_app, name="case")
 
-AS = typer.Option(..., "--as", help=AS_OPTION_HELP)
+AS = AS_OPTION
 REASON = typer.Option(..., "--reason", help="Why: recorded with the change and in the audit log.")
 
 
 @case_app.command("show")
-def show(person_id: int) -> None:
+def show(person_id: int, as_user: str | None = AS) -> None:
     """Show a person's current status, what may come next, and the history of the case."""
     from unforgotten.persons.states import allowed_transitions
 
     with database().read() as session:
-        person = persons.get_or_raise(session=session, person_id=person_id)
-        changes = cases.history(session=session, person_id=person_id)
+        actor = acting(session, as_user)
+        person = persons.get_visible_or_raise(session=session, actor=actor, person_id=person_id)
+        changes = cases.history(session=session, actor=actor, person_id=person_id)
         console.print(f"person {person.id}: {person.display_name} — status [bold]{person.status}[/]")
         nexts = ", ".join(str(t.to_status) for t in allowed_transitions(person.status))
         console.print(f"may move to: {nexts or 'nothing (final)'}")
@@ -32,6 +33,7 @@ def show(person_id: int) -> None:
         for c in changes:
             table.add_row(str(c.id), c.from_status, c.to_status, c.state, c.requested_by, c.confirmed_by or "",
                           c.evidence or "", c.reason or "")  # fmt: skip
+    log_access(actor, "access.person_viewed", "persons", person_id)
     console.print(table)
 
 
@@ -40,7 +42,7 @@ def transition(
     person_ids: list[int] = typer.Argument(..., help="One or more person ids (a whole category at once)."),
     to: str = typer.Option(..., "--to", help="The new status."),
     evidence: str | None = typer.Option(None, help="Evidence (document, finding) where the transition needs it."),
-    as_user: str = AS,
+    as_user: str | None = AS,
     reason: str = REASON,
 ) -> None:
     """Move persons to a new status; refused transitions are listed with the reason (exit 6 if any)."""
@@ -57,7 +59,7 @@ def transition(
 
 
 @case_app.command("confirm")
-def confirm(change_id: int, as_user: str = AS, reason: str = REASON) -> None:
+def confirm(change_id: int, as_user: str | None = AS, reason: str = REASON) -> None:
     """Confirm a pending change (e.g. deceased) as a second, different user."""
     with acting_unit_of_work(as_user, reason=reason) as (uow, actor):
         change = cases.confirm(session=uow.session, actor=actor, change_id=change_id, reason=reason)
@@ -71,7 +73,7 @@ def finding(
     outcome: str = typer.Option(..., help="The commission's decision: repatriate, reject or refer."),
     examined_on: str = typer.Option(..., "--date", help="Date of the examination, YYYY-MM-DD."),
     note: str | None = typer.Option(None, help="What the commission noted."),
-    as_user: str = AS,
+    as_user: str | None = AS,
 ) -> None:
     """Record a Mixed Medical Commission finding (mediator only); category rules read it."""
     import datetime as dt

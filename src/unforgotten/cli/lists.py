@@ -1,4 +1,5 @@
-"""``unforgotten import | export | quarantine`` — lists in and out, with every row accounted for."""
+"""``unforgotten import | export | quarantine | list share | list unshare`` — lists in and out, every row
+accounted for, shared only on purpose."""
 
 from __future__ import annotations
 
@@ -10,8 +11,11 @@ from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
 from unforgotten.cli.app import app
-from unforgotten.cli.context import console, database, default_actor
+from unforgotten.cli.context import AS_OPTION, acting, acting_unit_of_work, console, database, log_access
 from unforgotten.lists import service as lists
+
+list_app = typer.Typer(help="Lists: share them with the mediator or the other side, or withdraw a share.")
+app.add_typer(list_app, name="list")
 
 
 @app.command("import")
@@ -23,8 +27,13 @@ def import_(
     mapping: Path | None = typer.Option(None, "--mapping", help="YAML/JSON file mapping source headers to columns."),
     as_json: bool = typer.Option(False, "--json", help="Print exactly one JSON object on stdout."),
     link: bool = typer.Option(True, "--link/--no-link", help="Link the accepted entries into persons afterwards."),
+    share: list[str] = typer.Option([], "--share", help="Share with this party too (repeatable), e.g. ICRC."),
+    as_user: str | None = AS_OPTION,
 ) -> None:
-    """Import a list file: every row becomes one entry, accepted or quarantined (exit 0 when the file was read)."""
+    """Import a list file: every row becomes one entry, accepted or quarantined (exit 0 when the file was read).
+
+    The list belongs to --party; it is linked into that party's space, and into each space it is shared with.
+    """
     progress = Progress(
         TextColumn("[bold]reading {task.description}"),
         BarColumn(),
@@ -34,27 +43,27 @@ def import_(
         transient=True,
         disable=as_json or not console.is_terminal,
     )
-    with progress, database().unit_of_work(actor=default_actor()) as uow:
+    from unforgotten.persons.flows import submit_list
+
+    with progress, acting_unit_of_work(as_user, reason=f"import {file.name}") as (uow, actor):
         task = progress.add_task(file.name, total=None)
-        outcome = lists.import_file(
+        submission = submit_list(
             session=uow.session,
+            actor=actor,
             path=file,
             party_code=party,
             kind=kind,
             name=name,
             mapping_path=mapping,
-            submitted_by=default_actor(),
+            share_with=share,
+            link=link,
             progress=lambda n: progress.update(task, completed=n),
         )
-        linked = 0
-        if link and not outcome.unchanged and outcome.accepted:
-            from unforgotten.persons.flows import link_all
-
-            progress.update(task, description=f"{file.name}: linking into persons")
-            linked = link_all(session=uow.session, decided_by=default_actor())
         uow.commit()
+    outcome, linked = submission.outcome, submission.linked_total
     if as_json:
-        typer.echo(json.dumps({**outcome.as_dict(), "linked": linked}, ensure_ascii=False, default=str))
+        body = {**outcome.as_dict(), "linked": linked, "shared_with": submission.shared_with}
+        typer.echo(json.dumps(body, ensure_ascii=False, default=str))
         return
     if outcome.unchanged:
         console.print(f"unchanged: {file.name} was already imported as list {outcome.list_id} (nothing to do)")
@@ -68,18 +77,22 @@ def import_(
         console.print(
             f"since v{outcome.version - 1}: +{d['added']} added, -{d['removed']} removed, ~{d['changed']} changed"
         )
+    if submission.shared_with:
+        console.print(f"shared with {', '.join(submission.shared_with)}")
     if linked:
-        console.print(f"{linked:,} entries linked into persons")
+        spaces = ", ".join(f"{code} {n:,}" for code, n in submission.linked.items() if n)
+        console.print(f"{linked:,} entries linked into persons ({spaces})")
     if outcome.quarantined:
         console.print(f"see the reasons with: unforgotten quarantine {outcome.list_id}")
 
 
 @app.command()
-def quarantine(list_id: int = typer.Argument(..., help="The list id.")) -> None:
+def quarantine(list_id: int = typer.Argument(..., help="The list id."), as_user: str | None = AS_OPTION) -> None:
     """Show the quarantined rows of a list with their row numbers and reasons."""
     table = Table("sheet", "row", "reason", "raw values")
     with database().read() as session:
-        lists.get_or_raise(session=session, list_id=list_id)
+        actor = acting(session, as_user)
+        lists.get_visible_or_raise(session=session, actor=actor, list_id=list_id)
         rows = lists.get_entries(session=session, list_id=list_id, status="quarantined")
         for entry in rows:
             reasons = "; ".join(f["message"] for f in entry.findings if f.get("severity") == "error")
@@ -95,8 +108,41 @@ def quarantine(list_id: int = typer.Argument(..., help="The list id.")) -> None:
 def export(
     list_id: int = typer.Argument(..., help="The list id."),
     output: Path = typer.Option(..., "-o", "--output", help="OUT.csv, OUT.xlsx, or OUT.xml for PFIF 1.4"),
+    as_user: str | None = AS_OPTION,
 ) -> None:
     """Export a list's accepted entries: canonical columns (UTF-8 CSV, XLSX) or PFIF 1.4 person records (XML)."""
     with database().read() as session:
-        count = lists.export_entries(session=session, list_id=list_id, path=output)
+        actor = acting(session, as_user)
+        count = lists.export_entries(session=session, actor=actor, list_id=list_id, path=output)
+    log_access(actor, "access.list_exported", "lists", list_id, entries=count, file=output.name)
     console.print(f"exported {count:,} accepted entries of list {list_id} to {output}")
+
+
+@list_app.command("share")
+def share_command(
+    list_id: int = typer.Argument(..., help="The list id."),
+    with_party: str = typer.Option(..., "--with", help="The party to share with: the mediator or the other side."),
+    as_user: str | None = AS_OPTION,
+) -> None:
+    """Share a list with a party (audited); it is linked into that party's space at once."""
+    from unforgotten.persons.flows import share_list
+
+    with acting_unit_of_work(as_user, reason=f"share list {list_id} with {with_party}") as (uow, actor):
+        linked = share_list(session=uow.session, actor=actor, list_id=list_id, party_code=with_party)
+        uow.commit()
+    console.print(f"list {list_id} shared with {with_party.upper()}; {linked:,} entries linked there")
+
+
+@list_app.command("unshare")
+def unshare_command(
+    list_id: int = typer.Argument(..., help="The list id."),
+    with_party: str = typer.Option(..., "--with", help="The party to withdraw the share from."),
+    as_user: str | None = AS_OPTION,
+) -> None:
+    """Withdraw a share for the future: the list leaves that party's space (what was seen stays in the log)."""
+    from unforgotten.persons.flows import unshare_list
+
+    with acting_unit_of_work(as_user, reason=f"unshare list {list_id} from {with_party}") as (uow, actor):
+        withdrawn = unshare_list(session=uow.session, actor=actor, list_id=list_id, party_code=with_party)
+        uow.commit()
+    console.print(f"list {list_id} no longer shared with {with_party.upper()}; {withdrawn:,} links withdrawn")

@@ -6,22 +6,23 @@ import typer
 from rich.table import Table
 
 from unforgotten.cli.app import app
-from unforgotten.cli.context import AS_OPTION_HELP, acting_unit_of_work, console, database
+from unforgotten.cli.context import AS_OPTION, acting, acting_unit_of_work, console, database, default_actor
 from unforgotten.persons import review as review_service
 
 review_app = typer.Typer(help="Review possible matches and correct persons.", no_args_is_help=True)
 app.add_typer(review_app, name="review")
 
-AS = typer.Option(..., "--as", help=AS_OPTION_HELP)
+AS = AS_OPTION
 REASON = typer.Option(..., "--reason", help="Why: recorded in the audit log.")
 
 
 @review_app.command("list")
-def list_pending(limit: int = typer.Option(50, help="How many to show.")) -> None:
-    """Show pending suggestions, most probable first."""
+def list_pending(limit: int = typer.Option(50, help="How many to show."), as_user: str | None = AS) -> None:
+    """Show pending suggestions in your space (every space without --as), most probable first."""
     table = Table("match", "entry", "suggested person", "probability", "why")
     with database().read() as session:
-        for match in review_service.get_pending(session=session, limit=limit):
+        actor = acting(session, as_user)
+        for match in review_service.get_pending(session=session, actor=actor, limit=limit):
             why = ", ".join(f"{k}: {v}" for k, v in list(match.explanation.get("levels", {}).items())[:4])
             table.add_row(
                 str(match.id), str(match.entry_id), str(match.person_id), f"{match.probability or 0:.3f}", why
@@ -30,7 +31,7 @@ def list_pending(limit: int = typer.Option(50, help="How many to show.")) -> Non
 
 
 @review_app.command("accept")
-def accept(match_id: int, as_user: str = AS, reason: str = REASON) -> None:
+def accept(match_id: int, as_user: str | None = AS, reason: str = REASON) -> None:
     """Accept a suggestion: the entry joins the suggested person."""
     with acting_unit_of_work(as_user, reason=reason) as (uow, actor):
         match = review_service.accept(session=uow.session, actor=actor, match_id=match_id, reason=reason)
@@ -39,7 +40,7 @@ def accept(match_id: int, as_user: str = AS, reason: str = REASON) -> None:
 
 
 @review_app.command("reject")
-def reject(match_id: int, as_user: str = AS, reason: str = REASON) -> None:
+def reject(match_id: int, as_user: str | None = AS, reason: str = REASON) -> None:
     """Reject a suggestion: the entry stays with its person."""
     with acting_unit_of_work(as_user, reason=reason) as (uow, actor):
         review_service.reject(session=uow.session, actor=actor, match_id=match_id, reason=reason)
@@ -48,7 +49,7 @@ def reject(match_id: int, as_user: str = AS, reason: str = REASON) -> None:
 
 
 @review_app.command("merge")
-def merge(keep_id: int, merge_id: int, as_user: str = AS, reason: str = REASON) -> None:
+def merge(keep_id: int, merge_id: int, as_user: str | None = AS, reason: str = REASON) -> None:
     """Merge person MERGE_ID into KEEP_ID (both are one individual)."""
     with acting_unit_of_work(as_user, reason=reason) as (uow, actor):
         review_service.merge(session=uow.session, actor=actor, keep_id=keep_id, merge_id=merge_id, reason=reason)
@@ -57,7 +58,7 @@ def merge(keep_id: int, merge_id: int, as_user: str = AS, reason: str = REASON) 
 
 
 @review_app.command("split")
-def split(entry_id: int, as_user: str = AS, reason: str = REASON) -> None:
+def split(entry_id: int, as_user: str | None = AS, reason: str = REASON) -> None:
     """Split an entry off its person into a new person."""
     from unforgotten.persons.flows import split_entry
 
@@ -69,8 +70,7 @@ def split(entry_id: int, as_user: str = AS, reason: str = REASON) -> None:
 
 @review_app.command("link")
 def link() -> None:
-    """Link every accepted entry that has no person yet (after imports made with --no-link)."""
-    from unforgotten.cli.context import default_actor
+    """Link, in every space, each visible accepted entry that has no person there yet (after --no-link imports)."""
     from unforgotten.persons.flows import link_all
 
     with database().unit_of_work(actor=default_actor(), reason="link entries into persons") as uow:

@@ -8,12 +8,33 @@ from unforgotten.cli.app import app
 from unforgotten.cli.context import console
 
 
+def _check_host(host: str) -> None:
+    """Local mode serves pages as the local operator, so it must never listen beyond this machine."""
+    import ipaddress
+
+    from unforgotten.errors import ConfigurationError
+    from unforgotten.settings import get_settings
+
+    if get_settings().environment == "production":
+        return
+    try:
+        loopback = host == "localhost" or ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        loopback = False
+    if not loopback:
+        raise ConfigurationError(
+            f"local mode listens on loopback only, not {host}",
+            hint="set UNFORGOTTEN_ENVIRONMENT=production (with a secret key and users) to serve other machines",
+        )
+
+
 def run_server(*, host: str, port: int) -> None:
     """Serve the app with uvicorn until interrupted."""
     import uvicorn
 
     from unforgotten.app import create_app
 
+    _check_host(host)
     console.print(f"serving Unforgotten on http://{host}:{port}/ (API: http://{host}:{port}/api/v1/docs)")
     uvicorn.run(create_app(), host=host, port=port, log_level="warning")
 

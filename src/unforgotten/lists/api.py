@@ -1,4 +1,4 @@
-"""``/api/v1/lists`` — thin: parse, call the service, shape the answer."""
+"""``/api/v1/lists`` — thin: parse, call the service, shape the answer. Visibility is the services' business."""
 
 from __future__ import annotations
 
@@ -22,7 +22,7 @@ router = APIRouter(prefix="/lists", tags=["lists"])
 
 @router.get("", response_model=ListPage)
 def list_lists(session: ReadSession, actor: CurrentActor) -> ListPage:
-    """List the lists the caller may see."""
+    """List the lists the caller may see: its side's own and those shared with it."""
     visible = service.visible_list_ids(session=session, actor=actor)
     query = select(List).order_by(List.id)
     if visible is not None:
@@ -53,7 +53,10 @@ def import_list(
     kind: str = Form(...),
     name: str | None = Form(None),
 ) -> ImportRead:
-    """Import a list file for the caller's party (every row accounted for; re-import is a no-op)."""
+    """Import a list file for the caller's party (every row accounted for; re-import is a no-op); link it into
+    the caller's space."""
+    from unforgotten.persons.flows import submit_list
+
     if actor.party_code is None:
         raise PermissionDeniedError(f"{actor.label} has no party to submit a list for")
     suffix = Path(file.filename or "upload").suffix
@@ -62,35 +65,44 @@ def import_list(
         with path.open("wb") as handle:
             while chunk := file.file.read(1 << 20):
                 handle.write(chunk)
-        outcome = service.import_file(
+        submission = submit_list(
             session=session,
+            actor=actor,
             path=path,
             party_code=actor.party_code,
             kind=kind,
             name=name or Path(file.filename or "upload").stem,
-            submitted_by=f"api:{actor.name}",
         )
-    if not outcome.unchanged and outcome.accepted:
-        from unforgotten.persons.flows import link_all
-
-        link_all(session=session, decided_by=f"api:{actor.name}")
+    outcome = submission.outcome
     return ImportRead(**{k: v for k, v in outcome.as_dict().items() if k in ImportRead.model_fields})
 
 
-@router.post("/{list_id}/shares", status_code=201, dependencies=[Depends(CoordinatorPermission())])
+@router.post("/{list_id}/shares", status_code=201)
 def share_list(list_id: int, body: ShareCreate, session: DbSession, actor: CurrentActor) -> dict[str, object]:
-    """Share a list of the caller's party with the mediator or the other side."""
-    shared = service.share(session=session, actor=actor, list_id=list_id, party_code=body.party)
-    return {"list_id": shared.list_id, "party_id": shared.party_id}
+    """Share a list of the caller's party with the mediator or the other side (linked into its space at once)."""
+    from unforgotten.persons.flows import share_list as share_and_link
+
+    linked = share_and_link(session=session, actor=actor, list_id=list_id, party_code=body.party)
+    return {"list_id": list_id, "party": body.party.upper(), "linked": linked}
+
+
+@router.delete("/{list_id}/shares/{party}", status_code=200)
+def unshare_list(list_id: int, party: str, session: DbSession, actor: CurrentActor) -> dict[str, object]:
+    """Withdraw a share for the future; the list's entries leave that party's space."""
+    from unforgotten.persons.flows import unshare_list as withdraw
+
+    withdrawn = withdraw(session=session, actor=actor, list_id=list_id, party_code=party)
+    return {"list_id": list_id, "party": party.upper(), "withdrawn": withdrawn}
 
 
 @router.get("/{request_list_id}/reconciliation/{custody_list_id}")
 def reconciliation(
     request_list_id: int, custody_list_id: int, session: ReadSession, actor: CurrentActor
 ) -> dict[str, object]:
-    """Reconcile a request list against a custody list, both visible to the caller."""
-    from unforgotten.lists.flows import reconcile
+    """Reconcile a request list against a custody list in the caller's space, which must see both."""
+    from unforgotten.lists.flows import reconcile, reconciliation_space
 
     request = service.get_visible_or_raise(session=session, actor=actor, list_id=request_list_id)
     custody = service.get_visible_or_raise(session=session, actor=actor, list_id=custody_list_id)
-    return reconcile(session=session, request=request, custody=custody).as_dict()
+    space_id = reconciliation_space(session=session, actor=actor, request=request, custody=custody)
+    return reconcile(session=session, request=request, custody=custody, space_id=space_id).as_dict()

@@ -1,6 +1,8 @@
-"""Reconciliation: one side's request list against the other side's custody list, through the persons.
+"""Reconciliation: one side's request list against the other side's custody list, through the persons of one space.
 
-Both lists' entries are linked to persons first (linkage, then review). A request entry is *acknowledged* when its
+It runs in a space that sees both lists — the mediator's, as a rule, or a side's own when the other side shared
+its custody list with it — and reads only that space's persons. Both lists' entries are linked to persons there
+first (linkage, then review). A request entry is *acknowledged* when its
 person also stands on the custody list, *conflicting* when it does but a key attribute disagrees (date of birth,
 sex), *pending review* while a suggestion between them waits for a reviewer, and *not acknowledged* otherwise.
 Custody entries whose person nobody requested are reported too. Counts always add up to the list sizes.
@@ -17,11 +19,21 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from unforgotten.auth import service as auth
+from unforgotten.auth.service import Actor
 from unforgotten.errors import InputError
 from unforgotten.lists.models import Entry, EntryStatus, List, ListKind
+from unforgotten.lists.service import lists_in_space
 from unforgotten.persons.models import Match, MatchState
 
-__all__ = ["ReconciliationRow", "ReconciliationResult", "ReconciliationStatus", "dates_conflict", "reconcile"]
+__all__ = [
+    "ReconciliationRow",
+    "ReconciliationResult",
+    "ReconciliationStatus",
+    "dates_conflict",
+    "reconcile",
+    "reconciliation_space",
+]
 
 
 class ReconciliationStatus(StrEnum):
@@ -92,10 +104,13 @@ def dates_conflict(left: str | None, right: str | None) -> bool:
     return True
 
 
-def _accepted_entries(session: Session, list_id: int) -> list[tuple[Entry, Match]]:
+def _accepted_entries(session: Session, list_id: int, space_id: int) -> list[tuple[Entry, Match]]:
     query = (
         select(Entry, Match)
-        .join(Match, (Match.entry_id == Entry.id) & (Match.state == MatchState.ACCEPTED))
+        .join(
+            Match,
+            (Match.entry_id == Entry.id) & (Match.state == MatchState.ACCEPTED) & (Match.space_id == space_id),
+        )
         .where(Entry.list_id == list_id, Entry.status == EntryStatus.ACCEPTED)
         .order_by(Entry.row_number)
     )
@@ -108,19 +123,39 @@ def _check_kinds(request: List, custody: List) -> None:
             f"reconcile takes a request list and a custody (or remains) list; got {request.kind} and {custody.kind}",
             hint="pass the request list id first, the custody list id second",
         )
+    if request.party_id == custody.party_id:
+        raise InputError(
+            f"lists {request.id} and {custody.id} were both submitted by the same side",
+            hint="reconcile one side's request list against the other side's custody list",
+        )
 
 
-def reconcile(*, session: Session, request: List, custody: List) -> ReconciliationResult:
-    """Reconcile a request list against a custody list; every accepted entry of each appears once in the result."""
+def reconciliation_space(*, session: Session, actor: Actor, request: List, custody: List) -> int:
+    """The space to reconcile in: the actor's own; for the local operator, the mediator's, which must see both."""
+    if actor.space_id is not None:
+        return actor.space_id
+    mediator = auth.get_mediator(session=session)
+    if mediator is not None:
+        visible = set(session.scalars(lists_in_space([mediator.id])))
+        if request.id in visible and custody.id in visible:
+            return mediator.id
+    raise InputError(
+        f"lists {request.id} and {custody.id} are not both shared with the mediator",
+        hint="reconciliation runs in the mediator's space: `unforgotten list share ID --with <MEDIATOR>` first",
+    )
+
+
+def reconcile(*, session: Session, request: List, custody: List, space_id: int) -> ReconciliationResult:
+    """Reconcile a request list against a custody list in one space; every accepted entry of each appears once."""
     _check_kinds(request, custody)
     result = ReconciliationResult(request_list_id=request.id, custody_list_id=custody.id)
-    requested = _accepted_entries(session, request.id)
-    held = _accepted_entries(session, custody.id)
+    requested = _accepted_entries(session, request.id, space_id)
+    held = _accepted_entries(session, custody.id, space_id)
     result.request_entries, result.custody_entries = len(requested), len(held)
     held_by_person: dict[int, list[tuple[Entry, Match]]] = defaultdict(list)
     for entry, match in held:
         held_by_person[match.person_id].append((entry, match))
-    pending = _pending_between(session, (e.id for e, _ in requested), set(held_by_person))
+    pending = _pending_between(session, space_id, (e.id for e, _ in requested), set(held_by_person))
     requested_persons: set[int] = set()
     for entry, match in requested:
         requested_persons.add(match.person_id)
@@ -131,12 +166,14 @@ def reconcile(*, session: Session, request: List, custody: List) -> Reconciliati
     return result
 
 
-def _pending_between(session: Session, request_entry_ids: Iterable[int], custody_persons: set[int]) -> dict[int, float]:
+def _pending_between(
+    session: Session, space_id: int, request_entry_ids: Iterable[int], custody_persons: set[int]
+) -> dict[int, float]:
     ids = list(request_entry_ids)
     if not ids or not custody_persons:
         return {}
     query = select(Match.entry_id, Match.person_id, Match.probability).where(
-        Match.state == MatchState.PENDING, Match.entry_id.in_(ids)
+        Match.state == MatchState.PENDING, Match.space_id == space_id, Match.entry_id.in_(ids)
     )
     return {
         int(entry_id): float(probability or 0.0)

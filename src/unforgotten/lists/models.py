@@ -68,6 +68,7 @@ class ListShare(Base):
     list_id: Mapped[int] = mapped_column(ForeignKey("lists.id"))
     party_id: Mapped[int] = mapped_column(ForeignKey("parties.id"))
     shared_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=_utcnow)
+    shared_by: Mapped[str] = mapped_column(String(200), default="")
 
     list: Mapped[List] = relationship(back_populates="shares")
 

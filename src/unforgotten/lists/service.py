@@ -16,10 +16,10 @@ from sqlalchemy.orm import Session
 from unforgotten.audit.recorder import record
 from unforgotten.auth import service as parties
 from unforgotten.auth.models import Party, Role
-from unforgotten.auth.service import Actor
+from unforgotten.auth.service import Actor, readable_spaces
 from unforgotten.columns import CANONICAL_COLUMNS
 from unforgotten.db import AnySelect
-from unforgotten.errors import InputError, NotFoundError, PermissionDeniedError
+from unforgotten.errors import ConflictError, InputError, NotFoundError, PermissionDeniedError
 from unforgotten.lists.models import Entry, EntryStatus, List, ListKind, ListShare
 from unforgotten.lists.versions import diff_key, fingerprint, flag_duplicate_record_ids, version_diff
 
@@ -37,8 +37,12 @@ __all__ = [
     "get_or_raise",
     "get_summaries",
     "get_visible_or_raise",
+    "lists_in_space",
+    "require_may_submit",
     "share",
     "share_with",
+    "shared_with",
+    "unshare",
     "visible_entry_ids",
     "visible_list_ids",
     "import_file",
@@ -117,11 +121,13 @@ def get_by_hash(*, session: Session, party_id: int, kind: str, file_hash: str) -
     return session.scalars(query.order_by(List.id)).first()
 
 
-def get_summaries(*, session: Session) -> list[ListSummary]:
-    """Return every list with its party code and row counts, for overviews."""
-    rows = session.execute(
-        select(List, Party.code).join(Party, Party.id == List.party_id).order_by(List.party_id, List.kind, List.id)
-    )
+def get_summaries(*, session: Session, actor: Actor | None = None) -> list[ListSummary]:
+    """Return the lists (those ``actor`` may see, when given) with their party code and row counts."""
+    query = select(List, Party.code).join(Party, Party.id == List.party_id).order_by(List.party_id, List.kind, List.id)
+    spaces = None if actor is None else readable_spaces(actor)
+    if spaces is not None:
+        query = query.where(List.id.in_(lists_in_space(spaces)))
+    rows = session.execute(query)
     return [
         ListSummary(
             id=lst.id,
@@ -280,11 +286,11 @@ def get_entries(*, session: Session, list_id: int, status: str | None = None) ->
     return session.scalars(query.order_by(Entry.sheet, Entry.row_number)).all()
 
 
-def export_entries(*, session: Session, list_id: int, path: Path) -> int:
-    """Write a list's accepted entries in the canonical columns to CSV (UTF-8), XLSX or PFIF 1.4 XML."""
+def export_entries(*, session: Session, actor: Actor, list_id: int, path: Path) -> int:
+    """Write a list's accepted entries (if the actor may see it) to CSV (UTF-8), XLSX or PFIF 1.4 XML."""
     import csv
 
-    get_or_raise(session=session, list_id=list_id)
+    get_visible_or_raise(session=session, actor=actor, list_id=list_id)
     columns = [getattr(Entry, c) for c in CANONICAL_COLUMNS]
     query = (
         select(*columns)
@@ -321,41 +327,64 @@ def export_entries(*, session: Session, list_id: int, path: Path) -> int:
     return count
 
 
-def visible_list_ids(*, session: Session, actor: Actor) -> set[int] | None:
-    """The lists an actor may see (``None`` = all): its own party's, and those shared with its party.
+def lists_in_space(space_ids: Iterable[int]) -> AnySelect:
+    """A sub-select of the ids of the lists visible in these spaces: their own, and those shared with them."""
+    spaces = list(space_ids)
+    own = select(List.id).where(List.party_id.in_(spaces))
+    shared = select(ListShare.list_id).where(ListShare.party_id.in_(spaces))
+    return own.union(shared)  # type: ignore[return-value]
 
-    A party never sees the other party's unshared lists; the mediator sees only what a party shared with it.
+
+def visible_list_ids(*, session: Session, actor: Actor) -> set[int] | None:
+    """The lists an actor may see (``None`` = all, for the local operator): its space's own and those shared with it.
+
+    A party never sees the other party's unshared lists; the mediator sees only what a party shared with it; admins
+    and auditors see none (they verify the proofs, not the data).
     """
-    if actor.role in (Role.ADMIN, Role.AUDITOR):
+    spaces = readable_spaces(actor)
+    if spaces is None:
         return None
-    if actor.party_id is None:
+    if not spaces:
         return set()
-    own = select(List.id).where(List.party_id == actor.party_id)
-    shared = select(ListShare.list_id).where(ListShare.party_id == actor.party_id)
-    return {int(i) for i in session.scalars(own.union(shared))}
+    return {int(i) for i in session.scalars(lists_in_space(spaces))}
 
 
 def get_visible_or_raise(*, session: Session, actor: Actor, list_id: int) -> List:
-    """Return the list if the actor may see it; otherwise NotFoundError, so existence does not leak."""
-    visible = visible_list_ids(session=session, actor=actor)
-    found = get(session=session, list_id=list_id)
-    if found is None or (visible is not None and list_id not in visible):
-        raise NotFoundError(f"no list with id {list_id} visible to {actor.label}")
+    """Return the list if the actor may see it; otherwise the same NotFoundError as for an id that does not exist.
+
+    One query either way, so neither the answer nor its timing tells whether the list exists.
+    """
+    query = select(List).where(List.id == list_id)
+    spaces = readable_spaces(actor)
+    if spaces is not None:
+        query = query.where(List.id.in_(lists_in_space(spaces)))
+    found = session.scalars(query).first()
+    if found is None:
+        raise NotFoundError(f"no list with id {list_id}", hint="/api/v1/lists shows the lists you may see")
     return found
 
 
-def share(*, session: Session, actor: Actor, list_id: int, party_code: str) -> ListShare:
-    """Share a list of the actor's party with another party (the mediator or the other side)."""
-    found = get_or_raise(session=session, list_id=list_id)
-    if actor.role != Role.ADMIN and (actor.role != Role.PARTY_COORDINATOR or actor.party_id != found.party_id):
+def require_may_submit(*, actor: Actor, party: Party) -> None:
+    """Only the party's own coordinators (or the local operator) submit, share or withdraw its lists."""
+    if actor.operator:
+        return
+    if actor.role != Role.PARTY_COORDINATOR or actor.party_id != party.id:
         raise PermissionDeniedError(
-            f"{actor.label} may not share list {list_id}",
-            hint="only a coordinator of the list's own party may share it",
+            f"{actor.label} may not submit or share lists of {party.code}",
+            hint=f"only a coordinator of {party.code} may",
         )
-    return share_with(session=session, list_id=list_id, party_code=party_code)
 
 
-def share_with(*, session: Session, list_id: int, party_code: str) -> ListShare:
+def share(*, session: Session, actor: Actor, list_id: int, party_code: str) -> ListShare:
+    """Share a list of the actor's party with another party (the mediator or the other side); audited."""
+    found = get_visible_or_raise(session=session, actor=actor, list_id=list_id)
+    owner = session.get(Party, found.party_id)
+    assert owner is not None
+    require_may_submit(actor=actor, party=owner)
+    return share_with(session=session, list_id=list_id, party_code=party_code, shared_by=actor.name)
+
+
+def share_with(*, session: Session, list_id: int, party_code: str, shared_by: str = "") -> ListShare:
     """Record that a list is shared with a party (idempotent); callers check who may share."""
     found = get_or_raise(session=session, list_id=list_id)
     target = parties.get_by_code_or_raise(session=session, code=party_code)
@@ -366,15 +395,38 @@ def share_with(*, session: Session, list_id: int, party_code: str) -> ListShare:
     ).first()
     if existing is not None:
         return existing
-    shared = ListShare(list_id=list_id, party_id=target.id)
+    shared = ListShare(list_id=list_id, party_id=target.id, shared_by=shared_by)
     session.add(shared)
     session.flush()
     return shared
 
 
+def unshare(*, session: Session, actor: Actor, list_id: int, party_code: str) -> int:
+    """Withdraw a share for the future; return the party it was withdrawn from. What was seen stays in the log."""
+    found = get_visible_or_raise(session=session, actor=actor, list_id=list_id)
+    owner = session.get(Party, found.party_id)
+    assert owner is not None
+    require_may_submit(actor=actor, party=owner)
+    target = parties.get_by_code_or_raise(session=session, code=party_code)
+    existing = session.scalars(
+        select(ListShare).where(ListShare.list_id == list_id, ListShare.party_id == target.id)
+    ).first()
+    if existing is None:
+        raise ConflictError(f"list {list_id} is not shared with {target.code}")
+    session.delete(existing)
+    session.flush()
+    return target.id
+
+
+def shared_with(*, session: Session, list_id: int) -> list[str]:
+    """The codes of the parties a list is shared with."""
+    query = select(Party.code).join(ListShare, ListShare.party_id == Party.id).where(ListShare.list_id == list_id)
+    return sorted(session.scalars(query))
+
+
 def visible_entry_ids(*, session: Session, actor: Actor) -> AnySelect | None:
     """A sub-select of the entry ids the actor may see (``None`` = all), for other domains to filter by."""
-    visible = visible_list_ids(session=session, actor=actor)
-    if visible is None:
+    spaces = readable_spaces(actor)
+    if spaces is None:
         return None
-    return select(Entry.id).where(Entry.list_id.in_(visible))
+    return select(Entry.id).where(Entry.list_id.in_(lists_in_space(spaces)))

@@ -1,18 +1,21 @@
-"""``/api/v1/persons`` and ``/api/v1/review`` — thin: parse, call the service, shape the answer."""
+"""``/api/v1/persons`` and ``/api/v1/review`` — thin: parse, call the service, shape the answer.
+
+Every service called here scopes by the caller's space first, so an id of another space answers 404 exactly as a
+missing id does, before any role check. Reads of persons and exports are recorded as access events.
+"""
 
 from __future__ import annotations
 
 import tempfile
 from pathlib import Path
 
-from fastapi import APIRouter, Depends
+from fastapi import APIRouter, Request
 from fastapi.responses import FileResponse
 from starlette.background import BackgroundTask
 
-from unforgotten.auth.permissions import ReviewerPermission
-from unforgotten.deps import CurrentActor, DbSession, ReadSession
-from unforgotten.errors import NotFoundError
-from unforgotten.lists import service as lists
+from unforgotten.audit.service import record_access
+from unforgotten.auth.service import Actor
+from unforgotten.deps import CurrentActor, DbSession, ReadSession, get_database
 from unforgotten.persons import cases, review, service
 from unforgotten.persons.schemas import (
     Decision,
@@ -29,13 +32,19 @@ __all__ = ["router"]
 router = APIRouter(tags=["persons"])
 
 
+def _accessed(request: Request, actor: Actor, action: str, subject_id: int | None, **details: object) -> None:
+    record_access(
+        get_database(request), actor=f"api:{actor.name}", action=action, subject_type="persons",
+        subject_id=subject_id, details=dict(details),
+    )  # fmt: skip
+
+
 @router.get("/persons", response_model=PersonPage)
 def list_persons(session: ReadSession, actor: CurrentActor, limit: int = 100, offset: int = 0) -> PersonPage:
-    """List the persons with an entry on a list the caller may see, with their current status."""
-    visible = lists.visible_entry_ids(session=session, actor=actor)
-    persons = service.get_all(session=session, limit=limit, offset=offset, entry_ids=visible)
+    """List the persons of the caller's space, with their current status."""
+    persons = service.get_all(session=session, actor=actor, limit=limit, offset=offset)
     return PersonPage(
-        items=[PersonRead.model_validate(p) for p in persons], total=service.count(session=session, entry_ids=visible)
+        items=[PersonRead.model_validate(p) for p in persons], total=service.count(session=session, actor=actor)
     )
 
 
@@ -44,8 +53,10 @@ def list_persons(session: ReadSession, actor: CurrentActor, limit: int = 100, of
     response_class=FileResponse,
     responses={200: {"content": {"application/xml": {}}, "description": "A PFIF 1.4 document."}},
 )
-def export_persons_pfif(session: ReadSession, actor: CurrentActor, domain: str = "unforgotten.local") -> FileResponse:
-    """Every person the caller may see as PFIF 1.4, each with a note per visible entry and per applied change.
+def export_persons_pfif(
+    request: Request, session: ReadSession, actor: CurrentActor, domain: str = "unforgotten.local"
+) -> FileResponse:
+    """Every person of the caller's space as PFIF 1.4, each with a note per entry and per applied change.
 
     Written to a temporary file first (streamed, so memory stays flat) and sent from there: the database session
     ends with the request, before a streamed body would be read.
@@ -56,9 +67,8 @@ def export_persons_pfif(session: ReadSession, actor: CurrentActor, domain: str =
     handle.close()
     path = Path(handle.name)
     try:
-        export_pfif(
-            session=session, path=path, domain=domain, entry_ids=lists.visible_entry_ids(session=session, actor=actor)
-        )
+        count = export_pfif(session=session, actor=actor, path=path, domain=domain)
+        _accessed(request, actor, "access.persons_exported", None, persons=count, format="pfif")
     except BaseException:
         path.unlink(missing_ok=True)
         raise
@@ -68,20 +78,17 @@ def export_persons_pfif(session: ReadSession, actor: CurrentActor, domain: str =
 
 
 @router.get("/persons/{person_id}", response_model=PersonRead)
-def get_person(person_id: int, session: ReadSession, actor: CurrentActor) -> PersonRead:
-    """Return one person the caller may see (404 otherwise, so existence does not leak)."""
-    visible = lists.visible_entry_ids(session=session, actor=actor)
-    found = service.get_all(session=session, limit=1, entry_ids=visible, person_id=person_id)
-    if not found:
-        raise NotFoundError(f"no person with id {person_id} visible to {actor.label}")
-    return PersonRead.model_validate(found[0])
+def get_person(person_id: int, request: Request, session: ReadSession, actor: CurrentActor) -> PersonRead:
+    """Return one person of the caller's space (404 otherwise, so existence does not leak)."""
+    person = service.get_visible_or_raise(session=session, actor=actor, person_id=person_id)
+    _accessed(request, actor, "access.person_viewed", person_id)
+    return PersonRead.model_validate(person)
 
 
-@router.get("/review", response_model=list[MatchRead], dependencies=[Depends(ReviewerPermission())])
+@router.get("/review", response_model=list[MatchRead])
 def pending(session: ReadSession, actor: CurrentActor, limit: int = 100) -> list[MatchRead]:
-    """The review queue: pending suggestions on entries the caller may see, most probable first."""
-    visible = lists.visible_entry_ids(session=session, actor=actor)
-    return [MatchRead.model_validate(m) for m in review.get_pending(session=session, limit=limit, entry_ids=visible)]
+    """The review queue: pending suggestions in the caller's space, most probable first."""
+    return [MatchRead.model_validate(m) for m in review.get_pending(session=session, actor=actor, limit=limit)]
 
 
 @router.post("/review/{match_id}/accept", response_model=MatchRead)
@@ -98,7 +105,7 @@ def reject(match_id: int, body: Decision, session: DbSession, actor: CurrentActo
 
 @router.post("/persons/merge", response_model=PersonRead)
 def merge(body: MergeCreate, session: DbSession, actor: CurrentActor) -> PersonRead:
-    """Merge two persons found to be one individual."""
+    """Merge two persons of the caller's space found to be one individual."""
     person = review.merge(
         session=session, actor=actor, keep_id=body.keep_id, merge_id=body.merge_id, reason=body.reason
     )
@@ -107,7 +114,7 @@ def merge(body: MergeCreate, session: DbSession, actor: CurrentActor) -> PersonR
 
 @router.post("/entries/{entry_id}/split", response_model=PersonRead)
 def split(entry_id: int, body: Decision, session: DbSession, actor: CurrentActor) -> PersonRead:
-    """Split an entry off its person into a new person."""
+    """Split an entry off its person (in the caller's space) into a new person."""
     from unforgotten.persons.flows import split_entry
 
     return PersonRead.model_validate(split_entry(session=session, actor=actor, entry_id=entry_id, reason=body.reason))
@@ -122,16 +129,23 @@ def transition(person_id: int, body: TransitionCreate, session: DbSession, actor
     return StatusChangeRead.model_validate(change)
 
 
+@router.get("/status-changes/pending", response_model=list[StatusChangeRead])
+def pending_confirmations(session: ReadSession, actor: CurrentActor) -> list[StatusChangeRead]:
+    """Changes waiting for the caller's confirmation (the mediator also sees those the sides asked it to confirm)."""
+    return [StatusChangeRead.model_validate(c) for c in cases.pending_confirmations(session=session, actor=actor)]
+
+
 @router.post("/status-changes/{change_id}/confirm", response_model=StatusChangeRead)
 def confirm(change_id: int, body: Decision, session: DbSession, actor: CurrentActor) -> StatusChangeRead:
-    """Confirm a pending change as a second, different user."""
+    """Confirm a pending change as someone outside the asking side."""
     return StatusChangeRead.model_validate(
         cases.confirm(session=session, actor=actor, change_id=change_id, reason=body.reason)
     )
 
 
 @router.get("/persons/{person_id}/history", response_model=list[StatusChangeRead])
-def history(person_id: int, session: ReadSession, actor: CurrentActor) -> list[StatusChangeRead]:
-    """Every status change of a person the caller may see."""
-    get_person(person_id, session, actor)
-    return [StatusChangeRead.model_validate(c) for c in cases.history(session=session, person_id=person_id)]
+def history(person_id: int, request: Request, session: ReadSession, actor: CurrentActor) -> list[StatusChangeRead]:
+    """Every status change of a person of the caller's space."""
+    changes = cases.history(session=session, actor=actor, person_id=person_id)
+    _accessed(request, actor, "access.person_history_viewed", person_id)
+    return [StatusChangeRead.model_validate(c) for c in changes]

@@ -1,8 +1,11 @@
 """Case-status transitions: role-guarded by the state machine, applied with their evidence, audited.
 
 Every interface (CLI, API, bulk category actions) goes through :func:`transition`, so the same rules hold
-everywhere. A transition that needs a second confirmation (``deceased``) is stored as pending until a *different*
-user confirms it; only then does the person's status change.
+everywhere, in this order: the person must be in a space the actor reads (else "not found", before any role or
+state check); the statuses of the exchange itself live only in the mediator's space; then the state machine's
+role and evidence rules. A transition that needs a second confirmation (``deceased``) is stored as pending until
+it is confirmed by someone outside the asking side — the mediator, for a side's person; another mediator user
+for the mediator's — never by two users of the side that asked.
 """
 
 from __future__ import annotations
@@ -11,17 +14,19 @@ import datetime as dt
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
-from sqlalchemy import select
+from sqlalchemy import ColumnElement, select
 from sqlalchemy.orm import Session
 
-from unforgotten.auth.models import Role
-from unforgotten.auth.service import Actor, require_role
+from unforgotten.auth.models import Party, PartyKind, Role
+from unforgotten.auth.service import Actor, readable_spaces, require_role
 from unforgotten.errors import ConflictError, InputError, NotFoundError, PermissionDeniedError
 from unforgotten.persons import states
 from unforgotten.persons.models import MedicalFinding, Person, StatusChange
+from unforgotten.persons.service import get_visible_or_raise
 
 __all__ = [
     "COMMISSION_OUTCOMES",
+    "EXCHANGE_STATUSES",
     "BulkOutcome",
     "confirm",
     "history",
@@ -32,20 +37,35 @@ __all__ = [
 ]
 
 
-def _person(session: Session, person_id: int) -> Person:
-    person = session.get(Person, person_id)
-    if person is None or person.merged_into_id is not None:
-        raise NotFoundError(f"no current person with id {person_id}")
-    return person
+S = states.Status
+# The statuses of the exchange itself: recorded in the mediator's space, never by one side alone.
+EXCHANGE_STATUSES = frozenset(
+    {S.IDENTITY_CONFIRMED, S.ELIGIBLE, S.NOT_ELIGIBLE, S.CONSENT_CONFIRMED, S.DECLINED, S.SCHEDULED, S.EXCHANGED,
+     S.NOT_DELIVERED, S.REMAINS_TRANSFERRED, S.REUNITED}
+)  # fmt: skip
+
+
+def _space_is_mediator(session: Session, space_id: int) -> bool:
+    party = session.get(Party, space_id)
+    return party is not None and party.kind == PartyKind.MEDIATOR
+
+
+def _machine_role(actor: Actor) -> str:
+    return Role.ADMIN.value if actor.operator else actor.role.value
 
 
 def transition(
     *, session: Session, actor: Actor, person_id: int, to_status: str, reason: str, evidence: str | None = None
 ) -> StatusChange:
     """Move a person to ``to_status`` if the state machine allows it for this actor; return the change."""
-    person = _person(session, person_id)
+    person = get_visible_or_raise(session=session, actor=actor, person_id=person_id, current=True)
+    if to_status in EXCHANGE_STATUSES and not _space_is_mediator(session, person.space_id):
+        raise ConflictError(
+            f"{to_status} is a status of the exchange itself: the mediator records it in its own space",
+            hint="the mediator's decision reaches the sides as a release",
+        )
     rule = states.check_transition(
-        person.status, to_status, role=actor.role.value, evidence=evidence, confirmed_by=None, actor=actor.name
+        person.status, to_status, role=_machine_role(actor), evidence=evidence, confirmed_by=None, actor=actor.name
     )
     pending = rule.second_confirmation
     change = StatusChange(
@@ -64,11 +84,33 @@ def transition(
     return change
 
 
-def confirm(*, session: Session, actor: Actor, change_id: int, reason: str) -> StatusChange:
-    """Confirm a pending change as a second, different user; the person's status changes now."""
+def _confirmable(session: Session, actor: Actor) -> tuple[frozenset[int] | None, bool]:
+    """(spaces whose changes the actor sees, whether it also sees changes sides ask the mediator to confirm)."""
+    return readable_spaces(actor), actor.is_mediator
+
+
+def _visible_change(session: Session, actor: Actor, change_id: int) -> tuple[StatusChange, Person]:
     change = session.get(StatusChange, change_id)
-    if change is None:
+    person = session.get(Person, change.person_id) if change is not None else None
+    spaces, mediator = _confirmable(session, actor)
+    visible = (
+        change is not None
+        and person is not None
+        and (
+            spaces is None
+            or person.space_id in spaces
+            or (mediator and change.state == "pending" and not _space_is_mediator(session, person.space_id))
+        )
+    )
+    if not visible:
         raise NotFoundError(f"no status change with id {change_id}")
+    assert change is not None and person is not None
+    return change, person
+
+
+def confirm(*, session: Session, actor: Actor, change_id: int, reason: str) -> StatusChange:
+    """Confirm a pending change as someone outside the asking side; the person's status changes now."""
+    change, person = _visible_change(session, actor, change_id)
     if change.state != "pending":
         raise ConflictError(f"status change {change_id} is {change.state}, not pending")
     if change.requested_by == actor.name:
@@ -76,7 +118,13 @@ def confirm(*, session: Session, actor: Actor, change_id: int, reason: str) -> S
             f"{actor.label} requested this change and cannot also confirm it",
             hint="a second, different user must confirm",
         )
-    person = _person(session, change.person_id)
+    if not actor.operator and not actor.is_mediator:
+        raise PermissionDeniedError(
+            f"{actor.label} may not confirm this change",
+            hint="a change asked for by a side is confirmed by the mediator, never by a second user of that side",
+        )
+    if person.merged_into_id is not None or person.retired_reason is not None:
+        raise NotFoundError(f"no current person with id {person.id}")
     if person.status != change.from_status:
         raise ConflictError(
             f"person {person.id} is now {person.status}, no longer {change.from_status}; request the change again"
@@ -84,7 +132,7 @@ def confirm(*, session: Session, actor: Actor, change_id: int, reason: str) -> S
     states.check_transition(
         change.from_status,
         change.to_status,
-        role=actor.role.value,
+        role=_machine_role(actor),
         evidence=change.evidence,
         confirmed_by=actor.name,
         actor=change.requested_by,
@@ -130,16 +178,28 @@ def transition_many(
     return outcome
 
 
-def history(*, session: Session, person_id: int) -> Sequence[StatusChange]:
-    """Every status change of a person, oldest first."""
+def history(*, session: Session, actor: Actor, person_id: int) -> Sequence[StatusChange]:
+    """Every status change of a person the actor may see, oldest first."""
+    get_visible_or_raise(session=session, actor=actor, person_id=person_id)
     return session.scalars(
         select(StatusChange).where(StatusChange.person_id == person_id).order_by(StatusChange.id)
     ).all()
 
 
-def pending_confirmations(*, session: Session) -> Sequence[StatusChange]:
-    """Changes waiting for a second confirmation."""
-    return session.scalars(select(StatusChange).where(StatusChange.state == "pending").order_by(StatusChange.id)).all()
+def pending_confirmations(*, session: Session, actor: Actor) -> Sequence[StatusChange]:
+    """Changes waiting for a second confirmation that the actor may see: its space's, and for the mediator also
+    those the sides asked it to confirm."""
+    query = (
+        select(StatusChange).join(Person, Person.id == StatusChange.person_id).where(StatusChange.state == "pending")
+    )
+    spaces, mediator = _confirmable(session, actor)
+    if spaces is not None:
+        condition: ColumnElement[bool] = Person.space_id.in_(spaces)
+        if mediator:
+            sides = select(Party.id).where(Party.kind == PartyKind.SIDE)
+            condition = condition | Person.space_id.in_(sides)
+        query = query.where(condition)
+    return session.scalars(query.order_by(StatusChange.id)).all()
 
 
 COMMISSION_OUTCOMES = ("repatriate", "reject", "refer")
@@ -148,13 +208,15 @@ COMMISSION_OUTCOMES = ("repatriate", "reject", "refer")
 def record_finding(
     *, session: Session, actor: Actor, person_id: int, outcome: str, examined_on: dt.date, note: str | None = None
 ) -> MedicalFinding:
-    """Record a Mixed Medical Commission decision; only the mediator (or an admin) records what the commission found."""
-    require_role(actor, frozenset({Role.MEDIATOR, Role.ADMIN}), "record medical commission findings")
+    """Record a Mixed Medical Commission decision, in the mediator's space only; the sides learn only the outcome."""
+    person = get_visible_or_raise(session=session, actor=actor, person_id=person_id, current=True)
+    require_role(actor, frozenset({Role.MEDIATOR}), "record medical commission findings")
+    if not _space_is_mediator(session, person.space_id):
+        raise ConflictError("medical commission findings are recorded on the mediator's persons only")
     if outcome not in COMMISSION_OUTCOMES:
         raise InputError(
             "unknown commission outcome", value=outcome, hint=f"use one of: {', '.join(COMMISSION_OUTCOMES)}"
         )
-    _person(session, person_id)
     finding = MedicalFinding(
         person_id=person_id, outcome=outcome, examined_on=examined_on, recorded_by=actor.name, note=note
     )

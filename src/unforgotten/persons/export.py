@@ -15,11 +15,11 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from unforgotten.auth.models import Party
+from unforgotten.auth.service import Actor, readable_spaces
 from unforgotten.columns import CANONICAL_COLUMNS
-from unforgotten.db import AnySelect
 from unforgotten.ingest.pfif import PfifNote, write_pfif_persons
 from unforgotten.lists.models import Entry, List
-from unforgotten.persons.models import Match, MatchState, Person, StatusChange
+from unforgotten.persons.models import Match, MatchState, Person, StatusChange, current_persons
 from unforgotten.persons.states import Status
 
 __all__ = ["PFIF_STATUS", "export_pfif"]
@@ -47,14 +47,13 @@ PFIF_STATUS: Mapping[str, str] = {
 _PAGE = 1_000
 
 
-def _pages(session: Session, entry_ids: AnySelect | None) -> Iterator[Sequence[Person]]:
+def _pages(session: Session, spaces: frozenset[int] | None) -> Iterator[Sequence[Person]]:
     """Current persons in id order, a page at a time (keyset paging: memory stays flat whatever the count)."""
     last = 0
     while True:
-        query = select(Person).where(Person.merged_into_id.is_(None), Person.id > last)
-        if entry_ids is not None:
-            visible = select(Match.person_id).where(Match.state == MatchState.ACCEPTED, Match.entry_id.in_(entry_ids))
-            query = query.where(Person.id.in_(visible))
+        query = select(Person).where(current_persons(), Person.id > last)
+        if spaces is not None:
+            query = query.where(Person.space_id.in_(spaces))
         page = session.scalars(query.order_by(Person.id).limit(_PAGE)).all()
         if not page:
             return
@@ -63,9 +62,9 @@ def _pages(session: Session, entry_ids: AnySelect | None) -> Iterator[Sequence[P
 
 
 def _records(
-    session: Session, entry_ids: AnySelect | None
+    session: Session, spaces: frozenset[int] | None
 ) -> Iterator[tuple[str, Mapping[str, str | None], Sequence[PfifNote]]]:
-    for page in _pages(session, entry_ids):
+    for page in _pages(session, spaces):
         ids = [p.id for p in page]
         entries: dict[int, list[tuple[Entry, List, str]]] = {i: [] for i in ids}
         query = (
@@ -76,8 +75,6 @@ def _records(
             .where(Match.state == MatchState.ACCEPTED, Match.person_id.in_(ids))
             .order_by(Match.person_id, Entry.id)
         )
-        if entry_ids is not None:
-            query = query.where(Entry.id.in_(entry_ids))
         for person_id, entry, lst, party in session.execute(query):
             entries[person_id].append((entry, lst, party))
         changes: dict[int, list[StatusChange]] = {i: [] for i in ids}
@@ -122,13 +119,16 @@ def _records(
 _SHOWN = ("family_name", "given_name", "patronymic", "date_of_birth", "place_of_birth", "rank", "military_unit")
 
 
-def export_pfif(*, session: Session, path: Path, domain: str, entry_ids: AnySelect | None = None) -> int:
-    """Write every current person (with an entry among ``entry_ids``, when given) as PFIF 1.4; return how many.
+def export_pfif(*, session: Session, actor: Actor, path: Path, domain: str) -> int:
+    """Write every current person the actor may see as PFIF 1.4; return how many.
+
+    A person's entries are those linked to it in its own space, which sees them all, so scoping the persons
+    scopes the notes too.
 
     Args:
         session: An open session (read-only use).
+        actor: Who exports: only the persons of the spaces it reads are written.
         path: The XML file to write.
         domain: The record-id domain, e.g. ``unforgotten.example.org``: ids are ``domain/person-id``.
-        entry_ids: The entries the reader may see (``None``: all); persons and notes outside it are left out.
     """
-    return write_pfif_persons(_records(session, entry_ids), path, domain=domain)
+    return write_pfif_persons(_records(session, readable_spaces(actor)), path, domain=domain)

@@ -1,19 +1,39 @@
-"""Cross-domain work whose outcome is persons: linking a list's entries into persons, splitting an entry off."""
+"""Cross-domain work whose outcome is persons: submitting a list (import, share, link), sharing and withdrawing a
+share, linking a space's entries into its persons, splitting an entry off.
+
+Linking is per space: a side's persons are linked only from the entries visible in its space (its own lists and
+what was shared with it), the mediator's from everything shared with the mediator. So another side's unshared
+list can never shift, join or reveal a person here — uploading guessed names is no query into it.
+"""
 
 from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from unforgotten.auth import service as auth
 from unforgotten.auth.service import Actor
 from unforgotten.columns import CANONICAL_COLUMNS
 from unforgotten.lists import service as lists
-from unforgotten.lists.models import Entry, EntryStatus
+from unforgotten.lists.models import Entry, EntryStatus, List
 from unforgotten.persons import review
 from unforgotten.persons.models import Match, MatchState, Person
 from unforgotten.persons.states import initial_status
 
-__all__ = ["display_name", "link_all", "split_entry"]
+__all__ = [
+    "Submission",
+    "display_name",
+    "link_all",
+    "link_space",
+    "share_list",
+    "split_entry",
+    "submit_list",
+    "unshare_list",
+]
 
 
 def display_name(entry: Entry) -> str:
@@ -23,18 +43,91 @@ def display_name(entry: Entry) -> str:
     return name or entry.full_name or entry.record_id or f"entry {entry.id}"
 
 
-def split_entry(*, session: Session, actor: Actor, entry_id: int, reason: str) -> Person:
-    """Split an entry off its person; the new person starts in its list kind's initial status."""
-    entry = session.get(Entry, entry_id)
-    if entry is None:
-        from unforgotten.errors import NotFoundError
+@dataclass
+class Submission:
+    """What submitting a list did: the import, the parties it was shared with, and entries linked per space."""
 
-        raise NotFoundError(f"no entry with id {entry_id}")
+    outcome: lists.ImportOutcome
+    shared_with: list[str] = field(default_factory=list)
+    linked: dict[str, int] = field(default_factory=dict)  # space (party code) -> entries linked there
+
+    @property
+    def linked_total(self) -> int:
+        return sum(self.linked.values())
+
+
+def submit_list(
+    *,
+    session: Session,
+    actor: Actor,
+    path: Path,
+    party_code: str,
+    kind: str,
+    name: str | None = None,
+    mapping_path: Path | None = None,
+    share_with: Sequence[str] = (),
+    link: bool = True,
+    progress: Callable[[int], None] | None = None,
+) -> Submission:
+    """Submit a list for a party: import it, share it as asked, and link it into every space that now sees it.
+
+    The one use case behind ``unforgotten import``, ``POST /api/v1/lists`` and the demo. Only the party's own
+    coordinators (or the local operator) may submit for it.
+    """
+    if not path.is_file():  # the first thing a coordinator needs to hear about
+        from unforgotten.errors import FileReadError
+
+        raise FileReadError("file not found", file=str(path), hint="check the path")
+    party = auth.get_by_code_or_raise(session=session, code=party_code)
+    lists.require_may_submit(actor=actor, party=party)
+    outcome = lists.import_file(
+        session=session,
+        path=path,
+        party_code=party.code,
+        kind=kind,
+        name=name,
+        mapping_path=mapping_path,
+        submitted_by=actor.name,
+        progress=progress,
+    )
+    submission = Submission(outcome=outcome)
+    for code in share_with:
+        lists.share(session=session, actor=actor, list_id=outcome.list_id, party_code=code)
+        submission.shared_with.append(code.upper())
+    if link:
+        spaces = [party.code, *submission.shared_with]
+        for code in spaces:
+            space = auth.get_by_code_or_raise(session=session, code=code)
+            submission.linked[space.code] = link_space(session=session, space_id=space.id, decided_by=actor.name)
+    return submission
+
+
+def share_list(*, session: Session, actor: Actor, list_id: int, party_code: str, link: bool = True) -> int:
+    """Share a list with a party and link it into that party's space; return how many entries were linked."""
+    shared = lists.share(session=session, actor=actor, list_id=list_id, party_code=party_code)
+    return link_space(session=session, space_id=shared.party_id, decided_by=actor.name) if link else 0
+
+
+def unshare_list(*, session: Session, actor: Actor, list_id: int, party_code: str) -> int:
+    """Withdraw a share: the list's entries leave that space from now on; return how many matches were withdrawn."""
+    space_id = lists.unshare(session=session, actor=actor, list_id=list_id, party_code=party_code)
+    entry_ids = select(Entry.id).where(Entry.list_id == list_id)
+    return review.retire_entries(
+        session=session, space_id=space_id, entry_ids=entry_ids, reason=f"list {list_id} unshared by {actor.name}"
+    )
+
+
+def split_entry(*, session: Session, actor: Actor, entry_id: int, reason: str) -> Person:
+    """Split an entry off its person (in the actor's space); the new person starts in its list kind's status."""
+    space_id = review.split_space(session=session, actor=actor, entry_id=entry_id)
+    entry = session.get(Entry, entry_id)
+    assert entry is not None  # it is linked in the space, so it exists
     kind = lists.get_or_raise(session=session, list_id=entry.list_id).kind
     return review.split(
         session=session,
         actor=actor,
         entry_id=entry_id,
+        space_id=space_id,
         status=initial_status(kind).value,
         display_name=display_name(entry),
         reason=reason,
@@ -48,48 +141,66 @@ def _entry_row(entry: Entry) -> dict[str, str | None]:
 
 
 def link_all(*, session: Session, decided_by: str, lower: float | None = None) -> int:
-    """Link every accepted entry that has no person yet: to an existing person, to a new one, or for review.
+    """Link, in every space, each visible accepted entry that has no person there yet; return how many."""
+    from unforgotten.auth.models import Party
+
+    total = 0
+    for space_id in session.scalars(select(Party.id).order_by(Party.id)).all():
+        total += link_space(session=session, space_id=space_id, decided_by=decided_by, lower=lower)
+    return total
+
+
+def link_space(*, session: Session, space_id: int, decided_by: str, lower: float | None = None) -> int:
+    """Link every accepted entry visible in a space that has no person there yet: to an existing person of the
+    space, to a new one, or for review.
 
     Lists are linked one at a time, oldest first, each into the persons the ones before made: a list's own
     duplicates are grouped more strictly than entries of different lists are linked (one clerk wrote both).
     Existing persons keep their ids (no retraining of what is already linked); entries in the review band are
-    given their own person at once — every accepted entry always belongs to exactly one — with a pending
-    suggestion for a reviewer. Returns how many entries were linked.
+    given their own person at once — every accepted entry always belongs to exactly one in each space that sees
+    it — with a pending suggestion for a reviewer. Returns how many entries were linked.
     """
-    linked = select(Match.entry_id).where(Match.state == MatchState.ACCEPTED)
+    visible = lists.lists_in_space([space_id])
+    linked_here = select(Match.entry_id).where(Match.state == MatchState.ACCEPTED, Match.space_id == space_id)
     new = list(
         session.scalars(
-            select(Entry).where(Entry.status == EntryStatus.ACCEPTED, Entry.id.not_in(linked)).order_by(Entry.id)
+            select(Entry)
+            .where(Entry.status == EntryStatus.ACCEPTED, Entry.list_id.in_(visible), Entry.id.not_in(linked_here))
+            .order_by(Entry.id)
         )
     )
     if not new:
         return 0
     existing_rows = []
     for entry, person_id in session.execute(
-        select(Entry, Match.person_id).join(Match, (Match.entry_id == Entry.id) & (Match.state == MatchState.ACCEPTED))
+        select(Entry, Match.person_id).join(
+            Match,
+            (Match.entry_id == Entry.id) & (Match.state == MatchState.ACCEPTED) & (Match.space_id == space_id),
+        )
     ):
         row = _entry_row(entry)
         row["person_id"] = str(person_id)
         existing_rows.append(row)
-    kinds = {lst.id: lst.kind for lst in lists.get_all(session=session)}
+    kinds = {lst.id: lst.kind for lst in session.scalars(select(List).where(List.id.in_(visible)))}
     by_list: dict[int, list[Entry]] = {}
     for entry in new:
         by_list.setdefault(entry.list_id, []).append(entry)
     for list_id in sorted(by_list):
-        existing_rows += _link_list(session, by_list[list_id], existing_rows, kinds, decided_by, lower)
+        existing_rows += _link_list(session, space_id, by_list[list_id], existing_rows, kinds, decided_by, lower)
     session.flush()
     return len(new)
 
 
 def _link_list(
     session: Session,
+    space_id: int,
     new: list[Entry],
     existing_rows: list[dict[str, str | None]],
     kinds: dict[int, str],
     decided_by: str,
     lower: float | None,
 ) -> list[dict[str, str | None]]:
-    """Link one list's new entries; return them as rows with their persons, for the lists after it."""
+    """Link one list's new entries into a space; return them as rows with their persons, for the lists after it."""
     from unforgotten.linkage import DEFAULT_REVIEW_FLOOR, link_into_persons
 
     floor = DEFAULT_REVIEW_FLOOR if lower is None else lower
@@ -102,25 +213,26 @@ def _link_list(
         if assignment.person_id is not None:
             person_id = assignment.person_id
             review.attach(
-                session=session, entry_id=entry.id, person_id=person_id,
+                session=session, space_id=space_id, entry_id=entry.id, person_id=person_id,
                 probability=assignment.probability, explanation=dict(assignment.explanation), decided_by=decided_by,
             )  # fmt: skip
         elif assignment.cluster in cluster_person:
             person_id = cluster_person[assignment.cluster]
             review.attach(
-                session=session, entry_id=entry.id, person_id=person_id,
+                session=session, space_id=space_id, entry_id=entry.id, person_id=person_id,
                 probability=None, explanation={"cluster": assignment.cluster}, decided_by=decided_by,
             )  # fmt: skip
         else:
             person = review.new_person(
-                session=session, entry_id=entry.id, status=initial_status(kinds[entry.list_id]).value,
-                display_name=display_name(entry), decided_by=decided_by,
+                session=session, space_id=space_id, entry_id=entry.id,
+                status=initial_status(kinds[entry.list_id]).value, display_name=display_name(entry),
+                decided_by=decided_by,
             )  # fmt: skip
             person_id = cluster_person[assignment.cluster] = person.id
         for suggested, probability, explanation in assignment.suggestions:
             review.propose(
-                session=session, entry_id=entry.id, person_id=suggested, probability=probability,
-                explanation=dict(explanation),
+                session=session, space_id=space_id, entry_id=entry.id, person_id=suggested,
+                probability=probability, explanation=dict(explanation),
             )  # fmt: skip
         linked_rows.append({**_entry_row(entry), "person_id": str(person_id)})
     return linked_rows

@@ -6,12 +6,12 @@ import datetime as dt
 from enum import StrEnum
 from typing import Any
 
-from sqlalchemy import Date, DateTime, Float, ForeignKey, Index, String, Text, text
+from sqlalchemy import ColumnElement, Date, DateTime, Float, ForeignKey, Index, String, Text, text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from unforgotten.db import Base, JSONType
 
-__all__ = ["Match", "MatchMethod", "MatchState", "MedicalFinding", "Person", "StatusChange"]
+__all__ = ["Match", "MatchMethod", "MatchState", "MedicalFinding", "Person", "StatusChange", "current_persons"]
 
 
 def _utcnow() -> dt.datetime:
@@ -24,11 +24,20 @@ class Person(Base):
     __tablename__ = "persons"
 
     id: Mapped[int] = mapped_column(primary_key=True)
+    # The space (a side's or the mediator's party) this person lives in: linked only from entries visible there.
+    space_id: Mapped[int] = mapped_column(ForeignKey("parties.id"), index=True)
     status: Mapped[str] = mapped_column(String(32), index=True)
     display_name: Mapped[str] = mapped_column(String(500), default="")
     # Set when a reviewer merged this person into another; it then has no entries and no longer counts.
     merged_into_id: Mapped[int | None] = mapped_column(ForeignKey("persons.id"))
+    # Set when every entry of the person left its space (the lists were unshared); it no longer counts.
+    retired_reason: Mapped[str | None] = mapped_column(Text)
     created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=_utcnow)
+
+
+def current_persons() -> ColumnElement[bool]:
+    """The condition for a person that still counts: neither merged into another nor retired."""
+    return Person.merged_into_id.is_(None) & Person.retired_reason.is_(None)
 
 
 class MatchMethod(StrEnum):
@@ -41,19 +50,22 @@ class MatchState(StrEnum):
     ACCEPTED = "accepted"
     PENDING = "pending"
     REJECTED = "rejected"
+    WITHDRAWN = "withdrawn"  # the entry's list was unshared from this space
 
 
 class Match(Base):
     """Links an entry to a person, with the probability, the explanation, and who decided.
 
-    At most one accepted match per entry (a partial unique index); pending and rejected ones are kept as history.
+    At most one accepted match per entry and space (a partial unique index): an entry seen by UA and by the
+    mediator belongs to one person in each. Pending and rejected ones are kept as history.
     """
 
     __tablename__ = "matches"
     __table_args__ = (
         Index(
-            "uq_matches_entry_accepted",
+            "uq_matches_entry_space_accepted",
             "entry_id",
+            "space_id",
             unique=True,
             sqlite_where=text("state = 'accepted'"),
             postgresql_where=text("state = 'accepted'"),
@@ -63,6 +75,7 @@ class Match(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     entry_id: Mapped[int] = mapped_column(ForeignKey("entries.id"), index=True)
     person_id: Mapped[int] = mapped_column(ForeignKey("persons.id"), index=True)
+    space_id: Mapped[int] = mapped_column(ForeignKey("parties.id"), index=True)  # = the person's space
     probability: Mapped[float | None] = mapped_column(Float)
     explanation: Mapped[dict[str, Any]] = mapped_column(JSONType, default=dict)
     method: Mapped[str] = mapped_column(String(16))

@@ -6,7 +6,6 @@ from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse
 
 from unforgotten.deps import PageActor, ReadSession
-from unforgotten.lists import service as lists
 from unforgotten.persons import review
 from unforgotten.web.templating import render
 
@@ -17,10 +16,9 @@ router = APIRouter(include_in_schema=False)
 
 @router.get("/review", response_class=HTMLResponse, name="review_queue")
 def review_queue(request: Request, session: ReadSession, actor: PageActor) -> HTMLResponse:
-    """Show pending suggestions on entries the viewer may see, with why the model suggests them."""
-    visible = lists.visible_entry_ids(session=session, actor=actor)
+    """Show pending suggestions in the viewer's space, with why the model suggests them."""
     return render(
         request,
         "review.html",
-        {"actor": actor, "matches": review.get_pending(session=session, limit=200, entry_ids=visible)},
+        {"actor": actor, "matches": review.get_pending(session=session, actor=actor, limit=200)},
     )

@@ -1,6 +1,8 @@
-"""Linking entries to persons, and the review queue: accept, reject, merge, split.
+"""Linking entries to persons, and the review queue: accept, reject, merge, split — each within one space.
 
-The invariant every function here keeps: an accepted entry belongs to exactly one person at all times. A match in
+The invariant every function here keeps: an accepted entry belongs to exactly one person in each space that sees
+it. Decisions are scoped like reads: a match or person outside the actor's space is "not found" before any role
+check, so a side can neither see nor change the other side's linking. A match in
 the review band is therefore a *pending* suggestion beside the entry's current (accepted) person; accepting it
 moves the entry, and a person left without entries is marked merged, never deleted. Every decision is an audited
 change with who decided and why.
@@ -14,10 +16,11 @@ from typing import Any
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from unforgotten.auth.service import REVIEWER_ROLES, Actor, require_role
+from unforgotten.auth.service import REVIEWER_ROLES, Actor, readable_spaces, require_role
 from unforgotten.db import AnySelect
-from unforgotten.errors import ConflictError, NotFoundError
+from unforgotten.errors import ConflictError, InputError, NotFoundError
 from unforgotten.persons.models import Match, MatchMethod, MatchState, Person
+from unforgotten.persons.service import get_visible_or_raise
 
 __all__ = [
     "accept",
@@ -28,13 +31,16 @@ __all__ = [
     "new_person",
     "propose",
     "reject",
+    "retire_entries",
     "split",
+    "split_space",
 ]
 
 
 def new_person(
     *,
     session: Session,
+    space_id: int,
     entry_id: int,
     status: str,
     display_name: str,
@@ -43,13 +49,14 @@ def new_person(
     explanation: dict[str, Any] | None = None,
 ) -> Person:
     """Create a person for an entry that matches nobody yet, and link the entry to it."""
-    person = Person(status=status, display_name=display_name)
+    person = Person(space_id=space_id, status=status, display_name=display_name)
     session.add(person)
     session.flush()
     session.add(
         Match(
             entry_id=entry_id,
             person_id=person.id,
+            space_id=space_id,
             probability=probability,
             explanation=explanation or {},
             method=MatchMethod.NEW_PERSON,
@@ -63,6 +70,7 @@ def new_person(
 def attach(
     *,
     session: Session,
+    space_id: int,
     entry_id: int,
     person_id: int,
     probability: float | None,
@@ -70,10 +78,11 @@ def attach(
     decided_by: str,
     method: MatchMethod = MatchMethod.AUTOMATIC,
 ) -> Match:
-    """Link an entry that has no person yet to an existing person."""
+    """Link an entry that has no person yet in this space to an existing person of the space."""
     match = Match(
         entry_id=entry_id,
         person_id=person_id,
+        space_id=space_id,
         probability=probability,
         explanation=explanation,
         method=method,
@@ -85,12 +94,13 @@ def attach(
 
 
 def propose(
-    *, session: Session, entry_id: int, person_id: int, probability: float, explanation: dict[str, Any]
+    *, session: Session, space_id: int, entry_id: int, person_id: int, probability: float, explanation: dict[str, Any]
 ) -> Match:
-    """Queue a suggestion (review band) that the entry is this person; a reviewer decides."""
+    """Queue a suggestion (review band) that the entry is this person; a reviewer of the space decides."""
     match = Match(
         entry_id=entry_id,
         person_id=person_id,
+        space_id=space_id,
         probability=probability,
         explanation=explanation,
         method=MatchMethod.AUTOMATIC,
@@ -101,26 +111,39 @@ def propose(
     return match
 
 
-def current_match(*, session: Session, entry_id: int) -> Match:
-    """The entry's accepted match (there is always exactly one for an accepted entry)."""
-    match = session.scalars(select(Match).where(Match.entry_id == entry_id, Match.state == MatchState.ACCEPTED)).first()
+def current_match(*, session: Session, entry_id: int, space_id: int) -> Match:
+    """The entry's accepted match in a space (exactly one for an accepted entry the space sees)."""
+    match = session.scalars(
+        select(Match).where(Match.entry_id == entry_id, Match.space_id == space_id, Match.state == MatchState.ACCEPTED)
+    ).first()
     if match is None:
-        raise NotFoundError(f"entry {entry_id} is not linked to any person")
+        raise NotFoundError(f"entry {entry_id} is not linked to any person you may see")
     return match
 
 
-def get_pending(*, session: Session, limit: int = 100, entry_ids: AnySelect | None = None) -> Sequence[Match]:
-    """Pending suggestions (on entries in ``entry_ids``, when given), most probable first."""
+def get_pending(*, session: Session, actor: Actor, limit: int = 100) -> Sequence[Match]:
+    """Pending suggestions in the spaces the actor reads, most probable first."""
     query = select(Match).where(Match.state == MatchState.PENDING).order_by(Match.probability.desc(), Match.id)
-    if entry_ids is not None:
-        query = query.where(Match.entry_id.in_(entry_ids))
+    spaces = readable_spaces(actor)
+    if spaces is not None:
+        query = query.where(Match.space_id.in_(spaces))
     return session.scalars(query.limit(limit)).all()
 
 
-def _pending_or_raise(session: Session, match_id: int) -> Match:
-    match = session.get(Match, match_id)
+def _visible_match(session: Session, actor: Actor, match_id: int) -> Match:
+    query = select(Match).where(Match.id == match_id)
+    spaces = readable_spaces(actor)
+    if spaces is not None:
+        query = query.where(Match.space_id.in_(spaces))
+    match = session.scalars(query).first()
     if match is None:
         raise NotFoundError(f"no match with id {match_id}")
+    return match
+
+
+def _pending_or_raise(session: Session, actor: Actor, match_id: int) -> Match:
+    match = _visible_match(session, actor, match_id)
+    require_role(actor, REVIEWER_ROLES, "decide matches")
     if match.state != MatchState.PENDING:
         raise ConflictError(f"match {match_id} was already decided ({match.state})")
     return match
@@ -129,6 +152,7 @@ def _pending_or_raise(session: Session, match_id: int) -> Match:
 def _move(
     session: Session,
     *,
+    space_id: int,
     entry_id: int,
     to_person: int,
     actor: Actor,
@@ -136,7 +160,7 @@ def _move(
     probability: float | None,
     explanation: dict[str, Any],
 ) -> None:
-    old = current_match(session=session, entry_id=entry_id)
+    old = current_match(session=session, entry_id=entry_id, space_id=space_id)
     if old.person_id == to_person:
         return
     old.state = MatchState.REJECTED
@@ -146,6 +170,7 @@ def _move(
         Match(
             entry_id=entry_id,
             person_id=to_person,
+            space_id=space_id,
             probability=probability,
             explanation=explanation,
             method=MatchMethod.REVIEWED,
@@ -170,9 +195,8 @@ def _retire_if_empty(session: Session, *, person_id: int, into: int) -> None:
 
 def accept(*, session: Session, actor: Actor, match_id: int, reason: str) -> Match:
     """Accept a suggestion: the entry now belongs to the suggested person."""
-    require_role(actor, REVIEWER_ROLES, "decide matches")
-    match = _pending_or_raise(session, match_id)
-    old = current_match(session=session, entry_id=match.entry_id)
+    match = _pending_or_raise(session, actor, match_id)
+    old = current_match(session=session, entry_id=match.entry_id, space_id=match.space_id)
     old.state = MatchState.REJECTED
     old.reason = f"superseded by match {match.id}: {reason}"
     session.flush()  # the partial unique index allows one accepted match per entry
@@ -188,8 +212,7 @@ def accept(*, session: Session, actor: Actor, match_id: int, reason: str) -> Mat
 
 def reject(*, session: Session, actor: Actor, match_id: int, reason: str) -> Match:
     """Reject a suggestion: the entry stays with its current person."""
-    require_role(actor, REVIEWER_ROLES, "decide matches")
-    match = _pending_or_raise(session, match_id)
+    match = _pending_or_raise(session, actor, match_id)
     match.state = MatchState.REJECTED
     match.decided_by = actor.name
     match.reason = reason
@@ -198,14 +221,14 @@ def reject(*, session: Session, actor: Actor, match_id: int, reason: str) -> Mat
 
 
 def merge(*, session: Session, actor: Actor, keep_id: int, merge_id: int, reason: str) -> Person:
-    """Merge two persons found to be one: every entry of ``merge_id`` moves to ``keep_id``."""
+    """Merge two persons of one space found to be one: every entry of ``merge_id`` moves to ``keep_id``."""
+    keep = get_visible_or_raise(session=session, actor=actor, person_id=keep_id)
+    gone = get_visible_or_raise(session=session, actor=actor, person_id=merge_id)
     require_role(actor, REVIEWER_ROLES, "merge persons")
     if keep_id == merge_id:
         raise ConflictError("a person cannot be merged into itself")
-    keep = session.get(Person, keep_id)
-    gone = session.get(Person, merge_id)
-    if keep is None or gone is None:
-        raise NotFoundError(f"no person with id {keep_id if keep is None else merge_id}")
+    if keep.space_id != gone.space_id:
+        raise ConflictError(f"persons {keep_id} and {merge_id} are in different spaces and cannot be merged")
     if keep.merged_into_id is not None:
         raise ConflictError(f"person {keep_id} was itself merged into person {keep.merged_into_id}")
     entries = session.scalars(
@@ -214,6 +237,7 @@ def merge(*, session: Session, actor: Actor, keep_id: int, merge_id: int, reason
     for entry_id in entries:
         _move(
             session,
+            space_id=keep.space_id,
             entry_id=entry_id,
             to_person=keep_id,
             actor=actor,
@@ -226,10 +250,28 @@ def merge(*, session: Session, actor: Actor, keep_id: int, merge_id: int, reason
     return keep
 
 
-def split(*, session: Session, actor: Actor, entry_id: int, status: str, display_name: str, reason: str) -> Person:
-    """Split an entry off its person into a new person of its own."""
+def split_space(*, session: Session, actor: Actor, entry_id: int) -> int:
+    """The space in which the actor splits an entry: its own; for the local operator, the one space linking it."""
+    spaces = readable_spaces(actor)
+    query = select(Match.space_id).where(Match.entry_id == entry_id, Match.state == MatchState.ACCEPTED)
+    if spaces is not None:
+        query = query.where(Match.space_id.in_(spaces))
+    found = sorted(set(session.scalars(query)))
+    if not found:
+        raise NotFoundError(f"entry {entry_id} is not linked to any person you may see")
+    if len(found) > 1:
+        raise InputError(
+            f"entry {entry_id} is linked in {len(found)} spaces", hint="act --as a user of the space to split in"
+        )
+    return found[0]
+
+
+def split(
+    *, session: Session, actor: Actor, entry_id: int, space_id: int, status: str, display_name: str, reason: str
+) -> Person:
+    """Split an entry off its person (in one space) into a new person of its own."""
     require_role(actor, REVIEWER_ROLES, "split persons")
-    old = current_match(session=session, entry_id=entry_id)
+    old = current_match(session=session, entry_id=entry_id, space_id=space_id)
     others = session.scalar(
         select(func.count()).where(
             Match.person_id == old.person_id, Match.state == MatchState.ACCEPTED, Match.entry_id != entry_id
@@ -237,11 +279,12 @@ def split(*, session: Session, actor: Actor, entry_id: int, status: str, display
     )
     if not others:
         raise ConflictError(f"entry {entry_id} is the only entry of person {old.person_id}; nothing to split")
-    person = Person(status=status, display_name=display_name)
+    person = Person(space_id=space_id, status=status, display_name=display_name)
     session.add(person)
     session.flush()
     _move(
         session,
+        space_id=space_id,
         entry_id=entry_id,
         to_person=person.id,
         actor=actor,
@@ -250,3 +293,42 @@ def split(*, session: Session, actor: Actor, entry_id: int, status: str, display
         explanation={},
     )
     return person
+
+
+def retire_entries(*, session: Session, space_id: int, entry_ids: AnySelect, reason: str) -> int:
+    """Take entries out of a space (their list was unshared from it); persons left with none are retired.
+
+    Nothing is deleted: the matches become *withdrawn* and the persons keep their history, so what the space saw
+    stays provable; they just no longer count, appear or link. Returns how many matches were withdrawn.
+    """
+    matches = session.scalars(
+        select(Match).where(
+            Match.space_id == space_id,
+            Match.entry_id.in_(entry_ids),
+            Match.state.in_((MatchState.ACCEPTED, MatchState.PENDING)),
+        )
+    ).all()
+    touched = set()
+    for match in matches:
+        if match.state == MatchState.ACCEPTED:
+            touched.add(match.person_id)
+        match.state = MatchState.WITHDRAWN
+        match.reason = reason
+    session.flush()
+    retired = []
+    for person_id in sorted(touched):
+        remaining = session.scalar(
+            select(func.count()).where(Match.person_id == person_id, Match.state == MatchState.ACCEPTED)
+        )
+        person = session.get(Person, person_id)
+        if not remaining and person is not None and person.merged_into_id is None:
+            person.retired_reason = reason
+            retired.append(person_id)
+    # Suggestions pointing at a retired person would offer a reviewer someone who is gone.
+    for match in session.scalars(
+        select(Match).where(Match.person_id.in_(retired), Match.state == MatchState.PENDING)
+    ).all():
+        match.state = MatchState.WITHDRAWN
+        match.reason = reason
+    session.flush()
+    return len(matches)

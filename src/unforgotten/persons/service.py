@@ -1,4 +1,9 @@
-"""Use cases for persons."""
+"""Use cases for reading persons — always within the spaces the actor may read.
+
+A person lives in one space (a side's or the mediator's). Every query here is scoped by
+:func:`unforgotten.auth.service.readable_spaces`, so an id in another space is the same 404, from the same query,
+as an id that does not exist.
+"""
 
 from __future__ import annotations
 
@@ -7,68 +12,55 @@ from collections.abc import Sequence
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from unforgotten.auth.service import Actor, readable_spaces
 from unforgotten.db import AnySelect
 from unforgotten.errors import NotFoundError
-from unforgotten.persons.models import Match, MatchState, Person
+from unforgotten.persons.models import Person, current_persons
 
-__all__ = ["count", "count_by_status", "get", "get_all", "get_ids", "get_or_raise"]
-
-
-def _with_entries_in(query: AnySelect, entry_ids: AnySelect | None) -> AnySelect:
-    """Keep only persons with an accepted entry among ``entry_ids`` (what a viewer may see)."""
-    if entry_ids is None:
-        return query
-    linked = select(Match.person_id).where(Match.state == MatchState.ACCEPTED, Match.entry_id.in_(entry_ids))
-    return query.where(Person.id.in_(linked))
+__all__ = ["count", "count_by_status", "get_all", "get_ids", "get_visible_or_raise", "in_spaces"]
 
 
-def get(*, session: Session, person_id: int) -> Person | None:
-    """Return the person, if any."""
-    return session.get(Person, person_id)
+def in_spaces(query: AnySelect, actor: Actor) -> AnySelect:
+    """Keep only persons of the spaces the actor may read (every space for the local operator)."""
+    spaces = readable_spaces(actor)
+    return query if spaces is None else query.where(Person.space_id.in_(spaces))
 
 
-def get_or_raise(*, session: Session, person_id: int) -> Person:
-    """Return the person or raise NotFoundError."""
-    person = get(session=session, person_id=person_id)
+def get_visible_or_raise(*, session: Session, actor: Actor, person_id: int, current: bool = False) -> Person:
+    """Return the person if it is in a space the actor reads (and, with ``current``, neither merged nor retired)."""
+    query = in_spaces(select(Person).where(Person.id == person_id), actor)
+    if current:
+        query = query.where(current_persons())
+    person: Person | None = session.scalars(query).first()
     if person is None:
-        raise NotFoundError(f"no person with id {person_id}")
+        raise NotFoundError(f"no {'current ' if current else ''}person with id {person_id}")
     return person
 
 
 def get_all(
-    *,
-    session: Session,
-    limit: int = 100,
-    offset: int = 0,
-    entry_ids: AnySelect | None = None,
-    person_id: int | None = None,
+    *, session: Session, actor: Actor, limit: int = 100, offset: int = 0, space_id: int | None = None
 ) -> Sequence[Person]:
-    """Return persons in id order, one page (merged ones left out; only those with an entry in ``entry_ids``)."""
-    query = select(Person).where(Person.merged_into_id.is_(None)).order_by(Person.id)
-    if person_id is not None:
-        query = query.where(Person.id == person_id)
-    query = _with_entries_in(query, entry_ids)
-    return session.scalars(query.limit(limit).offset(offset)).all()
+    """Return the current persons the actor may see, in id order, one page (optionally of one space)."""
+    query = in_spaces(select(Person).where(current_persons()), actor)
+    if space_id is not None:
+        query = query.where(Person.space_id == space_id)
+    return session.scalars(query.order_by(Person.id).limit(limit).offset(offset)).all()
 
 
-def count(*, session: Session, entry_ids: AnySelect | None = None) -> int:
-    """Return how many persons there are (with an entry in ``entry_ids``, when given)."""
-    query = select(func.count()).where(Person.merged_into_id.is_(None))
-    query = _with_entries_in(query, entry_ids)
-    return int(session.scalar(query) or 0)
+def count(*, session: Session, actor: Actor) -> int:
+    """How many current persons the actor may see."""
+    return int(session.scalar(in_spaces(select(func.count()).where(current_persons()), actor)) or 0)
 
 
-def count_by_status(*, session: Session, entry_ids: AnySelect | None = None) -> list[tuple[str, int]]:
-    """Return (status, persons) pairs, most frequent first (persons with an entry in ``entry_ids``, when given)."""
-    query = select(Person.status, func.count()).where(Person.merged_into_id.is_(None))
-    query = _with_entries_in(query, entry_ids)
+def count_by_status(*, session: Session, actor: Actor) -> list[tuple[str, int]]:
+    """(status, persons) pairs over the persons the actor may see, most frequent first."""
+    query = in_spaces(select(Person.status, func.count()).where(current_persons()), actor)
     rows = session.execute(query.group_by(Person.status).order_by(func.count().desc(), Person.status))
     return [(str(status), int(n)) for status, n in rows]
 
 
-def get_ids(*, session: Session, entry_ids: AnySelect | None) -> set[int] | None:
-    """Ids of the current persons with an entry among ``entry_ids`` (``None``: no restriction)."""
-    if entry_ids is None:
+def get_ids(*, session: Session, actor: Actor) -> set[int] | None:
+    """Ids of the current persons the actor may see (``None``: every space)."""
+    if readable_spaces(actor) is None:
         return None
-    query = _with_entries_in(select(Person.id).where(Person.merged_into_id.is_(None)), entry_ids)
-    return {int(i) for i in session.scalars(query)}
+    return {int(i) for i in session.scalars(in_spaces(select(Person.id).where(current_persons()), actor))}

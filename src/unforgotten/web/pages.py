@@ -1,4 +1,4 @@
-"""Cross-domain HTML pages: the overview, sign-in and sign-out."""
+"""Cross-domain HTML pages: the overview, sign-in and sign-out (on a server-side session store)."""
 
 from __future__ import annotations
 
@@ -7,11 +7,11 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from unforgotten.agreements import service as agreements
 from unforgotten.auth import service as auth
-from unforgotten.auth import service as parties
-from unforgotten.deps import TOKEN_COOKIE, PageActor, ReadSession
-from unforgotten.errors import PermissionDeniedError
+from unforgotten.deps import SESSION_COOKIE, PageActor, ReadSession, get_database
+from unforgotten.errors import AuthenticationError, RateLimitedError
 from unforgotten.lists import service as lists
 from unforgotten.persons import service as persons
+from unforgotten.releases import service as releases
 from unforgotten.web.templating import render
 
 __all__ = ["router"]
@@ -23,29 +23,32 @@ _PERSONS_SHOWN = 50
 
 @router.get("/", response_class=HTMLResponse, name="overview")
 def overview(request: Request, session: ReadSession, actor: PageActor) -> HTMLResponse:
-    """Show parties, agreements, the lists the viewer may see with their counts, and their persons' status."""
-    visible_lists = lists.visible_list_ids(session=session, actor=actor)
-    visible_entries = lists.visible_entry_ids(session=session, actor=actor)
-    summaries = [s for s in lists.get_summaries(session=session) if visible_lists is None or s.id in visible_lists]
+    """Show parties, agreements, the lists the viewer may see, the releases to it, and its space's persons."""
+    summaries = lists.get_summaries(session=session, actor=actor)
+    reconcilable = actor.operator or actor.is_mediator or actor.space_id is not None
     reconciliations = [
         (request_list, custody_list)
         for request_list in summaries
         if request_list.kind == "request"
         for custody_list in summaries
-        if custody_list.kind == "custody" and custody_list.party != request_list.party
+        if custody_list.kind == "custody" and custody_list.party != request_list.party and reconcilable
+    ]
+    released = [
+        (r, releases.party_code(session, r.to_party_id)) for r in releases.get_all(session=session, actor=actor)
     ]
     return render(
         request,
         "overview.html",
         {
             "actor": actor,
-            "parties": parties.get_all(session=session),
+            "parties": auth.get_all(session=session),
             "agreements": agreements.get_all(session=session),
             "lists": summaries,
             "reconciliations": reconciliations,
-            "person_statuses": persons.count_by_status(session=session, entry_ids=visible_entries),
-            "persons": persons.get_all(session=session, limit=_PERSONS_SHOWN, entry_ids=visible_entries),
-            "person_total": persons.count(session=session, entry_ids=visible_entries),
+            "releases": released,
+            "person_statuses": persons.count_by_status(session=session, actor=actor),
+            "persons": persons.get_all(session=session, actor=actor, limit=_PERSONS_SHOWN),
+            "person_total": persons.count(session=session, actor=actor),
         },
     )
 
@@ -57,22 +60,44 @@ def login_form(request: Request, next: str = "/") -> HTMLResponse:
 
 
 @router.post("/login", response_class=HTMLResponse)
-def login(request: Request, session: ReadSession, token: str = Form(...), next: str = Form("/")) -> Response:
-    """Check the token and keep it in an HTTP-only cookie."""
+def login(request: Request, token: str = Form(...), next: str = Form("/")) -> Response:
+    """Check the token and open a server-side session; the cookie holds only the session's random id."""
+    database = get_database(request)
+    limiter = request.app.state.sign_in_limiter
+    client = request.client.host if request.client is not None else "unknown"
+    settings = request.app.state.settings
     try:
-        auth.authenticate(session=session, token=token)
-    except PermissionDeniedError as error:
+        limiter.check(client)
+        with database.unit_of_work(actor="web:sign-in") as uow:
+            actor, session_id = auth.create_web_session(
+                session=uow.session, token=token, ttl_hours=settings.session_ttl_hours
+            )
+            uow.commit()
+    except RateLimitedError as error:
+        return render(
+            request, "login.html", {"next": next, "error": f"{error.message} — {error.hint}"}, status_code=429
+        )
+    except AuthenticationError as error:
+        limiter.failed(client, database, where="web")
         return render(request, "login.html", {"next": next, "error": error.message}, status_code=401)
     target = next if next.startswith("/") and not next.startswith("//") else "/"
     response = RedirectResponse(target, status_code=303)
-    secure = request.app.state.settings.environment != "local"
-    response.set_cookie(TOKEN_COOKIE, token, httponly=True, samesite="strict", secure=secure)
+    secure = settings.environment != "local"
+    response.set_cookie(
+        SESSION_COOKIE, session_id, httponly=True, samesite="strict", secure=secure,
+        max_age=settings.session_ttl_hours * 3600,
+    )  # fmt: skip
     return response
 
 
 @router.post("/logout")
-def logout() -> Response:
-    """Forget the token cookie."""
+def logout(request: Request) -> Response:
+    """End the session on the server (a copied cookie dies with it) and forget the cookie."""
+    session_id = request.cookies.get(SESSION_COOKIE)
+    if session_id:
+        with get_database(request).unit_of_work(actor="web:sign-out") as uow:
+            auth.end_web_session(session=uow.session, session_id=session_id)
+            uow.commit()
     response = RedirectResponse("/login", status_code=303)
-    response.delete_cookie(TOKEN_COOKIE)
+    response.delete_cookie(SESSION_COOKIE)
     return response

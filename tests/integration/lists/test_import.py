@@ -11,6 +11,7 @@ from sqlalchemy.orm import Session
 
 from unforgotten.audit.flows import account
 from unforgotten.auth import service as auth
+from unforgotten.auth.service import operator
 from unforgotten.columns import CANONICAL_COLUMNS
 from unforgotten.errors import FileReadError, InputError
 from unforgotten.lists import service as lists
@@ -57,7 +58,7 @@ def test_export_round_trips(session: Session, party: str, tmp_path: Path) -> Non
     path = write(tmp_path / "l.csv", "ШЕВЧЕНКО;Олександр;Іванович;12.03.1999;A1\nКоваль;Ірина;;1990-05;A2\n")
     outcome = lists.import_file(session=session, path=path, party_code=party, kind="request", submitted_by="t")
     out = tmp_path / "out.csv"
-    assert lists.export_entries(session=session, list_id=outcome.list_id, path=out) == 2
+    assert lists.export_entries(session=session, actor=operator("t"), list_id=outcome.list_id, path=out) == 2
     with out.open(encoding="utf-8") as handle:
         rows = list(csv.DictReader(handle))
     assert list(rows[0]) == list(CANONICAL_COLUMNS)

@@ -6,6 +6,7 @@ import pytest
 from sqlalchemy.orm import Session
 
 from unforgotten.auth import service as auth
+from unforgotten.auth.models import PartyKind
 from unforgotten.errors import InputError
 from unforgotten.lists.flows import ReconciliationStatus, dates_conflict, reconcile
 from unforgotten.lists.models import Entry, List
@@ -59,19 +60,46 @@ def test_statuses_and_counts(session: Session) -> None:
         "custody",
         [("c1", "1999-12-03", "M"), ("c2", "1985-01-01", "M"), ("c3", "1970", "M"), ("c4", "2000", "M")],
     )
-    p1 = review.new_person(session=session, entry_id=r[0], status="requested", display_name="", decided_by="t")
-    review.attach(session=session, entry_id=c[0], person_id=p1.id, probability=0.99, explanation={}, decided_by="t")
-    p2 = review.new_person(session=session, entry_id=r[1], status="requested", display_name="", decided_by="t")
-    review.attach(session=session, entry_id=c[1], person_id=p2.id, probability=0.97, explanation={}, decided_by="t")
-    review.new_person(session=session, entry_id=r[2], status="requested", display_name="", decided_by="t")
-    p4 = review.new_person(session=session, entry_id=r[3], status="requested", display_name="", decided_by="t")
-    p_c3 = review.new_person(session=session, entry_id=c[2], status="held", display_name="", decided_by="t")
-    review.new_person(session=session, entry_id=c[3], status="held", display_name="", decided_by="t")
-    review.propose(session=session, entry_id=r[3], person_id=p_c3.id, probability=0.7, explanation={})
+    space = auth.create(session=session, code="ICRC", name="ICRC", kind=PartyKind.MEDIATOR).id
+    p1 = review.new_person(
+        session=session, space_id=space, entry_id=r[0], status="requested", display_name="", decided_by="t"
+    )
+    review.attach(
+        session=session,
+        space_id=space,
+        entry_id=c[0],
+        person_id=p1.id,
+        probability=0.99,
+        explanation={},
+        decided_by="t",
+    )
+    p2 = review.new_person(
+        session=session, space_id=space, entry_id=r[1], status="requested", display_name="", decided_by="t"
+    )
+    review.attach(
+        session=session,
+        space_id=space,
+        entry_id=c[1],
+        person_id=p2.id,
+        probability=0.97,
+        explanation={},
+        decided_by="t",
+    )
+    review.new_person(
+        session=session, space_id=space, entry_id=r[2], status="requested", display_name="", decided_by="t"
+    )
+    p4 = review.new_person(
+        session=session, space_id=space, entry_id=r[3], status="requested", display_name="", decided_by="t"
+    )
+    p_c3 = review.new_person(
+        session=session, space_id=space, entry_id=c[2], status="held", display_name="", decided_by="t"
+    )
+    review.new_person(session=session, space_id=space, entry_id=c[3], status="held", display_name="", decided_by="t")
+    review.propose(session=session, space_id=space, entry_id=r[3], person_id=p_c3.id, probability=0.7, explanation={})
     session.flush()
     assert p4.id
 
-    result = reconcile(session=session, request=request, custody=custody)
+    result = reconcile(session=session, request=request, custody=custody, space_id=space)
     by_record = {row.request_record_id: row for row in result.rows}
     assert by_record["r1"].status == ReconciliationStatus.ACKNOWLEDGED  # day/month swapped is the same date
     assert by_record["r1"].custody_record_id == "c1" and by_record["r1"].probability == 0.99
@@ -87,7 +115,10 @@ def test_kinds_are_checked(session: Session) -> None:
     ua = auth.create(session=session, code="UA", name="Ukraine")
     request, _ = make_list(session, ua.id, "request", [])
     with pytest.raises(InputError, match="request list"):
-        reconcile(session=session, request=request, custody=request)
+        reconcile(session=session, request=request, custody=request, space_id=ua.id)
+    other, _ = make_list(session, ua.id, "custody", [])
+    with pytest.raises(InputError, match="same side"):
+        reconcile(session=session, request=request, custody=other, space_id=ua.id)
 
 
 @pytest.mark.parametrize(

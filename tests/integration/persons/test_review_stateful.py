@@ -21,8 +21,6 @@ from unforgotten.migrations import upgrade
 from unforgotten.persons import review
 from unforgotten.persons.models import Match, MatchState, Person
 
-MEDIATOR = Actor(name="m", role=Role.MEDIATOR, party_id=None, party_code="ICRC")
-
 
 class ReviewMachine(RuleBasedStateMachine):
     def __init__(self) -> None:
@@ -33,6 +31,8 @@ class ReviewMachine(RuleBasedStateMachine):
         install_recorder(factory)
         self.session: Session = factory()
         party = auth.create(session=self.session, code="UA", name="Ukraine")
+        self.space = party.id
+        self.actor = Actor(name="c", role=Role.PARTY_COORDINATOR, party_id=party.id, party_code="UA")
         lst = List(party_id=party.id, kind="request", name="r", file_name="r", file_hash="0" * 64, file_format="csv",
                    submitted_by="t")  # fmt: skip
         self.session.add(lst)
@@ -43,7 +43,12 @@ class ReviewMachine(RuleBasedStateMachine):
             self.session.add(entry)
             self.session.flush()
             review.new_person(
-                session=self.session, entry_id=entry.id, status="requested", display_name="", decided_by="t"
+                session=self.session,
+                space_id=self.space,
+                entry_id=entry.id,
+                status="requested",
+                display_name="",
+                decided_by="t",
             )
             self.entries.append(entry.id)
         self.session.flush()
@@ -55,18 +60,20 @@ class ReviewMachine(RuleBasedStateMachine):
     def propose(self, data: st.DataObject) -> None:
         entry = data.draw(st.sampled_from(self.entries))
         person = data.draw(st.sampled_from(self.persons()))
-        review.propose(session=self.session, entry_id=entry, person_id=person, probability=0.7, explanation={})
+        review.propose(
+            session=self.session, space_id=self.space, entry_id=entry, person_id=person, probability=0.7, explanation={}
+        )
         self.session.flush()
 
-    @precondition(lambda self: bool(review.get_pending(session=self.session)))
+    @precondition(lambda self: bool(review.get_pending(session=self.session, actor=self.actor)))
     @rule(data=st.data(), accept=st.booleans())
     def decide(self, data: st.DataObject, accept: bool) -> None:
-        match = data.draw(st.sampled_from(list(review.get_pending(session=self.session))))
+        match = data.draw(st.sampled_from(list(review.get_pending(session=self.session, actor=self.actor))))
         target = self.session.get(Person, match.person_id)
         if accept and target is not None and target.merged_into_id is None:
-            review.accept(session=self.session, actor=MEDIATOR, match_id=match.id, reason="same")
+            review.accept(session=self.session, actor=self.actor, match_id=match.id, reason="same")
         else:
-            review.reject(session=self.session, actor=MEDIATOR, match_id=match.id, reason="different")
+            review.reject(session=self.session, actor=self.actor, match_id=match.id, reason="different")
 
     @rule(data=st.data())
     def merge(self, data: st.DataObject) -> None:
@@ -76,14 +83,14 @@ class ReviewMachine(RuleBasedStateMachine):
             else (0, 0)
         )
         if keep:
-            review.merge(session=self.session, actor=MEDIATOR, keep_id=keep, merge_id=gone, reason="one person")
+            review.merge(session=self.session, actor=self.actor, keep_id=keep, merge_id=gone, reason="one person")
 
     @rule(data=st.data())
     def split(self, data: st.DataObject) -> None:
         entry = data.draw(st.sampled_from(self.entries))
         try:
-            review.split(session=self.session, actor=MEDIATOR, entry_id=entry, status="requested", display_name="",
-                         reason="two persons")  # fmt: skip
+            review.split(session=self.session, actor=self.actor, entry_id=entry, space_id=self.space,
+                         status="requested", display_name="", reason="two persons")  # fmt: skip
         except ConflictError:
             pass  # the entry was alone on its person: refusing is the right answer
 

@@ -1,0 +1,207 @@
+"""Every route of the app, called with ids of every kind: the route list comes from the app itself (the OpenAPI
+schema for the API, the router for the pages), so a new route is probed without anyone remembering to add it."""
+
+from __future__ import annotations
+
+import itertools
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from typing import Any
+
+from fastapi.routing import APIRoute
+from fastapi.testclient import TestClient
+from sqlalchemy import func, select
+from tests.e2e.access.world import World
+
+from unforgotten.agreements.models import Agreement
+from unforgotten.auth.service import operator
+from unforgotten.lists.models import Entry, List
+from unforgotten.lists.service import lists_in_space
+from unforgotten.persons.models import Match, Person, StatusChange
+from unforgotten.releases.models import Release
+
+API = "/api/v1"
+# What each path or body parameter names; a parameter not listed here fails the test, so it gets added.
+KINDS = {
+    "list_id": "lists",
+    "request_list_id": "lists",
+    "custody_list_id": "lists",
+    "person_id": "persons",
+    "keep_id": "persons",
+    "merge_id": "persons",
+    "match_id": "matches",
+    "change_id": "status_changes",
+    "entry_id": "entries",
+    "agreement_id": "agreements",
+    "release_id": "releases",
+    "party": "parties",
+    "name": "users",
+}
+_TABLES = {
+    "lists": List.id, "persons": Person.id, "matches": Match.id, "status_changes": StatusChange.id,
+    "entries": Entry.id, "agreements": Agreement.id, "releases": Release.id,
+}  # fmt: skip
+SKIP_PATHS = {f"{API}/openapi.json", f"{API}/docs", f"{API}/docs/oauth2-redirect", "/login", "/logout"}
+
+
+@dataclass(frozen=True)
+class Call:
+    method: str
+    path: str
+    ids: tuple[tuple[str, Any], ...]  # (kind, value) of every id it names
+    json: dict[str, Any] | None = None
+    content: str | None = None
+    files: dict[str, Any] | None = None
+    data: dict[str, str] | None = None
+    page: bool = False
+
+    @property
+    def writes(self) -> bool:
+        return self.method in {"POST", "PUT", "PATCH", "DELETE"}
+
+
+@dataclass
+class Ids:
+    """Every id of every kind, plus a few that do not exist yet, so absent and hidden ids meet the same probes."""
+
+    values: dict[str, list[Any]] = field(default_factory=dict)
+
+    @classmethod
+    def of(cls, world: World, *, extra: int = 3) -> Ids:
+        ids = cls()
+        with world.database.read() as session:
+            for kind, column in _TABLES.items():
+                top = int(session.scalar(select(func.max(column))) or 0)
+                ids.values[kind] = list(range(1, top + extra + 1))
+        ids.values["parties"] = ["UA", "RU", "ICRC", "XX"]
+        ids.values["users"] = ["nobody"]  # deactivating a real user would end the probe itself
+        return ids
+
+
+def hidden_ids(world: World, party: str | None) -> dict[str, set[Any]]:
+    """The ids that exist but are outside this party's space (all of them, for a user with no space)."""
+    with world.database.read() as session:
+        from unforgotten.auth.models import Party
+
+        space = session.scalar(select(Party.id).where(Party.code == party)) if party else None
+        spaces = [space] if space is not None else []
+        visible_lists = set(session.scalars(lists_in_space(spaces))) if spaces else set()
+        out: dict[str, set[Any]] = {
+            "lists": set(session.scalars(select(List.id))) - visible_lists,
+            "persons": set(session.scalars(select(Person.id).where(Person.space_id.not_in(spaces)))),
+            "matches": set(session.scalars(select(Match.id).where(Match.space_id.not_in(spaces)))),
+            "status_changes": set(
+                session.scalars(
+                    select(StatusChange.id)
+                    .join(Person, Person.id == StatusChange.person_id)
+                    .where(Person.space_id.not_in(spaces), StatusChange.state != "pending")
+                )
+            ),  # fmt: skip
+            "entries": set(session.scalars(select(Entry.id).where(Entry.list_id.not_in(visible_lists)))),
+        }
+    return out
+
+
+def _example(name: str, schema: dict[str, Any], ids: Ids) -> list[Any]:
+    kind = KINDS.get(name)
+    if kind is not None:
+        return ids.values[kind]
+    kind_of = schema.get("type") or next((t.get("type") for t in schema.get("anyOf", []) if t.get("type")), "string")
+    if kind_of == "integer":
+        raise AssertionError(f"integer field {name!r}: say in KINDS what it names")
+    if kind_of == "boolean":
+        return [False]
+    if name == "to":
+        return ["not_acknowledged"]
+    return ["probe"]
+
+
+def _bodies(operation: dict[str, Any], spec: dict[str, Any], ids: Ids) -> Iterator[tuple[dict[str, Any], tuple]]:
+    content = operation.get("requestBody", {}).get("content", {})
+    if "application/json" not in content:
+        yield {}, ()
+        return
+    schema = content["application/json"]["schema"]
+    if "$ref" in schema:
+        schema = spec["components"]["schemas"][schema["$ref"].rsplit("/", 1)[1]]
+    fields = schema.get("properties", {})
+    id_fields = [n for n in fields if n in KINDS and KINDS[n] not in ("parties", "users")]
+    plain = {n: _example(n, s, ids)[0] for n, s in fields.items() if n not in id_fields}
+    if not id_fields:
+        yield {"json": plain}, ()
+        return
+    for n in id_fields:  # one id field varies at a time, the others take a valid first value
+        for value in ids.values[KINDS[n]]:
+            body = {**plain, **{m: ids.values[KINDS[m]][0] for m in id_fields}, n: value}
+            yield {"json": body}, tuple((KINDS[m], body[m]) for m in id_fields)
+
+
+def api_calls(client: TestClient, ids: Ids) -> Iterator[Call]:
+    spec = client.app.openapi()  # type: ignore[attr-defined]
+    for path, operations in spec["paths"].items():
+        if path in SKIP_PATHS:
+            continue
+        for method, operation in operations.items():
+            names = [p["name"] for p in operation.get("parameters", []) if p["in"] == "path"]
+            for name in names:
+                assert name in KINDS, f"{method.upper()} {path}: path parameter {name!r} is not in KINDS"
+            choices = [ids.values[KINDS[n]] for n in names]
+            for values in itertools.product(*choices) if choices else [()]:
+                concrete = path
+                for name, value in zip(names, values, strict=True):
+                    concrete = concrete.replace("{" + name + "}", str(value))
+                path_ids = tuple((KINDS[n], v) for n, v in zip(names, values, strict=True))
+                content = operation.get("requestBody", {}).get("content", {})
+                if "multipart/form-data" in content:
+                    yield Call(
+                        method.upper(),
+                        concrete,
+                        path_ids,
+                        data={"kind": "custody", "name": "probe"},
+                        files={"file": ("probe.csv", b"family_name,given_name\nProbe,Probe\n", "text/csv")},
+                    )
+                    continue  # fmt: skip
+                if "text/yaml" in content:
+                    yield Call(method.upper(), concrete, path_ids, content="title: probe\n")
+                    continue
+                for body, body_ids in _bodies(operation, spec, ids):
+                    yield Call(method.upper(), concrete, path_ids + body_ids, **body)
+
+
+def page_calls(client: TestClient, ids: Ids) -> Iterator[Call]:
+    for route in client.app.routes:  # type: ignore[attr-defined]
+        if not isinstance(route, APIRoute) or route.path.startswith(API) or route.path in SKIP_PATHS:
+            continue
+        names = re.findall(r"{(\w+)}", route.path)
+        for name in names:
+            assert name in KINDS, f"page {route.path}: path parameter {name!r} is not in KINDS"
+        for values in itertools.product(*[ids.values[KINDS[n]] for n in names]) if names else [()]:
+            concrete = route.path
+            for name, value in zip(names, values, strict=True):
+                concrete = concrete.replace("{" + name + "}", str(value))
+            for method in sorted(route.methods):
+                yield Call(method, concrete, tuple((KINDS[n], v) for n, v in zip(names, values, strict=True)),
+                           page=True)  # fmt: skip
+
+
+def send(client: TestClient, call: Call, token: str) -> Any:
+    headers = {} if call.page else {"Authorization": f"Bearer {token}"}
+    if call.content is not None:
+        headers["Content-Type"] = "text/yaml"
+    return client.request(
+        call.method, call.path, headers=headers, json=call.json, content=call.content, files=call.files,
+        data=call.data, follow_redirects=False,
+    )  # fmt: skip
+
+
+def signed_in(world: World, user: str) -> TestClient:
+    """A client with a browser session of its own (cookies), signed in with the user's token."""
+    client = TestClient(world.app, base_url="https://testserver")
+    response = client.post("/login", data={"token": world.tokens[user], "next": "/"}, follow_redirects=False)
+    assert response.status_code == 303, response.text
+    return client
+
+
+def local_operator() -> Any:
+    return operator("cli:probe")
