@@ -270,6 +270,8 @@ def _parse(data: object) -> Instance:
     if not isinstance(parties_raw, list) or len(parties_raw) != 2:
         raise _Malformed("parties must be a list of two party codes", column="parties", value=parties_raw)
     parties = (_text(parties_raw[0], "parties[0]"), _text(parties_raw[1], "parties[1]"))
+    if parties[0] == parties[1]:
+        raise _Malformed("parties must be two distinct codes", column="parties", value=parties_raw)
     parity = _object(top["parity"], "parity", {"mode"}, ("mode",))
     mode = parity["mode"]
     if mode not in PARITY_MODES:
