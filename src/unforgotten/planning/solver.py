@@ -29,7 +29,9 @@ from unforgotten.planning.units import PoolKey, Unit, make_units, pool_units
 __all__ = ["DEFAULT_TIME_LIMIT", "DEFAULT_WORKERS", "solve"]
 
 DEFAULT_TIME_LIMIT = 60.0
-DEFAULT_WORKERS = 2
+# One worker: on this 2-core machine it proved 20,000 × 30 in 14.6 s, against 26.5 s with 2 workers and 39.4 s
+# with 8 (docs/benchmarks.md); and a single worker is deterministic, so the same instance gives the same plan.
+DEFAULT_WORKERS = 1
 _SEED = 20250609
 
 
@@ -58,8 +60,9 @@ def solve(
         instance: a validated instance (``load_instance`` / ``parse_instance`` validate it).
         time_limit: seconds for all three levels together. A level cut short keeps its best plan found; its status
             is then ``FEASIBLE`` with the bound and gap, and the plan is not proven.
-        num_workers: CP-SAT search workers; 2 matches this project's 2-core machine (measured in
-            ``docs/benchmarks.md``).
+        num_workers: CP-SAT search workers. One is the fastest measured on 2 cores (``docs/benchmarks.md``) and
+            the only deterministic choice: with more, the objective values are the same but the plan among equally
+            good ones may differ from run to run.
         progress: called with a short description as each level starts.
 
     Returns:
@@ -217,9 +220,8 @@ def _solve_level(
     solver.parameters.max_time_in_seconds = seconds
     solver.parameters.num_workers = num_workers
     solver.parameters.random_seed = _SEED
-    # With several workers the plan among equally good ones would depend on thread timing; interleaving the
-    # workers' search in one thread keeps the same input giving the same plan (the design's replayability).
-    solver.parameters.interleave_search = False
+    # Interleaving several workers' search in one thread would make them deterministic too, but it was 20× slower
+    # (level 2 of 2,000 × 12: 6.5 s against 0.3 s): a single worker is the deterministic choice.
     started = time.perf_counter()
     status = solver.solve(model)
     seconds_taken = time.perf_counter() - started
