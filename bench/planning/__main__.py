@@ -65,7 +65,9 @@ def main() -> None:
                 started = time.perf_counter()
                 plan = solve(instance, time_limit=args.time_limit, num_workers=workers)
                 total = time.perf_counter() - started
-                proven = "/".join("yes" if level.proven else f"no (gap {level.gap:.1%})" for level in plan.levels)
+                proven = "/".join(
+                    "yes" if level.proven else f"no ({level.status}, gap {level.gap or 0:.1%})" for level in plan.levels
+                )
                 seconds = " | ".join(f"{level.seconds:.1f}" for level in plan.levels)
                 extra = (greedy_cost - plan.cost) / plan.cost if plan.cost else 0.0
                 # Delay: the cost above everyone crossing at stage 1, the part a plan can avoid or not.

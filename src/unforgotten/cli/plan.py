@@ -53,8 +53,8 @@ def solve_command(
                 level.name,
                 str(level.value),
                 level.status,
-                f"{level.bound:g}",
-                f"{level.gap:.2%}",
+                "—" if level.bound is None else f"{level.bound:g}",
+                "—" if level.gap is None else f"{level.gap:.2%}",
                 f"{level.seconds:.1f}",
             )
         err_console.print(table)

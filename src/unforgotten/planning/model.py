@@ -162,13 +162,18 @@ class Instance:
 
 @dataclass(frozen=True, slots=True)
 class LevelResult:
-    """How one lexicographic level ended: solver status, value reached, best bound, relative gap, seconds."""
+    """How one lexicographic level ended: solver status, value reached, best bound, relative gap, seconds.
+
+    ``status`` is CP-SAT's: ``OPTIMAL`` (proven), ``FEASIBLE`` (stopped by the time limit with a plan; ``bound``
+    and ``gap`` say how far from proven), or ``UNKNOWN`` (the time ran out before the level found anything: the
+    value is the previous level's plan's, bound and gap are None).
+    """
 
     name: str
     status: str
     value: int
-    bound: float
-    gap: float
+    bound: float | None
+    gap: float | None
     seconds: float
 
     @property

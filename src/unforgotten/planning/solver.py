@@ -14,6 +14,7 @@ many kinds of persons there are, not on how many persons.
 
 from __future__ import annotations
 
+import dataclasses
 import time
 from collections import defaultdict
 from collections.abc import Callable, Sequence
@@ -89,15 +90,20 @@ def solve(
     pools = pool_units(units)
     built = _build(instance, units, list(pools.items()), pins_as_literals=False)
     levels: list[LevelResult] = []
-    hint: dict[tuple[int, int], int] = {}
+    # Level 1 starts from sending no one but the pinned: feasible whenever the pins are, so even a short time
+    # limit ends with a plan rather than none.
+    hint: dict[tuple[int, int], int] = dict.fromkeys(built.x, 0)
     used_hint: list[int] = []
     objectives: list[tuple[str, cp_model.LinearExpr, bool]] = [
         ("assigned", built.assigned, True),
         ("cost", built.cost, False),
         ("stages_used", cp_model.LinearExpr.sum(built.used), False),
     ]
-    solver = cp_model.CpSolver()
+    unsolved: list[str] = []
     for name, objective, maximise in objectives:
+        if unsolved:
+            unsolved.append(name)
+            continue
         if progress is not None:
             progress(f"level {len(levels) + 1}: {name}")
         remaining = max(0.5, time_limit - (time.perf_counter() - started))
@@ -106,10 +112,15 @@ def solve(
             # Without pins, sending nobody is always feasible: an infeasible first level means the pins.
             raise _pins_error(_pins_that_fail_together(instance, units, list(pools.items())))
         if level.status not in ("OPTIMAL", "FEASIBLE"):
-            raise UnforgottenError(
-                f"no plan found within {time_limit:g} s (level {name}: {level.status})",
-                hint="give it more time with --time-limit",
-            )
+            if not levels:
+                raise UnforgottenError(
+                    f"no plan found within {time_limit:g} s (level {name}: {level.status})",
+                    hint="give it more time with --time-limit",
+                )
+            # The time ran out before this level found anything: keep the previous level's plan, which is
+            # valid, and say that this level and the next were not solved.
+            unsolved.append(name)
+            continue
         levels.append(level)
         hint = {place: solver.value(var) for place, var in built.x.items()}
         used_hint = [solver.value(flag) for flag in built.used]
@@ -120,7 +131,12 @@ def solve(
             built.model.add(objective >= level.value)
         else:
             built.model.add(objective <= level.value)
-    return _plan(instance, units, list(pools.values()), hint, levels)
+    plan = _plan(instance, units, list(pools.values()), hint, levels)
+    if not unsolved:
+        return plan
+    values = {"assigned": plan.assigned, "cost": plan.cost, "stages_used": plan.stages_used}
+    skipped = (LevelResult(name, "UNKNOWN", values[name], None, None, 0.0) for name in unsolved)
+    return dataclasses.replace(plan, levels=(*levels, *skipped))
 
 
 def _build(

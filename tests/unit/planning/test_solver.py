@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+import dataclasses
 from datetime import date, timedelta
 from typing import Any
 
 import pytest
 from tests.unit.planning.helpers import violations
 
-from unforgotten.errors import InputError
+from unforgotten.errors import InputError, UnforgottenError
 from unforgotten.planning import Plan, parse_instance, solve
 
 DAY = date(2025, 6, 9)
@@ -149,3 +150,31 @@ def test_nothing_to_plan_is_an_empty_plan() -> None:
     assert plan_of(instance([(1, 1)], [])).to_json()["objective"] == {"assigned": 0, "cost": 0, "stages_used": 0}
     none = plan_of(instance([], [("U1", "UA", 1, 1, None)]))
     assert none.unassigned == {"U1": "there is no stage in the plan"}
+
+
+def test_a_level_the_time_limit_stops_keeps_the_previous_plan_and_says_so(monkeypatch: pytest.MonkeyPatch) -> None:
+    import unforgotten.planning.solver as solver_module
+
+    real = solver_module._solve_level
+
+    def out_of_time_at_cost(built: Any, name: str, *args: Any) -> Any:
+        level, cp_solver = real(built, name, *args)
+        return (dataclasses.replace(level, status="UNKNOWN") if name == "cost" else level), cp_solver
+
+    monkeypatch.setattr(solver_module, "_solve_level", out_of_time_at_cost)
+    persons = [("U1", "UA", 3, 1, None), ("R1", "RU", 1, 1, None)]
+    parsed = parse_instance(instance([(1, 1), (1, 1)], persons))
+    plan = solve(parsed)
+    assert violations(parsed, plan.assignments) == [] and plan.assigned == 2 and not plan.proven
+    assert [level.status for level in plan.levels] == ["OPTIMAL", "UNKNOWN", "UNKNOWN"]
+    assert plan.to_json()["proven"]["cost"] == {
+        "status": "UNKNOWN", "value": plan.cost, "bound": None, "gap": None, "seconds": 0.0
+    }  # fmt: skip
+
+    monkeypatch.setattr(
+        solver_module,
+        "_solve_level",
+        lambda built, name, *a: (dataclasses.replace(real(built, name, *a)[0], status="UNKNOWN"), None),
+    )
+    with pytest.raises(UnforgottenError, match="no plan found within"):
+        solve(parsed, time_limit=1)
