@@ -45,7 +45,8 @@ class _Built:
     pin_literals: dict[str, cp_model.IntVar]  # unit key -> literal "the pin holds" (diagnosis only)
     assigned: cp_model.LinearExpr
     cost: cp_model.LinearExpr
-    used: list[cp_model.IntVar]
+    totals: list[cp_model.LinearExpr]  # persons crossing at each stage, both sides
+    used: list[cp_model.IntVar]  # one flag per stage, added only for level 3 (see _add_stage_flags)
 
 
 def solve(
@@ -95,16 +96,17 @@ def solve(
     # 18–19 s against 3.4–4.2 s.
     hint: dict[tuple[int, int], int] = {}
     used_hint: list[int] = []
-    objectives: list[tuple[str, cp_model.LinearExpr, bool]] = [
-        ("assigned", built.assigned, True),
-        ("cost", built.cost, False),
-        ("stages_used", cp_model.LinearExpr.sum(built.used), False),
+    objectives: list[tuple[str, Callable[[], cp_model.LinearExpr], bool]] = [
+        ("assigned", lambda: built.assigned, True),
+        ("cost", lambda: built.cost, False),
+        ("stages_used", lambda: _add_stage_flags(built, instance), False),
     ]
     unsolved: list[str] = []
-    for name, objective, maximise in objectives:
+    for name, make_objective, maximise in objectives:
         if unsolved:
             unsolved.append(name)
             continue
+        objective = make_objective()
         if progress is not None:
             progress(f"level {len(levels) + 1}: {name}")
         remaining = max(0.5, time_limit - (time.perf_counter() - started))
@@ -124,7 +126,7 @@ def solve(
             continue
         levels.append(level)
         hint = {place: solver.value(var) for place, var in built.x.items()}
-        used_hint = [solver.value(flag) for flag in built.used]
+        used_hint = [int(solver.value(total) > 0) for total in built.totals]
         # Fix the level: exactly at a proven optimum; at a time limit, no worse than the best plan found.
         if level.status == "OPTIMAL":
             built.model.add(objective == level.value)
@@ -170,17 +172,14 @@ def _build(
         load[unit.side][unit.pin].add(term, unit.size)
         assigned.add(term, unit.size)
         savings.add(term, unit.urgency * (count - unit.pin))
-    used: list[cp_model.IntVar] = []
+    totals: list[cp_model.LinearExpr] = []
     for index, stage in enumerate(instance.stages):
         first_side, second_side = (load[side][index].expr() for side in sides)
         model.add(first_side <= stage.capacity[sides[0]])
         model.add(second_side <= stage.capacity[sides[1]])
         if instance.parity == "equal_per_stage" and stage.id != instance.remainder_stage:
             model.add(first_side == second_side)
-        flag = model.new_bool_var(f"used_{stage.id}")
-        # A stage is used when anyone travels at it; its capacities make the big-M as tight as it can be.
-        model.add(first_side + second_side <= sum(stage.capacity.values()) * flag)
-        used.append(flag)
+        totals.append(first_side + second_side)
     everyone = sum(person.urgency for person in instance.persons) * (count + 1)
     return _Built(
         model=model,
@@ -188,8 +187,24 @@ def _build(
         pin_literals=pin_literals,
         assigned=assigned.expr(),
         cost=everyone - savings.expr(),
-        used=used,
+        totals=totals,
+        used=[],
     )
+
+
+def _add_stage_flags(built: _Built, instance: Instance) -> cp_model.LinearExpr:
+    """Add one flag per stage, on when anyone crosses there, and return their sum: level 3's objective.
+
+    Only level 3 needs them, so levels 1 and 2 do without. Measured on 20,000 × 30, seeds 1–3, two runs each: the
+    same mean (12.8 s against 12.4 s with the flags from the start) but a lower worst case (14.8 s against 19.6 s,
+    seed 2's level 1).
+    """
+    for stage, total in zip(instance.stages, built.totals, strict=True):
+        flag = built.model.new_bool_var(f"used_{stage.id}")
+        # The stage's capacities make the big-M as tight as it can be.
+        built.model.add(total <= sum(stage.capacity.values()) * flag)
+        built.used.append(flag)
+    return cp_model.LinearExpr.sum(built.used)
 
 
 class _Sum:
