@@ -45,6 +45,7 @@ _COMMAND_MODULES: tuple[str, ...] = (
     "unforgotten.cli.account",
     "unforgotten.cli.audit",
     "unforgotten.cli.link",
+    "unforgotten.cli.plan",
 )
 
 
