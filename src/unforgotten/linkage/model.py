@@ -24,6 +24,8 @@ __all__ = [
     "LinkType",
     "TRAINING_RULES",
     "VETO_M",
+    "WEAK_FIELDS",
+    "WEAK_FLOOR",
     "comparisons",
     "settings",
 ]
@@ -34,6 +36,12 @@ __all__ = [
 BLOCKING_RULES = (
     block_on("family_key", "given_group", "dob_year"),
     block_on("family_key", "given_group", "patronymic_group"),
+    # One part of a double surname (Петренко-Коваль / Коваль): each part against the other side's parts.
+    block_on("family_first", "given_group", "dob_year"),
+    block_on("family_last", "given_group", "dob_year"),
+    # A surname mistyped after its first letters, or missing its date: the surname's head with more keys.
+    block_on("family_head", "given_group", "patronymic_group"),
+    block_on("family_head", "given_group", "dob_year", "dob_month"),
     block_on("family_key", "given_group", "dob_day"),
     block_on("family_stem", "patronymic_group", "dob_year"),
     block_on("family_key", "dob"),
@@ -52,6 +60,11 @@ BLOCKING_RULES = (
 SMALL_LISTS = 50_000
 SMALL_LIST_RULES = (
     block_on("family_key", "given_group"),
+    block_on("family_first", "given_group"),
+    block_on("family_last", "given_group"),
+    block_on("family_head", "given_group"),
+    block_on("given_group", "patronymic_group", "dob_month"),
+    block_on("dob", "patronymic_group"),
     block_on("family_key", "unit_key"),
     block_on("family_key", "place_key"),
     block_on("given_group", "unit_key"),
@@ -67,6 +80,11 @@ TRAINING_RULES = (
 )
 # A veto: m fixed so low that no surname, however rare, outweighs it (brothers, twins, namesakes).
 VETO_M = 1e-12
+# Fields each side records its own way ("с. Вишневе" / "с. Вишнёвое Харьковской обл."; "в/ч А0769" / "8 бригада
+# НГУ"): their disagreement is weak evidence, never a veto. Every level's Bayes factor m/u is kept at or above
+# WEAK_FLOOR (-2 bits), whatever EM learns on data where both sides happened to write them alike (issue 10).
+WEAK_FIELDS = ("place_of_birth", "military_unit", "mother_maiden_name")
+WEAK_FLOOR = 0.25
 
 
 # One side wrote the given name in the family-name column and vice versa (when the lexicon could not tell).
@@ -79,6 +97,14 @@ _HALF_SWAPPED = (
     "(family_key_l = given_key_r OR given_key_l = family_key_r "
     "OR family_raw_l = given_raw_r OR given_raw_l = family_raw_r) "
     "AND coalesce(given_group_l, '') <> coalesce(given_group_r, '')"
+)
+
+
+_ONE_PART = (
+    "(family_key_l <> family_first_l OR family_key_r <> family_first_r) "
+    "AND (family_first_l = family_first_r OR family_last_l = family_last_r "
+    "OR family_key_l = family_first_r OR family_key_l = family_last_r "
+    "OR family_key_r = family_first_l OR family_key_r = family_last_l)"
 )
 
 
@@ -130,6 +156,10 @@ def comparisons() -> list[Any]:
                 cll.ExactMatchLevel("family_stem"),
                 cll.JaroWinklerLevel("family_key", 0.92),
                 cll.JaroWinklerLevel("family_raw", 0.88),
+                # Only one part of a double surname written (Петренко-Коваль / Коваль), on one side or both.
+                cll.CustomLevel(_ONE_PART, label_for_charts="one part of a double surname"),
+                # A short surname mistyped (Бик / Бін): one edit on the key, below Jaro-Winkler's reach.
+                cll.DamerauLevenshteinLevel("family_key", 1),
                 cll.CustomLevel(_SWAPPED, label_for_charts="given and family names swapped"),
                 # Carried by the family name only, so the same evidence is not counted twice. m is fixed at a
                 # clerk's error rate: lists without such slips drive EM to m = 0, which would make it a veto.
@@ -198,6 +228,15 @@ def comparisons() -> list[Any]:
                 cll.NullLevel("unit_key"),
                 cll.ExactMatchLevel("unit_key"),
                 cll.DamerauLevenshteinLevel("unit_key", 1),
+                cll.ElseLevel(),
+            ],
+        ),
+        cl.CustomComparison(
+            output_column_name="mother_maiden_name",
+            comparison_levels=[
+                cll.NullLevel("mother_key"),
+                cll.ExactMatchLevel("mother_key"),
+                cll.JaroWinklerLevel("mother_key", 0.88),
                 cll.ElseLevel(),
             ],
         ),
