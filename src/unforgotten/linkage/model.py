@@ -145,6 +145,12 @@ def _dob() -> cl.CustomComparison:
     )
 
 
+def _weak(name: str, column: str, close: Any) -> cl.CustomComparison:
+    """Null, exact, close, else — for a field each side records its own way."""
+    levels = [cll.NullLevel(column), cll.ExactMatchLevel(column), close, cll.ElseLevel()]
+    return cl.CustomComparison(output_column_name=name, comparison_levels=levels)
+
+
 def comparisons() -> list[Any]:
     """The model's comparisons, in the order explanations list them."""
     return [
@@ -213,33 +219,10 @@ def comparisons() -> list[Any]:
                 cll.ElseLevel().configure(m_probability=0.02, fix_m_probability=True),
             ],
         ),
-        cl.CustomComparison(
-            output_column_name="place_of_birth",
-            comparison_levels=[
-                cll.NullLevel("place_key"),
-                cll.ExactMatchLevel("place_key"),
-                cll.JaroWinklerLevel("place_key", 0.9),
-                cll.ElseLevel(),
-            ],
-        ),
-        cl.CustomComparison(
-            output_column_name="military_unit",
-            comparison_levels=[
-                cll.NullLevel("unit_key"),
-                cll.ExactMatchLevel("unit_key"),
-                cll.DamerauLevenshteinLevel("unit_key", 1),
-                cll.ElseLevel(),
-            ],
-        ),
-        cl.CustomComparison(
-            output_column_name="mother_maiden_name",
-            comparison_levels=[
-                cll.NullLevel("mother_key"),
-                cll.ExactMatchLevel("mother_key"),
-                cll.JaroWinklerLevel("mother_key", 0.88),
-                cll.ElseLevel(),
-            ],
-        ),
+        # Each side writes these its own way: their levels' weights are capped (training.cap_weak_fields).
+        _weak("place_of_birth", "place_key", cll.JaroWinklerLevel("place_key", 0.9)),
+        _weak("military_unit", "unit_key", cll.DamerauLevenshteinLevel("unit_key", 1)),
+        _weak("mother_maiden_name", "mother_key", cll.JaroWinklerLevel("mother_key", 0.88)),
     ]
 
 
