@@ -15,12 +15,18 @@ import time
 from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
 
 from unforgotten.scenario import ScenarioConfig, generate
 from unforgotten.scenario.variations import RATE_KINDS
 
+if TYPE_CHECKING:
+    from unforgotten.linkage import LinkageModel
+
 FACTORS = (0.0, 1.0, 2.0, 4.0)
 _BINS = (0.0, 0.01, 0.1, 0.3, 0.5, 0.7, 0.9, 0.99, 1.0000001)
+_LOWEST = 0.001  # scored down to here, to weigh other review floors
+_FLOORS = (0.001, 0.005, 0.01, 0.02, 0.05, 0.1, 0.2)
 
 
 @dataclass
@@ -38,6 +44,8 @@ class Cell:
     band_pairs: int = 0
     requests: int = 0
     seconds: float = 0.0
+    missed_scores: list[float] = field(default_factory=list)  # best score of each true pair missed (0: not scored)
+    band_scores: list[float] = field(default_factory=list)  # scores of the pairs not predicted, down to _LOWEST
 
 
 @dataclass
@@ -62,7 +70,7 @@ class Pool:
         return "\n".join(lines)
 
 
-def _case(config: ScenarioConfig, size: int, seed: int) -> tuple[list[dict[str, str]], list[dict[str, str]], dict]:
+def _case(config: ScenarioConfig, size: int, seed: int) -> tuple[list[dict[str, str]], list[dict[str, str]], Any]:
     scenario = generate(size, seed, config)
     left, right = scenario.lists["ua_request"], scenario.lists["ru_custody"]
     meta = {
@@ -92,12 +100,12 @@ def run_cell(
     seed: int,
     kind: str | None,
     pool: Pool | None,
-    model: object | None = None,
-) -> tuple[Cell, object]:
+    model: LinkageModel | None = None,
+) -> tuple[Cell, LinkageModel]:
     """Link one generated pair (training on it unless ``model`` is given) and score it."""
-    from unforgotten.linkage import DEFAULT_REVIEW_FLOOR, link_lists
+    from unforgotten.linkage import DEFAULT_REVIEW_FLOOR
     from unforgotten.linkage.backend import open_backend
-    from unforgotten.linkage.engine import LEFT, RIGHT, score_pairs
+    from unforgotten.linkage.engine import LEFT, RIGHT, _resolve_link, _trained_or_shipped, score_pairs
     from unforgotten.linkage.features import features
 
     left, right, meta = _case(config, size, seed)
@@ -107,7 +115,19 @@ def run_cell(
         by_person[person].append(record)
     truth = {(a, b) for a, person in lp.items() for b in by_person.get(person, [])}
     started = time.perf_counter()
-    result = link_lists(left, right, model=model)  # type: ignore[arg-type]
+    # One scoring pass down to _LOWEST serves both the decision (pairs at the threshold, resolved as link_lists
+    # resolves them) and the calibration and review-band measures.
+    left_frame, right_frame = features(left, id_prefix=LEFT), features(right, id_prefix=RIGHT)
+    backend = open_backend()
+    try:
+        chosen = model if model is not None else _trained_or_shipped(left_frame, right_frame, backend)
+        scored = score_pairs(
+            backend, [left_frame, right_frame], chosen, "link_and_dedupe", _LOWEST, (len(left), len(right))
+        )
+    finally:
+        backend.close()
+    cut = chosen.threshold
+    result = _resolve_link(scored[scored["match_probability"] >= cut], left_frame, right_frame, chosen, cut, False)
     seconds = time.perf_counter() - started
     predicted = {(p.left_id, p.right_id) for p in result.pairs}
     hits = len(predicted & truth)
@@ -130,15 +150,6 @@ def run_cell(
         (a, b) for a, key in left_keys.items() for b in right_by_key.get(key, []) if lp[a] != rp[b]
     }  # fmt: skip
     namesake_fp = (len(namesakes & predicted), len(namesakes))
-    # All scored cross pairs down to the review floor, with the model the run used: calibration and review band.
-    backend = open_backend()
-    try:
-        frames = [features(left, id_prefix=LEFT), features(right, id_prefix=RIGHT)]
-        scored = score_pairs(
-            backend, frames, result.model, "link_and_dedupe", DEFAULT_REVIEW_FLOOR / 10, (len(left), len(right))
-        )
-    finally:
-        backend.close()
     best: dict[tuple[str, str], float] = {}
     for a, b, p in zip(scored["unique_id_l"], scored["unique_id_r"], scored["match_probability"], strict=True):
         if a[:2] == b[:2]:
@@ -147,13 +158,32 @@ def run_cell(
         best[pair] = max(best.get(pair, 0.0), float(p))
     if pool is not None:
         for pair, p in best.items():
-            pool.add(p, pair in truth)
+            if p >= _BINS[1]:
+                pool.add(p, pair in truth)
     missed = truth - predicted
     threshold = result.threshold
     in_band = sum(DEFAULT_REVIEW_FLOOR <= best.get(pair, 0.0) < threshold for pair in missed)
     band = sum(DEFAULT_REVIEW_FLOOR <= p and pair not in predicted for pair, p in best.items())
     cell = Cell(name, precision, recall, f1, kind_recall, namesake_fp, len(missed), in_band, band, len(left), seconds)
+    cell.missed_scores = [best.get(pair, 0.0) for pair in missed]
+    cell.band_scores = [p for pair, p in best.items() if pair not in predicted and p < threshold]
     return cell, result.model
+
+
+def floors_table(cells: Sequence[Cell]) -> str:
+    """For each candidate review floor: the share of missed true pairs it catches, and the band's size."""
+    missed = [p for cell in cells for p in cell.missed_scores]
+    requests = max(cell.requests for cell in cells)
+    lines = [
+        "| review floor | missed true pairs in the band | band pairs per request entry (worst cell) |",
+        "|---|---|---|",
+    ]
+    for floor in _FLOORS:
+        caught = sum(p >= floor for p in missed)
+        worst = max(sum(p >= floor for p in cell.band_scores) / max(cell.requests, 1) for cell in cells)
+        share = f"{caught}/{len(missed)} ({100 * caught / len(missed):.1f}%)" if missed else "–"
+        lines.append(f"| {floor:g} | {share} | {100 * worst:.1f}% (of {requests} requests at most) |")
+    return "\n".join(lines)
 
 
 def _line(cell: Cell) -> str:
@@ -182,7 +212,9 @@ def main(size: int, seed: int, kinds: Sequence[str] | None = None, cross: bool =
     print(f"stress grid: {size} persons per cell, seed {seed}\n")
     print(HEADER, flush=True)
     lines = [HEADER]
+    cells: list[Cell] = []
     default_cell, _ = run_cell("every kind at 1×", base, size, seed, None, pool)
+    cells.append(default_cell)
     lines.append(_line(default_cell))
     print(lines[-1], flush=True)
     for kind in chosen:
@@ -190,6 +222,7 @@ def main(size: int, seed: int, kinds: Sequence[str] | None = None, cross: bool =
             if factor == 1.0:
                 continue
             cell, _ = run_cell(f"{kind} {factor:g}×", base.scaled(kind, factor), size, seed, kind, pool)
+            cells.append(cell)
             lines.append(_line(cell))
             print(lines[-1], flush=True)
     if cross:
@@ -212,4 +245,5 @@ def main(size: int, seed: int, kinds: Sequence[str] | None = None, cross: bool =
             lines.append(_line(cell))
             print(lines[-1], flush=True)
     print("\n" + "\n".join(lines))
-    print("\nReliability (every scored cross pair of the cells above):\n" + pool.table())
+    print("\nReliability (every scored cross pair of the cells above, at 0.01 or more):\n" + pool.table())
+    print("\nReview band (grid cells, trained on their own lists):\n" + floors_table(cells))
