@@ -97,3 +97,14 @@ def test_estimate_keeps_the_prior_on_few_rows_and_is_deterministic(small_pair) -
     assert one.splink_settings == two.splink_settings
     pairs = link_lists([UA], [RU], model=one).pairs
     assert [(p.left_id, p.right_id) for p in pairs] == [("ua-1", "ru-1")]
+
+
+def test_mothers_name_headers_reach_the_canonical_column() -> None:
+    from unforgotten.ingest.mapping import map_headers
+
+    for header in ("Ім'я матері", "ПІБ матері", "ФИО матери", "Имя матери", "Mother's name", "mother"):
+        assert map_headers(["ПІБ", header, "Имя отца"])[0] == {
+            0: "full_name",
+            1: "mother_maiden_name",
+            2: "father_name",
+        }
