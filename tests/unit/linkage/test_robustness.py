@@ -108,3 +108,21 @@ def test_mothers_name_headers_reach_the_canonical_column() -> None:
             1: "mother_maiden_name",
             2: "father_name",
         }
+
+
+def test_a_person_listed_twice_with_different_slips_links_both_entries(model: LinkageModel, small_pair) -> None:  # type: ignore[no-untyped-def]
+    from unforgotten.linkage import link_into_persons
+
+    # b1 and b2 agree on the names only: below the within-list threshold among the list's other entries, so the
+    # two compete for a; each matches a on its own (the date, the service number).
+    others = small_pair[1]
+    left = [person("a", "Коваленко", "Іван", "Петрович", "1987-06-12", service_number="ЗСУ-4086030")]
+    right = [
+        person("b1", "Коваленко", "Иван", "Петрович", "1987-06-12"),
+        person("b2", "Kovalenko", "Ivan", "", "", service_number="4086030"),
+        *others,
+    ]
+    found = {(p.left_id, p.right_id) for p in link_lists(left, right, model=model).pairs}
+    assert found == {("a", "b1"), ("a", "b2")}
+    existing = [{**left[0], "person_id": "7"}]
+    assert [a.person_id for a in link_into_persons(right[:2] + others, existing, model=model)][:2] == [7, 7]
