@@ -145,9 +145,12 @@ def _dob() -> cl.CustomComparison:
     )
 
 
-def _weak(name: str, column: str, close: Any) -> cl.CustomComparison:
-    """Null, exact, close, else — for a field each side records its own way."""
-    levels = [cll.NullLevel(column), cll.ExactMatchLevel(column), close, cll.ElseLevel()]
+def _weak(name: str, column: str, close: Any, else_m: float | None = None) -> cl.CustomComparison:
+    """Null, exact, close, else — for a field each side records its own way (``else_m``: fix the else level's m)."""
+    other = (
+        cll.ElseLevel() if else_m is None else cll.ElseLevel().configure(m_probability=else_m, fix_m_probability=True)
+    )
+    levels = [cll.NullLevel(column), cll.ExactMatchLevel(column), close, other]
     return cl.CustomComparison(output_column_name=name, comparison_levels=levels)
 
 
@@ -163,9 +166,13 @@ def comparisons() -> list[Any]:
                 cll.JaroWinklerLevel("family_key", 0.92),
                 cll.JaroWinklerLevel("family_raw", 0.88),
                 # Only one part of a double surname written (Петренко-Коваль / Коваль), on one side or both.
-                cll.CustomLevel(_ONE_PART, label_for_charts="one part of a double surname"),
+                # Both m are fixed at rates EM learned on the generator (0.0066, 0.0021): lists without such
+                # slips drive EM to m = 0, which Splink refuses (the stress grid's duplicate-4x cell did).
+                cll.CustomLevel(_ONE_PART, label_for_charts="one part of a double surname").configure(
+                    m_probability=0.005, fix_m_probability=True
+                ),
                 # A short surname mistyped (Бик / Бін): one edit on the key, below Jaro-Winkler's reach.
-                cll.DamerauLevenshteinLevel("family_key", 1),
+                cll.DamerauLevenshteinLevel("family_key", 1).configure(m_probability=0.002, fix_m_probability=True),
                 cll.CustomLevel(_SWAPPED, label_for_charts="given and family names swapped"),
                 # Carried by the family name only, so the same evidence is not counted twice. m is fixed at a
                 # clerk's error rate: lists without such slips drive EM to m = 0, which would make it a veto.
@@ -222,7 +229,13 @@ def comparisons() -> list[Any]:
         # Each side writes these its own way: their levels' weights are capped (training.cap_weak_fields).
         _weak("place_of_birth", "place_key", cll.JaroWinklerLevel("place_key", 0.9)),
         _weak("military_unit", "unit_key", cll.DamerauLevenshteinLevel("unit_key", 1)),
-        _weak("mother_maiden_name", "mother_key", cll.JaroWinklerLevel("mother_key", 0.88)),
+        _weak(
+            "mother_maiden_name",
+            "mother_key",
+            cll.JaroWinklerLevel("mother_key", 0.88).configure(m_probability=0.01, fix_m_probability=True),
+            # Where lists write the mother's name alike, EM drives a disagreement's m to 0 (Splink refuses it).
+            else_m=0.25,
+        ),
     ]
 
 
