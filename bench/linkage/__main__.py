@@ -2,6 +2,7 @@
 
 Run: .venv/bin/python -m bench.linkage [--sizes 2000,20000,200000] [--seeds 1,2,3] [--febrl] [--dedupe 1000000]
      [--methods unforgotten,exact,splink_tutorial,splink_anyascii] [--thresholds]
+     .venv/bin/python -m bench.linkage --stress [--size 3000] [--seed 11] [--kinds typo,missing_dob] [--no-cross]
 
 Each method runs in its own child process; its wall time is the method alone (inputs already in memory) and its
 peak memory is the child's own high-water RSS (VmHWM, read by the child at its end; ru_maxrss from os.wait4 would
@@ -79,7 +80,17 @@ def main() -> None:
     parser.add_argument("--febrl", action="store_true", help="also FEBRL4")
     parser.add_argument("--dedupe", type=int, default=0, help="also dedupe about this many records (e.g. 1000000)")
     parser.add_argument("--thresholds", action="store_true", help="print F1 by threshold for unforgotten")
+    parser.add_argument("--stress", action="store_true", help="the stress grid instead (bench/linkage/stress.py)")
+    parser.add_argument("--size", type=int, default=3000, help="--stress: persons per cell")
+    parser.add_argument("--seed", type=int, default=11, help="--stress: scenario seed")
+    parser.add_argument("--kinds", default="", help="--stress: only these kinds of error (comma-separated)")
+    parser.add_argument("--no-cross", action="store_true", help="--stress: leave out the train/test cells")
     options = parser.parse_args()
+    if options.stress:
+        from bench.linkage.stress import main as stress
+
+        stress(options.size, options.seed, [k for k in options.kinds.split(",") if k] or None, not options.no_cross)
+        return
     methods = [m for m in options.methods.split(",") if m]
     print(f"machine: {platform.platform()}, {os.cpu_count()} cores, python {platform.python_version()}")
     print(f"command: {' '.join([Path(sys.executable).name, '-m', 'bench.linkage', *sys.argv[1:]])}\n")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -13,8 +14,11 @@ from unforgotten.scenario import linkage_pair
 
 
 def run_cli(*args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
+    # The command runs in another directory: a relative PYTHONPATH (PYTHONPATH=src) must still name this checkout.
+    paths = [str(Path(p).resolve()) for p in os.environ.get("PYTHONPATH", "").split(os.pathsep) if p]
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join(paths)} if paths else None
     return subprocess.run(
-        [sys.executable, "-m", "unforgotten", *args], cwd=cwd, capture_output=True, text=True, timeout=180
+        [sys.executable, "-m", "unforgotten", *args], cwd=cwd, capture_output=True, text=True, timeout=180, env=env
     )
 
 

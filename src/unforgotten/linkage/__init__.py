@@ -13,7 +13,13 @@ from unforgotten.linkage.engine import DedupeResult, LinkResult, PairLink, dedup
 from unforgotten.linkage.explain import FieldExplanation
 from unforgotten.linkage.features import FEATURE_COLUMNS, features
 from unforgotten.linkage.incremental import Assignment, link_incremental, link_into_persons
-from unforgotten.linkage.training import DEFAULT_REVIEW_FLOOR, DEFAULT_THRESHOLD, LinkageModel, train_model
+from unforgotten.linkage.training import (
+    DEFAULT_REVIEW_FLOOR,
+    DEFAULT_THRESHOLD,
+    LinkageModel,
+    estimate_model,
+    train_model,
+)
 
 __all__ = [
     "DEFAULT_REVIEW_FLOOR",
@@ -28,6 +34,7 @@ __all__ = [
     "PairLink",
     "dedupe_list",
     "default_model",
+    "estimate_model",
     "features",
     "link_incremental",
     "link_into_persons",

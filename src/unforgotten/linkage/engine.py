@@ -13,7 +13,7 @@ from unforgotten.linkage.backend import Backend, open_backend
 from unforgotten.linkage.explain import Explainer, FieldExplanation
 from unforgotten.linkage.features import features
 from unforgotten.linkage.model import SMALL_LIST_RULES, SMALL_LISTS
-from unforgotten.linkage.resolve import compete, groups
+from unforgotten.linkage.resolve import compete, groups, second_entries
 from unforgotten.linkage.training import LinkageModel, train_model
 
 __all__ = ["DedupeResult", "LinkResult", "PairLink", "dedupe_list", "link_lists", "score_pairs"]
@@ -192,9 +192,20 @@ def _resolve_link(
     lefts = cross["unique_id_l"].where(~flip, cross["unique_id_r"]).tolist()
     rights = cross["unique_id_r"].where(~flip, cross["unique_id_l"]).tolist()
     probabilities = cross["match_probability"].tolist()
-    accepted = compete(
-        (left_groups[a], right_groups[b], p) for a, b, p in zip(lefts, rights, probabilities, strict=True)
-    )
+
+    def triples() -> list[tuple[str, str, float]]:
+        return [(left_groups[a], right_groups[b], p) for a, b, p in zip(lefts, rights, probabilities, strict=True)]
+
+    accepted = compete(triples())
+    # A list's second entry of a person, written with its own errors, joins its duplicate rather than losing to it
+    # (the accepted group pairs stay valid: the loser's entries are renamed into the winner's group).
+    for own, prefix, flip in ((right_groups, RIGHT, False), (left_groups, LEFT, True)):
+        close = [(own[a], own[b]) for a, b in _within(scored, prefix, cut)]
+        scored_groups = [(gr, gl, p) for gl, gr, p in triples()] if flip else triples()
+        won = [(gr, gl) for gl, gr in accepted] if flip else list(accepted)
+        joins = second_entries(won, scored_groups, close)
+        for member, group in own.items():
+            own[member] = joins.get(group, group)
     explainer = Explainer(model.splink_settings) if explain else None
     direct: dict[tuple[str, str], PairLink] = {}
     group_score: dict[tuple[str, str], float] = {}

@@ -12,7 +12,7 @@ from functools import lru_cache
 
 import pandas as pd
 
-from unforgotten.names import name_keys, phonetic_key
+from unforgotten.names import given_name_group, name_keys, patronymic_group, phonetic_key, surname_stem_key
 
 __all__ = ["FEATURE_COLUMNS", "features"]
 
@@ -21,6 +21,9 @@ FEATURE_COLUMNS = (
     "record_id",
     "family_key",
     "family_stem",
+    "family_first",
+    "family_last",
+    "family_head",
     "given_group",
     "given_key",
     "family_raw",
@@ -33,6 +36,7 @@ FEATURE_COLUMNS = (
     "service_number",
     "place_key",
     "unit_key",
+    "mother_key",
 )
 _DIGITS = re.compile(r"\D+")
 _LETTERS = re.compile(r"[^\w]+|[\d_]+")
@@ -57,7 +61,21 @@ def _names(row: Mapping[str, object]) -> tuple[str, str, str]:
 
         parts = split_full_name(full)
         family, given, patronymic = (part or "" for part in parts)
+    elif given and patronymic and _shifted(family, given, patronymic):
+        # "Роман | Ярославович | Шевик": a full name in given-patronymic-family order split into the three columns.
+        family, given, patronymic = patronymic, family, given
     return family, given, patronymic
+
+
+@lru_cache(maxsize=1 << 16)
+def _shifted(family: str, given: str, patronymic: str) -> bool:
+    """The given-name column holds a patronymic, the family-name column a given name, the patronymic column not."""
+    return (
+        patronymic_group(given) is not None
+        and given_name_group(given) is None
+        and patronymic_group(patronymic) is None
+        and given_name_group(family) is not None
+    )
 
 
 def _date_parts(text: str) -> tuple[int | None, int | None, int | None]:
@@ -81,9 +99,59 @@ def _date_parts(text: str) -> tuple[int | None, int | None, int | None]:
     return year, month, day
 
 
+# What a clerk adds around a place's name: a kind of settlement before it, a region or district after it.
+_SETTLEMENT = re.compile(
+    r"^\s*(?:с\.|м\.|г\.|смт\.?|пгт\.?|сел\.|село|місто|город|пос\.|селище|поселок|посёлок|"
+    r"s\.|m\.|g\.|v\.|vil\.|village|city|town)\s*",
+    re.IGNORECASE,
+)
+_REGION = re.compile(
+    r"[\s,]+\S+\s+(?:обл\.?|область|області|области|р-н|р-ну|район|района|районі|oblast|obl\.?|region|district)"
+    r"(?=$|[\s,]).*$",
+    re.IGNORECASE,
+)
+
+
 @lru_cache(maxsize=1 << 16)
 def _place(text: str) -> str | None:
-    return _none(phonetic_key(text)) if text else None
+    """The place's own name, keyed: "с. Вишнёвое Харьковской обл." and "Вишневе" give vixnevoe and vixneve."""
+    if not text:
+        return None
+    name = _REGION.sub("", _SETTLEMENT.sub("", text)).strip(" ,.")
+    return _none(phonetic_key(name or text))
+
+
+_PLACEHOLDER_YEAR = 1900  # 1900-01-01 and earlier: a form's empty date, not a birthday
+
+
+def _dob(text: str) -> tuple[str | None, int | None, int | None, int | None]:
+    """The date, or its year alone when it is a placeholder 1 January; nothing for 1900-01-01 or impossible dates.
+
+    Why: forms write 01.01.YYYY when only the year is known, and 1900-01-01 when nothing is. Compared as a full date,
+    the placeholder disagrees with the true birthday and counts against a true pair; read as what it means, it does
+    not (a true 1 January birthday then agrees on the year only, which costs little).
+    """
+    year, month, day = _date_parts(text)
+    if year is None or year <= _PLACEHOLDER_YEAR:
+        return None, None, None, None
+    if month == 1 and day == 1:
+        return f"{year:04d}", year, None, None
+    return text, year, month, day
+
+
+def _family_parts(key: str) -> tuple[str | None, str | None]:
+    """First and last part of a keyed (double) surname; the key itself for a single one."""
+    if not key:
+        return None, None
+    parts = key.split("-")
+    return parts[0], parts[-1]
+
+
+@lru_cache(maxsize=1 << 16)
+def _mother(text: str) -> str | None:
+    """Key of the mother's maiden surname (the first word of a full name), feminine endings folded."""
+    words = text.replace(",", " ").split()
+    return _none(surname_stem_key(words[0])) if words else None
 
 
 def features(rows: Iterable[Mapping[str, object]], *, id_prefix: str = "") -> pd.DataFrame:
@@ -102,26 +170,30 @@ def features(rows: Iterable[Mapping[str, object]], *, id_prefix: str = "") -> pd
         keys = name_keys(family or None, given or None, patronymic or None)
         if keys.swapped:  # the lexicon put the names back in place: the raw columns follow, or swaps count twice
             family, given = given, family
-        dob = _text(row, "date_of_birth")
-        year, month, day = _date_parts(dob)
+        dob, year, month, day = _dob(_text(row, "date_of_birth"))
+        first, last = _family_parts(keys.family_key)
         service = _DIGITS.sub("", _text(row, "service_number"))
         record_id = _text(row, "record_id") or str(row.get("record_id") or "")
         out["unique_id"].append(f"{id_prefix}{record_id}")
         out["record_id"].append(record_id)
         out["family_key"].append(_none(keys.family_key))
         out["family_stem"].append(_none(keys.family_stem_key))
+        out["family_first"].append(first)
+        out["family_last"].append(last)
+        out["family_head"].append(keys.family_key[:3] or None)
         out["given_group"].append(_none(keys.given_group))
         out["given_key"].append(_none(keys.given_key))
         out["family_raw"].append(_none(_LETTERS.sub("", family.lower())))
         out["given_raw"].append(_none(_LETTERS.sub("", given.lower())))
         out["patronymic_group"].append(keys.patronymic_group or _none(keys.patronymic_key))
-        out["dob"].append(dob if year is not None else None)
+        out["dob"].append(dob)
         out["dob_year"].append(year)
         out["dob_month"].append(month)
         out["dob_day"].append(day)
         out["service_number"].append(service if len(service) >= 4 else None)
         out["place_key"].append(_place(_text(row, "place_of_birth")))
         out["unit_key"].append(_none(_DIGITS.sub("", _text(row, "military_unit"))))
+        out["mother_key"].append(_mother(_text(row, "mother_maiden_name")))
     frame = pd.DataFrame(out)
     for column in ("dob_year", "dob_month", "dob_day"):
         frame[column] = frame[column].astype("Int64")

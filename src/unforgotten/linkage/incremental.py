@@ -17,7 +17,7 @@ from unforgotten.linkage.backend import open_backend
 from unforgotten.linkage.engine import WITHIN_LIST_THRESHOLD, score_pairs
 from unforgotten.linkage.explain import Explainer
 from unforgotten.linkage.features import features
-from unforgotten.linkage.resolve import compete, groups
+from unforgotten.linkage.resolve import compete, groups, second_entries
 from unforgotten.linkage.training import DEFAULT_REVIEW_FLOOR, LinkageModel
 
 __all__ = ["Assignment", "link_incremental", "link_into_persons"]
@@ -101,6 +101,7 @@ def link_incremental(
         backend.close()
     explainer = Explainer(model.settings_for(link_type, *sizes))
     within: list[tuple[str, str]] = []
+    loose: list[tuple[str, str]] = []  # same person at the threshold, not at the within-list one
     candidates: list[tuple[str, int, float, dict[str, object]]] = []  # (new uid, person id, p, explanation)
     for pair in scored.to_dict("records"):
         a, b, p = str(pair["unique_id_l"]), str(pair["unique_id_r"]), float(pair["match_probability"])
@@ -109,6 +110,8 @@ def link_incremental(
             # threshold, or namesakes of one town chain into one group and take each other's persons.
             if p >= max(upper, WITHIN_LIST_THRESHOLD):
                 within.append((a, b))
+            elif p >= upper:
+                loose.append((a, b))
         elif a.startswith(NEW) != b.startswith(NEW):
             new_id, old_id = (a, b) if a.startswith(NEW) else (b, a)
             why: dict[str, object] = {
@@ -122,6 +125,15 @@ def link_incremental(
         if p >= upper and p > best.get(key, (0.0, "", {}))[0]:
             best[key] = (p, new_id, reason)
     accepted = dict(compete((cluster, str(person), p) for (cluster, person), (p, _, _) in best.items()))
+    # The list's second entry of a person, written with its own errors, joins its duplicate instead of losing to it.
+    joins = second_entries(
+        [(person, cluster) for cluster, person in accepted.items()],
+        [(str(person), cluster, p) for (cluster, person), (p, _, _) in best.items()],
+        [(clusters[a], clusters[b]) for a, b in loose],
+    )
+    for new_id, cluster in clusters.items():
+        if cluster in joins:
+            clusters[new_id] = joins[cluster]
     return _assignments(fresh["unique_id"].tolist(), clusters, accepted, best, candidates, upper)
 
 

@@ -24,6 +24,8 @@ __all__ = [
     "LinkType",
     "TRAINING_RULES",
     "VETO_M",
+    "WEAK_FIELDS",
+    "WEAK_FLOOR",
     "comparisons",
     "settings",
 ]
@@ -34,6 +36,12 @@ __all__ = [
 BLOCKING_RULES = (
     block_on("family_key", "given_group", "dob_year"),
     block_on("family_key", "given_group", "patronymic_group"),
+    # One part of a double surname (Петренко-Коваль / Коваль): each part against the other side's parts.
+    block_on("family_first", "given_group", "dob_year"),
+    block_on("family_last", "given_group", "dob_year"),
+    # A surname mistyped after its first letters, or missing its date: the surname's head with more keys.
+    block_on("family_head", "given_group", "patronymic_group"),
+    block_on("family_head", "given_group", "dob_year", "dob_month"),
     block_on("family_key", "given_group", "dob_day"),
     block_on("family_stem", "patronymic_group", "dob_year"),
     block_on("family_key", "dob"),
@@ -52,6 +60,11 @@ BLOCKING_RULES = (
 SMALL_LISTS = 50_000
 SMALL_LIST_RULES = (
     block_on("family_key", "given_group"),
+    block_on("family_first", "given_group"),
+    block_on("family_last", "given_group"),
+    block_on("family_head", "given_group"),
+    block_on("given_group", "patronymic_group", "dob_month"),
+    block_on("dob", "patronymic_group"),
     block_on("family_key", "unit_key"),
     block_on("family_key", "place_key"),
     block_on("given_group", "unit_key"),
@@ -67,6 +80,11 @@ TRAINING_RULES = (
 )
 # A veto: m fixed so low that no surname, however rare, outweighs it (brothers, twins, namesakes).
 VETO_M = 1e-12
+# Fields each side records its own way ("с. Вишневе" / "с. Вишнёвое Харьковской обл."; "в/ч А0769" / "8 бригада
+# НГУ"): their disagreement is weak evidence, never a veto. Every level's Bayes factor m/u is kept at or above
+# WEAK_FLOOR (-2 bits), whatever EM learns on data where both sides happened to write them alike (issue 10).
+WEAK_FIELDS = ("place_of_birth", "military_unit", "mother_maiden_name")
+WEAK_FLOOR = 0.25
 
 
 # One side wrote the given name in the family-name column and vice versa (when the lexicon could not tell).
@@ -79,6 +97,14 @@ _HALF_SWAPPED = (
     "(family_key_l = given_key_r OR given_key_l = family_key_r "
     "OR family_raw_l = given_raw_r OR given_raw_l = family_raw_r) "
     "AND coalesce(given_group_l, '') <> coalesce(given_group_r, '')"
+)
+
+
+_ONE_PART = (
+    "(family_key_l <> family_first_l OR family_key_r <> family_first_r) "
+    "AND (family_first_l = family_first_r OR family_last_l = family_last_r "
+    "OR family_key_l = family_first_r OR family_key_l = family_last_r "
+    "OR family_key_r = family_first_l OR family_key_r = family_last_l)"
 )
 
 
@@ -119,6 +145,15 @@ def _dob() -> cl.CustomComparison:
     )
 
 
+def _weak(name: str, column: str, close: Any, else_m: float | None = None) -> cl.CustomComparison:
+    """Null, exact, close, else — for a field each side records its own way (``else_m``: fix the else level's m)."""
+    other = (
+        cll.ElseLevel() if else_m is None else cll.ElseLevel().configure(m_probability=else_m, fix_m_probability=True)
+    )
+    levels = [cll.NullLevel(column), cll.ExactMatchLevel(column), close, other]
+    return cl.CustomComparison(output_column_name=name, comparison_levels=levels)
+
+
 def comparisons() -> list[Any]:
     """The model's comparisons, in the order explanations list them."""
     return [
@@ -130,6 +165,14 @@ def comparisons() -> list[Any]:
                 cll.ExactMatchLevel("family_stem"),
                 cll.JaroWinklerLevel("family_key", 0.92),
                 cll.JaroWinklerLevel("family_raw", 0.88),
+                # Only one part of a double surname written (Петренко-Коваль / Коваль), on one side or both.
+                # Both m are fixed at rates EM learned on the generator (0.0066, 0.0021): lists without such
+                # slips drive EM to m = 0, which Splink refuses (the stress grid's duplicate-4x cell did).
+                cll.CustomLevel(_ONE_PART, label_for_charts="one part of a double surname").configure(
+                    m_probability=0.005, fix_m_probability=True
+                ),
+                # A short surname mistyped (Бик / Бін): one edit on the key, below Jaro-Winkler's reach.
+                cll.DamerauLevenshteinLevel("family_key", 1).configure(m_probability=0.002, fix_m_probability=True),
                 cll.CustomLevel(_SWAPPED, label_for_charts="given and family names swapped"),
                 # Carried by the family name only, so the same evidence is not counted twice. m is fixed at a
                 # clerk's error rate: lists without such slips drive EM to m = 0, which would make it a veto.
@@ -183,23 +226,15 @@ def comparisons() -> list[Any]:
                 cll.ElseLevel().configure(m_probability=0.02, fix_m_probability=True),
             ],
         ),
-        cl.CustomComparison(
-            output_column_name="place_of_birth",
-            comparison_levels=[
-                cll.NullLevel("place_key"),
-                cll.ExactMatchLevel("place_key"),
-                cll.JaroWinklerLevel("place_key", 0.9),
-                cll.ElseLevel(),
-            ],
-        ),
-        cl.CustomComparison(
-            output_column_name="military_unit",
-            comparison_levels=[
-                cll.NullLevel("unit_key"),
-                cll.ExactMatchLevel("unit_key"),
-                cll.DamerauLevenshteinLevel("unit_key", 1),
-                cll.ElseLevel(),
-            ],
+        # Each side writes these its own way: their levels' weights are capped (training.cap_weak_fields).
+        _weak("place_of_birth", "place_key", cll.JaroWinklerLevel("place_key", 0.9)),
+        _weak("military_unit", "unit_key", cll.DamerauLevenshteinLevel("unit_key", 1)),
+        _weak(
+            "mother_maiden_name",
+            "mother_key",
+            cll.JaroWinklerLevel("mother_key", 0.88).configure(m_probability=0.01, fix_m_probability=True),
+            # Where lists write the mother's name alike, EM drives a disagreement's m to 0 (Splink refuses it).
+            else_m=0.25,
         ),
     ]
 

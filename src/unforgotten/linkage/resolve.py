@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Hashable, Iterable
 
-__all__ = ["UnionFind", "compete", "groups"]
+__all__ = ["UnionFind", "compete", "groups", "second_entries"]
 
 
 class UnionFind:
@@ -68,3 +68,35 @@ def compete(scored: Iterable[tuple[str, str, float]]) -> set[tuple[str, str]]:
         used_right.add(right)
         accepted.add((left, right))
     return accepted
+
+
+def second_entries(
+    accepted: Iterable[tuple[str, str]],
+    scored: Iterable[tuple[str, str, float]],
+    close: Iterable[tuple[str, str]],
+) -> dict[str, str]:
+    """Right groups that lost the competition to their own list's duplicate of the same person.
+
+    A list may name a person twice with independent errors, so its two entries need not agree at the within-list
+    threshold; they then compete for the other list's entry and one loses. It joins the winner instead when it
+    scored at the threshold with the same left group and the two right groups match each other at the threshold.
+
+    Args:
+        accepted: (left group, right group) pairs from :func:`compete`.
+        scored: (left group, right group, score) at or above the threshold.
+        close: pairs of right groups that match each other at the threshold.
+
+    Returns:
+        Losing right group → the winning right group it joins. Deterministic: best score first, ties by ids.
+    """
+    winner = {left: right for left, right in accepted}
+    taken = set(winner.values())
+    near = {frozenset(pair) for pair in close}
+    out: dict[str, str] = {}
+    for left, right, _score in sorted(scored, key=lambda item: (-item[2], item[0], item[1])):
+        if right in taken or left not in winner:
+            continue
+        if frozenset((right, winner[left])) in near:
+            out[right] = winner[left]
+            taken.add(right)
+    return out

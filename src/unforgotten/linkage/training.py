@@ -10,6 +10,7 @@ from __future__ import annotations
 import copy
 import json
 import logging
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -18,9 +19,17 @@ import pandas as pd
 
 from unforgotten.errors import InputError, LinkageError
 from unforgotten.linkage.backend import Backend, open_backend
-from unforgotten.linkage.model import TRAINING_RULES, LinkType, settings
+from unforgotten.linkage.model import TRAINING_RULES, WEAK_FIELDS, WEAK_FLOOR, LinkType, settings
 
-__all__ = ["DEFAULT_REVIEW_FLOOR", "DEFAULT_THRESHOLD", "LinkageModel", "train_model"]
+__all__ = [
+    "DEFAULT_REVIEW_FLOOR",
+    "DEFAULT_THRESHOLD",
+    "MIN_ESTIMATE_ROWS",
+    "LinkageModel",
+    "cap_weak_fields",
+    "estimate_model",
+    "train_model",
+]
 
 DEFAULT_THRESHOLD = 0.5
 # Pairs from here up to the threshold go to a reviewer rather than being dropped. On the benchmark F1 is flat
@@ -73,7 +82,7 @@ class LinkageModel:
                 "not an Unforgotten linkage model file", file=str(path), hint="train one with `unforgotten link`"
             )
         return cls(
-            splink_settings=document["splink_settings"],
+            splink_settings=cap_weak_fields(document["splink_settings"]),
             threshold=float(document["threshold"]),
             trained_on=dict(document.get("trained_on") or {}),
         )
@@ -181,7 +190,7 @@ def train_model(
             active.close()
     _check_trained(trained)
     return LinkageModel(
-        splink_settings=trained,
+        splink_settings=cap_weak_fields(trained),
         threshold=threshold,
         trained_on={"rows": [len(f) for f in frames], "seed": seed, "engine": engine},
     )
@@ -198,3 +207,85 @@ def _check_trained(trained: dict[str, Any]) -> None:
         logging.getLogger(__name__).info("levels without a trained m (Splink's default used): %s", missing)
     if not trained.get("comparisons"):
         raise LinkageError("training produced no comparisons")
+
+
+def cap_weak_fields(splink_settings: dict[str, Any]) -> dict[str, Any]:
+    """Keep every level of the fields sides record their own way at a Bayes factor of at least ``WEAK_FLOOR``.
+
+    Why: EM on data where both sides wrote places and units alike learns that a different place is strong evidence
+    against a match; on lists where each side writes them its own way ("с. Вишневе" / "с. Вишнёвое Харьковской
+    обл.") that vetoed identical names and dates (issue 10). The settings are changed in place and returned.
+    """
+    for comparison in splink_settings.get("comparisons", []):
+        if comparison.get("output_column_name") not in WEAK_FIELDS:
+            continue
+        for level in comparison["comparison_levels"]:
+            m, u = level.get("m_probability"), level.get("u_probability")
+            if level.get("is_null_level") or m is None or u is None:
+                continue
+            if m < WEAK_FLOOR * u:
+                level["m_probability"] = min(1.0, WEAK_FLOOR * u)
+    return splink_settings
+
+
+MIN_ESTIMATE_ROWS = 2_000
+"""Below this many rows EM has too few pairs to learn from: :func:`estimate_model` keeps the prior's parameters."""
+
+
+def estimate_model(
+    rows: Iterable[Mapping[str, object]],
+    *,
+    prior: LinkageModel | None = None,
+    seed: int = 1,
+    min_rows: int = MIN_ESTIMATE_ROWS,
+) -> LinkageModel:
+    """Re-estimate the model on the rows in front of it (one space's entries), with a prior model to fall back on.
+
+    Deterministic: rows are ordered by record id before anything is sampled, and every sample is seeded, so the
+    same rows in any order give the same model. Levels the data cannot estimate (no m learned) keep the prior's
+    m and u; with fewer than ``min_rows`` rows the prior is returned unchanged (a copy). Fields each side records
+    its own way are capped as weak evidence (:func:`cap_weak_fields`) in the estimate too.
+
+    Args:
+        rows: Rows in the canonical columns (``record_id`` required and unique), from one or several lists.
+        prior: The model to fall back on (default: the shipped model).
+        seed: Seed for every sample.
+        min_rows: Fewest rows worth estimating on.
+
+    Returns:
+        A :class:`LinkageModel` with the prior's threshold; ``trained_on`` says which rows and whether the prior
+        was kept.
+
+    Examples:
+        >>> model = estimate_model(space_rows, prior=default_model(), seed=1)  # doctest: +SKIP
+        >>> link_into_persons(new_rows, existing_rows, model=model)  # doctest: +SKIP
+    """
+    from unforgotten.linkage.engine import default_model
+    from unforgotten.linkage.features import features
+
+    base = prior if prior is not None else default_model()
+    ordered = sorted(rows, key=lambda row: str(row.get("record_id") or ""))
+    if len(ordered) < min_rows:
+        return LinkageModel(
+            copy.deepcopy(base.splink_settings), base.threshold, {"rows": [len(ordered)], "prior_kept": True}
+        )
+    frame = features(ordered)
+    frame["unique_id"] = frame["record_id"]
+    trained = train_model(frame, None, seed=seed, threshold=base.threshold)
+    _fill_from(trained.splink_settings, base.splink_settings)
+    trained.splink_settings.pop("linker_uid", None)  # random per linker; the estimate must not differ by it
+    trained.trained_on |= {"prior_kept": False, "estimated_on": "rows of one space"}
+    return trained
+
+
+def _fill_from(target: dict[str, Any], source: dict[str, Any]) -> None:
+    """Levels without a trained m or u take the prior's (matched by comparison name and level position)."""
+    by_name = {c["output_column_name"]: c for c in source.get("comparisons", [])}
+    for comparison in target.get("comparisons", []):
+        old = by_name.get(comparison["output_column_name"])
+        if old is None or len(old["comparison_levels"]) != len(comparison["comparison_levels"]):
+            continue
+        for level, prior_level in zip(comparison["comparison_levels"], old["comparison_levels"], strict=True):
+            for key in ("m_probability", "u_probability"):
+                if level.get(key) is None and prior_level.get(key) is not None:
+                    level[key] = prior_level[key]

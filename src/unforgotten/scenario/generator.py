@@ -43,7 +43,8 @@ def _membership(p: Persons, rng: np.random.Generator, config: ScenarioConfig) ->
     out = {}
     for list_id, mask in members.items():
         indexes = np.flatnonzero(mask)
-        duplicates = indexes[rng.random(len(indexes)) < config.duplicate_rate]
+        rate = (config.own if list_id.endswith(("request", "tracing")) else config.other).duplicate
+        duplicates = indexes[rng.random(len(indexes)) < rate]
         out[list_id] = rng.permutation(np.concatenate([indexes, duplicates]))
     return out
 

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
 from unforgotten.columns import CANONICAL_COLUMNS
+from unforgotten.scenario.variations import ErrorRates
 
 __all__ = ["GeneratedList", "HardNegative", "Scenario", "ScenarioConfig"]
 
@@ -23,28 +25,21 @@ class ScenarioConfig:
     held_rate: float = 0.72  # of military persons: alive in the other side's custody; the rest missing or dead
     dead_rate: float = 0.12
     request_rate: float = 0.9  # of a side's own held or missing persons: asked for by name
-    duplicate_rate: float = 0.02  # rows written twice within one list
     namesake_rate: float = 0.01
     brother_rate: float = 0.01
     twin_rate: float = 0.003
+    double_surname_rate: float = 0.03  # of men (three times as many women): a double surname, Петренко-Коваль
     seriously_wounded_rate: float = 0.05
     seriously_ill_rate: float = 0.03
-    # Variation rates when a side writes its own people (request, tracing lists) ...
-    own_typo: float = 0.02
-    own_date_error: float = 0.02
-    own_missing_patronymic: float = 0.03
-    own_transliteration: float = 0.02
-    own_full_name_only: float = 0.03
-    own_swap: float = 0.01
-    # ... and when it writes the other side's people (custody, remains lists).
-    other_language_forms: float = 0.7
-    other_typo: float = 0.05
-    other_date_error: float = 0.06
-    other_missing_patronymic: float = 0.12
-    other_transliteration: float = 0.08
-    other_full_name_only: float = 0.05
-    other_swap: float = 0.02
+    # How a side writes its own people (request, tracing lists) and the other side's (custody, remains lists).
+    own: ErrorRates = field(default_factory=ErrorRates.own)
+    other: ErrorRates = field(default_factory=ErrorRates)
+    other_language_forms: float = 0.7  # the other side's people written in the writer's language forms
     other_service_number_known: float = 0.5  # the holder often has no tag or record of the unit
+
+    def scaled(self, kind: str, factor: float) -> ScenarioConfig:
+        """This configuration with one kind of error (an :class:`ErrorRates` field) at ``factor`` × its rate."""
+        return dataclasses.replace(self, own=self.own.scaled(kind, factor), other=self.other.scaled(kind, factor))
 
 
 @dataclass

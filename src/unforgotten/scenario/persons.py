@@ -14,25 +14,11 @@ import numpy as np
 
 from unforgotten.names import lexicon
 from unforgotten.scenario.model import HardNegative, ScenarioConfig
+from unforgotten.scenario.places import PLACES, RU_PLACES
 from unforgotten.scenario.surnames import surname_pool
 
 __all__ = ["PLACES", "Persons", "draw_persons"]
 
-PLACES = (
-    (
-        "Київ Харків Одеса Дніпро Запоріжжя Львів Кривий Ріг Миколаїв Маріуполь Вінниця Херсон Полтава Чернігів "
-        "Черкаси Суми Житомир Хмельницький Рівне Кропивницький Івано-Франківськ Тернопіль Луцьк Ужгород Чернівці "
-        "Краматорськ Слов'янськ Бахмут Мелітополь Бердянськ Ізмаїл Біла Церква Умань Ніжин Конотоп Лозова"
-    )
-    .replace("Кривий Ріг", "Кривий-Ріг")
-    .replace("Біла Церква", "Біла-Церква")
-    .split()
-)
-RU_PLACES = (
-    "Москва Санкт-Петербург Новосибирск Екатеринбург Казань Нижний-Новгород Челябинск Самара Омск Ростов-на-Дону "
-    "Уфа Красноярск Воронеж Пермь Волгоград Краснодар Саратов Тюмень Тольятти Ижевск Барнаул Ульяновск Иркутск "
-    "Хабаровск Ярославль Владивосток Махачкала Томск Оренбург Кемерово Рязань Астрахань Пенза Липецк Тула Курск"
-).split()
 UA_RANKS = (
     "солдат",
     "старший солдат",
@@ -54,6 +40,7 @@ class Persons:
     ptype: np.ndarray  # 0 military, 1 civilian, 2 child
     sex: np.ndarray  # 0 M, 1 F
     surname: np.ndarray
+    surname2: np.ndarray  # second part of a double surname (index into the pool), -1 for none
     given: np.ndarray  # index into lexicon()
     father: np.ndarray  # index into lexicon() (male groups)
     dob: np.ndarray  # ISO strings
@@ -92,6 +79,8 @@ def draw_persons(size: int, seed: int, config: ScenarioConfig) -> Persons:
     sex = (rng.random(n) < female_p).astype(np.int8)
     pool = surname_pool(seed)
     surname = rng.choice(len(pool.weights), size=n, p=pool.weights)
+    double = rng.random(n) < np.where(sex == 1, config.double_surname_rate * 3, config.double_surname_rate)
+    surname2 = np.where(double, rng.choice(len(pool.weights), size=n, p=pool.weights), -1)
     male_idx, male_w = _weighted_groups("M")
     female_idx, female_w = _weighted_groups("F")
     given = np.where(sex == 0, rng.choice(male_idx, size=n, p=male_w), rng.choice(female_idx, size=n, p=female_w))
@@ -119,7 +108,8 @@ def draw_persons(size: int, seed: int, config: ScenarioConfig) -> Persons:
     fate = np.where(f < config.held_rate, 0, np.where(f < config.held_rate + config.dead_rate, 2, 1)).astype(np.int8)
     fate[(ptype == 2) & (fate == 2)] = 1  # children are traced, not exchanged as remains
     persons = Persons(
-        side=side, ptype=ptype, sex=sex, surname=surname, given=given, father=father, dob=dob_days, place=place,
+        side=side, ptype=ptype, sex=sex, surname=surname, surname2=surname2, given=given, father=father, dob=dob_days,
+        place=place,
         rank=rank, service_number=service_number.astype(object), unit=unit.astype(object), capture=capture_days,
         health=health, fate=fate, hard_negatives=[],
     )  # fmt: skip
@@ -147,6 +137,7 @@ def _make_hard_negatives(
 
     for a, b in take(config.namesake_rate):  # same surname, given name and sex; everything else differs
         p.surname[b], p.given[b], p.sex[b], p.side[b] = p.surname[a], p.given[a], p.sex[a], p.side[a]
+        p.surname2[b] = p.surname2[a]
         if abs(int(p.dob[b]) - int(p.dob[a])) < 400:
             p.dob[b] = p.dob[a] - 365 * int(rng.integers(3, 15))
         p.hard_negatives.append(HardNegative(a + 1, b + 1, "namesake"))
@@ -160,6 +151,7 @@ def _make_hard_negatives(
                 p.ptype[a],
             )
             p.sex[a] = p.sex[b] = 0
+            p.surname2[b] = p.surname2[a]
             choices = [g for g in rng.choice(male_idx, size=8, p=male_w) if g != p.given[a]]
             p.given[b] = choices[0]
             p.dob[b] = (

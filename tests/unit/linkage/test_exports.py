@@ -22,6 +22,7 @@ def test_exports_are_the_intended_api() -> None:
         "PairLink",
         "dedupe_list",
         "default_model",
+        "estimate_model",
         "features",
         "link_incremental",
         "link_into_persons",

@@ -56,9 +56,39 @@ def test_variation_rates_are_near_the_config(scenario) -> None:  # type: ignore[
     n = len(custody)
     assert set(counts) <= set(VARIATION_KINDS) | {"duplicate", "ukrainian_forms"}
     config = scenario.config
-    assert abs(counts["missing_patronymic"] / n - config.other_missing_patronymic) < 0.03
-    assert abs(counts["transliteration"] / n - config.other_transliteration) < 0.03
+    assert abs(counts["missing_patronymic"] / n - config.other.missing_patronymic) < 0.03
+    assert abs(counts["transliteration"] / n - config.other.transliteration) < 0.03
     assert counts["russian_forms"] / n > 0.5
+    assert abs(counts["place_variant"] / n - config.other.place_variant) < 0.05
+
+
+def test_every_kind_of_error_is_a_rate_that_can_be_scaled() -> None:
+    base = generate(3000, seed=4)
+    config = base.config.scaled("keyboard_typo", 4.0)
+    assert config.other.keyboard_typo == 4 * base.config.other.keyboard_typo
+    assert config.other.typo == base.config.other.typo
+    scaled = generate(3000, seed=4, config=config)
+
+    def share(scenario, kind):  # type: ignore[no-untyped-def]
+        custody = scenario.lists["ru_custody"]
+        return sum(kind in v.split("|") for v in custody.variations) / len(custody)
+
+    assert share(scaled, "keyboard_typo") > 3 * share(base, "keyboard_typo") > 0
+    none = generate(3000, seed=4, config=base.config.scaled("missing_dob", 0.0))
+    assert share(none, "missing_dob") == 0
+    assert "" not in none.lists["ru_custody"].columns["date_of_birth"]
+
+
+def test_new_kinds_look_as_promised(scenario) -> None:  # type: ignore[no-untyped-def]
+    rows = [(row, v) for g in scenario.lists.values() for row, v in zip(g.rows(), g.variations, strict=True)]
+    placeholders = {row["date_of_birth"][4:] for row, v in rows if "placeholder_dob" in v}
+    assert placeholders <= {"-01-01"}
+    assert any("-" in row["family_name"] for row, _ in rows)  # double surnames exist
+    halves = [row["family_name"] for row, v in rows if "double_surname_part" in v and row["family_name"]]
+    assert halves and not any("-" in name for name in halves)
+    units = [row["military_unit"] for row, v in rows if "unit_variant" in v]
+    assert units and not any(u.startswith("в/ч") for u in units)
+    assert any(row["mother_maiden_name"] for row, _ in rows)
 
 
 def test_hard_negatives_are_different_persons_that_look_alike(scenario) -> None:  # type: ignore[no-untyped-def]

@@ -1,0 +1,249 @@
+"""The stress grid: every kind of error at 0, 1×, 2× and 4× its default rate, and models trained on one setting and
+tested on another — recall per kind, precision, F1, namesake false positives, calibration and the review band.
+
+Run: .venv/bin/python -m bench.linkage --stress [--size 3000] [--seed 11] [--kinds typo,missing_dob]
+
+Each cell is the scenario's UA request list against RU's custody list. ``recall kind`` counts the true pairs with
+that kind on either side. ``namesake FP`` is the issue's measure: predicted pairs between two different persons
+with the same family and given name (their keys), one on each list, over all such cross pairs. The reliability
+table pools every scored cross pair of every cell; the review band is [DEFAULT_REVIEW_FLOOR, threshold).
+"""
+
+from __future__ import annotations
+
+import time
+from collections import defaultdict
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+from unforgotten.scenario import ScenarioConfig, generate
+from unforgotten.scenario.variations import RATE_KINDS
+
+if TYPE_CHECKING:
+    from unforgotten.linkage import LinkageModel
+
+FACTORS = (0.0, 1.0, 2.0, 4.0)
+_BINS = (0.0, 0.01, 0.1, 0.3, 0.5, 0.7, 0.9, 0.99, 1.0000001)
+_LOWEST = 0.001  # scored down to here, to weigh other review floors
+_FLOORS = (0.001, 0.005, 0.01, 0.02, 0.05, 0.1, 0.2)
+
+
+@dataclass
+class Cell:
+    """One linked pair of lists and what it scored."""
+
+    name: str
+    precision: float
+    recall: float
+    f1: float
+    kind_recall: float | None
+    namesake_fp: tuple[int, int]
+    missed: int = 0
+    missed_in_band: int = 0
+    band_pairs: int = 0
+    requests: int = 0
+    seconds: float = 0.0
+    missed_scores: list[float] = field(default_factory=list)  # best score of each true pair missed (0: not scored)
+    band_scores: list[float] = field(default_factory=list)  # scores of the pairs not predicted, down to _LOWEST
+
+
+@dataclass
+class Pool:
+    """Scored cross pairs of every cell, for the reliability table."""
+
+    bins: dict[int, list[int]] = field(default_factory=lambda: defaultdict(lambda: [0, 0]))
+
+    def add(self, probability: float, true: bool) -> None:
+        for index in range(len(_BINS) - 1):
+            if _BINS[index] <= probability < _BINS[index + 1]:
+                self.bins[index][0] += 1
+                self.bins[index][1] += true
+                return
+
+    def table(self) -> str:
+        lines = ["| predicted probability | pairs | observed match rate |", "|---|---|---|"]
+        for index in sorted(self.bins):
+            count, true = self.bins[index]
+            high = min(_BINS[index + 1], 1.0)
+            lines.append(f"| [{_BINS[index]:.2f}, {high:.2f}) | {count} | {true / count:.3f} |")
+        return "\n".join(lines)
+
+
+def _case(config: ScenarioConfig, size: int, seed: int) -> tuple[list[dict[str, str]], list[dict[str, str]], Any]:
+    scenario = generate(size, seed, config)
+    left, right = scenario.lists["ua_request"], scenario.lists["ru_custody"]
+    meta = {
+        "left_person": dict(zip(left.columns["record_id"], left.person_ids, strict=True)),
+        "right_person": dict(zip(right.columns["record_id"], right.person_ids, strict=True)),
+        "left_kinds": dict(zip(left.columns["record_id"], left.variations, strict=True)),
+        "right_kinds": dict(zip(right.columns["record_id"], right.variations, strict=True)),
+    }
+    return list(left.rows()), list(right.rows()), meta
+
+
+def _namesake_keys(rows: Sequence[dict[str, str]]) -> dict[str, tuple[str, str]]:
+    from unforgotten.linkage import features
+
+    frame = features(rows)
+    return {
+        r: (str(f), str(g))
+        for r, f, g in zip(frame["record_id"], frame["family_key"], frame["given_group"], strict=True)
+        if f and g
+    }
+
+
+def run_cell(
+    name: str,
+    config: ScenarioConfig,
+    size: int,
+    seed: int,
+    kind: str | None,
+    pool: Pool | None,
+    model: LinkageModel | None = None,
+) -> tuple[Cell, LinkageModel]:
+    """Link one generated pair (training on it unless ``model`` is given) and score it."""
+    from unforgotten.linkage import DEFAULT_REVIEW_FLOOR
+    from unforgotten.linkage.backend import open_backend
+    from unforgotten.linkage.engine import LEFT, RIGHT, _resolve_link, _trained_or_shipped, score_pairs
+    from unforgotten.linkage.features import features
+
+    left, right, meta = _case(config, size, seed)
+    lp, rp = meta["left_person"], meta["right_person"]
+    by_person: dict[int, list[str]] = defaultdict(list)
+    for record, person in rp.items():
+        by_person[person].append(record)
+    truth = {(a, b) for a, person in lp.items() for b in by_person.get(person, [])}
+    started = time.perf_counter()
+    # One scoring pass down to _LOWEST serves both the decision (pairs at the threshold, resolved as link_lists
+    # resolves them) and the calibration and review-band measures.
+    left_frame, right_frame = features(left, id_prefix=LEFT), features(right, id_prefix=RIGHT)
+    backend = open_backend()
+    try:
+        chosen = model if model is not None else _trained_or_shipped(left_frame, right_frame, backend)
+        scored = score_pairs(
+            backend, [left_frame, right_frame], chosen, "link_and_dedupe", _LOWEST, (len(left), len(right))
+        )
+    finally:
+        backend.close()
+    cut = chosen.threshold
+    result = _resolve_link(scored[scored["match_probability"] >= cut], left_frame, right_frame, chosen, cut, False)
+    seconds = time.perf_counter() - started
+    predicted = {(p.left_id, p.right_id) for p in result.pairs}
+    hits = len(predicted & truth)
+    precision = hits / len(predicted) if predicted else 0.0
+    recall = hits / len(truth) if truth else 0.0
+    f1 = 2 * precision * recall / (precision + recall) if hits else 0.0
+    kind_recall = None
+    if kind is not None:
+        labelled = [
+            pair
+            for pair in truth
+            if kind in meta["left_kinds"][pair[0]].split("|") or kind in meta["right_kinds"][pair[1]].split("|")
+        ]
+        kind_recall = sum(pair in predicted for pair in labelled) / len(labelled) if labelled else None
+    left_keys, right_keys = _namesake_keys(left), _namesake_keys(right)
+    right_by_key: dict[tuple[str, str], list[str]] = defaultdict(list)
+    for record, key in right_keys.items():
+        right_by_key[key].append(record)
+    namesakes = {
+        (a, b) for a, key in left_keys.items() for b in right_by_key.get(key, []) if lp[a] != rp[b]
+    }  # fmt: skip
+    namesake_fp = (len(namesakes & predicted), len(namesakes))
+    best: dict[tuple[str, str], float] = {}
+    for a, b, p in zip(scored["unique_id_l"], scored["unique_id_r"], scored["match_probability"], strict=True):
+        if a[:2] == b[:2]:
+            continue
+        pair = (a[2:], b[2:]) if a.startswith(LEFT) else (b[2:], a[2:])
+        best[pair] = max(best.get(pair, 0.0), float(p))
+    if pool is not None:
+        for pair, p in best.items():
+            if p >= _BINS[1]:
+                pool.add(p, pair in truth)
+    missed = truth - predicted
+    threshold = result.threshold
+    in_band = sum(DEFAULT_REVIEW_FLOOR <= best.get(pair, 0.0) < threshold for pair in missed)
+    band = sum(DEFAULT_REVIEW_FLOOR <= p and pair not in predicted for pair, p in best.items())
+    cell = Cell(name, precision, recall, f1, kind_recall, namesake_fp, len(missed), in_band, band, len(left), seconds)
+    cell.missed_scores = [best.get(pair, 0.0) for pair in missed]
+    cell.band_scores = [p for pair, p in best.items() if pair not in predicted and p < threshold]
+    return cell, result.model
+
+
+def floors_table(cells: Sequence[Cell]) -> str:
+    """For each candidate review floor: the share of missed true pairs it catches, and the band's size."""
+    missed = [p for cell in cells for p in cell.missed_scores]
+    requests = max(cell.requests for cell in cells)
+    lines = [
+        "| review floor | missed true pairs in the band | band pairs per request entry (worst cell) |",
+        "|---|---|---|",
+    ]
+    for floor in _FLOORS:
+        caught = sum(p >= floor for p in missed)
+        worst = max(sum(p >= floor for p in cell.band_scores) / max(cell.requests, 1) for cell in cells)
+        share = f"{caught}/{len(missed)} ({100 * caught / len(missed):.1f}%)" if missed else "–"
+        lines.append(f"| {floor:g} | {share} | {100 * worst:.1f}% (of {requests} requests at most) |")
+    return "\n".join(lines)
+
+
+def _line(cell: Cell) -> str:
+    kind = "–" if cell.kind_recall is None else f"{cell.kind_recall:.3f}"
+    fp, total = cell.namesake_fp
+    rate = f"{100 * fp / total:.2f}%" if total else "–"
+    band = f"{cell.missed_in_band}/{cell.missed}" if cell.missed else "–"
+    return (
+        f"| {cell.name} | {kind} | {cell.precision:.4f} | {cell.recall:.4f} | {cell.f1:.4f} | {fp}/{total} ({rate}) "
+        f"| {band} | {cell.band_pairs}/{cell.requests} ({100 * cell.band_pairs / max(cell.requests, 1):.1f}%) "
+        f"| {cell.seconds:.1f} |"
+    )
+
+
+HEADER = (
+    "| cell | recall of the kind | precision | recall | F1 | namesake FP | missed pairs in review band "
+    "| review band pairs / requests | s |\n|---|---|---|---|---|---|---|---|---|"
+)
+
+
+def main(size: int, seed: int, kinds: Sequence[str] | None = None, cross: bool = True) -> None:
+    """Print the stress table, the cross-setting cells and the reliability table."""
+    chosen = list(kinds or RATE_KINDS)
+    base = ScenarioConfig()
+    pool = Pool()
+    print(f"stress grid: {size} persons per cell, seed {seed}\n")
+    print(HEADER, flush=True)
+    lines = [HEADER]
+    cells: list[Cell] = []
+    default_cell, _ = run_cell("every kind at 1×", base, size, seed, None, pool)
+    cells.append(default_cell)
+    lines.append(_line(default_cell))
+    print(lines[-1], flush=True)
+    for kind in chosen:
+        for factor in FACTORS:
+            if factor == 1.0:
+                continue
+            cell, _ = run_cell(f"{kind} {factor:g}×", base.scaled(kind, factor), size, seed, kind, pool)
+            cells.append(cell)
+            lines.append(_line(cell))
+            print(lines[-1], flush=True)
+    if cross:
+        clean, heavy = base, base
+        for kind in RATE_KINDS:  # clean: no errors at all, places and units written alike (the old generator)
+            clean, heavy = clean.scaled(kind, 0.0), heavy.scaled(kind, 2.0)
+        _, clean_model = run_cell("(train) clean", clean, size, seed + 100, None, None)
+        _, heavy_model = run_cell("(train) every kind 2×", heavy, size, seed + 100, None, None)
+        _, default_model_ = run_cell("(train) default, other seed", base, size, seed + 100, None, None)
+        from unforgotten.linkage import default_model
+
+        for name, model, config in (
+            ("trained clean → tested every kind 2×", clean_model, heavy),
+            ("trained every kind 2× → tested clean", heavy_model, clean),
+            ("trained default seed+100 → tested default", default_model_, base),
+            ("shipped model → tested default", default_model(), base),
+            ("shipped model → tested every kind 2×", default_model(), heavy),
+        ):
+            cell, _ = run_cell(name, config, size, seed, None, pool, model=model)
+            lines.append(_line(cell))
+            print(lines[-1], flush=True)
+    print("\n" + "\n".join(lines))
+    print("\nReliability (every scored cross pair of the cells above, at 0.01 or more):\n" + pool.table())
+    print("\nReview band (grid cells, trained on their own lists):\n" + floors_table(cells))
