@@ -13,7 +13,7 @@ The defaults are module constants, so the engine needs no settings; a caller may
 | ``MAX_ITEM_KEYS`` | 500 | a JSON item with more keys is quarantined (``too_many_keys``) |
 | ``MAX_DISTINCT_KEYS`` | 5,000 | an item with a key beyond this many distinct names in the file is quarantined |
 | ``MAX_UNPACKED_BYTES`` | 1 GiB | a workbook whose zip members unpack to more, in all, is refused |
-| ``MAX_SHARED_STRINGS_BYTES`` | 256 MiB | a workbook whose shared strings unpack to more is refused |
+| ``MAX_SHARED_STRINGS_BYTES`` | 64 MiB | a workbook whose shared strings unpack to more is refused |
 | ``MAX_COMPRESSION_RATIO`` | 100 | a zip member over 1 MiB unpacked, more than 100× its packed size, refuses the file |
 """
 
@@ -55,8 +55,10 @@ MAX_UNPACKED_BYTES = 1 << 30
 MAX_COMPRESSION_RATIO = 100
 # Small members compress as they like (an empty styles part reaches 300×); only a large one can be a bomb.
 RATIO_CHECKED_ABOVE = 1 << 20
-# Both workbook libraries hold every shared string in memory at once (several bytes of Python string per XML byte).
-MAX_SHARED_STRINGS_BYTES = 256 << 20
+# Both workbook libraries hold every shared string in memory at once, and a cell's string is then copied into
+# Python: a list of a million rows has under 20 MB of unique strings (names repeat); 64 MB keeps a crafted one
+# under 500 MB of memory.
+MAX_SHARED_STRINGS_BYTES = 64 << 20
 
 
 @dataclass(frozen=True)
