@@ -114,5 +114,5 @@ class ReadResult:
             "skipped_above_header": self.skipped_above_header,
             "ignored_sheets": self.ignored_sheets,
             "finding_counts": dict(sorted(self.finding_counts.items())),
-            "first_findings": sorted(self.first_findings, key=lambda f: (f["sheet"], f["row"])),
+            "first_findings": list(self.first_findings),  # in reading order
         }

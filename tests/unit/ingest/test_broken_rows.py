@@ -164,3 +164,14 @@ def test_csv_written_by_a_program_reads_back_record_for_record(tmp_path: Path) -
     rows = list(read_file(path, today=TODAY).rows)
     assert [r.status for r in rows] == [RowStatus.ACCEPTED] * 6
     assert rows[0].fields["notes"] == 'сказав "так"; поранений'
+
+
+@settings(max_examples=150, suppress_health_check=[HealthCheck.function_scoped_fixture], deadline=None)
+@given(body=st.text(alphabet='Кі1;"\r\n ', max_size=200))
+def test_any_mess_of_quotes_and_line_breaks_reads_in_order_without_a_crash(tmp_path: Path, body: str) -> None:
+    path = tmp_path / "l.csv"
+    path.write_text(f"{HEADER}\n{body}", encoding="utf-8", newline="")
+    rows = list(read_file(path, today=TODAY).rows)
+    numbers = [r.row_number for r in rows]
+    physical = len(io.StringIO(f"{HEADER}\n{body}", newline="").readlines())
+    assert numbers == sorted(set(numbers)) and all(2 <= n <= physical for n in numbers)
