@@ -137,16 +137,49 @@ def get_in_force(*, session: Session) -> Agreement | None:
 
 
 def load_file(*, session: Session, path: Path, negotiation_id: int | None = None, loaded_by: str = "") -> Agreement:
-    """Load an agreement file (YAML); the same file loaded twice gives the agreement already stored."""
+    """Load an agreement file (YAML); the same file loaded twice gives the agreement already stored.
+
+    Refused: a file over 1 MB, YAML anchors and aliases (a 548-byte file of nested aliases once became a 15 MB
+    rule), nesting deeper than 32 and more than 20,000 values.
+    """
+    max_bytes, max_depth, max_nodes = 1_000_000, 32, 20_000
     try:
+        size = path.stat().st_size
+        if size > max_bytes:
+            raise RuleError(f"agreement file is {size:,} bytes, the limit is {max_bytes:,}", file=path.name)
         text = path.read_text(encoding="utf-8-sig")
     except OSError as error:
         raise FileReadError("agreement file cannot be read", file=str(path), hint=str(error)) from error
     existing = session.scalars(select(Agreement).where(Agreement.source == text)).first()
     if existing is not None:
         return existing
+
+    class Loader(yaml.SafeLoader):
+        """SafeLoader that refuses anchors and aliases, and caps nesting and size, while composing (before any
+        alias is expanded, and before deep nesting exhausts Python's recursion limit)."""
+
+        depth = nodes = 0
+
+        def compose_node(self, parent: Any, index: Any) -> Any:
+            event = self.peek_event()  # type: ignore[no-untyped-call]
+            if isinstance(event, yaml.AliasEvent) or getattr(event, "anchor", None) is not None:
+                raise RuleError(
+                    "agreement file uses YAML anchors/aliases, which are not allowed",
+                    file=path.name,
+                    hint="write each value out in full",
+                )
+            self.nodes += 1
+            if self.nodes > max_nodes or self.depth >= max_depth:
+                limit = f"more than {max_nodes:,} values" if self.nodes > max_nodes else f"deeper than {max_depth}"
+                raise RuleError(f"agreement file nests {limit}, the limit", file=path.name)
+            self.depth += 1
+            try:
+                return super().compose_node(parent, index)
+            finally:
+                self.depth -= 1
+
     try:
-        data = yaml.safe_load(text)
+        data = yaml.load(text, Loader=Loader)  # noqa: S506 - a SafeLoader
     except yaml.YAMLError as error:
         raise RuleError("agreement file is not valid YAML", file=path.name, hint=str(error)) from error
     if not isinstance(data, dict):

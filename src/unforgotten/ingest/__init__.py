@@ -11,24 +11,31 @@ from collections.abc import Callable
 from pathlib import Path
 
 from unforgotten.errors import FileReadError
+from unforgotten.ingest.delimited import read_csv
+from unforgotten.ingest.limits import DEFAULT_LIMITS, Limits
 from unforgotten.ingest.mapping import ColumnMapping, load_mapping, map_headers, normalise_header
 from unforgotten.ingest.model import Finding, ParsedRow, ReadResult, RowStatus, Severity
 from unforgotten.ingest.pfif import read_pfif, write_pfif
-from unforgotten.ingest.readers import read_csv, read_json, read_spreadsheet
+from unforgotten.ingest.readers import read_json, read_spreadsheet
 from unforgotten.ingest.rows import split_full_name
+from unforgotten.ingest.safe import looks_like_formula, neutralise_cell
 from unforgotten.ingest.samples import SampleSpec, write_messy_corpus
 from unforgotten.ingest.values import parse_date
 
 __all__ = [
+    "DEFAULT_LIMITS",
     "ColumnMapping",
     "Finding",
+    "Limits",
     "ParsedRow",
     "ReadResult",
     "RowStatus",
     "SampleSpec",
     "Severity",
     "load_mapping",
+    "looks_like_formula",
     "map_headers",
+    "neutralise_cell",
     "normalise_header",
     "parse_date",
     "read_file",
@@ -48,6 +55,7 @@ def read_file(
     mapping: ColumnMapping | None = None,
     progress: Callable[[int], None] | None = None,
     today: dt.date | None = None,
+    limits: Limits = DEFAULT_LIMITS,
 ) -> ReadResult:
     """Open a list file of any supported format; its rows stream from ``result.rows``.
 
@@ -56,12 +64,14 @@ def read_file(
         mapping: source header → canonical column, overriding the automatic mapping.
         progress: called with the number of rows read so far.
         today: dates after this are "in the future" (default: today).
+        limits: cell length, columns, JSON keys, workbook unpacked size (default: the ``limits`` module's constants).
 
     Returns:
         A :class:`ReadResult`; iterate ``rows`` once.
 
     Raises:
-        FileReadError: the file is missing, empty, or of no format that can be read.
+        FileReadError: the file is missing, empty, of no format that can be read, or beyond a limit that applies to
+            the whole file (a zip bomb, a header too wide).
     """
     path = Path(path)
     if not path.is_file():
@@ -72,9 +82,9 @@ def read_file(
         raise FileReadError("the file is empty", file=path.name)
     suffix = path.suffix.lower()
     if suffix in _SPREADSHEETS or magic.startswith(_ZIP) or magic.startswith(_OLE):
-        return read_spreadsheet(path, mapping=mapping, today=today, progress=progress)
+        return read_spreadsheet(path, mapping=mapping, today=today, progress=progress, limits=limits)
     if suffix == ".json" or magic.lstrip()[:1] in (b"[", b"{"):
-        return read_json(path, mapping=mapping, today=today, progress=progress)
+        return read_json(path, mapping=mapping, today=today, progress=progress, limits=limits)
     if suffix == ".xml" or magic.lstrip().startswith(b"<"):
         return read_pfif(path, today=today, progress=progress)
-    return read_csv(path, mapping=mapping, today=today, progress=progress)
+    return read_csv(path, mapping=mapping, today=today, progress=progress, limits=limits)

@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Any
 
-__all__ = ["Finding", "ParsedRow", "ReadResult", "RowStatus", "Severity"]
+__all__ = ["FIRST_FINDINGS_PER_CODE", "Finding", "ParsedRow", "ReadResult", "RowStatus", "Severity"]
+
+FIRST_FINDINGS_PER_CODE = 5
 
 
 class Severity(StrEnum):
@@ -67,9 +70,40 @@ class ReadResult:
     unmapped: dict[str, list[str]] = field(default_factory=dict)  # sheet → headers kept only in the raw row
     skipped_above_header: dict[str, int] = field(default_factory=dict)  # sheet → title/blank rows skipped
     ignored_sheets: dict[str, str] = field(default_factory=dict)  # sheet → why it was not read
+    finding_counts: Counter[str] = field(default_factory=Counter)  # code → findings of all rows read so far
+    first_findings: list[dict[str, Any]] = field(default_factory=list)  # the first few of each code, no values
+
+    def tally(self, rows: Iterator[ParsedRow]) -> Iterator[ParsedRow]:
+        """Pass ``rows`` through, counting their findings by code and keeping the first few of each code.
+
+        Info findings (a record id derived from the row number) are counted but not listed: they would crowd out
+        the ones a coordinator must act on. Values are left out; rows and columns say where to look.
+        """
+        counts = self.finding_counts
+        first = self.first_findings
+        for row in rows:
+            for finding in row.findings:
+                code = finding.code
+                counts[code] += 1
+                if counts[code] <= FIRST_FINDINGS_PER_CODE and finding.severity != Severity.INFO:
+                    first.append(
+                        {
+                            "sheet": row.sheet,
+                            "row": row.row_number,
+                            "column": finding.column,
+                            "severity": finding.severity.value,
+                            "code": code,
+                            "message": finding.message,
+                        }
+                    )
+            yield row
 
     def report(self) -> dict[str, Any]:
-        """How the file was read, for the list's provenance."""
+        """How the file was read, for the list's provenance; complete once ``rows`` has been read to the end.
+
+        ``finding_counts`` counts every finding by code; ``first_findings`` lists the first
+        ``FIRST_FINDINGS_PER_CODE`` errors and warnings of each code (sheet, row, column, severity, code, message).
+        """
         return {
             "format": self.format,
             "encoding": self.encoding,
@@ -79,4 +113,6 @@ class ReadResult:
             "unmapped": self.unmapped,
             "skipped_above_header": self.skipped_above_header,
             "ignored_sheets": self.ignored_sheets,
+            "finding_counts": dict(sorted(self.finding_counts.items())),
+            "first_findings": list(self.first_findings),  # in reading order
         }

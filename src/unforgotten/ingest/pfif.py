@@ -107,7 +107,7 @@ def read_pfif(path: Path, *, today: dt.date | None, progress: Callable[[int], No
         if progress is not None:
             progress(number)
 
-    result.rows = rows()
+    result.rows = result.tally(rows())
     return result
 
 

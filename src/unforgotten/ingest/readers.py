@@ -1,4 +1,4 @@
-"""Readers: CSV/TSV/text in any common encoding, XLSX/XLS/ODS (every sheet), JSON — all streaming.
+"""Readers: XLSX/XLS/ODS (every sheet) and JSON, streaming; delimited text is read in ``delimited``.
 
 Every reader finds the header row (skipping title and blank rows above it, and saying how many), maps it, and
 yields one ParsedRow per physical data row.
@@ -6,110 +6,31 @@ yields one ParsedRow per physical data row.
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
 import re
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from functools import partial
+from itertools import islice
 from pathlib import Path
 from typing import Any, TextIO
 
+from unforgotten.columns import CANONICAL_COLUMNS
 from unforgotten.errors import FileReadError, UnforgottenError
+from unforgotten.ingest.archive import check_archive
 from unforgotten.ingest.compound import OLE_SIGNATURE, compound_file_problem
+from unforgotten.ingest.delimited import read_csv
 from unforgotten.ingest.encoding import detect_encoding
-from unforgotten.ingest.mapping import ColumnMapping, map_headers, recognised
+from unforgotten.ingest.header import HEADER_SCAN, check_header_width, find_header
+from unforgotten.ingest.limits import DEFAULT_LIMITS, Limits
+from unforgotten.ingest.mapping import ColumnMapping, map_headers
 from unforgotten.ingest.model import Finding, ParsedRow, ReadResult, RowStatus, Severity
 from unforgotten.ingest.rows import RowBuilder
 
 __all__ = ["read_csv", "read_json", "read_spreadsheet"]
 
 Progress = Callable[[int], None] | None
-_HEADER_SCAN = 30  # rows searched for the header under title rows
-_MIN_RECOGNISED = 2
-csv.field_size_limit(10_000_000)
-
-
-def _find_header(rows: Sequence[Sequence[str]], mapping: ColumnMapping | None) -> int | None:
-    """The row best recognised as a header; a one-column header needs its one name recognised, others two.
-
-    Cells are counted only when filled: spreadsheet readers pad rows to the sheet's width, and that padding must not
-    decide whether a header is found.
-    """
-    best, best_score = None, 0
-    for index, row in enumerate(rows[:_HEADER_SCAN]):
-        score = recognised([str(c) for c in row], mapping)
-        if score > best_score:
-            best, best_score = index, score
-    if best is None or best_score < min(_MIN_RECOGNISED, sum(1 for c in rows[best] if str(c).strip())):
-        return None
-    return best
-
-
-def _sniff_delimiter(text: str, mapping: ColumnMapping | None) -> str:
-    """The delimiter under which a header row is best recognised; ties go to the most regular split."""
-    lines = [line for line in text.splitlines()[:_HEADER_SCAN] if line.strip()]
-    best, best_key = ",", (-1, -1.0)
-    for delimiter in (";", ",", "\t", "|"):
-        counts = [line.count(delimiter) for line in lines]
-        if not counts or max(counts) == 0:
-            continue
-        rows = list(csv.reader(lines, delimiter=delimiter))
-        header = max((recognised([str(c) for c in row], mapping) for row in rows), default=0)
-        common = max(set(counts), key=counts.count)
-        regularity = counts.count(common) / len(counts) * (1 + min(common, 30) / 30)
-        if (header, regularity) > best_key:
-            best, best_key = delimiter, (header, regularity)
-    return best
-
-
-def read_csv(path: Path, *, mapping: ColumnMapping | None, today: dt.date | None, progress: Progress) -> ReadResult:
-    """Read a delimited text file, detecting its encoding and delimiter."""
-    with path.open("rb") as handle:
-        sample = handle.read(256 * 1024)
-    encoding = detect_encoding(sample)
-    head = sample.decode(encoding, errors="replace")
-    delimiter = "\t" if path.suffix.lower() == ".tsv" else _sniff_delimiter(head, mapping)
-    result = ReadResult(
-        path=str(path), format="csv", rows=iter(()), encoding=encoding, delimiter=delimiter, sheets=[""]
-    )
-
-    def rows() -> Iterator[ParsedRow]:
-        with path.open("r", encoding=encoding, errors="replace", newline="") as text:
-            reader = csv.reader(text, delimiter=delimiter)
-            # Buffer only the lines above the header (a few), then stream.
-            buffered: list[tuple[int, list[str]]] = []
-            for cells in reader:
-                buffered.append((reader.line_num, cells))
-                if len(buffered) >= _HEADER_SCAN:
-                    break
-            header_at = _find_header([c for _, c in buffered], mapping)
-            if header_at is None:
-                raise FileReadError(
-                    "no header row with recognisable column names in the first rows",
-                    file=path.name,
-                    hint="add a header (e.g. Прізвище, Ім'я, Дата народження) or pass --mapping",
-                )
-            headers = [h.strip() for h in buffered[header_at][1]]
-            positions, unmapped = map_headers(headers, mapping)
-            result.mapping[""] = {headers[i]: c for i, c in positions.items()}
-            result.unmapped[""] = unmapped
-            result.skipped_above_header[""] = header_at
-            builder = RowBuilder(headers=headers, positions=positions, sheet="", today=today, spreadsheet=False)
-            count = 0
-            for line, cells in buffered[header_at + 1 :]:
-                count += 1
-                yield builder.build(line, cells)
-            for cells in reader:
-                count += 1
-                yield builder.build(reader.line_num, cells)
-                if progress is not None and count % 5000 == 0:
-                    progress(count)
-            if progress is not None:
-                progress(count)
-
-    result.rows = rows()
-    return result
+_QUARANTINED = RowStatus.QUARANTINED
 
 
 def _cell(value: Any) -> str:
@@ -144,8 +65,12 @@ def _largest_sheet_xml(path: Path) -> int:
     return max(sizes, default=0)
 
 
-def _open_workbook(path: Path) -> SheetRows:
-    """Open a workbook now (so a broken file fails here, clearly) and yield each sheet's rows lazily."""
+def _open_workbook(path: Path, limits: Limits) -> SheetRows:
+    """Open a workbook now (so a broken file fails here, clearly) and yield each sheet's rows lazily.
+
+    A zip bomb is refused before either library unpacks anything.
+    """
+    check_archive(path, limits)
     if path.suffix.lower() in (".xlsx", ".xlsm") and _largest_sheet_xml(path) > STREAM_XLSX_ABOVE:
         return _openpyxl_sheets(path)
     from python_calamine import CalamineWorkbook
@@ -252,10 +177,15 @@ def _sheet_rows(path: Path, name: str, load: Callable[[], Iterator[Sequence[Any]
 
 
 def read_spreadsheet(
-    path: Path, *, mapping: ColumnMapping | None, today: dt.date | None, progress: Progress
+    path: Path,
+    *,
+    mapping: ColumnMapping | None,
+    today: dt.date | None,
+    progress: Progress,
+    limits: Limits = DEFAULT_LIMITS,
 ) -> ReadResult:
     """Read every sheet of an XLSX/XLS/ODS workbook whose header can be recognised; report the others."""
-    workbook = _open_workbook(path)
+    workbook = _open_workbook(path, limits)
     result = ReadResult(path=str(path), format=path.suffix.lower().lstrip("."), rows=iter(()))
 
     def rows() -> Iterator[ParsedRow]:
@@ -264,20 +194,23 @@ def read_spreadsheet(
             head: list[list[str]] = []
             for values in iterator:
                 head.append([_cell(v) for v in values])
-                if len(head) >= _HEADER_SCAN:
+                if len(head) >= HEADER_SCAN:
                     break
-            header_at = _find_header(head, mapping)
+            header_at = find_header(head, mapping)
             if header_at is None:
                 if any(any(c.strip() for c in r) for r in head):
                     result.ignored_sheets[name] = "no recognisable header row"
                 continue
             result.sheets.append(name)
             headers = [h.strip() for h in head[header_at]]
+            check_header_width(headers, limits.columns, file=path.name, sheet=name)
             positions, unmapped = map_headers(headers, mapping)
             result.mapping[name] = {headers[i]: c for i, c in positions.items()}
             result.unmapped[name] = unmapped
             result.skipped_above_header[name] = header_at
-            builder = RowBuilder(headers=headers, positions=positions, sheet=name, today=today, spreadsheet=True)
+            builder = RowBuilder(
+                headers=headers, positions=positions, sheet=name, today=today, spreadsheet=True, limits=limits
+            )
             number = header_at + 1
             for cells in head[header_at + 1 :]:
                 number += 1
@@ -298,7 +231,7 @@ def read_spreadsheet(
         if progress is not None:
             progress(count)
 
-    result.rows = rows()
+    result.rows = result.tally(rows())
     return result
 
 
@@ -343,11 +276,21 @@ def _json_items(path: Path, encoding: str) -> Iterator[Any]:
             raise FileReadError("not valid JSON", file=path.name, hint=str(error)) from error
 
 
-def read_json(path: Path, *, mapping: ColumnMapping | None, today: dt.date | None, progress: Progress) -> ReadResult:
+def read_json(
+    path: Path,
+    *,
+    mapping: ColumnMapping | None,
+    today: dt.date | None,
+    progress: Progress,
+    limits: Limits = DEFAULT_LIMITS,
+) -> ReadResult:
     """Read a JSON array of objects, streaming; unknown fields stay in the raw row.
 
-    Two passes, each holding one item at a time: the first checks the document and gathers every field name (the
-    columns are their union), the second builds the rows.
+    Two passes, each holding one item at a time: the first checks the document and gathers the field names (the
+    columns to map are their union, up to ``limits.distinct_keys`` of them), the second builds the rows. Each row
+    holds only its own item's fields, so a file whose items each bring new names costs time and storage in
+    proportion to its size, not to items × names. An item with more than ``limits.item_keys`` fields, or with a
+    name beyond the first ``limits.distinct_keys`` of the file, is quarantined.
     """
     with path.open("rb") as handle:
         encoding = detect_encoding(handle.read(4096))
@@ -355,42 +298,45 @@ def read_json(path: Path, *, mapping: ColumnMapping | None, today: dt.date | Non
     count = 0
     for item in _json_items(path, encoding):
         count += 1
-        if isinstance(item, dict):
+        if isinstance(item, dict) and len(item) <= limits.item_keys and len(headers) < limits.distinct_keys:
             headers.update(dict.fromkeys(item))
     if count == 0 and not _has_entries(path, encoding):
         raise FileReadError("JSON must be an array of objects", file=path.name, hint="no list of entries found")
-    columns = list(headers)
+    columns = list(headers)[: limits.distinct_keys]
+    known = frozenset(columns)
     positions, unmapped = map_headers(columns, mapping)
+    canonical = {columns[i]: c for i, c in positions.items()}
     result = ReadResult(path=str(path), format="json", rows=iter(()), encoding=encoding, sheets=[""])
-    result.mapping[""] = {columns[i]: c for i, c in positions.items()}
+    result.mapping[""] = canonical
     result.unmapped[""] = unmapped
-    builder = RowBuilder(headers=columns, positions=positions, sheet="", today=today, spreadsheet=False)
+    builder = RowBuilder(headers=columns, positions=positions, sheet="", today=today, spreadsheet=False, limits=limits)
 
     def rows() -> Iterator[ParsedRow]:
         number = 0
         for number, item in enumerate(_json_items(path, encoding), start=1):
-            if isinstance(item, dict):
-                yield builder.build(number, [_cell(item.get(h)) for h in columns])
-            else:
-                row = builder.build(number, [])
-                row.raw = {"value": _cell(item)}
-                row.status = RowStatus.QUARANTINED
-                row.findings.append(
-                    Finding(
-                        Severity.ERROR,
-                        "not_an_object",
-                        'the item is a bare value, not an object with field names: write it as {"family_name": …}',
-                        None,
-                        _cell(item),
+            if not isinstance(item, dict):
+                message = 'the item is a bare value, not an object with field names: write it as {"family_name": …}'
+                value = _cell(item)[: limits.cell_chars]
+                finding = Finding(Severity.ERROR, "not_an_object", message, None, value)
+                yield ParsedRow(number, "", {"value": value}, dict.fromkeys(CANONICAL_COLUMNS), [finding], _QUARANTINED)
+            elif len(item) > limits.item_keys or not known.issuperset(item):
+                if len(item) > limits.item_keys:
+                    message = f"the item has {len(item)} fields, the limit is {limits.item_keys}"
+                else:
+                    message = (
+                        f"the item has a field name beyond the first {limits.distinct_keys} of the file, the limit"
                     )
-                )
-                yield row
+                raw = {str(k): _cell(v)[: limits.cell_chars] for k, v in islice(item.items(), limits.item_keys)}
+                finding = Finding(Severity.ERROR, "too_many_keys", message + " (the first fields are kept)")
+                yield ParsedRow(number, "", raw, dict.fromkeys(CANONICAL_COLUMNS), [finding], _QUARANTINED)
+            else:
+                yield builder.build_keyed(number, {str(k): _cell(v) for k, v in item.items()}, canonical)
             if progress is not None and number % 5000 == 0:
                 progress(number)
         if progress is not None:
             progress(number)
 
-    result.rows = rows()
+    result.rows = result.tally(rows())
     return result
 
 

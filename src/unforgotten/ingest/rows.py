@@ -1,18 +1,22 @@
 """From a source row to a ParsedRow: map columns, split full names, clean and check values, decide the status.
 
-Errors quarantine the row (no name at all, more fields than the header); warnings keep it (a date that was
-impossible, in the future or unreadable is dropped, not guessed; control characters removed; duplicate record
-ids). A row with every cell empty is blank: reported, never silently dropped.
+Errors quarantine the row (no name at all, more fields than the header, a value over the length limit); warnings
+keep it (a date that was impossible, in the future or unreadable is dropped, not guessed; control characters
+removed; a value a spreadsheet would run as a formula; duplicate record ids). A row with every cell empty is blank:
+reported, never silently dropped. A row that is quarantined for its shape (too many fields, an over-long value, a
+broken quote) keeps its raw cells but no canonical fields: its values may sit in the wrong columns.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 
 from unforgotten.columns import CANONICAL_COLUMNS, DATE_COLUMNS
+from unforgotten.ingest.limits import DEFAULT_LIMITS, Limits
 from unforgotten.ingest.model import Finding, ParsedRow, RowStatus, Severity
+from unforgotten.ingest.safe import FORMULA_PREFIXES, looks_like_formula
 from unforgotten.ingest.values import clean_text, encoding_problem, has_control_characters, parse_date
 
 __all__ = ["RowBuilder", "split_full_name"]
@@ -63,6 +67,15 @@ def split_full_name(full_name: str) -> tuple[str, str, str]:
     return tokens[0], "", ""
 
 
+_QUARANTINED = RowStatus.QUARANTINED
+_SEPARATOR = "\x1f"
+_FORMULA_START = re.compile("\x1f[" + re.escape("".join(FORMULA_PREFIXES)) + "]")  # a literal first: 1 µs a row
+
+
+def _cut(value: str, limit: int) -> str:
+    return f"{value[:limit]}… [cut: {len(value)} characters]"
+
+
 class RowBuilder:
     """Builds ParsedRows for one sheet, one row at a time and remembering none of them (memory stays flat).
 
@@ -70,43 +83,146 @@ class RowBuilder:
     """
 
     def __init__(
-        self, *, headers: Sequence[str], positions: dict[int, str], sheet: str, today: dt.date | None, spreadsheet: bool
+        self,
+        *,
+        headers: Sequence[str],
+        positions: dict[int, str],
+        sheet: str,
+        today: dt.date | None,
+        spreadsheet: bool,
+        limits: Limits = DEFAULT_LIMITS,
     ) -> None:
         self.headers = list(headers)
         self.positions = positions
         self.sheet = sheet
-        self.today = today
+        self.today = today or dt.date.today()  # once, not per date (it was a tenth of a CSV import's time)
         self.spreadsheet = spreadsheet
+        self.limits = limits
+        self._width, self._cell_chars = len(self.headers), limits.cell_chars
+        self._keys: list[str] = []  # raw-row keys of the header's columns: its names, "column N" for blank ones
+        self._keys = list(self._raw_slow([""] * len(self.headers)))
+
+    def _name(self, index: int) -> str:
+        return self.headers[index] if index < len(self.headers) and self.headers[index] else f"column {index + 1}"
 
     def _raw(self, cells: Sequence[str]) -> dict[str, str]:
+        keys = self._keys
+        if len(cells) <= len(keys):
+            return dict(zip(keys, cells, strict=False))  # the common case, in C; a short row has fewer keys
+        return self._raw_slow(cells)
+
+    def _raw_slow(self, cells: Sequence[str]) -> dict[str, str]:
         raw: dict[str, str] = {}
         for index, value in enumerate(cells):
-            header = self.headers[index] if index < len(self.headers) and self.headers[index] else f"column {index + 1}"
+            header = self._name(index)
             if header in raw:
                 header = f"{header} ({index + 1})"
             raw[header] = value
         return raw
 
+    def quarantine(self, row_number: int, cells: Sequence[str], finding: Finding) -> ParsedRow:
+        """A row that cannot be read as a row (its shape is broken): its raw cells kept, no canonical fields.
+
+        Raw cells are kept within the limits: at most ``columns`` of them, each cut at ``cell_chars``.
+        """
+        limit = self.limits.cell_chars
+        kept = [c if len(c) <= limit else _cut(c, limit) for c in cells[: self.limits.columns]]
+        return ParsedRow(
+            row_number, self.sheet, self._raw(kept), dict.fromkeys(CANONICAL_COLUMNS), [finding], _QUARANTINED
+        )
+
+    def _shape_problem(self, cells: Sequence[str]) -> Finding | None:
+        """Why a row's cells cannot be put in columns: more fields than the header, or a value over the limit."""
+        width = len(self.headers)
+        if len(cells) > width and any(str(c).strip() for c in cells[width:]):
+            kept = f" (the first {self.limits.columns} kept)" if len(cells) > self.limits.columns else ""
+            return Finding(
+                Severity.ERROR,
+                "too_many_fields",
+                f"{len(cells)} fields for {width} columns{kept}: a value probably contains an unquoted separator, "
+                "so the values would land in the wrong columns — fix the row and import again",
+            )
+        if cells and max(map(len, cells)) > self.limits.cell_chars:
+            index = next(i for i, c in enumerate(cells) if len(c) > self.limits.cell_chars)
+            column = self.positions.get(index) or self._name(index)
+            return Finding(
+                Severity.ERROR,
+                "cell_too_long",
+                f"value in column {self._name(index)!r} is {len(cells[index])} characters, the limit is "
+                f"{self.limits.cell_chars}: check the file (the value is kept cut at the limit)",
+                column,
+            )
+        return None
+
+    def _formulas(self, row: ParsedRow, labelled: Iterable[tuple[str, str]]) -> None:
+        for column, value in labelled:
+            if looks_like_formula(value):
+                row.findings.append(
+                    Finding(
+                        Severity.WARNING,
+                        "formula_like",
+                        "the value begins like a spreadsheet formula (=, +, -, @, tab or carriage return); it is kept "
+                        "as it is, and exports write it as text",
+                        column,
+                        value,
+                    )
+                )
+
     def build(self, row_number: int, cells: Sequence[str]) -> ParsedRow:
-        raw = self._raw(cells)
+        """The row of the header's columns whose cells are ``cells``, numbered ``row_number`` as the clerk sees it."""
+        if len(cells) > self._width or (cells and max(map(len, cells)) > self._cell_chars):
+            problem = self._shape_problem(cells)
+            if problem is not None:
+                return self.quarantine(row_number, cells, problem)
+        positions = self.positions
+        mapped = [(column, cells[position]) for position, column in positions.items() if position < len(cells)]
+
+        def labelled() -> Iterator[tuple[str, str]]:
+            return ((positions.get(i) or self._name(i), c) for i, c in enumerate(cells))
+
+        return self._finish(row_number, self._raw(cells), cells, mapped, labelled)
+
+    def build_keyed(self, row_number: int, raw: dict[str, str], columns: Mapping[str, str]) -> ParsedRow:
+        """A row of named values (a JSON item), holding only its own keys; ``columns`` maps keys to canonical columns.
+
+        The caller checks the number of keys; a value over the length limit quarantines the row here.
+        """
+        values = list(raw.values())
+        limit = self.limits.cell_chars
+        if values and max(map(len, values)) > limit:
+            key = next(k for k, v in raw.items() if len(v) > limit)
+            finding = Finding(
+                Severity.ERROR,
+                "cell_too_long",
+                f"value in column {key!r} is {len(raw[key])} characters, the limit is {limit}: check the file (the "
+                "value is kept cut at the limit)",
+                columns.get(key) or key,
+            )
+            kept = {k: v if len(v) <= limit else _cut(v, limit) for k, v in raw.items()}
+            return ParsedRow(row_number, self.sheet, kept, dict.fromkeys(CANONICAL_COLUMNS), [finding], _QUARANTINED)
+        mapped = [(columns[key], value) for key, value in raw.items() if key in columns]
+
+        def labelled() -> Iterator[tuple[str, str]]:
+            return ((columns.get(k) or k, v) for k, v in raw.items())
+
+        return self._finish(row_number, raw, values, mapped, labelled)
+
+    def _finish(
+        self,
+        row_number: int,
+        raw: dict[str, str],
+        cells: Sequence[str],
+        mapped: list[tuple[str, str]],
+        labelled: Callable[[], Iterable[tuple[str, str]]],
+    ) -> ParsedRow:
         row = ParsedRow(row_number=row_number, sheet=self.sheet, raw=raw, fields=dict.fromkeys(CANONICAL_COLUMNS))
         if not any(str(c).strip() for c in cells):
             row.status = RowStatus.BLANK
             return row
         findings = row.findings
-        if len(cells) > len(self.headers) and any(str(c).strip() for c in cells[len(self.headers) :]):
-            findings.append(
-                Finding(
-                    Severity.ERROR,
-                    "too_many_fields",
-                    f"the row has {len(cells)} fields but the header has {len(self.headers)}; "
-                    "a value probably contains an unquoted separator — fix the row and import again",
-                )
-            )
-        for position, column in self.positions.items():
-            if position >= len(cells):
-                continue
-            source = cells[position]
+        if _FORMULA_START.search(_SEPARATOR + _SEPARATOR.join(cells)) is not None:  # one search in C, not one per cell
+            self._formulas(row, labelled())
+        for column, source in mapped:
             value = clean_text(source)
             if value is not source and has_control_characters(source):
                 findings.append(

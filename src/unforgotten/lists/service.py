@@ -287,8 +287,14 @@ def get_entries(*, session: Session, list_id: int, status: str | None = None) ->
 
 
 def export_entries(*, session: Session, actor: Actor, list_id: int, path: Path) -> int:
-    """Write a list's accepted entries (if the actor may see it) to CSV (UTF-8), XLSX or PFIF 1.4 XML."""
+    """Write a list's accepted entries (if the actor may see it) to CSV (UTF-8), XLSX or PFIF 1.4 XML.
+
+    No cell can run as a formula in whoever opens the export: CSV cells that begin like one get a leading ``'``,
+    XLSX cells are text. CSV carries a BOM so that Excel on a Cyrillic Windows reads it as UTF-8.
+    """
     import csv
+
+    from unforgotten.ingest import neutralise_cell
 
     get_visible_or_raise(session=session, actor=actor, list_id=list_id)
     columns = [getattr(Entry, c) for c in CANONICAL_COLUMNS]
@@ -307,22 +313,31 @@ def export_entries(*, session: Session, actor: Actor, list_id: int, path: Path) 
         return write_pfif(rows, path, domain=f"unforgotten.list{list_id}")
     if suffix == ".xlsx":
         from openpyxl import Workbook
+        from openpyxl.cell import WriteOnlyCell
 
         workbook = Workbook(write_only=True)
         sheet = workbook.create_sheet("entries")
         sheet.append(list(CANONICAL_COLUMNS))
+
+        def text(value: Any) -> Any:  # openpyxl makes a string starting with "=" a live formula; keep it a string
+            if not (isinstance(value, str) and value.startswith("=")):
+                return "" if value is None else value
+            cell = WriteOnlyCell(sheet, value=value)
+            cell.data_type = "s"
+            return cell
+
         for values in session.execute(query):
-            sheet.append(["" if v is None else v for v in values])
+            sheet.append([text(v) for v in values])
             count += 1
         workbook.save(path)
         return count
     if suffix not in {".csv", ".txt"}:
         raise InputError("unsupported export format", file=str(path), hint="name the output .csv, .xlsx or .xml (PFIF)")
-    with path.open("w", encoding="utf-8", newline="") as handle:
+    with path.open("w", encoding="utf-8-sig", newline="") as handle:
         writer = csv.writer(handle)
         writer.writerow(CANONICAL_COLUMNS)
         for values in session.execute(query):
-            writer.writerow(["" if v is None else v for v in values])
+            writer.writerow([neutralise_cell(v) for v in values])
             count += 1
     return count
 
