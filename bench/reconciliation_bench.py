@@ -1,7 +1,8 @@
 """Reconciliation quality on generated scenarios with truth: requests acknowledged correctly, false acknowledgements.
 
 Run: .venv/bin/python -m bench.reconciliation_bench [--sizes 2000,20000] [--seeds 1,2]
-Loads each scenario through the real path (files → import → linking into persons → reconcile) into a throwaway
+Loads each scenario through the real path (files → submit: import, share with the mediator, link into each space
+that sees them, with each space's own re-estimated model → reconcile in the mediator's space) into a throwaway
 SQLite database, then compares every request entry's outcome with the generator's truth.
 """
 
@@ -16,6 +17,7 @@ from pathlib import Path
 
 
 def run(size: int, seed: int) -> dict[str, float]:
+    from unforgotten.auth import service as auth
     from unforgotten.bootstrap import bootstrap
     from unforgotten.demo import load_scenario
     from unforgotten.lists import service as lists
@@ -33,7 +35,11 @@ def run(size: int, seed: int) -> dict[str, float]:
         load_seconds = time.perf_counter() - start
         with database.read() as session:
             by_name = {lst.name: lst for lst in lists.get_all(session=session)}
-            result = reconcile(session=session, request=by_name["ua_request"], custody=by_name["ru_custody"])
+            mediator = auth.get_mediator(session=session)
+            assert mediator is not None
+            result = reconcile(
+                session=session, request=by_name["ua_request"], custody=by_name["ru_custody"], space_id=mediator.id
+            )
         database.engine.dispose()
     request, custody = scenario.lists["ua_request"], scenario.lists["ru_custody"]
     person_of_request = dict(zip(request.columns["record_id"], request.person_ids, strict=True))

@@ -8,7 +8,7 @@ from unforgotten.auth.models import Party, User, WebSession
 from unforgotten.db import Base
 from unforgotten.lists.models import Entry, List, ListShare
 from unforgotten.negotiations.models import Negotiation
-from unforgotten.persons.models import Match, MedicalFinding, Person, StatusChange
+from unforgotten.persons.models import Match, MedicalFinding, Person, SpaceModel, StatusChange
 from unforgotten.releases.models import Answer, Release
 
 __all__ = [
@@ -28,6 +28,7 @@ __all__ = [
     "Party",
     "Person",
     "Release",
+    "SpaceModel",
     "StatusChange",
     "User",
     "WebSession",

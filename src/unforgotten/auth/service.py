@@ -131,6 +131,8 @@ class Actor:
 
     @property
     def label(self) -> str:
+        if self.operator:
+            return f"{self.name} (local operator)"
         return f"{self.name} ({self.role}{'/' + self.party_code if self.party_code else ''})"
 
     @property

@@ -49,9 +49,20 @@ _COMMAND_MODULES: tuple[str, ...] = (
 )
 
 
+def _version(value: bool) -> None:
+    if value:
+        from unforgotten import __version__
+
+        typer.echo(f"unforgotten {__version__}")
+        raise typer.Exit()
+
+
 @app.callback()
 def _root(
     debug: Annotated[bool, typer.Option("--debug", help="Show full tracebacks on errors.")] = False,
+    version: Annotated[
+        bool, typer.Option("--version", callback=_version, is_eager=True, help="Print the version and exit.")
+    ] = False,
 ) -> None:
     _state["debug"] = debug
 
@@ -79,11 +90,12 @@ def main() -> None:
     except SystemExit:
         raise
     except Exception as error:  # the edge: anything else is a bug, still one line unless --debug
-        import click
-
-        if isinstance(error, click.exceptions.ClickException):
-            error.show()
-            sys.exit(error.exit_code)
+        show = getattr(error, "show", None)
+        if isinstance(error, typer.TyperException) and callable(show):
+            # A usage error (unknown command, missing option): click's own message naming the option as typed
+            # (`--as`, not `as_user`), with the usage line, and its exit code (2).
+            show()
+            sys.exit(int(getattr(error, "exit_code", 2)))
         if _state["debug"] or "--debug" in sys.argv:
             raise
         err_console.print(

@@ -10,6 +10,7 @@ import getpass
 from collections.abc import Iterator
 from contextlib import contextmanager
 from functools import lru_cache
+from pathlib import Path
 from typing import Any
 
 import typer
@@ -24,10 +25,12 @@ __all__ = [
     "AS_OPTION_HELP",
     "acting",
     "acting_unit_of_work",
+    "allow_new_database",
     "console",
     "database",
     "default_actor",
     "log_access",
+    "safe_url",
 ]
 
 AS_OPTION_HELP = (
@@ -39,11 +42,60 @@ AS_OPTION: Any = typer.Option(None, "--as", help=AS_OPTION_HELP, metavar="USER")
 console = Console()
 
 
+_CREATE = {"allowed": False}
+err_console = Console(stderr=True)
+
+
+def allow_new_database() -> None:
+    """Let this command create the database when it does not exist yet (``init`` and ``demo`` only)."""
+    _CREATE["allowed"] = True
+
+
+def safe_url(url: str) -> str:
+    """The database URL without any password in it, for messages."""
+    from sqlalchemy.engine import make_url
+
+    return make_url(url).render_as_string(hide_password=True)
+
+
+def _require_existing(url: str) -> None:
+    """Refuse to create a database as a side effect: a command run from the wrong folder would otherwise work
+    on a new, empty database and report that all is well."""
+    from sqlalchemy import inspect
+
+    from unforgotten.db import make_engine
+    from unforgotten.errors import ConfigurationError, NotFoundError
+
+    hint = "create it with `unforgotten init`, or point UNFORGOTTEN_DATABASE_URL at the existing one"
+    if url.startswith("sqlite"):
+        from sqlalchemy.engine import make_url
+
+        path = make_url(url).database
+        if path and path != ":memory:" and not Path(path).exists():
+            raise NotFoundError(f"no database at {safe_url(url)} (looked for {Path(path).resolve()})", hint=hint)
+        return
+    engine = make_engine(url)
+    try:
+        with engine.connect() as connection:
+            known = inspect(connection).has_table("alembic_version")
+    except Exception as error:  # unreachable server, bad credentials: say which database, never the password
+        raise ConfigurationError(f"cannot open the database {safe_url(url)}: {type(error).__name__}") from error
+    finally:
+        engine.dispose()
+    if not known:
+        raise NotFoundError(f"{safe_url(url)} is not an Unforgotten database yet", hint=hint)
+
+
 @lru_cache(maxsize=1)
 def database() -> Database:
-    """The migrated database of ``UNFORGOTTEN_DATABASE_URL`` (built once per process)."""
+    """The migrated database of ``UNFORGOTTEN_DATABASE_URL`` (built once per process), named on standard error."""
     from unforgotten.bootstrap import bootstrap
+    from unforgotten.settings import get_settings
 
+    url = get_settings().database_url
+    if not _CREATE["allowed"]:
+        _require_existing(url)
+    err_console.print(f"database: {safe_url(url)}", highlight=False, soft_wrap=True)
     return bootstrap()
 
 

@@ -7,7 +7,9 @@ from pathlib import Path
 import typer
 
 from unforgotten.cli.app import app
-from unforgotten.cli.context import console, database, default_actor
+from unforgotten.cli.context import allow_new_database, console, database, default_actor
+
+DEMO_DATABASE_URL = "sqlite:///./unforgotten-demo.db"
 
 
 @app.command()
@@ -19,9 +21,20 @@ def demo(
     port: int = typer.Option(8000, envvar="PORT", help="Port to listen on."),
     workdir: Path = typer.Option(Path("var/demo"), help="Where the scenario's list files are written."),
 ) -> None:
-    """Load a realistic synthetic scenario (two parties, a mediator, an agreement, their lists) and serve it."""
-    from unforgotten.demo import load_scenario
+    """Load a realistic synthetic scenario (two parties, a mediator, an agreement, their lists) and serve it.
 
+    It uses UNFORGOTTEN_DATABASE_URL when set, otherwise a database file of its own (unforgotten-demo.db), so the
+    synthetic scenario never lands in the database real work goes into.
+    """
+    import os
+
+    from unforgotten.demo import load_scenario
+    from unforgotten.settings import get_settings
+
+    if not os.environ.get("UNFORGOTTEN_DATABASE_URL") and get_settings().database_url == "sqlite:///./unforgotten.db":
+        os.environ["UNFORGOTTEN_DATABASE_URL"] = DEMO_DATABASE_URL
+        get_settings.cache_clear()
+    allow_new_database()
     with console.status(f"generating and importing a scenario of {size:,} persons (seed {seed})"):
         with database().unit_of_work(actor=default_actor(), reason="demo scenario") as uow:
             outcome = load_scenario(

@@ -77,6 +77,14 @@ def import_(
         console.print(
             f"since v{outcome.version - 1}: +{d['added']} added, -{d['removed']} removed, ~{d['changed']} changed"
         )
+    if outcome.finding_counts:
+        counts = ", ".join(f"{code} {n:,}" for code, n in sorted(outcome.finding_counts.items()))
+        console.print(f"findings: {counts}", soft_wrap=True)
+        for finding in outcome.first_findings[:8]:
+            where = f"row {finding.get('row')}" + (f", column {finding['column']}" if finding.get("column") else "")
+            console.print(f"  {where}: {finding.get('severity')} {finding.get('code')} — {finding.get('message')}",
+                          soft_wrap=True, highlight=False)  # fmt: skip
+        console.print(f"every finding, row by row: unforgotten findings {outcome.list_id}")
     if submission.shared_with:
         console.print(f"shared with {', '.join(submission.shared_with)}")
     if linked:
@@ -101,6 +109,33 @@ def quarantine(list_id: int = typer.Argument(..., help="The list id."), as_user:
     if not rows:
         console.print(f"list {list_id} has no quarantined rows")
         return
+    console.print(table)
+
+
+@app.command()
+def findings(
+    list_id: int = typer.Argument(..., help="The list id."),
+    as_json: bool = typer.Option(False, "--json", help="Print one JSON array of findings."),
+    as_user: str | None = AS_OPTION,
+) -> None:
+    """Every finding on a list's rows — errors (quarantined rows) and warnings (e.g. a date dropped) — row by row."""
+    with database().read() as session:
+        actor = acting(session, as_user)
+        lists.get_visible_or_raise(session=session, actor=actor, list_id=list_id)
+        found = [
+            {"sheet": e.sheet, "row": e.row_number, "status": e.status, **f}
+            for e, f in lists.get_findings(session=session, list_id=list_id)
+        ]
+    if as_json:
+        typer.echo(json.dumps(found, ensure_ascii=False, default=str))
+        return
+    if not found:
+        console.print(f"list {list_id} has no findings")
+        return
+    table = Table("sheet", "row", "status", "severity", "code", "column", "message")
+    for f in found:
+        table.add_row(f["sheet"], str(f["row"]), f["status"], str(f.get("severity", "")), str(f.get("code", "")),
+                      str(f.get("column") or ""), str(f.get("message", "")))  # fmt: skip
     console.print(table)
 
 

@@ -16,6 +16,7 @@ from unforgotten.linkage.incremental import Assignment, link_incremental, link_i
 from unforgotten.linkage.training import (
     DEFAULT_REVIEW_FLOOR,
     DEFAULT_THRESHOLD,
+    MIN_ESTIMATE_ROWS,
     LinkageModel,
     estimate_model,
     train_model,
@@ -26,6 +27,7 @@ __all__ = [
     "DEFAULT_THRESHOLD",
     "ENGINES",
     "FEATURE_COLUMNS",
+    "MIN_ESTIMATE_ROWS",
     "Assignment",
     "DedupeResult",
     "FieldExplanation",

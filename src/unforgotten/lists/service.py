@@ -34,6 +34,7 @@ __all__ = [
     "export_entries",
     "get_by_hash",
     "get_entries",
+    "get_findings",
     "get_or_raise",
     "get_summaries",
     "get_visible_or_raise",
@@ -80,11 +81,22 @@ class ImportOutcome:
     report: dict[str, Any] = field(default_factory=dict)
 
     def as_dict(self) -> dict[str, Any]:
-        return dataclasses.asdict(self)
+        return {**dataclasses.asdict(self), "findings": self.finding_counts}
+
+    @property
+    def finding_counts(self) -> dict[str, int]:
+        """Findings by code (warnings, errors and notes), so that none is stored without being shown."""
+        return dict(self.report.get("finding_counts") or {})
+
+    @property
+    def first_findings(self) -> list[dict[str, Any]]:
+        """The first few findings of each code, in reading order (no cell values: they may be personal data)."""
+        return list(self.report.get("first_findings") or [])
 
     @classmethod
     def of(cls, stored: List, **extra: Any) -> ImportOutcome:
-        """The outcome as the stored list records it."""
+        """The outcome as the stored list records it (its findings too, for a file imported before)."""
+        extra.setdefault("report", dict(stored.read_report or {}))
         return cls(
             list_id=stored.id,
             name=stored.name,
@@ -201,13 +213,17 @@ def import_file(
     session.add(new_list)
     session.flush()
     counts, digest = _store_entries(session, new_list.id, result.rows)
-    flag_duplicate_record_ids(session, new_list.id)
+    repeated_ids = flag_duplicate_record_ids(session, new_list.id)
     new_list.row_count = sum(counts.values())
     new_list.accepted_count = counts[EntryStatus.ACCEPTED]
     new_list.quarantined_count = counts[EntryStatus.QUARANTINED]
     new_list.blank_count = counts[EntryStatus.BLANK]
     new_list.entries_digest = digest
-    new_list.read_report = result.report()
+    report = result.report()
+    if repeated_ids:  # found after reading, by the database: counted with the reader's own findings
+        counts_by_code = report.setdefault("finding_counts", {})
+        counts_by_code["duplicate_record_id"] = counts_by_code.get("duplicate_record_id", 0) + repeated_ids
+    new_list.read_report = report
     diff = version_diff(session, previous.id, new_list.id) if previous else {}
     session.flush()
     record(
@@ -276,6 +292,18 @@ def count_entries(*, session: Session, list_id: int) -> dict[str, int]:
     """Count a list's entries by status, straight from the entry table."""
     rows = session.execute(select(Entry.status, func.count()).where(Entry.list_id == list_id).group_by(Entry.status))
     return {str(status): int(n) for status, n in rows}
+
+
+def get_findings(*, session: Session, list_id: int, limit: int | None = None) -> list[tuple[Entry, dict[str, Any]]]:
+    """Every finding of a list's entries, warnings included, in file order: (entry, finding)."""
+    query = select(Entry).where(Entry.list_id == list_id).order_by(Entry.sheet, Entry.row_number)
+    out = []
+    for entry in session.scalars(query.execution_options(yield_per=2000)):
+        for finding in entry.findings:
+            out.append((entry, finding))
+            if limit is not None and len(out) >= limit:
+                return out
+    return out
 
 
 def get_entries(*, session: Session, list_id: int, status: str | None = None) -> Sequence[Entry]:

@@ -8,9 +8,11 @@ list can never shift, join or reveal a person here — uploading guessed names i
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -21,8 +23,11 @@ from unforgotten.columns import CANONICAL_COLUMNS
 from unforgotten.lists import service as lists
 from unforgotten.lists.models import Entry, EntryStatus, List
 from unforgotten.persons import review
-from unforgotten.persons.models import Match, MatchState, Person
+from unforgotten.persons.models import Match, MatchState, Person, SpaceModel
 from unforgotten.persons.states import initial_status
+
+if TYPE_CHECKING:  # the engine is imported only when linking runs: `unforgotten --help` stays fast
+    from unforgotten.linkage import LinkageModel
 
 __all__ = [
     "Submission",
@@ -30,6 +35,7 @@ __all__ = [
     "link_all",
     "link_space",
     "share_list",
+    "space_model",
     "split_entry",
     "submit_list",
     "unshare_list",
@@ -182,13 +188,50 @@ def link_space(*, session: Session, space_id: int, decided_by: str, lower: float
         row["person_id"] = str(person_id)
         existing_rows.append(row)
     kinds = {lst.id: lst.kind for lst in session.scalars(select(List).where(List.id.in_(visible)))}
+    model = space_model(session=session, space_id=space_id, rows=[*existing_rows, *(_entry_row(e) for e in new)])
     by_list: dict[int, list[Entry]] = {}
     for entry in new:
         by_list.setdefault(entry.list_id, []).append(entry)
     for list_id in sorted(by_list):
-        existing_rows += _link_list(session, space_id, by_list[list_id], existing_rows, kinds, decided_by, lower)
+        existing_rows += _link_list(session, space_id, by_list[list_id], existing_rows, kinds, decided_by, lower, model)
     session.flush()
     return len(new)
+
+
+# Re-estimate a space's model when it has grown by this share since the last estimate: the cost of a new list
+# then follows the new list, not the space, for all but one import in every few.
+REESTIMATE_GROWTH = 0.25
+
+
+def space_model(*, session: Session, space_id: int, rows: Sequence[dict[str, str | None]]) -> LinkageModel:
+    """The space's own linkage model: re-estimated on its visible entries (the shipped model as the prior) when
+    there are enough and the space grew by :data:`REESTIMATE_GROWTH` since the last estimate; cached otherwise.
+
+    Deterministic (seeded, rows ordered by entry id), and fed only the space's rows, so another space's data never
+    moves it. Below :data:`~unforgotten.linkage.MIN_ESTIMATE_ROWS` the shipped model is used as it is.
+    """
+    from unforgotten.linkage import MIN_ESTIMATE_ROWS, default_model, estimate_model
+
+    cached = session.get(SpaceModel, space_id)
+    if len(rows) < MIN_ESTIMATE_ROWS:
+        return default_model() if cached is None else _as_model(cached)
+    if cached is not None and len(rows) < cached.rows * (1 + REESTIMATE_GROWTH):
+        return _as_model(cached)
+    model: LinkageModel = estimate_model(rows, prior=default_model(), seed=1, min_rows=MIN_ESTIMATE_ROWS)
+    if cached is None:
+        cached = SpaceModel(space_id=space_id, rows=0, threshold=0.0, settings={})
+        session.add(cached)
+    cached.rows, cached.threshold = len(rows), model.threshold
+    cached.settings, cached.trained_on = model.splink_settings, dict(model.trained_on)
+    cached.estimated_at = dt.datetime.now(dt.UTC)
+    session.flush()
+    return model
+
+
+def _as_model(cached: SpaceModel) -> LinkageModel:
+    from unforgotten.linkage import LinkageModel
+
+    return LinkageModel(splink_settings=cached.settings, threshold=cached.threshold, trained_on=cached.trained_on)
 
 
 def _link_list(
@@ -199,13 +242,14 @@ def _link_list(
     kinds: dict[int, str],
     decided_by: str,
     lower: float | None,
+    model: LinkageModel,
 ) -> list[dict[str, str | None]]:
     """Link one list's new entries into a space; return them as rows with their persons, for the lists after it."""
     from unforgotten.linkage import DEFAULT_REVIEW_FLOOR, link_into_persons
 
     floor = DEFAULT_REVIEW_FLOOR if lower is None else lower
     by_id = {str(e.id): e for e in new}
-    assignments = link_into_persons([_entry_row(e) for e in new], existing_rows, lower=floor)
+    assignments = link_into_persons([_entry_row(e) for e in new], existing_rows, lower=floor, model=model)
     cluster_person: dict[str, int] = {}
     linked_rows = []
     for assignment in assignments:

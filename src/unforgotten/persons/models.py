@@ -11,7 +11,16 @@ from sqlalchemy.orm import Mapped, mapped_column
 
 from unforgotten.db import Base, JSONType
 
-__all__ = ["Match", "MatchMethod", "MatchState", "MedicalFinding", "Person", "StatusChange", "current_persons"]
+__all__ = [
+    "Match",
+    "MatchMethod",
+    "MatchState",
+    "MedicalFinding",
+    "Person",
+    "SpaceModel",
+    "StatusChange",
+    "current_persons",
+]
 
 
 def _utcnow() -> dt.datetime:
@@ -118,3 +127,22 @@ class MedicalFinding(Base):
     examined_on: Mapped[dt.date] = mapped_column(Date)
     recorded_by: Mapped[str] = mapped_column(String(200))
     note: Mapped[str | None] = mapped_column(Text)
+
+
+class SpaceModel(Base):
+    """The linkage model re-estimated on one space's own entries, cached until the space has grown by a share.
+
+    Linking into persons must not rest on parameters learned from the project's generator: each space re-learns
+    from the entries it sees (and only those, so the other side's unshared data never shifts its persons), with
+    the shipped model as the prior.
+    """
+
+    __tablename__ = "space_models"
+    __audit__ = False  # a cache: derived from the space's entries, recomputed at will; its use is in each match
+
+    space_id: Mapped[int] = mapped_column(ForeignKey("parties.id"), primary_key=True)
+    rows: Mapped[int] = mapped_column()
+    threshold: Mapped[float] = mapped_column(Float)
+    settings: Mapped[dict[str, Any]] = mapped_column(JSONType)
+    trained_on: Mapped[dict[str, Any]] = mapped_column(JSONType, default=dict)
+    estimated_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=_utcnow)

@@ -52,11 +52,21 @@ def count(*, session: Session, actor: Actor) -> int:
     return int(session.scalar(in_spaces(select(func.count()).where(current_persons()), actor)) or 0)
 
 
-def count_by_status(*, session: Session, actor: Actor) -> list[tuple[str, int]]:
-    """(status, persons) pairs over the persons the actor may see, most frequent first."""
-    query = in_spaces(select(Person.status, func.count()).where(current_persons()), actor)
-    rows = session.execute(query.group_by(Person.status).order_by(func.count().desc(), Person.status))
-    return [(str(status), int(n)) for status, n in rows]
+def count_by_status(*, session: Session, actor: Actor) -> list[tuple[str, str, int]]:
+    """(space, status, persons) over the persons the actor may see, by space, most frequent status first.
+
+    Each space counts its own persons: one individual seen by a side and by the mediator is one person in each.
+    """
+    from unforgotten.auth.models import Party
+
+    query = in_spaces(
+        select(Party.code, Person.status, func.count())
+        .join(Party, Party.id == Person.space_id)
+        .where(current_persons()),
+        actor,
+    )
+    grouped = query.group_by(Party.code, Person.status).order_by(Party.code, func.count().desc(), Person.status)
+    return [(str(space), str(status), int(n)) for space, status, n in session.execute(grouped)]
 
 
 def get_ids(*, session: Session, actor: Actor) -> set[int] | None:

@@ -46,6 +46,7 @@ def overview(request: Request, session: ReadSession, actor: PageActor) -> HTMLRe
             "lists": summaries,
             "reconciliations": reconciliations,
             "releases": released,
+            "list_names": {s.id: f"{s.party} {s.name}" for s in summaries},
             "person_statuses": persons.count_by_status(session=session, actor=actor),
             "persons": persons.get_all(session=session, actor=actor, limit=_PERSONS_SHOWN),
             "person_total": persons.count(session=session, actor=actor),

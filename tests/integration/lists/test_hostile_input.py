@@ -11,6 +11,7 @@ from sqlalchemy.orm import Session
 
 from unforgotten.agreements import service as agreements
 from unforgotten.auth import service as auth
+from unforgotten.auth.service import operator
 from unforgotten.errors import RuleError
 from unforgotten.lists import service as lists
 
@@ -46,7 +47,7 @@ def test_exports_write_formulas_as_text(session: Session, party: str, tmp_path: 
     outcome = lists.import_file(session=session, path=path, party_code=party, kind="request", submitted_by="t")
     assert outcome.accepted == 2
     out = tmp_path / "out.csv"
-    lists.export_entries(session=session, list_id=outcome.list_id, path=out)
+    lists.export_entries(session=session, actor=operator("t"), list_id=outcome.list_id, path=out)
     assert out.read_bytes().startswith(b"\xef\xbb\xbf")  # UTF-8 with a BOM
     with out.open(encoding="utf-8-sig") as handle:
         rows = list(csv.DictReader(handle))
@@ -56,7 +57,7 @@ def test_exports_write_formulas_as_text(session: Session, party: str, tmp_path: 
     from openpyxl import load_workbook
 
     book = tmp_path / "out.xlsx"
-    lists.export_entries(session=session, list_id=outcome.list_id, path=book)
+    lists.export_entries(session=session, actor=operator("t"), list_id=outcome.list_id, path=book)
     sheet = load_workbook(book).active
     assert sheet is not None
     cell = sheet.cell(row=2, column=2)
