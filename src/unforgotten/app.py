@@ -119,6 +119,23 @@ def create_app(settings: Settings | None = None, *, database: Database | None = 
             return RedirectResponse(f"/login?next={request.url.path}", status_code=303)
         return _problem(error, request)
 
+    from sqlalchemy.exc import DBAPIError
+    from sqlalchemy.orm.exc import StaleDataError
+
+    from unforgotten.db import domain_error
+
+    async def _handle_database_error(request: Request, error: Exception) -> Response:
+        translated = domain_error(error)
+        if translated is None:
+            raise error
+        response = _problem(translated, request)
+        if translated.http_status == 503:
+            response.headers["Retry-After"] = "5"
+        return response
+
+    app.add_exception_handler(StaleDataError, _handle_database_error)
+    app.add_exception_handler(DBAPIError, _handle_database_error)
+
     @app.exception_handler(StarletteHTTPException)
     async def _handle_http_error(request: Request, error: StarletteHTTPException) -> Response:
         # The framework's own 404/405 are problem+json too, with no hint that a route or record exists.

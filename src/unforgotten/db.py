@@ -18,7 +18,9 @@ from sqlalchemy import JSON, Engine, MetaData, Select, create_engine, event
 from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.orm import DeclarativeBase, Session, sessionmaker
 
-__all__ = ["AnySelect", "Base", "Database", "JSONType", "UnitOfWork", "make_engine"]
+from unforgotten.errors import UnforgottenError
+
+__all__ = ["AnySelect", "Base", "Database", "JSONType", "UnitOfWork", "domain_error", "make_engine"]
 
 # Stable constraint names make Alembic migrations identical on SQLite and PostgreSQL.
 NAMING_CONVENTION = {
@@ -53,8 +55,16 @@ def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
     cursor.close()
 
 
+READ_ONLY = "unforgotten_read_only"
+# How long a SQLite writer waits for another writer before giving up (then: 503 with a retry hint, never a 500).
+SQLITE_BUSY_SECONDS = 30.0
+
+
 def _sqlite_begin(connection: Any) -> None:
-    connection.exec_driver_sql("BEGIN")
+    # A writer takes the write lock when it begins (IMMEDIATE), so writers queue on the busy timeout; a deferred
+    # writer would read a snapshot, then fail with "database is locked" when another wrote first.
+    read_only = connection.get_execution_options().get(READ_ONLY, False)
+    connection.exec_driver_sql("BEGIN" if read_only else "BEGIN IMMEDIATE")
 
 
 def _json_serializer(value: Any) -> str:
@@ -66,7 +76,8 @@ def make_engine(url: str, **kwargs: Any) -> Engine:
     """Create an engine for ``url`` with the settings each backend needs."""
     kwargs.setdefault("json_serializer", _json_serializer)
     if url.startswith("sqlite"):
-        engine = create_engine(url, connect_args={"check_same_thread": False}, **kwargs)
+        connect_args = {"check_same_thread": False, "timeout": SQLITE_BUSY_SECONDS}
+        engine = create_engine(url, connect_args=connect_args, **kwargs)
         event.listen(engine, "connect", _sqlite_pragmas)
         event.listen(engine, "begin", _sqlite_begin)
         return engine
@@ -79,20 +90,23 @@ class Database:
 
     engine: Engine
     session_factory: sessionmaker[Session] = field(init=False)
+    read_factory: sessionmaker[Session] = field(init=False)
 
     def __post_init__(self) -> None:
         from unforgotten.audit.recorder import install_recorder
 
         self.session_factory = sessionmaker(bind=self.engine, expire_on_commit=False)
         install_recorder(self.session_factory)
+        read_engine = self.engine.execution_options(**{READ_ONLY: True})
+        self.read_factory = sessionmaker(bind=read_engine, expire_on_commit=False)
 
     def unit_of_work(self, *, actor: str, reason: str | None = None) -> UnitOfWork:
         return UnitOfWork(self.session_factory, actor=actor, reason=reason)
 
     @contextmanager
     def read(self) -> Iterator[Session]:
-        """A session for reading only; anything written in it is rolled back."""
-        session = self.session_factory()
+        """A session for reading only (it takes no write lock); anything written in it is rolled back."""
+        session = self.read_factory()
         try:
             yield session
         finally:
@@ -127,3 +141,26 @@ class UnitOfWork:
 
     def rollback(self) -> None:
         self.session.rollback()
+
+
+def domain_error(error: BaseException) -> UnforgottenError | None:
+    """The domain error a database failure means to a coordinator, or None when it is a bug.
+
+    A lost race on a versioned row (two people changed one person at once) is a conflict to reload and decide
+    again; a database that is locked past the wait, or gone, is a moment to retry — neither is a 500.
+    """
+    from sqlalchemy.exc import DBAPIError, OperationalError
+    from sqlalchemy.orm.exc import StaleDataError
+
+    from unforgotten.errors import ConflictError, UnavailableError
+
+    if isinstance(error, StaleDataError):
+        return ConflictError(
+            "someone else changed this record at the same moment; nothing of yours was applied",
+            hint="reload it, see its current state, and decide again",
+        )
+    if isinstance(error, OperationalError) or (isinstance(error, DBAPIError) and error.connection_invalidated):
+        return UnavailableError(
+            "the database is busy or unreachable; nothing was changed", hint="try again in a few seconds"
+        )
+    return None

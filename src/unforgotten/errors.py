@@ -21,7 +21,8 @@ column, value) and what to do about it.
     ├── IntegrityError              stored data fails a check (audit chain, accounting) (exit 7, HTTP 500)
     │   └── AuditChainError         the event hash chain is broken at a named event
     ├── LinkageError                the linkage engine failed; carries the failing SQL  (exit 8, HTTP 500)
-    └── ConfigurationError          settings are unusable (e.g. default secret in prod) (exit 9, HTTP 500)
+    ├── ConfigurationError          settings are unusable (e.g. default secret in prod) (exit 9, HTTP 500)
+    └── UnavailableError            the database is busy or away; try again            (exit 10, HTTP 503)
 """
 
 from __future__ import annotations
@@ -41,6 +42,7 @@ __all__ = [
     "RateLimitedError",
     "RuleError",
     "TransitionError",
+    "UnavailableError",
     "UnforgottenError",
 ]
 
@@ -188,3 +190,11 @@ class ConfigurationError(UnforgottenError):
     exit_code = 9
     http_status = 500
     title = "Configuration error"
+
+
+class UnavailableError(UnforgottenError):
+    """The database is busy (other writers for longer than the wait) or unreachable: nothing was changed."""
+
+    exit_code = 10
+    http_status = 503
+    title = "Temporarily unavailable"

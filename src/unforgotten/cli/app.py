@@ -16,7 +16,7 @@ __all__ = ["app", "err_console", "main"]
 EXIT_CODES_HELP = (
     "Exit codes: 0 success; 1 unexpected error; 2 invalid input; 3 file cannot be read; 4 not found; "
     "5 permission denied; 6 conflict with the current state; 7 integrity check failed; 8 linkage failed; "
-    "9 configuration error."
+    "9 configuration error; 10 database busy or unreachable (nothing changed; try again)."
 )
 
 app = typer.Typer(
@@ -90,6 +90,12 @@ def main() -> None:
     except SystemExit:
         raise
     except Exception as error:  # the edge: anything else is a bug, still one line unless --debug
+        from unforgotten.db import domain_error
+
+        translated = domain_error(error)
+        if translated is not None and not (_state["debug"] or "--debug" in sys.argv):
+            err_console.print(f"[bold red]error:[/] {translated}", highlight=False, soft_wrap=True)
+            sys.exit(translated.exit_code)
         show = getattr(error, "show", None)
         if isinstance(error, typer.TyperException) and callable(show):
             # A usage error (unknown command, missing option): click's own message naming the option as typed

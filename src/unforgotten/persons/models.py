@@ -42,6 +42,11 @@ class Person(Base):
     # Set when every entry of the person left its space (the lists were unshared); it no longer counts.
     retired_reason: Mapped[str | None] = mapped_column(Text)
     created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=_utcnow)
+    # Optimistic locking: every UPDATE checks the version it read, so of two simultaneous changes to one person
+    # the second fails (409) instead of silently applying over the first.
+    version: Mapped[int] = mapped_column(default=1, server_default="1")
+
+    __mapper_args__ = {"version_id_col": version}
 
 
 def current_persons() -> ColumnElement[bool]:
@@ -92,6 +97,9 @@ class Match(Base):
     decided_by: Mapped[str] = mapped_column(String(200))
     decided_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=_utcnow)
     reason: Mapped[str | None] = mapped_column(Text)
+    version: Mapped[int] = mapped_column(default=1, server_default="1")  # two reviewers, one decision
+
+    __mapper_args__ = {"version_id_col": version}
 
 
 class StatusChange(Base):
@@ -114,6 +122,9 @@ class StatusChange(Base):
     reason: Mapped[str | None] = mapped_column(Text)
     confirmed_by: Mapped[str | None] = mapped_column(String(200))
     confirmed_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
+    version: Mapped[int] = mapped_column(default=1, server_default="1")  # two confirmers, one confirmation
+
+    __mapper_args__ = {"version_id_col": version}
 
 
 class MedicalFinding(Base):
