@@ -40,6 +40,29 @@ def _problem(error: UnforgottenError, request: Request) -> JSONResponse:
     return JSONResponse(body, status_code=error.http_status, media_type="application/problem+json", headers=headers)
 
 
+def _offline_docs(app: FastAPI) -> None:
+    """Swagger UI from files vendored from the npm package swagger-ui-dist (web/static/swagger-ui/SOURCE.md), not
+    a CDN: machines with no network get working API docs."""
+    from fastapi.openapi.docs import get_swagger_ui_html
+    from fastapi.responses import HTMLResponse
+
+    swagger_ui_path = Path(__file__).resolve().parent / "web" / "static" / "swagger-ui"
+
+    assets = f"{API_PREFIX}/docs-assets"
+
+    @app.get(f"{API_PREFIX}/docs", include_in_schema=False)
+    def swagger_ui() -> HTMLResponse:
+        return get_swagger_ui_html(
+            openapi_url=f"{API_PREFIX}/openapi.json",
+            title="Unforgotten API",
+            swagger_js_url=f"{assets}/swagger-ui-bundle.js",
+            swagger_css_url=f"{assets}/swagger-ui.css",
+            swagger_favicon_url=f"{assets}/favicon-32x32.png",
+        )
+
+    app.mount(assets, StaticFiles(directory=str(swagger_ui_path)), name="docs-assets")
+
+
 def _os_user() -> str:
     import getpass
 
@@ -102,7 +125,7 @@ def create_app(settings: Settings | None = None, *, database: Database | None = 
         version=__version__,
         summary="Exchanges of persons between two parties with a neutral mediator — no one lost or forgotten.",
         openapi_url=f"{API_PREFIX}/openapi.json",
-        docs_url=f"{API_PREFIX}/docs",
+        docs_url=None,  # served below from a package's files: the docs must open with no network
         redoc_url=None,
         lifespan=lifespan,
     )
@@ -159,5 +182,6 @@ def create_app(settings: Settings | None = None, *, database: Database | None = 
     app.include_router(pages_router)  # sign-in and sign-out are open; its other pages ask for PageActor themselves
     app.include_router(list_pages, dependencies=[Depends(page_actor)])
     app.include_router(person_pages, dependencies=[Depends(page_actor)])
+    _offline_docs(app)
     app.mount("/static", StaticFiles(directory=str(Path(__file__).resolve().parent / "web" / "static")), name="static")
     return app

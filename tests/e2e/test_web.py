@@ -35,3 +35,21 @@ def test_overview_lists_counts(client: TestClient) -> None:
     assert page.status_code == 200
     html = page.text
     assert "ua_request" in html and ">12<" in html and ">10<" in html and ">2<" in html
+
+
+def test_api_docs_need_no_network(tmp_path: Path) -> None:
+    """Swagger UI comes from a package's files: no CDN, so the docs open on a machine with no network."""
+    import re
+
+    from fastapi.testclient import TestClient
+
+    from unforgotten.app import create_app
+    from unforgotten.settings import Settings
+
+    with TestClient(create_app(Settings(database_url=f"sqlite:///{tmp_path / 'd.db'}"))) as client:
+        page = client.get("/api/v1/docs")
+        assert page.status_code == 200 and "swagger-ui-bundle.js" in page.text
+        external = re.findall(r"""(?:src|href)=["'](https?://[^"']+)""", page.text)
+        assert external == [], external
+        for asset in re.findall(r"""["'](/api/v1/docs-assets/[^"']+)["']""", page.text):
+            assert client.get(asset).status_code == 200, asset
