@@ -9,8 +9,6 @@ from pathlib import Path
 import typer
 from rich.table import Table
 
-from unforgotten.agreements import service as agreements
-from unforgotten.agreements.flows import assess
 from unforgotten.cli.app import app
 from unforgotten.cli.context import AS_OPTION, acting, acting_unit_of_work, console, database, log_access
 
@@ -24,6 +22,8 @@ def load(
     as_user: str | None = AS_OPTION,
 ) -> None:
     """Load an agreement (mediator or admin); prints its id. It is in force once every side has accepted it."""
+    from unforgotten.agreements import service as agreements
+
     with acting_unit_of_work(as_user, reason=f"agreement {file.name}") as (uow, actor):
         agreement = agreements.load(session=uow.session, actor=actor, path=file)
         uow.commit()
@@ -37,6 +37,8 @@ def accept(
     as_user: str | None = AS_OPTION,
 ) -> None:
     """Accept an agreement for your side (a coordinator); it is in force when every side has accepted it."""
+    from unforgotten.agreements import service as agreements
+
     with acting_unit_of_work(as_user, reason=f"accept agreement {agreement_id}") as (uow, actor):
         agreements.accept(session=uow.session, actor=actor, agreement_id=agreement_id, party_code=party)
         agreement = agreements.get_or_raise(session=uow.session, agreement_id=agreement_id)
@@ -58,6 +60,8 @@ def assess_command(
 
     The space is the user's with --as, otherwise the mediator's (where the exchange's statuses live).
     """
+    from unforgotten.agreements import service as agreements
+    from unforgotten.agreements.flows import assess
     from unforgotten.auth.service import working_space
 
     with database().read() as session:

@@ -7,8 +7,6 @@ from rich.table import Table
 
 from unforgotten.cli.app import app
 from unforgotten.cli.context import AS_OPTION, acting, acting_unit_of_work, console, database, log_access
-from unforgotten.persons import cases
-from unforgotten.persons import service as persons
 
 case_app = typer.Typer(help="Case statuses: show, transition, confirm.", no_args_is_help=True)
 app.add_typer(case_app, name="case")
@@ -20,6 +18,8 @@ REASON = typer.Option(..., "--reason", help="Why: recorded with the change and i
 @case_app.command("show")
 def show(person_id: int, as_user: str | None = AS) -> None:
     """Show a person's current status, what may come next, and the history of the case."""
+    from unforgotten.persons import cases
+    from unforgotten.persons import service as persons
     from unforgotten.persons.states import allowed_transitions
 
     with database().read() as session:
@@ -46,6 +46,8 @@ def transition(
     reason: str = REASON,
 ) -> None:
     """Move persons to a new status; refused transitions are listed with the reason (exit 6 if any)."""
+    from unforgotten.persons import cases
+
     with acting_unit_of_work(as_user, reason=reason) as (uow, actor):
         outcome = cases.transition_many(
             session=uow.session, actor=actor, person_ids=person_ids, to_status=to, reason=reason, evidence=evidence
@@ -61,6 +63,8 @@ def transition(
 @case_app.command("confirm")
 def confirm(change_id: int, as_user: str | None = AS, reason: str = REASON) -> None:
     """Confirm a pending change (e.g. deceased) as a second, different user."""
+    from unforgotten.persons import cases
+
     with acting_unit_of_work(as_user, reason=reason) as (uow, actor):
         change = cases.confirm(session=uow.session, actor=actor, change_id=change_id, reason=reason)
         uow.commit()
@@ -79,6 +83,7 @@ def finding(
     import datetime as dt
 
     from unforgotten.errors import InputError
+    from unforgotten.persons import cases
 
     try:
         day = dt.date.fromisoformat(examined_on)

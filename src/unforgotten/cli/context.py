@@ -11,14 +11,16 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from functools import lru_cache
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import typer
 from rich.console import Console
-from sqlalchemy.orm import Session
 
-from unforgotten.auth.service import Actor
-from unforgotten.db import Database, UnitOfWork
+if TYPE_CHECKING:  # imported only where used: `unforgotten --help` must not load the database layer
+    from sqlalchemy.orm import Session
+
+    from unforgotten.auth.service import Actor
+    from unforgotten.db import Database, UnitOfWork
 
 __all__ = [
     "AS_OPTION",

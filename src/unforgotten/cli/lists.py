@@ -12,7 +12,6 @@ from rich.table import Table
 
 from unforgotten.cli.app import app
 from unforgotten.cli.context import AS_OPTION, acting, acting_unit_of_work, console, database, log_access
-from unforgotten.lists import service as lists
 
 list_app = typer.Typer(help="Lists: share them with the mediator or the other side, or withdraw a share.")
 app.add_typer(list_app, name="list")
@@ -97,6 +96,8 @@ def import_(
 @app.command()
 def quarantine(list_id: int = typer.Argument(..., help="The list id."), as_user: str | None = AS_OPTION) -> None:
     """Show the quarantined rows of a list with their row numbers and reasons."""
+    from unforgotten.lists import service as lists
+
     table = Table("sheet", "row", "reason", "raw values")
     with database().read() as session:
         actor = acting(session, as_user)
@@ -119,6 +120,8 @@ def findings(
     as_user: str | None = AS_OPTION,
 ) -> None:
     """Every finding on a list's rows — errors (quarantined rows) and warnings (e.g. a date dropped) — row by row."""
+    from unforgotten.lists import service as lists
+
     with database().read() as session:
         actor = acting(session, as_user)
         lists.get_visible_or_raise(session=session, actor=actor, list_id=list_id)
@@ -146,6 +149,8 @@ def export(
     as_user: str | None = AS_OPTION,
 ) -> None:
     """Export a list's accepted entries: canonical columns (UTF-8 CSV, XLSX) or PFIF 1.4 person records (XML)."""
+    from unforgotten.lists import service as lists
+
     with database().read() as session:
         actor = acting(session, as_user)
         count = lists.export_entries(session=session, actor=actor, list_id=list_id, path=output)

@@ -6,20 +6,24 @@ from __future__ import annotations
 import csv
 import json
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import typer
 from rich.table import Table
-from sqlalchemy.orm import Session
 
 from unforgotten.cli.app import app
 from unforgotten.cli.context import AS_OPTION, acting, acting_unit_of_work, console, database, log_access
-from unforgotten.errors import InputError
-from unforgotten.lists import service as lists
-from unforgotten.lists.flows import ReconciliationResult, reconcile
+
+if TYPE_CHECKING:  # the CLI imports the database and the engines only in the commands that use them
+    from sqlalchemy.orm import Session
+
+    from unforgotten.lists.flows import ReconciliationResult
 
 
 def write_reconciliation(result: ReconciliationResult, path: Path) -> None:
     """One row per request entry (CSV), plus the unrequested custody entries on a second sheet (XLSX)."""
+    from unforgotten.errors import InputError
+
     header = ["request_record_id", "custody_record_id", "status", "probability", "person_id", "reason"]
     rows = [
         [r.request_record_id, r.custody_record_id, r.status.value, r.probability, r.person_id, r.reason]
@@ -64,7 +68,8 @@ def reconcile_command(
 
     It runs in the mediator's space (or, with --as, the user's own space, which must see both lists).
     """
-    from unforgotten.lists.flows import reconciliation_space
+    from unforgotten.lists import service as lists
+    from unforgotten.lists.flows import reconcile, reconciliation_space
 
     with database().read() as session:
         actor = acting(session, as_user)

@@ -7,7 +7,6 @@ from rich.table import Table
 
 from unforgotten.cli.app import app
 from unforgotten.cli.context import AS_OPTION, acting, acting_unit_of_work, console, database, default_actor
-from unforgotten.persons import review as review_service
 
 review_app = typer.Typer(help="Review possible matches and correct persons.", no_args_is_help=True)
 app.add_typer(review_app, name="review")
@@ -19,6 +18,8 @@ REASON = typer.Option(..., "--reason", help="Why: recorded in the audit log.")
 @review_app.command("list")
 def list_pending(limit: int = typer.Option(50, help="How many to show."), as_user: str | None = AS) -> None:
     """Show pending suggestions in your space (every space without --as), most probable first."""
+    from unforgotten.persons import review as review_service
+
     table = Table("match", "entry", "suggested person", "probability", "why")
     with database().read() as session:
         actor = acting(session, as_user)
@@ -33,6 +34,8 @@ def list_pending(limit: int = typer.Option(50, help="How many to show."), as_use
 @review_app.command("accept")
 def accept(match_id: int, as_user: str | None = AS, reason: str = REASON) -> None:
     """Accept a suggestion: the entry joins the suggested person."""
+    from unforgotten.persons import review as review_service
+
     with acting_unit_of_work(as_user, reason=reason) as (uow, actor):
         match = review_service.accept(session=uow.session, actor=actor, match_id=match_id, reason=reason)
         uow.commit()
@@ -42,6 +45,8 @@ def accept(match_id: int, as_user: str | None = AS, reason: str = REASON) -> Non
 @review_app.command("reject")
 def reject(match_id: int, as_user: str | None = AS, reason: str = REASON) -> None:
     """Reject a suggestion: the entry stays with its person."""
+    from unforgotten.persons import review as review_service
+
     with acting_unit_of_work(as_user, reason=reason) as (uow, actor):
         review_service.reject(session=uow.session, actor=actor, match_id=match_id, reason=reason)
         uow.commit()
@@ -51,6 +56,8 @@ def reject(match_id: int, as_user: str | None = AS, reason: str = REASON) -> Non
 @review_app.command("merge")
 def merge(keep_id: int, merge_id: int, as_user: str | None = AS, reason: str = REASON) -> None:
     """Merge person MERGE_ID into KEEP_ID (both are one individual)."""
+    from unforgotten.persons import review as review_service
+
     with acting_unit_of_work(as_user, reason=reason) as (uow, actor):
         review_service.merge(session=uow.session, actor=actor, keep_id=keep_id, merge_id=merge_id, reason=reason)
         uow.commit()

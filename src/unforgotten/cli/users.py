@@ -7,11 +7,8 @@ import json
 import typer
 from rich.table import Table
 
-from unforgotten.auth import service as auth
-from unforgotten.auth.models import PartyKind
 from unforgotten.cli.app import app
 from unforgotten.cli.context import console, database, default_actor
-from unforgotten.settings import get_settings
 
 user_app = typer.Typer(help="Users: add, list, deactivate, rotate a token.", no_args_is_help=True)
 party_app = typer.Typer(help="Parties: the two sides and the mediator.", no_args_is_help=True)
@@ -29,6 +26,9 @@ def add_party(
     as_json: bool = JSON,
 ) -> None:
     """Add a party (a side, or with --mediator the neutral intermediary); each has its own space."""
+    from unforgotten.auth import service as auth
+    from unforgotten.auth.models import PartyKind
+
     kind = PartyKind.MEDIATOR if mediator else PartyKind.SIDE
     with database().unit_of_work(actor=default_actor(), reason=f"party {code}") as uow:
         party = auth.create(session=uow.session, code=code, name=name, kind=kind)
@@ -42,6 +42,8 @@ def add_party(
 @party_app.command("list")
 def list_parties() -> None:
     """List the parties."""
+    from unforgotten.auth import service as auth
+
     table = Table("code", "name", "kind")
     with database().read() as session:
         for party in auth.get_all(session=session):
@@ -57,6 +59,9 @@ def add(
     as_json: bool = JSON,
 ) -> None:
     """Add a user and print its API token (shown once; only its hash is stored). Never prompts."""
+    from unforgotten.auth import service as auth
+    from unforgotten.settings import get_settings
+
     ttl = get_settings().token_ttl_days
     with database().unit_of_work(actor=default_actor()) as uow:
         user, token = auth.create_user(session=uow.session, name=name, role=role, party_code=party, ttl_days=ttl)
@@ -72,6 +77,8 @@ def add(
 @user_app.command("list")
 def list_users() -> None:
     """List users with their roles, parties and token expiry."""
+    from unforgotten.auth import service as auth
+
     table = Table("name", "role", "party", "active", "token expires")
     with database().read() as session:
         for user in auth.get_all_users(session=session):
@@ -84,6 +91,8 @@ def list_users() -> None:
 @user_app.command("deactivate")
 def deactivate(name: str = typer.Argument(..., help="The user to deactivate.")) -> None:
     """Deactivate a user: the token stops working and every browser session ends."""
+    from unforgotten.auth import service as auth
+
     with database().unit_of_work(actor=default_actor(), reason=f"deactivate {name}") as uow:
         auth.deactivate_user(session=uow.session, name=name)
         uow.commit()
@@ -93,6 +102,9 @@ def deactivate(name: str = typer.Argument(..., help="The user to deactivate.")) 
 @user_app.command("rotate-token")
 def rotate_token(name: str = typer.Argument(..., help="The user."), as_json: bool = JSON) -> None:
     """Issue a new API token (the old one stops working at once)."""
+    from unforgotten.auth import service as auth
+    from unforgotten.settings import get_settings
+
     ttl = get_settings().token_ttl_days
     with database().unit_of_work(actor=default_actor(), reason=f"rotate token of {name}") as uow:
         user, token = auth.rotate_token(session=uow.session, name=name, ttl_days=ttl)
