@@ -138,8 +138,8 @@ def create_plan(
     time_limit: float = 60.0,
 ) -> Plan:  # fmt: skip
     """Build and solve a new version of the agreement's stage plan in the mediator's space (mediator only)."""
-    require_role(actor, frozenset({Role.MEDIATOR}), "create stage plans")
     agreement = agreements.get_or_raise(session=session, agreement_id=agreement_id)
+    require_role(actor, frozenset({Role.MEDIATOR}), "create stage plans")
     space_id = working_space(session=session, actor=actor)
     sides = session.scalars(select(Party).where(Party.kind == PartyKind.SIDE).order_by(Party.id)).all()
     if len(sides) != 2:
