@@ -90,6 +90,7 @@ def _api_router() -> APIRouter:
     from unforgotten.agreements.api import router as agreements_router
     from unforgotten.audit.api import router as audit_router
     from unforgotten.auth.api import router as auth_router
+    from unforgotten.exchanges.api import router as exchanges_router
     from unforgotten.lists.api import router as lists_router
     from unforgotten.persons.api import router as persons_router
     from unforgotten.releases.api import router as releases_router
@@ -97,7 +98,7 @@ def _api_router() -> APIRouter:
     # Every route below needs a valid token: a new route cannot be public by accident.
     protected = APIRouter(dependencies=[Depends(current_actor)])
     for domain_router in (
-        auth_router, lists_router, persons_router, releases_router, audit_router, agreements_router
+        auth_router, lists_router, persons_router, releases_router, audit_router, agreements_router, exchanges_router
     ):  # fmt: skip
         protected.include_router(domain_router)
     router.include_router(protected)

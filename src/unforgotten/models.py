@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import unforgotten.exchanges.models  # noqa: F401  (the exchange tables)
 from unforgotten.agreements.models import Acceptance, Agreement, Category
 from unforgotten.audit.models import ChainHead, Event
 from unforgotten.auth.models import Party, User, WebSession

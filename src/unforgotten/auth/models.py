@@ -36,6 +36,7 @@ class Party(Base):
 class Role(StrEnum):
     PARTY_COORDINATOR = "party_coordinator"
     PARTY_VIEWER = "party_viewer"
+    OFFICER = "officer"  # a side's officer at the crossing point: records its half of each handover
     MEDIATOR = "mediator"
     AUDITOR = "auditor"
     ADMIN = "admin"

@@ -46,6 +46,7 @@ _COMMAND_MODULES: tuple[str, ...] = (
     "unforgotten.cli.audit",
     "unforgotten.cli.link",
     "unforgotten.cli.plan",
+    "unforgotten.cli.exchange",
 )
 
 

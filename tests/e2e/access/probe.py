@@ -16,6 +16,7 @@ from tests.e2e.access.world import World
 
 from unforgotten.agreements.models import Agreement
 from unforgotten.auth.service import operator
+from unforgotten.exchanges.models import HandoverLine, Plan, Stage
 from unforgotten.lists.models import Entry, List
 from unforgotten.lists.service import lists_in_space
 from unforgotten.persons.models import Match, Person, StatusChange
@@ -35,12 +36,16 @@ KINDS = {
     "entry_id": "entries",
     "agreement_id": "agreements",
     "release_id": "releases",
+    "plan_id": "exchange_plans",
+    "stage_id": "exchange_stages",
+    "line_id": "exchange_lines",
     "party": "parties",
     "name": "users",
 }
 _TABLES = {
     "lists": List.id, "persons": Person.id, "matches": Match.id, "status_changes": StatusChange.id,
     "entries": Entry.id, "agreements": Agreement.id, "releases": Release.id,
+    "exchange_plans": Plan.id, "exchange_stages": Stage.id, "exchange_lines": HandoverLine.id,
 }  # fmt: skip
 SKIP_PATHS = {f"{API}/openapi.json", f"{API}/docs", f"{API}/docs/oauth2-redirect", "/login", "/logout"}
 
@@ -100,6 +105,14 @@ def hidden_ids(world: World, party: str | None) -> dict[str, set[Any]]:
             ),  # fmt: skip
             "entries": set(session.scalars(select(Entry.id).where(Entry.list_id.not_in(visible_lists)))),
         }
+        # Exchanges live in the mediator's space; a side sees the plans it is party to, with their stages and lines.
+        party_to = select(Plan.id).where((Plan.space_id.in_(spaces)) | Plan.side_a_id.in_(spaces)
+                                         | Plan.side_b_id.in_(spaces))  # fmt: skip
+        out["exchange_plans"] = set(session.scalars(select(Plan.id).where(Plan.id.not_in(party_to))))
+        out["exchange_stages"] = set(session.scalars(select(Stage.id).where(Stage.plan_id.not_in(party_to))))
+        out["exchange_lines"] = set(session.scalars(
+            select(HandoverLine.id).join(Stage, Stage.id == HandoverLine.stage_id).where(Stage.plan_id.not_in(party_to))
+        ))  # fmt: skip
     return out
 
 

@@ -1,0 +1,209 @@
+"""The handover at the crossing: each party records its own half of each manifest line; closing a stage freezes
+a canonical act, which a sending-side officer, a receiving-side officer and the mediator then sign.
+
+A line's outcome follows from its halves: *exchanged* when it was handed over, received and observed; *not
+delivered* when the sending side says so (with a reason), the receiving side confirms it and the mediator observed;
+*declined* when the mediator records that the person declined at the crossing. Halves that contradict each other
+are a *discrepancy*, which keeps the stage open (invariant 4).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import Counter
+from collections.abc import Sequence
+from typing import Any
+
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+from sqlalchemy import select, update
+from sqlalchemy.orm import Session
+
+from unforgotten.audit.recorder import record
+from unforgotten.auth.models import Role
+from unforgotten.auth.service import Actor
+from unforgotten.errors import ConflictError, InputError, PermissionDeniedError
+from unforgotten.exchanges import acts
+from unforgotten.exchanges import service as plans
+from unforgotten.exchanges.models import Act, ActSignature, HandoverLine, LineOutcome, SigningKey, Stage, StageState
+from unforgotten.persons.models import Person
+
+__all__ = ["ACTIONS", "close", "counts_by_outcome", "export", "get_lines", "record_line", "sign"]
+
+# action → (the half it fills, the value written)
+ACTIONS: dict[str, tuple[str, str]] = {
+    "handed_over": ("sent", "handed_over"), "not_delivered": ("sent", "not_delivered"),
+    "received": ("received", "received"), "not_received": ("received", "not_received"),
+    "observed": ("observed", "observed"), "declined": ("observed", "declined"),
+}  # fmt: skip
+_BY = {"sent": "sent_by", "received": "received_by", "observed": "observed_by"}
+
+
+def get_lines(*, session: Session, actor: Actor, stage_id: int) -> tuple[Stage, Sequence[HandoverLine]]:
+    """The manifest lines of a stage the actor is party to."""
+    stage, _plan = plans.get_stage_visible_or_raise(session=session, actor=actor, stage_id=stage_id)
+    lines = session.scalars(select(HandoverLine).where(HandoverLine.stage_id == stage.id).order_by(HandoverLine.id))
+    return stage, lines.all()
+
+
+def _outcome(line: HandoverLine) -> str | None:
+    if line.observed == "declined":
+        return LineOutcome.DECLINED
+    if line.sent is None or line.received is None:
+        return None
+    if (line.sent == "handed_over") != (line.received == "received"):
+        return LineOutcome.DISCREPANCY
+    if line.observed is None:
+        return None
+    return LineOutcome.EXCHANGED if line.sent == "handed_over" else LineOutcome.NOT_DELIVERED
+
+
+def _may_record(actor: Actor, half: str, line: HandoverLine) -> None:
+    if actor.operator:
+        return
+    if half == "observed":
+        if actor.role != Role.MEDIATOR:
+            raise PermissionDeniedError(f"{actor.label} may not record the mediator's observation")
+        return
+    party = line.from_party_id if half == "sent" else line.to_party_id
+    if actor.role not in (Role.OFFICER, Role.PARTY_COORDINATOR) or actor.party_id != party:
+        who = "sending" if half == "sent" else "receiving"
+        raise PermissionDeniedError(f"{actor.label} may not record this line's {half} half",
+                                    hint=f"an officer of the {who} side records it")  # fmt: skip
+
+
+def record_line(
+    *, session: Session, actor: Actor, line_id: int, action: str, reason: str | None = None
+) -> HandoverLine:
+    """Record one half of a manifest line; the same record twice is a no-op, a different one a conflict."""
+    line, stage, _plan = plans.get_line_visible_or_raise(session=session, actor=actor, line_id=line_id)
+    if action not in ACTIONS:
+        raise InputError("unknown handover action", value=action, hint=", ".join(ACTIONS))
+    half, value = ACTIONS[action]
+    _may_record(actor, half, line)
+    if stage.state != StageState.OPEN:
+        raise ConflictError(f"stage {stage.id} is {stage.state}: lines are recorded while it is open")
+    if action == "not_delivered" and not (reason and reason.strip()):
+        raise InputError("not delivered needs a reason", hint="pass --reason")
+    column = getattr(HandoverLine, half)
+    # One conditional UPDATE: of two officers recording the same half at once, exactly one writes it.
+    values: dict[str, Any] = {half: value, _BY[half]: actor.name}
+    if reason and action in ("not_delivered", "declined", "not_received"):
+        values["reason"] = reason.strip()
+    written = session.execute(
+        update(HandoverLine).where(HandoverLine.id == line.id, column.is_(None)).values(**values)
+    ).rowcount  # type: ignore[attr-defined]
+    session.refresh(line)
+    if not written and getattr(line, half) != value:
+        raise ConflictError(f"line {line.id}: the {half} half is already recorded as {getattr(line, half)} by "
+                            f"{getattr(line, _BY[half])}", hint="a recorded half is not overwritten")  # fmt: skip
+    line.outcome = _outcome(line)
+    session.flush()
+    return line
+
+
+def _payload(session: Session, stage: Stage, plan: Any, lines: Sequence[HandoverLine], closer: str) -> dict[str, Any]:
+    codes = plans.party_codes(session)
+    ids = [line.person_id for line in lines]
+    names = {
+        int(i): str(n) for i, n in session.execute(select(Person.id, Person.display_name).where(Person.id.in_(ids)))
+    }
+    sides = [codes[plan.side_a_id], codes[plan.side_b_id]]
+    totals = {side: dict.fromkeys((o.value for o in LineOutcome if o != LineOutcome.DISCREPANCY), 0) for side in sides}
+    persons = []
+    for line in lines:
+        assert line.outcome is not None
+        totals[codes[line.from_party_id]][line.outcome] += 1
+        persons.append({
+            "line": line.id, "person": f"{codes[plan.space_id]}:{line.person_id}",
+            "name": names.get(line.person_id, ""),
+            "from": codes[line.from_party_id], "to": codes[line.to_party_id], "outcome": line.outcome,
+            "reason": line.reason, "handed_over": {"value": line.sent, "by": line.sent_by},
+            "received": {"value": line.received, "by": line.received_by},
+            "observed": {"value": line.observed, "by": line.observed_by},
+        })  # fmt: skip
+    return {
+        "act": "handover", "format": 1,
+        "plan": {"id": plan.id, "version": plan.version, "agreement_id": plan.agreement_id},
+        "stage": {"id": stage.id, "code": stage.code, "date": stage.date.isoformat(), "place": stage.place},
+        "parties": {"sides": sides, "mediator": codes[plan.space_id]},
+        "persons": persons, "totals": totals, "closed_by": closer,
+    }  # fmt: skip
+
+
+def close(*, session: Session, actor: Actor, stage_id: int) -> Act:
+    """Close a stage (mediator): every line must be settled; freeze the act, move persons, audit the act's hash."""
+    from unforgotten.persons import cases
+
+    stage, plan = plans.get_stage_visible_or_raise(session=session, actor=actor, stage_id=stage_id)
+    if not actor.operator and actor.role != Role.MEDIATOR:
+        raise PermissionDeniedError(f"{actor.label} may not close a stage", hint="the mediator closes it")
+    if stage.state != StageState.OPEN:
+        raise ConflictError(f"stage {stage.id} is {stage.state}, not open")
+    _, lines = get_lines(session=session, actor=actor, stage_id=stage.id)
+    unsettled = [line.id for line in lines if line.outcome in (None, LineOutcome.DISCREPANCY)]
+    if unsettled:
+        listed = ", ".join(map(str, unsettled[:20]))
+        raise ConflictError(f"stage {stage.id} has {len(unsettled)} open line(s): {listed}",
+                            hint="each needs its sending, receiving and mediator halves")  # fmt: skip
+    mediator = plans.mediator_actor(session, plan, actor.name)
+    moves = {LineOutcome.EXCHANGED: "exchanged", LineOutcome.NOT_DELIVERED: "not_delivered"}
+    for line in lines:
+        target = moves.get(LineOutcome(line.outcome or LineOutcome.DISCREPANCY))
+        if target is not None:  # declined at the crossing stays scheduled: the state machine has no such move yet
+            cases.transition(session=session, actor=mediator, person_id=line.person_id, to_status=target,
+                             reason=f"stage {stage.id} ({stage.code}), line {line.id}")  # fmt: skip
+    payload = _payload(session, stage, plan, lines, actor.name)
+    act = Act(stage_id=stage.id, payload=payload, sha256=acts.digest(payload))
+    session.add(act)
+    stage.state, stage.closed_by, stage.closed_at = StageState.CLOSED, actor.name, dt.datetime.now(dt.UTC)
+    session.flush()
+    record(session, action="act.created", subject_type="exchange_acts", subject_id=act.id,
+           after={"stage_id": stage.id, "sha256": act.sha256, "totals": payload["totals"]})  # fmt: skip
+    return act
+
+
+def _act_or_raise(session: Session, actor: Actor, stage_id: int) -> tuple[Act, Stage]:
+    stage, _plan = plans.get_stage_visible_or_raise(session=session, actor=actor, stage_id=stage_id)
+    act = session.scalars(select(Act).where(Act.stage_id == stage.id)).first()
+    if act is None:
+        raise ConflictError(f"stage {stage.id} is {stage.state}: it has no act until it is closed")
+    return act, stage
+
+
+def sign(*, session: Session, actor: Actor, stage_id: int, private_key: Ed25519PrivateKey, key: SigningKey) -> (
+    ActSignature
+):  # fmt: skip
+    """Sign a closed stage's act with the actor's key in force (a side's officer or the mediator); idempotent."""
+    act, _stage = _act_or_raise(session, actor, stage_id)
+    if actor.operator or actor.role not in (Role.OFFICER, Role.PARTY_COORDINATOR, Role.MEDIATOR):
+        raise PermissionDeniedError(f"{actor.label} may not sign acts", hint="sign --as an officer or the mediator")
+    existing = session.scalars(select(ActSignature).where(ActSignature.act_id == act.id,
+                                                          ActSignature.key_id == key.id)).first()  # fmt: skip
+    if existing is not None:
+        return existing
+    if act.sha256 != acts.digest(act.payload):
+        raise ConflictError(f"act {act.id}'s stored payload no longer matches its hash", hint="run unforgotten account")
+    signature = ActSignature(act_id=act.id, key_id=key.id, signer=actor.name, role=actor.role.value,
+                             party=actor.party_code or "", signature=acts.sign(private_key, act.sha256))  # fmt: skip
+    session.add(signature)
+    session.flush()
+    record(session, action="act.signed", subject_type="exchange_acts", subject_id=act.id,
+           after={"signer": actor.name, "fingerprint": key.fingerprint, "sha256": act.sha256})  # fmt: skip
+    return signature
+
+
+def export(*, session: Session, actor: Actor, stage_id: int) -> dict[str, Any]:
+    """The act of a closed stage as a document: payload, its SHA-256, and every signature with its public key."""
+    act, _stage = _act_or_raise(session, actor, stage_id)
+    rows = session.execute(
+        select(ActSignature, SigningKey.public_key).join(SigningKey, SigningKey.id == ActSignature.key_id)
+        .where(ActSignature.act_id == act.id).order_by(ActSignature.id)
+    ).all()  # fmt: skip
+    signatures = [{"signer": s.signer, "role": s.role, "party": s.party, "public_key": public,
+                   "signature": s.signature} for s, public in rows]  # fmt: skip
+    return {"payload": act.payload, "sha256": act.sha256, "signatures": signatures}
+
+
+def counts_by_outcome(lines: Sequence[HandoverLine]) -> Counter[str]:
+    """How many lines have each outcome (open ones as ``open``)."""
+    return Counter(line.outcome or "open" for line in lines)

@@ -1,0 +1,49 @@
+"""Request bodies of the exchanges API (responses are the services' plain dictionaries, shaped here)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict, Field
+
+__all__ = ["BatchCreate", "LineRead", "LineRecord", "PlanCreate"]
+
+
+class PlanCreate(BaseModel):
+    """A new plan version: the agreement and its stages (as in STAGES.yaml)."""
+
+    agreement_id: int
+    stages: list[dict[str, Any]] = Field(description="[{id, date, place, capacity: {SIDE: N}, remainder}]")
+    parity: str = "equal_per_stage"
+
+
+class LineRecord(BaseModel):
+    """One half of a manifest line."""
+
+    action: str = Field(description="handed_over, not_delivered, received, not_received, observed or declined")
+    reason: str | None = None
+
+
+class LineRead(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+
+    id: int
+    stage_id: int
+    sent: str | None
+    sent_by: str | None
+    received: str | None
+    received_by: str | None
+    observed: str | None
+    observed_by: str | None
+    reason: str | None
+    outcome: str | None
+
+
+class BatchCreate(BaseModel):
+    """A batch of remains handed over by one side: the reference of each body."""
+
+    agreement_id: int
+    party: str
+    date: dt.date
+    refs: list[str]
