@@ -1,7 +1,7 @@
 """exchanges: person travel facts, stage plans and approvals, stages, handover lines, signed acts, keys, remains
 
 Revision ID: b13e0c0a0001
-Revises: 2c0b21a0cbc0
+Revises: e11c00000001
 Create Date: 2026-11-30 03:39:45.667402
 """
 
@@ -12,7 +12,7 @@ from alembic import op
 from sqlalchemy.dialects import postgresql
 
 revision: str = "b13e0c0a0001"
-down_revision: str | None = "2c0b21a0cbc0"
+down_revision: str | None = "e11c00000001"
 branch_labels: str | None = None
 depends_on: str | None = None
 
