@@ -15,6 +15,12 @@ from unforgotten.bootstrap import bootstrap
 from unforgotten.settings import Settings
 
 
+def _drop_guards(connection: sqlite3.Connection) -> None:
+    """What whoever holds the file does first: drop the append-only triggers."""
+    for name in ("events_no_update", "events_no_delete", "chain_head_no_delete", "chain_head_forward_only"):
+        connection.execute(f"DROP TRIGGER {name}")
+
+
 def run_cli(*args: str, db_url: str, cwd: Path) -> subprocess.CompletedProcess[str]:
     env = {**os.environ, "UNFORGOTTEN_DATABASE_URL": db_url}
     return subprocess.run(
@@ -60,6 +66,7 @@ def test_verify_passes_on_an_intact_chain(populated: tuple[str, Path], tmp_path:
 def test_verify_fails_naming_the_event(populated: tuple[str, Path], tmp_path: Path, statement: str, named: int) -> None:
     url, db_path = populated
     with sqlite3.connect(db_path) as connection:
+        _drop_guards(connection)
         connection.execute(statement)
     result = run_cli("audit", "verify", db_url=url, cwd=tmp_path)
     assert result.returncode == 7
