@@ -2,19 +2,23 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Generator, Mapping, Sequence
 from contextlib import closing
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from unforgotten.audit.chain import first_break
 from unforgotten.audit.models import ChainHead, Event
 from unforgotten.db import Database
-from unforgotten.errors import AuditChainError
+from unforgotten.errors import AuditChainError, IntegrityError
 
-__all__ = ["get_all", "record_access", "verify"]
+if TYPE_CHECKING:
+    from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+
+__all__ = ["checkpoint", "get_all", "record_access", "verify", "verify_receipts"]
 
 _FIELDS = ("id", "occurred_at", "actor", "action", "subject_type", "subject_id", "before", "after", "reason")
 
@@ -40,6 +44,57 @@ def verify(*, session: Session) -> int:
             f"audit chain broken at event {problem.event_id}: {problem.reason} ({count} events before it verify)",
             event_id=problem.event_id,
             hint="the event log was changed outside Unforgotten; restore it from a backup and investigate",
+        )
+    return count
+
+
+def checkpoint(*, session: Session, key: Ed25519PrivateKey) -> dict[str, Any]:
+    """Verify the chain, then sign its head; return the receipt."""
+    from unforgotten.audit.checkpoints import Head, sign
+
+    count = verify(session=session)
+    head = session.execute(select(ChainHead.last_event_id, ChainHead.last_hash).where(ChainHead.id == 1)).first()
+    if head is None:
+        raise IntegrityError("the event log is empty: there is no head to sign", hint="sign after the first change")
+    signed_at = dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
+    return sign(Head(event_id=int(head[0]), hash=str(head[1]), count=count, signed_at=signed_at), key)
+
+
+def verify_receipts(*, session: Session, receipts: Mapping[str, Mapping[str, Any]]) -> int:
+    """Verify the chain, then that every receipted head is still in it; raise naming each receipt that fails.
+
+    A wholesale rewrite (every hash recomputed after a change) passes the chain check but not a receipt signed after
+    the changed event: the event the receipt names no longer has the hash it signed. Return the number of events.
+    """
+    from unforgotten.audit.checkpoints import open_receipt
+
+    count = verify(session=session)
+    problems: list[str] = []
+    for name, receipt in sorted(receipts.items()):
+        try:
+            head = open_receipt(receipt, name=name)
+        except IntegrityError as error:
+            problems.append(error.message)
+            continue
+        stored = session.scalar(select(Event.hash).where(Event.id == head.event_id))
+        before = int(session.scalar(select(func.count()).select_from(Event).where(Event.id <= head.event_id)) or 0)
+        if stored is None:
+            problems.append(
+                f"receipt {name} (signed {head.signed_at}): event {head.event_id} is no longer in the chain, "
+                f"which ends at event {count} (the newest events were removed and the head reset)"
+            )
+        elif stored != head.hash:
+            problems.append(
+                f"receipt {name} (signed {head.signed_at}): event {head.event_id} has hash {stored[:12]}…, "
+                f"the receipt signed {head.hash[:12]}… (the log up to event {head.event_id} was rewritten)"
+            )
+        elif before != head.count:
+            problems.append(
+                f"receipt {name}: {before} events up to event {head.event_id}, the receipt signed {head.count}"
+            )
+    if problems:
+        raise IntegrityError(
+            "; ".join(problems), hint="the event log was rewritten outside Unforgotten; restore it from a backup"
         )
     return count
 

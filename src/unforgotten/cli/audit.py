@@ -2,22 +2,78 @@
 
 from __future__ import annotations
 
+import json
+from pathlib import Path
+from typing import Any
+
 import typer
 
 from unforgotten.audit import service as audit_service
 from unforgotten.cli.app import app
 from unforgotten.cli.context import console, database
 
-audit_app = typer.Typer(help="The audit log: verify its hash chain, list events.", no_args_is_help=True)
+audit_app = typer.Typer(
+    help="The audit log: verify its hash chain, sign checkpoints, list events.", no_args_is_help=True
+)
 app.add_typer(audit_app, name="audit")
 
 
 @audit_app.command("verify")
-def verify() -> None:
-    """Verify the event hash chain; exit 7 naming the first bad event when it is broken."""
+def verify(
+    receipts: Path | None = typer.Option(
+        None,
+        "--receipts",
+        help="A folder of checkpoint receipts (*.json): each receipted head must still be in the chain.",
+        exists=True,
+        file_okay=False,
+    ),
+) -> None:
+    """Verify the event hash chain (and receipts); exit 7 naming the first bad event or each failing receipt."""
     with database().read() as session:
-        count = audit_service.verify(session=session)
+        if receipts is None:
+            count = audit_service.verify(session=session)
+        else:
+            loaded = _load_receipts(receipts)
+            count = audit_service.verify_receipts(session=session, receipts=loaded)
     console.print(f"audit chain intact: {count} events verify")
+    if receipts is not None:
+        console.print(f"{len(loaded)} receipts: every receipted head is still in the chain")
+
+
+def _load_receipts(folder: Path) -> dict[str, dict[str, Any]]:
+    from unforgotten.errors import InputError
+
+    loaded: dict[str, dict[str, Any]] = {}
+    for path in sorted(folder.glob("*.json")):
+        try:
+            loaded[path.name] = json.loads(path.read_text(encoding="utf-8"))
+        except (OSError, UnicodeDecodeError, json.JSONDecodeError) as error:
+            raise InputError(f"receipt cannot be read: {error}", file=str(path)) from error
+    if not loaded:
+        raise InputError(
+            "no receipts (*.json) in the folder", file=str(folder), hint="see `unforgotten audit checkpoint`"
+        )
+    return loaded
+
+
+@audit_app.command("checkpoint")
+def checkpoint(
+    output: Path = typer.Option(..., "--output", "-o", help="Where to write the signed receipt (JSON)."),
+) -> None:
+    """Sign the chain head (Ed25519, key outside the database) and write a receipt that each side keeps."""
+    from unforgotten.audit.checkpoints import checkpoint_key
+    from unforgotten.settings import get_settings
+
+    key = checkpoint_key(get_settings())
+    with database().read() as session:
+        receipt = audit_service.checkpoint(session=session, key=key)
+    output.write_text(json.dumps(receipt, indent=2) + "\n", encoding="utf-8")
+    head = receipt["head"]
+    console.print(
+        f"checkpoint: event {head['event_id']} ({head['count']} events), hash {head['hash'][:12]}…, "
+        f"key {receipt['key_id']} → {output}",
+        soft_wrap=True,
+    )
 
 
 @audit_app.command("log")

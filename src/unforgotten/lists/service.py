@@ -232,6 +232,9 @@ def import_file(
         subject_type="lists",
         subject_id=new_list.id,
         after={
+            "party": party.code,
+            "kind": kind,
+            "name": list_name,
             "file_name": path.name,
             "file_hash": file_hash,
             "rows": new_list.row_count,

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import pytest
 import sqlalchemy as sa
+from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session
+from tests.integration.audit.tampering import drop_guards
 
 from unforgotten.audit import service as audit
 from unforgotten.audit.models import Event
@@ -43,6 +45,7 @@ def test_insert_update_delete_and_domain_events_are_chained(session: Session) ->
 def test_tampering_is_named(session: Session, tamper: str) -> None:
     for code in ("ua", "ru", "icrc"):
         parties.create(session=session, code=code, name=code)
+    drop_guards(session)
     session.execute(sa.text(tamper))
     with pytest.raises(AuditChainError) as caught:
         audit.verify(session=session)
@@ -53,6 +56,27 @@ def test_tampering_is_named(session: Session, tamper: str) -> None:
 def test_deleting_the_newest_event_is_caught(session: Session) -> None:
     for code in ("ua", "ru"):
         parties.create(session=session, code=code, name=code)
+    drop_guards(session)
     session.execute(sa.text("DELETE FROM events WHERE id = 2"))
     with pytest.raises(AuditChainError, match="chain head"):
         audit.verify(session=session)
+
+
+@pytest.mark.parametrize(
+    "statement",
+    [
+        "UPDATE events SET actor = 'mallory' WHERE id = 1",
+        "DELETE FROM events WHERE id = 2",
+        "DELETE FROM chain_head",
+        "UPDATE chain_head SET last_event_id = 1, last_hash = (SELECT hash FROM events WHERE id = 1)",
+        "UPDATE chain_head SET last_hash = 'forged'",
+    ],
+)
+def test_the_database_refuses_to_rewrite_the_log(session: Session, statement: str) -> None:
+    for code in ("ua", "ru"):
+        parties.create(session=session, code=code, name=code)
+    with pytest.raises(DBAPIError, match="append-only|chain head"), session.begin_nested():
+        session.execute(sa.text(statement))
+    assert audit.verify(session=session) == 2
+    parties.create(session=session, code="icrc", name="icrc")  # the recorder itself still moves the head on
+    assert audit.verify(session=session) == 3
