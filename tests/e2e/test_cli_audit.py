@@ -78,6 +78,7 @@ def test_verify_fails_naming_the_event(populated: tuple[str, Path], tmp_path: Pa
 
 
 def test_errors_print_one_line_without_traceback(tmp_path: Path) -> None:
+    assert run_cli("init", db_url=f"sqlite:///{tmp_path / 'x.db'}", cwd=tmp_path).returncode == 0
     result = run_cli(
         "import",
         str(tmp_path / "missing.csv"),

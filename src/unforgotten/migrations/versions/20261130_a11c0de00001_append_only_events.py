@@ -1,7 +1,7 @@
 """append-only events: the database itself refuses UPDATE and DELETE on the log, and a chain head that goes back
 
 Revision ID: a11c0de00001
-Revises: 2c0b21a0cbc0
+Revises: b13e0c0a0001
 Create Date: 2026-11-30 12:00:00
 
 The recorder only ever inserts events and moves the one-row chain head forward, so the guards refuse everything
@@ -16,7 +16,7 @@ from __future__ import annotations
 from alembic import op
 
 revision: str = "a11c0de00001"
-down_revision: str | None = "2c0b21a0cbc0"
+down_revision: str | None = "b13e0c0a0001"
 branch_labels: str | None = None
 depends_on: str | None = None
 
