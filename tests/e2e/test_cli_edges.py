@@ -42,3 +42,15 @@ def test_the_demo_uses_a_database_of_its_own(tmp_path: Path) -> None:
     assert "unforgotten-demo.db" in result.stderr and (tmp_path / "unforgotten-demo.db").exists()
     assert not (tmp_path / "unforgotten.db").exists()
     assert "release" in result.stdout  # the mediator's answers released to each side
+
+
+def test_help_loads_neither_the_database_nor_the_engines(tmp_path: Path) -> None:
+    """`unforgotten --help` must answer at once (target 0.5 s): the heavy libraries load only in the commands
+    that use them. Checked by what is imported, which does not depend on how busy the machine is."""
+    result = subprocess.run([sys.executable, "-X", "importtime", "-m", "unforgotten", "--help"], cwd=tmp_path,
+                            capture_output=True, text=True, timeout=120)  # fmt: skip
+    assert result.returncode == 0 and "import" in result.stdout
+    imported = {line.split("|")[-1].strip() for line in result.stderr.splitlines() if "|" in line}
+    heavy = {"sqlalchemy", "pandas", "duckdb", "splink", "fastapi", "pydantic", "numpy", "ortools", "cryptography",
+             "openpyxl", "alembic", "yaml"}  # fmt: skip
+    assert not heavy & imported, sorted(heavy & imported)

@@ -7,8 +7,6 @@ import json
 import typer
 from rich.table import Table
 
-from unforgotten.audit.flows import Violation
-from unforgotten.audit.flows import account as run_accounting
 from unforgotten.cli.app import app
 from unforgotten.cli.context import console, database
 
@@ -18,6 +16,9 @@ _SHOWN = 3
 @app.command()
 def account(as_json: bool = typer.Option(False, "--json", help="Print one JSON object.")) -> None:
     """Check that every row is one entry, every accepted entry one person, every status its history (exit 7 if not)."""
+    from unforgotten.audit.flows import Violation
+    from unforgotten.audit.flows import account as run_accounting
+
     with database().read() as session:
         report = run_accounting(session=session)
     if as_json:

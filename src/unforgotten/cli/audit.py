@@ -8,7 +8,6 @@ from typing import Any
 
 import typer
 
-from unforgotten.audit import service as audit_service
 from unforgotten.cli.app import app
 from unforgotten.cli.context import console, database
 
@@ -29,6 +28,8 @@ def verify(
     ),
 ) -> None:
     """Verify the event hash chain (and receipts); exit 7 naming the first bad event or each failing receipt."""
+    from unforgotten.audit import service as audit_service
+
     with database().read() as session:
         if receipts is None:
             count = audit_service.verify(session=session)
@@ -61,6 +62,7 @@ def checkpoint(
     output: Path = typer.Option(..., "--output", "-o", help="Where to write the signed receipt (JSON)."),
 ) -> None:
     """Sign the chain head (Ed25519, key outside the database) and write a receipt that each side keeps."""
+    from unforgotten.audit import service as audit_service
     from unforgotten.audit.checkpoints import checkpoint_key
     from unforgotten.settings import get_settings
 
@@ -80,6 +82,8 @@ def checkpoint(
 def log(limit: int = typer.Option(20, help="How many of the newest events to show.")) -> None:
     """Show the newest events."""
     from rich.table import Table
+
+    from unforgotten.audit import service as audit_service
 
     table = Table("id", "when", "actor", "action", "subject", "reason")
     with database().read() as session:
