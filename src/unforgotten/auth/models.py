@@ -36,6 +36,7 @@ class Party(Base):
 class Role(StrEnum):
     PARTY_COORDINATOR = "party_coordinator"
     PARTY_VIEWER = "party_viewer"
+    TRACING_OFFICER = "tracing_officer"
     MEDIATOR = "mediator"
     AUDITOR = "auditor"
     ADMIN = "admin"
