@@ -46,6 +46,8 @@ _COMMAND_MODULES: tuple[str, ...] = (
     "unforgotten.cli.audit",
     "unforgotten.cli.link",
     "unforgotten.cli.plan",
+    "unforgotten.cli.negotiations",
+    "unforgotten.cli.tracing",
 )
 
 

@@ -18,8 +18,10 @@ from unforgotten.agreements.models import Agreement
 from unforgotten.auth.service import operator
 from unforgotten.lists.models import Entry, List
 from unforgotten.lists.service import lists_in_space
+from unforgotten.negotiations.models import ActionItem, Document, Meeting, Negotiation
 from unforgotten.persons.models import Match, Person, StatusChange
 from unforgotten.releases.models import Release
+from unforgotten.tracing.models import TracingRequest
 
 API = "/api/v1"
 # What each path or body parameter names; a parameter not listed here fails the test, so it gets added.
@@ -37,10 +39,17 @@ KINDS = {
     "release_id": "releases",
     "party": "parties",
     "name": "users",
+    "request_id": "tracing_requests",
+    "negotiation_id": "negotiations",
+    "document_id": "negotiation_documents",
+    "meeting_id": "negotiation_meetings",
+    "action_id": "negotiation_actions",
 }
 _TABLES = {
     "lists": List.id, "persons": Person.id, "matches": Match.id, "status_changes": StatusChange.id,
     "entries": Entry.id, "agreements": Agreement.id, "releases": Release.id,
+    "tracing_requests": TracingRequest.id, "negotiations": Negotiation.id, "negotiation_documents": Document.id,
+    "negotiation_meetings": Meeting.id, "negotiation_actions": ActionItem.id,
 }  # fmt: skip
 SKIP_PATHS = {f"{API}/openapi.json", f"{API}/docs", f"{API}/docs/oauth2-redirect", "/login", "/logout"}
 
@@ -99,6 +108,19 @@ def hidden_ids(world: World, party: str | None) -> dict[str, set[Any]]:
                 )
             ),  # fmt: skip
             "entries": set(session.scalars(select(Entry.id).where(Entry.list_id.not_in(visible_lists)))),
+            # tracing requests of the other side (the world hands none over) and negotiations it takes no part in
+            "tracing_requests": set(
+                session.scalars(select(TracingRequest.id).where(TracingRequest.party_id.not_in(spaces)))
+            ),
+            "negotiations": set(
+                session.scalars(
+                    select(Negotiation.id).where(
+                        Negotiation.party_a_id.not_in(spaces),
+                        Negotiation.party_b_id.not_in(spaces),
+                        Negotiation.mediator_id.not_in(spaces),
+                    )
+                )
+            ),  # fmt: skip
         }
     return out
 
