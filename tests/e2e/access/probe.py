@@ -44,6 +44,9 @@ KINDS = {
     "document_id": "negotiation_documents",
     "meeting_id": "negotiation_meetings",
     "action_id": "negotiation_actions",
+    # counts, not ids: a duration in minutes, a period in days
+    "duration_minutes": "numbers",
+    "days": "numbers",
 }
 _TABLES = {
     "lists": List.id, "persons": Person.id, "matches": Match.id, "status_changes": StatusChange.id,
@@ -84,6 +87,7 @@ class Ids:
                 top = int(session.scalar(select(func.max(column))) or 0)
                 ids.values[kind] = list(range(1, top + extra + 1))
         ids.values["parties"] = ["UA", "RU", "ICRC", "XX"]
+        ids.values["numbers"] = [30]
         ids.values["users"] = ["nobody"]  # deactivating a real user would end the probe itself
         return ids
 
@@ -148,7 +152,7 @@ def _bodies(operation: dict[str, Any], spec: dict[str, Any], ids: Ids) -> Iterat
     if "$ref" in schema:
         schema = spec["components"]["schemas"][schema["$ref"].rsplit("/", 1)[1]]
     fields = schema.get("properties", {})
-    id_fields = [n for n in fields if n in KINDS and KINDS[n] not in ("parties", "users")]
+    id_fields = [n for n in fields if n in KINDS and KINDS[n] not in ("parties", "users", "numbers")]
     plain = {n: _example(n, s, ids)[0] for n, s in fields.items() if n not in id_fields}
     if not id_fields:
         yield {"json": plain}, ()
