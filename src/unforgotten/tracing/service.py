@@ -19,7 +19,7 @@ from sqlalchemy.orm import Session
 
 from unforgotten.audit.recorder import record
 from unforgotten.auth import service as auth
-from unforgotten.auth.models import PartyKind, Role
+from unforgotten.auth.models import Party, PartyKind, Role
 from unforgotten.auth.service import Actor
 from unforgotten.db import AnySelect
 from unforgotten.errors import ConflictError, InputError, NotFoundError, PermissionDeniedError
@@ -166,9 +166,9 @@ def handover(
     from unforgotten.persons.flows import share_list
 
     found = lists.get_visible_or_raise(session=session, actor=actor, list_id=list_id)
-    lists.require_may_submit(
-        actor=actor, party=auth.get_by_code_or_raise(session=session, code=str(_party_code(session, found.party_id)))
-    )
+    owner = session.get(Party, found.party_id)
+    assert owner is not None
+    lists.require_may_submit(actor=actor, party=owner)
     if found.kind != ListKind.TRACING:
         raise InputError(f"list {list_id} is a {found.kind} list", hint="hand over a tracing list")
     target = auth.get_by_code_or_raise(session=session, code=to_party)
@@ -199,14 +199,6 @@ def handover(
         after={"to": target.code, "on": on.isoformat(), "deadline": due.isoformat()},
     )
     return made
-
-
-def _party_code(session: Session, party_id: int) -> str:
-    from unforgotten.auth.models import Party
-
-    party = session.get(Party, party_id)
-    assert party is not None
-    return party.code
 
 
 def _handover_to(session: Session, request: TracingRequest, party_id: int | None) -> HandOver | None:
