@@ -92,16 +92,22 @@ def _api_router() -> APIRouter:
     from unforgotten.auth.api import router as auth_router
     from unforgotten.exchanges.api import router as exchanges_router
     from unforgotten.lists.api import router as lists_router
+    from unforgotten.negotiations.api import feed_router
+    from unforgotten.negotiations.api import router as negotiations_router
     from unforgotten.persons.api import router as persons_router
     from unforgotten.releases.api import router as releases_router
+    from unforgotten.tracing.api import router as tracing_router
 
     # Every route below needs a valid token: a new route cannot be public by accident.
     protected = APIRouter(dependencies=[Depends(current_actor)])
     for domain_router in (
-        auth_router, lists_router, persons_router, releases_router, audit_router, agreements_router, exchanges_router
+        auth_router, lists_router, persons_router, releases_router, audit_router, agreements_router,
+        negotiations_router, tracing_router, exchanges_router,
     ):  # fmt: skip
         protected.include_router(domain_router)
     router.include_router(protected)
+    # A calendar program cannot send a bearer token: the feed is authenticated by the secret in its URL instead.
+    router.include_router(feed_router)
     return router
 
 

@@ -33,4 +33,4 @@ CANONICAL_COLUMNS: Final[tuple[str, ...]] = (
 )
 DATE_COLUMNS: Final[frozenset[str]] = frozenset({"date_of_birth", "date_of_capture"})
 NAME_COLUMNS: Final[tuple[str, ...]] = ("family_name", "given_name", "patronymic", "full_name")
-LIST_KINDS: Final[tuple[str, ...]] = ("custody", "request", "tracing", "remains")
+LIST_KINDS: Final[tuple[str, ...]] = ("custody", "request", "tracing", "remains", "response")

@@ -8,29 +8,40 @@ from unforgotten.audit.models import ChainHead, Event
 from unforgotten.auth.models import Party, User, WebSession
 from unforgotten.db import Base
 from unforgotten.lists.models import Entry, List, ListShare
-from unforgotten.negotiations.models import Negotiation
+from unforgotten.negotiations.models import ActionItem, CalendarFeed, Document, Meeting, Negotiation, Round
 from unforgotten.persons.models import Match, MedicalFinding, Person, SpaceModel, StatusChange
 from unforgotten.releases.models import Answer, Release
+from unforgotten.tracing.models import HandOver, ResponseRow, Reunification, TracingRequest, TracingResponse
 
 __all__ = [
     "Acceptance",
+    "ActionItem",
     "Agreement",
     "Answer",
     "Base",
+    "CalendarFeed",
     "Category",
     "ChainHead",
+    "Document",
     "Entry",
     "Event",
+    "HandOver",
     "List",
     "ListShare",
     "Match",
     "MedicalFinding",
+    "Meeting",
     "Negotiation",
     "Party",
     "Person",
     "Release",
+    "ResponseRow",
+    "Reunification",
+    "Round",
     "SpaceModel",
     "StatusChange",
+    "TracingRequest",
+    "TracingResponse",
     "User",
     "WebSession",
 ]

@@ -37,6 +37,7 @@ class Role(StrEnum):
     PARTY_COORDINATOR = "party_coordinator"
     PARTY_VIEWER = "party_viewer"
     OFFICER = "officer"  # a side's officer at the crossing point: records its half of each handover
+    TRACING_OFFICER = "tracing_officer"
     MEDIATOR = "mediator"
     AUDITOR = "auditor"
     ADMIN = "admin"

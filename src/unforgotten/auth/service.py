@@ -46,7 +46,7 @@ __all__ = [
 ]
 
 # Roles that work inside a space (a side's or the mediator's); admins and auditors have none and read no persons.
-SPACE_ROLES = frozenset({Role.PARTY_COORDINATOR, Role.PARTY_VIEWER, Role.OFFICER, Role.MEDIATOR})
+SPACE_ROLES = frozenset({Role.PARTY_COORDINATOR, Role.PARTY_VIEWER, Role.OFFICER, Role.TRACING_OFFICER, Role.MEDIATOR})
 REVIEWER_ROLES = frozenset({Role.PARTY_COORDINATOR, Role.MEDIATOR, Role.ADMIN})
 _CODE = re.compile(r"^[A-Z][A-Z0-9_-]{1,15}$")
 

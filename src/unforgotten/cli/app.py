@@ -47,6 +47,8 @@ _COMMAND_MODULES: tuple[str, ...] = (
     "unforgotten.cli.link",
     "unforgotten.cli.plan",
     "unforgotten.cli.exchange",
+    "unforgotten.cli.negotiations",
+    "unforgotten.cli.tracing",
 )
 
 

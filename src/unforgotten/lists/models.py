@@ -24,6 +24,7 @@ class ListKind(StrEnum):
     REQUEST = "request"
     TRACING = "tracing"
     REMAINS = "remains"
+    RESPONSE = "response"  # answers to a handed-over tracing list, one row per child (tracing/)
 
 
 class EntryStatus(StrEnum):

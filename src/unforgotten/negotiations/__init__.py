@@ -1,3 +1,3 @@
-"""negotiations domain."""
+"""negotiations domain: rounds, documents with review deadlines, meetings, action items, the calendar."""
 
 __all__: list[str] = []

@@ -106,7 +106,9 @@ TRANSITIONS: tuple[Transition, ...] = (
                 S.NOT_ELIGIBLE, S.CONSENT_CONFIRMED, S.SCHEDULED, S.NOT_DELIVERED, S.SOUGHT, S.LOCATED)
 )  # fmt: skip
 _BY_PAIR = {(t.from_status, t.to_status): t for t in TRANSITIONS}
-_INITIAL = {"request": S.REQUESTED, "custody": S.HELD, "tracing": S.SOUGHT, "remains": S.REMAINS_HELD}
+_INITIAL = {"request": S.REQUESTED, "custody": S.HELD, "tracing": S.SOUGHT, "remains": S.REMAINS_HELD,
+            # a tracing response names a child still being traced; its answer moves the tracing request
+            "response": S.SOUGHT}  # fmt: skip
 
 
 def initial_status(list_kind: str) -> Status:

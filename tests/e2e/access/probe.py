@@ -19,8 +19,10 @@ from unforgotten.auth.service import operator
 from unforgotten.exchanges.models import HandoverLine, Plan, Stage
 from unforgotten.lists.models import Entry, List
 from unforgotten.lists.service import lists_in_space
+from unforgotten.negotiations.models import ActionItem, Document, Meeting, Negotiation
 from unforgotten.persons.models import Match, Person, StatusChange
 from unforgotten.releases.models import Release
+from unforgotten.tracing.models import TracingRequest
 
 API = "/api/v1"
 # What each path or body parameter names; a parameter not listed here fails the test, so it gets added.
@@ -41,11 +43,21 @@ KINDS = {
     "line_id": "exchange_lines",
     "party": "parties",
     "name": "users",
+    "request_id": "tracing_requests",
+    "negotiation_id": "negotiations",
+    "document_id": "negotiation_documents",
+    "meeting_id": "negotiation_meetings",
+    "action_id": "negotiation_actions",
+    # counts, not ids: a duration in minutes, a period in days
+    "duration_minutes": "numbers",
+    "days": "numbers",
 }
 _TABLES = {
     "lists": List.id, "persons": Person.id, "matches": Match.id, "status_changes": StatusChange.id,
     "entries": Entry.id, "agreements": Agreement.id, "releases": Release.id,
     "exchange_plans": Plan.id, "exchange_stages": Stage.id, "exchange_lines": HandoverLine.id,
+    "tracing_requests": TracingRequest.id, "negotiations": Negotiation.id, "negotiation_documents": Document.id,
+    "negotiation_meetings": Meeting.id, "negotiation_actions": ActionItem.id,
 }  # fmt: skip
 SKIP_PATHS = {f"{API}/openapi.json", f"{API}/docs", f"{API}/docs/oauth2-redirect", "/login", "/logout"}
 
@@ -80,6 +92,7 @@ class Ids:
                 top = int(session.scalar(select(func.max(column))) or 0)
                 ids.values[kind] = list(range(1, top + extra + 1))
         ids.values["parties"] = ["UA", "RU", "ICRC", "XX"]
+        ids.values["numbers"] = [30]
         ids.values["users"] = ["nobody"]  # deactivating a real user would end the probe itself
         return ids
 
@@ -104,6 +117,19 @@ def hidden_ids(world: World, party: str | None) -> dict[str, set[Any]]:
                 )
             ),  # fmt: skip
             "entries": set(session.scalars(select(Entry.id).where(Entry.list_id.not_in(visible_lists)))),
+            # tracing requests of the other side (the world hands none over) and negotiations it takes no part in
+            "tracing_requests": set(
+                session.scalars(select(TracingRequest.id).where(TracingRequest.party_id.not_in(spaces)))
+            ),
+            "negotiations": set(
+                session.scalars(
+                    select(Negotiation.id).where(
+                        Negotiation.party_a_id.not_in(spaces),
+                        Negotiation.party_b_id.not_in(spaces),
+                        Negotiation.mediator_id.not_in(spaces),
+                    )
+                )
+            ),  # fmt: skip
         }
         # Exchanges live in the mediator's space; a side sees the plans it is party to, with their stages and lines.
         party_to = select(Plan.id).where((Plan.space_id.in_(spaces)) | Plan.side_a_id.in_(spaces)
@@ -139,7 +165,7 @@ def _bodies(operation: dict[str, Any], spec: dict[str, Any], ids: Ids) -> Iterat
     if "$ref" in schema:
         schema = spec["components"]["schemas"][schema["$ref"].rsplit("/", 1)[1]]
     fields = schema.get("properties", {})
-    id_fields = [n for n in fields if n in KINDS and KINDS[n] not in ("parties", "users")]
+    id_fields = [n for n in fields if n in KINDS and KINDS[n] not in ("parties", "users", "numbers")]
     plain = {n: _example(n, s, ids)[0] for n, s in fields.items() if n not in id_fields}
     if not id_fields:
         yield {"json": plain}, ()

@@ -1,0 +1,3 @@
+"""tracing domain: requests per child, hand-overs with deadlines, responses, reunions (docs/tracing.md)."""
+
+__all__: list[str] = []
