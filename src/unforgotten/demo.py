@@ -79,7 +79,9 @@ def _list_target(path: Path) -> tuple[str, str] | None:
     return party.upper(), kind
 
 
-def load_scenario(*, session: Session, size: int, seed: int, directory: Path, actor: str) -> DemoOutcome:
+def load_scenario(
+    *, session: Session, size: int, seed: int, directory: Path, actor: str, store: Path | None = None
+) -> DemoOutcome:
     """Generate the scenario, write its files, and submit them; re-running with the same seed changes nothing."""
     from unforgotten.agreements import service as agreements
     from unforgotten.auth.service import operator
@@ -115,7 +117,63 @@ def load_scenario(*, session: Session, size: int, seed: int, directory: Path, ac
             agreements.accept(session=session, actor=operator_actor, agreement_id=agreement.id, party_code=side)
         outcome.agreement_id = agreement.id
     _release_answers(session, operator_actor, outcome)
+    _negotiation_history(session, operator_actor, negotiation.id, outcome, store or directory / "store", directory)
+    _children(session, operator_actor, outcome)
     return outcome
+
+
+def _negotiation_history(
+    session: Session, actor: Actor, negotiation_id: int, outcome: DemoOutcome, store: Path, directory: Path
+) -> None:
+    """Talks shaped like May–June 2025: two rounds, a document under a one-week review, a leader-meeting window."""
+    from unforgotten.negotiations import service as negotiations
+    from unforgotten.negotiations.models import Round
+
+    if session.scalars(select(Round).where(Round.negotiation_id == negotiation_id)).first() is not None:
+        return
+    for held_on, agreement in ((dt.date(2025, 5, 16), None), (dt.date(2025, 6, 2), outcome.agreement_id)):
+        negotiations.create_round(
+            session=session, actor=actor, negotiation_id=negotiation_id, held_on=held_on,
+            place="Istanbul (synthetic)", delegations="UA, RU; ICRC as intermediary", duration_minutes=90,
+            agreement_id=agreement,
+        )  # fmt: skip
+    memo = directory / "memorandum.txt"
+    memo.write_text("Synthetic memorandum: proposals on the exchange of the seriously wounded.\n", encoding="utf-8")
+    received = dt.date.today() - dt.timedelta(days=3)  # relative to today: a review deadline still ahead
+    negotiations.create_document(
+        session=session, actor=actor, negotiation_id=negotiation_id, title="Memorandum on the next stage (synthetic)",
+        path=memo, store=store, received_on=received, party_code="RU",
+    )  # fmt: skip
+    negotiations.create_meeting(
+        session=session, actor=actor, negotiation_id=negotiation_id, title="Leader-level meeting (proposed)",
+        window_start=dt.date(2025, 6, 20), window_end=dt.date(2025, 6, 30),
+    )  # fmt: skip
+
+
+def _children(session: Session, actor: Actor, outcome: DemoOutcome) -> None:
+    """UA's list of deported children, handed over 40 days ago: some answered, some overdue, one reunited."""
+    from unforgotten.tracing import service as tracing
+
+    tracing_list = next((i for i in outcome.imported if i.name == "ua_tracing"), None)
+    if tracing_list is None or tracing.get_all(session=session, actor=actor, list_id=tracing_list.list_id):
+        return
+    tracing.register(session=session, actor=actor, list_id=tracing_list.list_id)
+    today = dt.date.today()
+    tracing.handover(
+        session=session, actor=actor, list_id=tracing_list.list_id, to_party="RU", on=today - dt.timedelta(days=40)
+    )
+    requests = list(tracing.get_all(session=session, actor=actor, list_id=tracing_list.list_id))
+    answers = (("located", "Синтетичне, дитячий будинок (synthetic)", "Иванов Александр"), ("located", "", ""),
+               ("no_information", "", ""))  # fmt: skip
+    for request, (result, institution, new_name) in zip(requests, answers, strict=False):
+        tracing.respond(
+            session=session, actor=actor, request_id=request.id, outcome=result,
+            responded_on=today - dt.timedelta(days=20), place="synthetic place" if result == "located" else "",
+            institution=institution, name_now_used=new_name,
+        )  # fmt: skip
+    if len(requests) > 1:
+        tracing.reunify(session=session, actor=actor, request_id=requests[1].id, on=today - dt.timedelta(days=5),
+                        place="crossing point (synthetic)", with_whom="mother (synthetic)")  # fmt: skip
 
 
 def _release_answers(session: Session, actor: Actor, outcome: DemoOutcome) -> None:

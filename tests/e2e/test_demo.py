@@ -28,6 +28,12 @@ def test_demo_loads_and_is_accounted_for(tmp_path: Path) -> None:
     assert "imported: list" in first.stdout and "entries linked into persons" in first.stdout
     again = cli("demo", "--size", "300", "--no-serve")
     assert again.returncode == 0 and "imported:" not in again.stdout and "unchanged" in again.stdout
+    assert "release" in first.stdout  # the mediator's answers released to each side
+    overdue = cli("tracing", "overdue", "--json")
+    assert overdue.returncode == 0, overdue.stderr
+    late = __import__("json").loads(overdue.stdout)
+    assert late and all(row["days_overdue"] > 0 and row["status"] == "sought" for row in late)
+    assert "Memorandum" in cli("due", "--days", "30").stdout  # a document under its one-week review
     assert cli("account").returncode == 0
     assert cli("audit", "verify").returncode == 0
     with TestClient(create_app(Settings(database_url=url))) as client:

@@ -37,9 +37,12 @@ def demo(
     allow_new_database()
     with console.status(f"generating and importing a scenario of {size:,} persons (seed {seed})"):
         with database().unit_of_work(actor=default_actor(), reason="demo scenario") as uow:
+            from unforgotten.negotiations import storage
+
             outcome = load_scenario(
-                session=uow.session, size=size, seed=seed, directory=workdir / f"{size}-{seed}", actor=default_actor()
-            )
+                session=uow.session, size=size, seed=seed, directory=workdir / f"{size}-{seed}", actor=default_actor(),
+                store=storage.data_dir(get_settings().database_url),
+            )  # fmt: skip
             uow.commit()
     for line in outcome.lines():
         console.print(line)
