@@ -54,3 +54,17 @@ def test_help_loads_neither_the_database_nor_the_engines(tmp_path: Path) -> None
     heavy = {"sqlalchemy", "pandas", "duckdb", "splink", "fastapi", "pydantic", "numpy", "ortools", "cryptography",
              "openpyxl", "alembic", "yaml"}  # fmt: skip
     assert not heavy & imported, sorted(heavy & imported)
+
+
+def test_cli_defaults_follow_the_services() -> None:
+    """The CLI states two defaults as literals (so `--help` loads no service): they must be the services' own."""
+    import inspect
+
+    from unforgotten.cli import negotiations as negotiations_cli
+    from unforgotten.cli import tracing as tracing_cli
+    from unforgotten.negotiations.service import REVIEW_DAYS
+    from unforgotten.tracing.service import DEFAULT_DAYS
+
+    review = inspect.signature(negotiations_cli.add_document).parameters["review_days"].default
+    answer = inspect.signature(tracing_cli.handover).parameters["days"].default
+    assert (review.default, answer.default) == (REVIEW_DAYS, DEFAULT_DAYS)

@@ -11,18 +11,19 @@ from rich.table import Table
 
 from unforgotten.cli.app import app
 from unforgotten.cli.context import AS_OPTION, acting, acting_unit_of_work, console, database
-from unforgotten.negotiations import service, storage, timeline
-from unforgotten.negotiations.calendar import to_ics
 
 negotiation_app = typer.Typer(help="Negotiations: rounds, documents, meetings, action items.", no_args_is_help=True)
 app.add_typer(negotiation_app, name="negotiation")
 
 
 def _d(value: str, name: str) -> dt.date:
+    from unforgotten.negotiations import service
+
     return service.parse_date(value, field=name)
 
 
 def _store() -> Path:
+    from unforgotten.negotiations import storage
     from unforgotten.settings import get_settings
 
     return storage.data_dir(get_settings().database_url)
@@ -37,6 +38,8 @@ def add(
     as_user: str | None = AS_OPTION,
 ) -> None:
     """Open a negotiation between two sides (the mediator); prints its id."""
+    from unforgotten.negotiations import service
+
     with acting_unit_of_work(as_user, reason="open negotiation") as (uow, actor):
         made = service.create(
             session=uow.session,
@@ -53,6 +56,8 @@ def add(
 @negotiation_app.command("show")
 def show(negotiation_id: int = typer.Argument(...), as_user: str | None = AS_OPTION) -> None:
     """Everything recorded in a negotiation, as JSON."""
+    from unforgotten.negotiations import service
+
     with database().read() as session:
         actor = acting(session, as_user)
         negotiation = service.get_visible_or_raise(session=session, actor=actor, negotiation_id=negotiation_id)
@@ -75,6 +80,8 @@ def add_round(
     as_user: str | None = AS_OPTION,
 ) -> None:
     """Record a round of talks (the mediator)."""
+    from unforgotten.negotiations import service
+
     with acting_unit_of_work(as_user, reason="record round") as (uow, actor):
         made = service.create_round(
             session=uow.session,
@@ -96,12 +103,14 @@ def add_document(
     file: Path = typer.Argument(..., help="The document's file (stored by its SHA-256)."),
     title: str = typer.Option(..., "--title"),
     received_on: str = typer.Option(..., "--received"),
-    review_days: int = typer.Option(service.REVIEW_DAYS, "--review-days"),
+    review_days: int = typer.Option(7, "--review-days", help="Days to review (as agreed in June 2025: a week)."),
     party: str | None = typer.Option(None, "--party", help="The sending side (only without --as)."),
     series: str | None = typer.Option(None, "--new-version-of", help="The series of the document this revises."),
     as_user: str | None = AS_OPTION,
 ) -> None:
     """Record a document a side sent; the review deadline is a week after receipt unless told otherwise."""
+    from unforgotten.negotiations import service
+
     with acting_unit_of_work(as_user, reason=f"document {file.name}") as (uow, actor):
         made = service.create_document(
             session=uow.session,
@@ -128,6 +137,8 @@ def answer(
     as_user: str | None = AS_OPTION,
 ) -> None:
     """Record that your side answered the other side's document."""
+    from unforgotten.negotiations import service
+
     with acting_unit_of_work(as_user, reason=f"answer document {document_id}") as (uow, actor):
         service.answer_document(
             session=uow.session,
@@ -150,6 +161,8 @@ def add_meeting(
     as_user: str | None = AS_OPTION,
 ) -> None:
     """Propose a meeting for a window of dates (the mediator)."""
+    from unforgotten.negotiations import service
+
     with acting_unit_of_work(as_user, reason="propose meeting") as (uow, actor):
         made = service.create_meeting(
             session=uow.session,
@@ -171,6 +184,8 @@ def meeting_status(
     as_user: str | None = AS_OPTION,
 ) -> None:
     """Mark a meeting accepted, declined or held (the mediator)."""
+    from unforgotten.negotiations import service
+
     with acting_unit_of_work(as_user, reason=f"meeting {meeting_id}") as (uow, actor):
         service.update_meeting(
             session=uow.session,
@@ -192,6 +207,8 @@ def add_action(
     as_user: str | None = AS_OPTION,
 ) -> None:
     """Record an action item a side owes by a date (the mediator)."""
+    from unforgotten.negotiations import service
+
     with acting_unit_of_work(as_user, reason="action item") as (uow, actor):
         made = service.create_action(
             session=uow.session,
@@ -213,6 +230,8 @@ def due(
     as_user: str | None = AS_OPTION,
 ) -> None:
     """What falls due: document reviews, action items, meeting windows."""
+    from unforgotten.negotiations import timeline
+
     day = _d(as_of, "as_of") if as_of else dt.date.today()
     with database().read() as session:
         items = timeline.due(session=session, actor=acting(session, as_user), as_of=day, days=days)
@@ -231,6 +250,9 @@ def calendar(
     as_user: str | None = AS_OPTION,
 ) -> None:
     """Write review deadlines, action items, meeting windows and rounds as an iCalendar file."""
+    from unforgotten.negotiations import timeline
+    from unforgotten.negotiations.calendar import to_ics
+
     with database().read() as session:
         items = timeline.calendar_items(session=session, actor=acting(session, as_user))
     output.write_bytes(to_ics(items))

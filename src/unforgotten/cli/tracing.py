@@ -11,7 +11,6 @@ from rich.table import Table
 
 from unforgotten.cli.app import app
 from unforgotten.cli.context import AS_OPTION, acting, acting_unit_of_work, console, database, log_access
-from unforgotten.tracing import flows, service
 
 tracing_app = typer.Typer(help="Tracing of children: requests, hand-overs, responses, reunions.", no_args_is_help=True)
 app.add_typer(tracing_app, name="tracing")
@@ -26,6 +25,8 @@ def _date(value: str | None, name: str) -> dt.date | None:
 @tracing_app.command("register")
 def register(list_id: int = typer.Argument(..., help="A tracing list's id."), as_user: str | None = AS_OPTION) -> None:
     """Make a tracing request of every child on a tracing list (its side's tracing officer or coordinator)."""
+    from unforgotten.tracing import service
+
     with acting_unit_of_work(as_user, reason=f"register tracing list {list_id}") as (uow, actor):
         count = service.register(session=uow.session, actor=actor, list_id=list_id)
         uow.commit()
@@ -38,10 +39,12 @@ def handover(
     to: str = typer.Option(..., "--to", help="The other side (e.g. RU)."),
     on: str = typer.Option(..., "--on", help="Hand-over date, YYYY-MM-DD."),
     deadline: str | None = typer.Option(None, "--deadline", help="Answer deadline (default: --days after --on)."),
-    days: int = typer.Option(service.DEFAULT_DAYS, "--days", help="Days to answer when no --deadline."),
+    days: int = typer.Option(30, "--days", help="Days to answer when no --deadline (default 30)."),
     as_user: str | None = AS_OPTION,
 ) -> None:
     """Hand a tracing list over to the other side through the mediator; the deadline starts."""
+    from unforgotten.tracing import service
+
     with acting_unit_of_work(as_user, reason=f"hand over tracing list {list_id}") as (uow, actor):
         made = service.handover(
             session=uow.session,
@@ -71,6 +74,8 @@ def respond(
     as_user: str | None = AS_OPTION,
 ) -> None:
     """Answer about one child (the tracing officer of the side the list was handed over to)."""
+    from unforgotten.tracing import service
+
     with acting_unit_of_work(as_user, reason=f"answer tracing request {request_id}") as (uow, actor):
         response = service.respond(
             session=uow.session,
@@ -96,6 +101,8 @@ def responses(
     as_user: str | None = AS_OPTION,
 ) -> None:
     """Import a response file (list kind ``response``) and apply it by record id; refused rows say why."""
+    from unforgotten.tracing import flows
+
     with acting_unit_of_work(as_user, reason=f"responses {file.name}") as (uow, actor):
         report = flows.submit_responses(session=uow.session, actor=actor, path=file, party_code=party)
         uow.commit()
@@ -113,6 +120,8 @@ def responses(
 @tracing_app.command("show")
 def show(request_id: int = typer.Argument(...), as_user: str | None = AS_OPTION) -> None:
     """A child's record as JSON (an access event)."""
+    from unforgotten.tracing import service
+
     with database().read() as session:
         actor = acting(session, as_user)
         found = service.get_visible_or_raise(session=session, actor=actor, request_id=request_id)
@@ -130,6 +139,8 @@ def reunite(
     as_user: str | None = AS_OPTION,
 ) -> None:
     """Record a located child's reunion (the mediator)."""
+    from unforgotten.tracing import service
+
     with acting_unit_of_work(as_user, reason=f"reunion {request_id}") as (uow, actor):
         service.reunify(
             session=uow.session,
@@ -150,6 +161,8 @@ def overdue(
     as_user: str | None = AS_OPTION,
 ) -> None:
     """Children past due: unanswered after the deadline, or located and not reunited after 30 days."""
+    from unforgotten.tracing import service
+
     day = _date(as_of, "as_of") or dt.date.today()
     with database().read() as session:
         actor = acting(session, as_user)
