@@ -19,6 +19,7 @@ def test_exports_are_the_intended_api() -> None:
         "FieldExplanation",
         "LinkResult",
         "LinkageModel",
+        "MIN_ESTIMATE_ROWS",
         "PairLink",
         "dedupe_list",
         "default_model",
