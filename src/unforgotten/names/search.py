@@ -1,0 +1,152 @@
+"""Search keys: the strings a search index stores for an entry and looks up for a query.
+
+Why keys and not string similarity: a query in Latin must find an entry in Cyrillic (and the reverse) with one
+indexed lookup, so both sides are reduced to the same short strings and the database only compares equality.
+Every key carries a one-letter kind so that kinds never collide:
+
+======  ============================================================  ==========================================
+kind    key                                                           what it finds
+======  ============================================================  ==========================================
+``n:``  :func:`~unforgotten.names.phonetic_key` of one name word       every script and romanisation of the word
+``s:``  the surname stem key (feminine endings folded)                Іванов for Ivanova
+``g:``  the given-name lexicon group (exact, then nearest by typo)    Александр for Oleksandr, Oleksnadr
+``c:``  the consonants of the phonetic key (3 or more)                vowel typos and swaps (Shevchneko)
+``i:``  an identifier, lower-case letters and digits only             record id, service number (``UA-17``)
+``b:``  a date of birth, ``YYYY-MM-DD`` (or a bare year)              ``1990-03-12`` and ``12.03.1990``
+======  ============================================================  ==========================================
+
+A query also looks up its consonant skeletons with one consonant deleted (an extra letter typed), which the
+index does not store. Ranking counts how many of a query's keys an entry has, so a word that matches by its
+phonetic key (and therefore also by skeleton and stem) outranks one that matches by skeleton only.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from functools import lru_cache
+
+from unforgotten.names.keys import phonetic_key
+from unforgotten.names.lexicon import given_name_group, nearest_given_name_group
+from unforgotten.names.surnames import surname_stem_key
+
+__all__ = ["MAX_QUERY_WORDS", "entry_search_keys", "query_search_keys"]
+
+MAX_QUERY_WORDS = 8
+"""Words of a query beyond this are ignored (a search box is not a document)."""
+
+_WORDS = re.compile(r"[^\w'’ʼ.\-]+")
+_NAME_WORDS = re.compile(r"[^\w'’ʼ]+")
+_NOT_ID = re.compile(r"[\W_]+")
+_VOWELS = re.compile(r"[aeiou\-]")
+_ISO_DATE = re.compile(r"^(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?$")
+_DOTTED_DATE = re.compile(r"^(\d{1,2})[./](\d{1,2})[./](\d{4})$")
+_MIN_SKELETON = 3
+
+
+@lru_cache(maxsize=1 << 16)
+def _word_keys(word: str, given: bool) -> frozenset[str]:
+    """Keys of one name word; with ``given``, also its given-name group."""
+    key = phonetic_key(word)
+    if not key or not any(ch.isalpha() for ch in word):
+        return frozenset()
+    keys = {"n:" + key}
+    stem = surname_stem_key(word)
+    if stem:
+        keys.add("s:" + stem)
+    skeleton = _VOWELS.sub("", key)
+    if len(skeleton) >= _MIN_SKELETON:
+        keys.add("c:" + skeleton)
+    if given:
+        group = given_name_group(word) or nearest_given_name_group(word)
+        if group:
+            keys.add("g:" + group)
+    return frozenset(keys)
+
+
+def _identifier(text: str) -> str:
+    return _NOT_ID.sub("", text.casefold())
+
+
+def _date(text: str) -> str | None:
+    """``YYYY-MM-DD`` (or ``YYYY``, ``YYYY-MM``) from an ISO or ``dd.mm.yyyy`` date; ``None`` if it is neither."""
+    text = text.strip()
+    if _ISO_DATE.match(text):
+        return text
+    dotted = _DOTTED_DATE.match(text)
+    if dotted:
+        day, month, year = dotted.groups()
+        return f"{year}-{int(month):02d}-{int(day):02d}"
+    return None
+
+
+def entry_search_keys(fields: Mapping[str, str | None]) -> set[str]:
+    """Compute the search keys of one entry from its canonical fields.
+
+    Args:
+        fields: Canonical columns (``family_name``, ``given_name``, ``patronymic``, ``full_name``,
+            ``alternate_names``, ``record_id``, ``service_number``, ``date_of_birth``); missing ones count as empty.
+
+    Returns:
+        The set of keys to index.
+
+    Examples:
+        >>> keys = entry_search_keys({"family_name": "Шевченко", "given_name": "Олександр", "record_id": "UA-7"})
+        >>> sorted(k for k in keys if k[0] in "ngi")
+        ['g:oleksandr', 'i:ua7', 'n:olexandr', 'n:xevxenko']
+    """
+    keys: set[str] = set()
+    for column, given in (("family_name", False), ("given_name", True), ("patronymic", False),
+                          ("full_name", True), ("alternate_names", True)):  # fmt: skip
+        for word in _NAME_WORDS.split(fields.get(column) or ""):
+            if word:
+                keys |= _word_keys(word, given)
+    for column in ("record_id", "service_number"):
+        identifier = _identifier(fields.get(column) or "")
+        if identifier:
+            keys.add("i:" + identifier[:190])
+    born = _date(fields.get("date_of_birth") or "")
+    if born:
+        keys.add("b:" + born)
+    return keys
+
+
+def query_search_keys(query: str) -> set[str]:
+    """Compute the keys to look up for a search query typed in any script.
+
+    Each word counts as a name word (with its given-name group), as an identifier if it has a digit, and as a
+    date of birth if it reads as one; the whole query counts as one identifier too (ids with spaces).
+
+    Args:
+        query: What the user typed, e.g. ``"Shevchenko Oleksandr"``, ``"UA-17"``, ``"12.03.1990"``.
+
+    Returns:
+        The set of keys; empty if the query has nothing to look up.
+
+    Examples:
+        >>> sorted(k for k in query_search_keys("Shevchenko Oleksandr") if k[0] in "ng")
+        ['g:oleksandr', 'n:olexandr', 'n:xevxenko']
+        >>> sorted(query_search_keys("12.03.1990"))
+        ['b:1990-03-12', 'i:12031990']
+    """
+    keys: set[str] = set()
+    words = [w.strip(".-") for w in _WORDS.split(query)]
+    for word in [w for w in words if w][:MAX_QUERY_WORDS]:
+        born = _date(word)
+        if born:
+            keys.add("b:" + born)
+        if any(ch.isdigit() for ch in word):
+            identifier = _identifier(word)
+            if identifier:
+                keys.add("i:" + identifier)
+            continue
+        for part in _NAME_WORDS.split(word):
+            word_keys = _word_keys(part, True) if part else frozenset()
+            keys |= word_keys
+            for key in word_keys:
+                if key.startswith("c:") and len(key) > 2 + _MIN_SKELETON:
+                    keys |= {"c:" + key[2:][:i] + key[2:][i + 1 :] for i in range(len(key) - 2)}
+    whole = _identifier(query)
+    if whole and any(ch.isdigit() for ch in whole):
+        keys.add("i:" + whole[:190])
+    return keys
