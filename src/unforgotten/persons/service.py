@@ -15,9 +15,13 @@ from sqlalchemy.orm import Session
 from unforgotten.auth.service import Actor, readable_spaces
 from unforgotten.db import AnySelect
 from unforgotten.errors import NotFoundError
-from unforgotten.persons.models import Person, current_persons
+from unforgotten.lists.models import EntrySearchKey
+from unforgotten.names.search import query_search_keys
+from unforgotten.persons.models import Match, MatchState, Person, current_persons
 
-__all__ = ["count", "count_by_status", "get_all", "get_ids", "get_visible_or_raise", "in_spaces"]
+__all__ = ["count", "count_by_status", "get_all", "get_ids", "get_visible_or_raise", "in_spaces", "search"]
+
+MAX_SEARCH_RESULTS = 500
 
 
 def in_spaces(query: AnySelect, actor: Actor) -> AnySelect:
@@ -74,3 +78,38 @@ def get_ids(*, session: Session, actor: Actor) -> set[int] | None:
     if readable_spaces(actor) is None:
         return None
     return {int(i) for i in session.scalars(in_spaces(select(Person.id).where(current_persons()), actor))}
+
+
+def search(*, session: Session, actor: Actor, query: str, limit: int = 20) -> tuple[Sequence[Person], int]:
+    """Find the current persons the actor may see whose entries match the query; best first, with the total.
+
+    The query's keys (:func:`unforgotten.names.search.query_search_keys`) are looked up in the entries' search
+    index; an entry scores the number of the query's keys it has, a person the best score of its accepted
+    entries. Only accepted matches into persons of the actor's spaces count, so an entry the actor's spaces do
+    not see never reaches the answer.
+    """
+    keys = sorted(query_search_keys(query))
+    if not keys:
+        return [], 0
+    scores = (
+        select(EntrySearchKey.entry_id, func.count().label("score"))
+        .where(EntrySearchKey.key.in_(keys))
+        .group_by(EntrySearchKey.entry_id)
+        .subquery()
+    )
+    found = in_spaces(
+        select(Person.id.label("person_id"), func.max(scores.c.score).label("score"))
+        .join(Match, Match.person_id == Person.id)
+        .join(scores, scores.c.entry_id == Match.entry_id)
+        .where(Match.state == MatchState.ACCEPTED, current_persons()),
+        actor,
+    )
+    best = found.group_by(Person.id).subquery()
+    total = int(session.scalar(select(func.count()).select_from(best)) or 0)
+    page = (
+        select(Person)
+        .join(best, best.c.person_id == Person.id)
+        .order_by(best.c.score.desc(), Person.id)
+        .limit(max(1, min(limit, MAX_SEARCH_RESULTS)))
+    )
+    return session.scalars(page).all(), total
