@@ -105,11 +105,11 @@ def search(*, session: Session, actor: Actor, query: str, limit: int = 20) -> tu
         actor,
     )
     best = found.group_by(Person.id).subquery()
-    total = int(session.scalar(select(func.count()).select_from(best)) or 0)
     page = (
-        select(Person)
+        select(Person, func.count().over().label("total"))  # the total in the same pass as the page
         .join(best, best.c.person_id == Person.id)
         .order_by(best.c.score.desc(), Person.id)
         .limit(max(1, min(limit, MAX_SEARCH_RESULTS)))
     )
-    return session.scalars(page).all(), total
+    rows = session.execute(page).all()
+    return [row[0] for row in rows], int(rows[0][1]) if rows else 0
