@@ -33,7 +33,7 @@ def _rows(entries: int, seed: int, zipf: float) -> Iterator[tuple[int, int, str,
     groups = [g for g in lexicon() if g.sex == "M" and g.uk and g.ru]
     weights = 1.0 / np.arange(1, len(groups) + 1) ** 1.1
     # The pool has ~2,000 surnames; its own weights (Zipf 0.9) give the first 8.5 % of all entries, where the
-    # commonest real Ukrainian surname has well under 1 %. ``zipf`` reshapes them (0.5: the first has 1.1 %).
+    # commonest real Ukrainian surname has well under 1 %. ``zipf`` reshapes them (0.5: the first has 1.2 %).
     surname_weights = 1.0 / np.arange(1, len(pool.weights) + 1) ** zipf
     surnames = rng.choice(len(pool.weights), size=entries, p=surname_weights / surname_weights.sum())
     given = rng.choice(len(groups), size=entries, p=weights / weights.sum())

@@ -16,9 +16,9 @@ kind    key                                                           what it fi
 ======  ============================================================  ==========================================
 
 A query also looks up its consonant skeletons (of 5 or more) with one consonant deleted (an extra letter
-typed), which the index does not store. An entry answers a query if it has a key of every word of it (or the whole query as one
-identifier); ranking counts how many of the query's keys it has, so a word that matches by its phonetic key (and
-therefore also by skeleton and stem) outranks one that matches by skeleton only.
+typed), which the index does not store. An entry answers a query if it has a key of every word of it (or the
+whole query as one identifier); ranking counts how many of the query's keys it has, so a word that matches by its
+phonetic key (and therefore also by skeleton and stem) outranks one that matches by skeleton only.
 """
 
 from __future__ import annotations
