@@ -125,14 +125,15 @@ class Entry(Base):
 class EntrySearchKey(Base):
     """One search key of an accepted entry (:mod:`unforgotten.names.search`): what search looks up, by equality.
 
-    Derived data, rebuilt from the entry's fields at any time; the primary key leads with the entry (one entry's
+    Derived data, rebuilt from the entry's fields at any time (so it goes with its entry: ``ON DELETE CASCADE``,
+    and accounting, not this table, notices a deleted entry); the primary key leads with the entry (one entry's
     keys together), the index with the key (a query's keys → entries, answered from the index alone).
     """
 
     __tablename__ = "entry_search_keys"
     __table_args__ = (Index("ix_entry_search_keys_key_entry", "key", "entry_id"),)
 
-    entry_id: Mapped[int] = mapped_column(ForeignKey("entries.id"), primary_key=True)
+    entry_id: Mapped[int] = mapped_column(ForeignKey("entries.id", ondelete="CASCADE"), primary_key=True)
     key: Mapped[str] = mapped_column(String(200), primary_key=True)
 
 

@@ -21,7 +21,9 @@ def upgrade() -> None:
         "entry_search_keys",
         sa.Column("entry_id", sa.Integer(), nullable=False),
         sa.Column("key", sa.String(length=200), nullable=False),
-        sa.ForeignKeyConstraint(["entry_id"], ["entries.id"], name=op.f("fk_entry_search_keys_entry_id_entries")),
+        sa.ForeignKeyConstraint(
+            ["entry_id"], ["entries.id"], name=op.f("fk_entry_search_keys_entry_id_entries"), ondelete="CASCADE"
+        ),
         sa.PrimaryKeyConstraint("entry_id", "key", name=op.f("pk_entry_search_keys")),
     )
     with op.batch_alter_table("entry_search_keys", schema=None) as batch_op:
