@@ -12,7 +12,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from unforgotten.columns import CANONICAL_COLUMNS
 from unforgotten.db import Base, JSONType
 
-__all__ = ["Entry", "EntryStatus", "List", "ListKind", "ListShare"]
+__all__ = ["Entry", "EntrySearchKey", "EntryStatus", "List", "ListKind", "ListShare"]
 
 
 def _utcnow() -> dt.datetime:
@@ -120,6 +120,21 @@ class Entry(Base):
     # and a hash of its canonical fields. Stored so the version diff is a query, not two maps held in memory.
     diff_key: Mapped[str | None] = mapped_column(String(1000))
     fingerprint: Mapped[str | None] = mapped_column(String(40))
+
+
+class EntrySearchKey(Base):
+    """One search key of an accepted entry (:mod:`unforgotten.names.search`): what search looks up, by equality.
+
+    Derived data, rebuilt from the entry's fields at any time (so it goes with its entry: ``ON DELETE CASCADE``,
+    and accounting, not this table, notices a deleted entry); the primary key leads with the entry (one entry's
+    keys together), the index with the key (a query's keys → entries, answered from the index alone).
+    """
+
+    __tablename__ = "entry_search_keys"
+    __table_args__ = (Index("ix_entry_search_keys_key_entry", "key", "entry_id"),)
+
+    entry_id: Mapped[int] = mapped_column(ForeignKey("entries.id", ondelete="CASCADE"), primary_key=True)
+    key: Mapped[str] = mapped_column(String(200), primary_key=True)
 
 
 # The entry table must carry every canonical column; a drift here would silently lose data on import.

@@ -21,6 +21,7 @@ from unforgotten.columns import CANONICAL_COLUMNS
 from unforgotten.db import AnySelect
 from unforgotten.errors import ConflictError, InputError, NotFoundError, PermissionDeniedError
 from unforgotten.lists.models import Entry, EntryStatus, List, ListKind, ListShare
+from unforgotten.lists.search import index_entries
 from unforgotten.lists.versions import diff_key, fingerprint, flag_duplicate_record_ids, version_diff
 
 __all__ = [
@@ -213,6 +214,7 @@ def import_file(
     session.add(new_list)
     session.flush()
     counts, digest = _store_entries(session, new_list.id, result.rows)
+    index_entries(session, new_list.id)
     repeated_ids = flag_duplicate_record_ids(session, new_list.id)
     new_list.row_count = sum(counts.values())
     new_list.accepted_count = counts[EntryStatus.ACCEPTED]

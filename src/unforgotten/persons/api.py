@@ -40,8 +40,13 @@ def _accessed(request: Request, actor: Actor, action: str, subject_id: int | Non
 
 
 @router.get("/persons", response_model=PersonPage)
-def list_persons(session: ReadSession, actor: CurrentActor, limit: int = 100, offset: int = 0) -> PersonPage:
-    """List the persons of the caller's space, with their current status."""
+def list_persons(
+    session: ReadSession, actor: CurrentActor, limit: int = 100, offset: int = 0, q: str | None = None
+) -> PersonPage:
+    """List the persons of the caller's space, with their current status; with ``q``, those it finds, best first."""
+    if q is not None and q.strip():
+        found, total = service.search(session=session, actor=actor, query=q, limit=limit)
+        return PersonPage(items=[PersonRead.model_validate(p) for p in found], total=total)
     persons = service.get_all(session=session, actor=actor, limit=limit, offset=offset)
     return PersonPage(
         items=[PersonRead.model_validate(p) for p in persons], total=service.count(session=session, actor=actor)

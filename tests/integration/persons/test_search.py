@@ -1,0 +1,90 @@
+"""Search (issue 12 item 3): cross-script and typo-tolerant, by record id and date of birth, best first — and
+never beyond the caller's space: another side's unshared list is not found by any of its names, ids or dates."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from unforgotten.auth import service as auth
+from unforgotten.auth.models import PartyKind
+from unforgotten.auth.service import Actor
+from unforgotten.lists.models import Entry, EntrySearchKey, EntryStatus
+from unforgotten.lists.search import index_missing
+from unforgotten.persons import service
+from unforgotten.persons.flows import submit_list
+
+HEADER = "record_id,family_name,given_name,patronymic,date_of_birth,service_number"
+UA_ROWS = (
+    "UA-1,Шевченко,Олександр,Ігорович,1990-03-12,АА-555",
+    "UA-2,Шевчук,Олександр,Петрович,1991-05-01,",
+    "UA-3,Коваленко,Богдан,Степанович,2001-11-21,",
+)
+RU_ROWS = ("RU-7,Шевченко,Александр,Игоревич,1985-01-02,ВС-777",)  # RU's own, shared with nobody
+
+
+@pytest.fixture
+def actors(session: Session, tmp_path: Path) -> dict[str, Actor]:
+    for code, kind in (("UA", PartyKind.SIDE), ("RU", PartyKind.SIDE), ("ICRC", PartyKind.MEDIATOR)):
+        auth.create(session=session, code=code, name=code, kind=kind)
+    operator = auth.operator("cli:x")
+    for side, rows in (("UA", UA_ROWS), ("RU", RU_ROWS)):
+        path = tmp_path / f"{side}.csv"
+        path.write_text("\n".join((HEADER, *rows)) + "\n", encoding="utf-8")
+        submit_list(session=session, actor=operator, path=path, party_code=side, kind="request")
+    found = {"operator": operator}
+    for side in ("UA", "RU"):
+        user, _ = auth.create_user(session=session, name=f"{side.lower()}_viewer", role="party_viewer", party_code=side)
+        found[side] = auth.actor_for(session=session, user=user)
+    session.flush()
+    return found
+
+
+def _names(session: Session, actor: Actor, query: str) -> list[str]:
+    persons, total = service.search(session=session, actor=actor, query=query, limit=20)
+    assert total == len(persons)
+    return [p.display_name for p in persons]
+
+
+def test_every_accepted_entry_is_indexed_on_import(session: Session, actors: dict[str, Actor]) -> None:
+    accepted = session.scalar(select(func.count()).select_from(Entry).where(Entry.status == EntryStatus.ACCEPTED))
+    indexed = session.scalar(select(func.count(func.distinct(EntrySearchKey.entry_id))))
+    assert accepted == indexed == 4
+    assert index_missing(session) == 0  # the backfill finds nothing left to do
+
+
+def test_a_latin_query_finds_cyrillic_names_best_first(session: Session, actors: dict[str, Actor]) -> None:
+    ua = _names(session, actors["UA"], "Shevchenko Oleksandr")
+    assert ua[0].startswith("Шевченко Олександр")
+    assert any(n.startswith("Шевчук Олександр") for n in ua[1:])  # the given name alone ranks lower
+    assert not any("Коваленко" in n for n in ua)
+    ru = _names(session, actors["RU"], "Shevchenko Oleksandr")
+    assert len(ru) == 1 and ru[0].startswith("Шевченко Александр")  # Олександр and Александр: one name
+
+
+def test_the_reverse_and_a_typo(session: Session, actors: dict[str, Actor]) -> None:
+    assert _names(session, actors["UA"], "Шевченко Александр")[0].startswith("Шевченко Олександр")
+    assert _names(session, actors["UA"], "Shevchneko")[0].startswith("Шевченко Олександр")
+    assert _names(session, actors["UA"], "Kovalenko Bohdan")[0].startswith("Коваленко Богдан")
+
+
+def test_by_record_id_service_number_and_date_of_birth(session: Session, actors: dict[str, Actor]) -> None:
+    for query in ("UA-1", "ua1", "АА-555", "1990-03-12", "12.03.1990"):
+        assert [n.split()[0] for n in _names(session, actors["UA"], query)] == ["Шевченко"], query
+    assert _names(session, actors["UA"], "01.01.1900") == []
+
+
+def test_another_sides_unshared_list_is_never_found(session: Session, actors: dict[str, Actor]) -> None:
+    for query in ("RU-7", "ВС-777", "1985-01-02", "02.01.1985"):
+        assert _names(session, actors["UA"], query) == [], query
+        assert _names(session, actors["RU"], query) != [], query
+        assert _names(session, actors["operator"], query) != [], query
+    assert not any("Александр" in n for n in _names(session, actors["UA"], "Шевченко Александр Игоревич"))
+    assert not any("Олександр" in n for n in _names(session, actors["RU"], "Шевченко Олександр Ігорович"))
+
+
+def test_an_empty_query_finds_nothing(session: Session, actors: dict[str, Actor]) -> None:
+    assert service.search(session=session, actor=actors["operator"], query="  ") == ([], 0)

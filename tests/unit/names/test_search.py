@@ -1,0 +1,71 @@
+"""Search keys: a query meets the entries it should across scripts, spellings, typos, ids and dates."""
+
+from __future__ import annotations
+
+import pytest
+
+from unforgotten.names.search import MAX_QUERY_WORDS, entry_search_keys, query_search_keys
+
+
+def _entry(family: str, given: str, **more: str) -> set[str]:
+    return entry_search_keys({"family_name": family, "given_name": given, **more})
+
+
+@pytest.mark.parametrize(
+    ("query", "family", "given"),
+    [
+        ("Shevchenko Oleksandr", "Шевченко", "Олександр"),
+        ("Shevchenko Oleksandr", "Шевченко", "Александр"),
+        ("Шевченко Александр", "SHEVCHENKO", "Oleksandr"),
+        ("Schewtschenko Alexander", "Шевченко", "Олександр"),
+        ("oleksandr shevchenko", "Шевченко", "Олександр"),  # order does not matter
+    ],
+)
+def test_every_word_of_a_name_meets_across_scripts(query: str, family: str, given: str) -> None:
+    keys = query_search_keys(query)
+    entry = _entry(family, given)
+    for word in query.split():
+        assert keys & entry & query_search_keys(word), word
+
+
+def test_a_typo_still_meets_by_the_skeleton() -> None:
+    entry = _entry("Шевченко", "Олександр")
+    assert query_search_keys("Shevchneko") & entry  # swapped letters
+    assert query_search_keys("Shevchenkro") & entry  # one letter too many
+    assert query_search_keys("Oleksnadr") & entry  # the lexicon's nearest given name
+
+
+def test_a_full_match_outweighs_a_typo() -> None:
+    entry = _entry("Шевченко", "Олександр")
+    assert len(query_search_keys("Shevchenko") & entry) > len(query_search_keys("Shevchneko") & entry)
+
+
+def test_a_different_name_does_not_meet() -> None:
+    assert not query_search_keys("Kovalenko Bohdan") & _entry("Шевченко", "Олександр")
+
+
+def test_ids_and_dates_of_birth() -> None:
+    entry = _entry("Шевченко", "Олександр", record_id="UA-17", service_number="АА 123456", date_of_birth="1990-03-12")
+    assert "i:ua17" in query_search_keys("ua 17")  # the whole query is an id too
+    assert "i:ua17" in query_search_keys("UA-17") & entry
+    assert "i:аа123456" in query_search_keys("АА123456") & entry
+    assert query_search_keys("12.03.1990") & entry == {"b:1990-03-12"}
+    assert query_search_keys("1990-03-12") & entry == {"b:1990-03-12"}
+    assert not query_search_keys("13.03.1990") & entry
+
+
+def test_full_name_and_hyphenated_names_are_split_into_words() -> None:
+    entry = entry_search_keys({"full_name": "Петренко-Ковальчук Марія Іванівна"})
+    assert query_search_keys("Kovalchuk") & entry
+    assert query_search_keys("Maria") & entry
+
+
+def test_nothing_to_look_up() -> None:
+    assert query_search_keys("") == set()
+    assert query_search_keys("  ,;  ") == set()
+    assert entry_search_keys({}) == set()
+
+
+def test_a_long_query_is_cut() -> None:
+    words = " ".join(f"Name{chr(ord('a') + i)}x" for i in range(MAX_QUERY_WORDS + 5))
+    assert len({k for k in query_search_keys(words) if k.startswith("n:")}) <= MAX_QUERY_WORDS
