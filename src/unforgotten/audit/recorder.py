@@ -8,7 +8,7 @@ Services add domain events (why something happened) with :func:`record`.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from decimal import Decimal
 from enum import Enum
 from typing import Any
@@ -19,7 +19,7 @@ from sqlalchemy.orm import Session, UOWTransaction, sessionmaker
 from unforgotten.audit.chain import GENESIS_HASH, event_hash
 from unforgotten.audit.models import ChainHead, Event
 
-__all__ = ["install_recorder", "record"]
+__all__ = ["install_recorder", "record", "record_inserts"]
 
 _ADVISORY_LOCK = 72_170_001  # serialises appends to the chain across PostgreSQL connections
 
@@ -87,6 +87,29 @@ def record(
             }
         ],
     )
+
+
+def record_inserts(session: Session, table: str, rows: Sequence[Mapping[str, Any]]) -> None:
+    """Chain one ``<table>.insert`` event per row written in bulk (Core ``insert``, which the ORM hook cannot see).
+
+    Each row must carry every column, its ``id`` included — the same event the ORM path writes, so replay and the
+    accounting proof cannot tell a bulk-linked person from one made alone.
+    """
+    if rows:
+        _append(
+            session,
+            [
+                {
+                    "action": f"{table}.insert",
+                    "subject_type": table,
+                    "subject_id": str(row["id"]),
+                    "before": None,
+                    "after": {k: _jsonable(v) for k, v in row.items()},
+                    "reason": None,
+                }
+                for row in rows
+            ],
+        )
 
 
 def _audited(obj: Any) -> bool:

@@ -47,6 +47,14 @@ class Backend:
             tables.append(self.db_api.register(data, table_name=f"uf_input_{self._count}"))
         return tables
 
+    def register_named(self, frame: pd.DataFrame, name: str) -> Any:
+        """Register one table under a given name (a lookup, not an input of the linker)."""
+        self._count += 1
+        data: Any = frame
+        if self._spark is not None:
+            data = self._spark.createDataFrame(frame)
+        return self.db_api.register(data, table_name=f"{name}_{self._count}")
+
     def linker(self, tables: Sequence[Any], settings: SettingsCreator | dict[str, Any]) -> Linker:
         """A Splink linker over registered tables (one table: within a list; two or more: between lists)."""
         inputs: Any = tables[0] if len(tables) == 1 else list(tables)

@@ -93,16 +93,28 @@ def score_pairs(
     link_type: str,
     threshold: float,
     sizes: tuple[int, int | None],
+    *,
+    broad: bool | None = None,
+    term_frequencies: Mapping[str, pd.DataFrame] | None = None,
 ) -> pd.DataFrame:
-    """Predict scored candidate pairs at or above ``threshold`` with the model's parameters (no training)."""
+    """Predict scored candidate pairs at or above ``threshold`` with the model's parameters (no training).
+
+    ``broad`` adds :data:`SMALL_LIST_RULES` (default: when the frames hold at most :data:`SMALL_LISTS` rows in
+    all); ``term_frequencies`` are lookups (column → a frame of the value and ``tf_<column>``) to use instead of
+    frequencies counted on the frames — when the frames are a sample of a larger population, such as the
+    candidates pulled from a space, whose frequencies they would misstate.
+    """
     with backend.errors("scoring candidate pairs"):
         tables = backend.register(frames)
         run_settings = model.settings_for(link_type, *sizes, dialect=backend.engine)
-        if sum(len(frame) for frame in frames) <= SMALL_LISTS:
+        if broad if broad is not None else sum(len(frame) for frame in frames) <= SMALL_LISTS:
             run_settings["blocking_rules_to_generate_predictions"] += [
                 rule.create_blocking_rule_dict(backend.engine) for rule in SMALL_LIST_RULES
             ]
         linker = backend.linker(tables, run_settings)
+        for column, lookup in (term_frequencies or {}).items():
+            registered = backend.register_named(lookup, f"uf_tf_{column}")
+            linker.table_management.register_term_frequency_lookup(registered, column)
         predictions = linker.inference.predict(threshold_match_probability=threshold, warning_mode="never")
         return backend.to_pandas(predictions)
 

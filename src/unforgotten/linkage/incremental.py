@@ -12,6 +12,8 @@ from collections import defaultdict
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
+import pandas as pd
+
 from unforgotten.errors import InputError
 from unforgotten.linkage.backend import open_backend
 from unforgotten.linkage.engine import WITHIN_LIST_THRESHOLD, score_pairs
@@ -58,6 +60,9 @@ def link_incremental(
     threshold: float | None = None,
     lower: float | None = None,
     engine: str = "duckdb",
+    broad: bool | None = None,
+    term_frequencies: Mapping[str, pd.DataFrame] | None = None,
+    space_size: int | None = None,
 ) -> list[Assignment]:
     """Assign each new entry to an existing person or to a new one, with a model trained before.
 
@@ -69,6 +74,12 @@ def link_incremental(
         threshold: Match probability to join a person (default: the model's).
         lower: Pairs from here up to ``threshold`` come back as suggestions for review (default: no suggestions).
         engine: ``"duckdb"`` or ``"spark"``.
+        broad: Also block on the rules for small lists (default: when new and existing rows are few, see
+            :func:`~unforgotten.linkage.engine.score_pairs`). Give it when ``existing_persons_rows`` are only the
+            candidates of a larger space, so the rules follow the space's size, not the sample's.
+        term_frequencies: Surname frequencies of the whole space, when ``existing_persons_rows`` are a sample of it.
+        space_size: How many entries ``existing_persons_rows`` stand for, when they are a sample: the prior (the
+            chance that two random records match) follows the sizes linked, not the sample's.
 
     Returns:
         One :class:`Assignment` per new row, in input order.
@@ -95,8 +106,10 @@ def link_incremental(
     try:
         frames = [fresh, known] if len(known) else [fresh]
         link_type = "link_and_dedupe" if len(known) else "dedupe_only"
-        sizes = (len(fresh), len(known) if len(known) else None)
-        scored = score_pairs(backend, frames, model, link_type, floor, sizes)
+        sizes = (len(fresh), space_size if space_size else (len(known) or None))
+        scored = score_pairs(
+            backend, frames, model, link_type, floor, sizes, broad=broad, term_frequencies=term_frequencies
+        )
     finally:
         backend.close()
     explainer = Explainer(model.settings_for(link_type, *sizes))
@@ -184,9 +197,21 @@ def link_into_persons(
     upper: float | None = None,
     lower: float = DEFAULT_REVIEW_FLOOR,
     model: LinkageModel | None = None,
+    broad: bool | None = None,
+    term_frequencies: Mapping[str, pd.DataFrame] | None = None,
+    space_size: int | None = None,
 ) -> list[Assignment]:
     """:func:`link_incremental` with the shipped model unless one is given (the database service's entry point)."""
     from unforgotten.linkage.engine import default_model
 
     chosen = model or default_model()
-    return link_incremental(new, existing, model=chosen, threshold=upper, lower=lower)
+    return link_incremental(
+        new,
+        existing,
+        model=chosen,
+        threshold=upper,
+        lower=lower,
+        broad=broad,
+        term_frequencies=term_frequencies,
+        space_size=space_size,
+    )

@@ -8,26 +8,21 @@ list can never shift, join or reveal a person here — uploading guessed names i
 
 from __future__ import annotations
 
-import datetime as dt
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from unforgotten.auth import service as auth
 from unforgotten.auth.service import Actor
-from unforgotten.columns import CANONICAL_COLUMNS
 from unforgotten.lists import service as lists
-from unforgotten.lists.models import Entry, EntryStatus, List
+from unforgotten.lists.models import Entry
 from unforgotten.persons import review
-from unforgotten.persons.models import Match, MatchState, Person, SpaceModel
+from unforgotten.persons.linking import display_name, link_all, link_space, space_model
+from unforgotten.persons.models import Person
 from unforgotten.persons.states import initial_status
-
-if TYPE_CHECKING:  # the engine is imported only when linking runs: `unforgotten --help` stays fast
-    from unforgotten.linkage import LinkageModel
 
 __all__ = [
     "Submission",
@@ -40,13 +35,6 @@ __all__ = [
     "submit_list",
     "unshare_list",
 ]
-
-
-def display_name(entry: Entry) -> str:
-    """How a person is shown: the names of the entry that created it, as written."""
-    parts = [entry.family_name, entry.given_name, entry.patronymic]
-    name = " ".join(p for p in parts if p)
-    return name or entry.full_name or entry.record_id or f"entry {entry.id}"
 
 
 @dataclass
@@ -138,145 +126,3 @@ def split_entry(*, session: Session, actor: Actor, entry_id: int, reason: str) -
         display_name=display_name(entry),
         reason=reason,
     )
-
-
-def _entry_row(entry: Entry) -> dict[str, str | None]:
-    row: dict[str, str | None] = {c: getattr(entry, c) for c in CANONICAL_COLUMNS}
-    row["record_id"] = str(entry.id)  # entry ids are unique across lists; the file's record ids are not
-    return row
-
-
-def link_all(*, session: Session, decided_by: str, lower: float | None = None) -> int:
-    """Link, in every space, each visible accepted entry that has no person there yet; return how many."""
-    from unforgotten.auth.models import Party
-
-    total = 0
-    for space_id in session.scalars(select(Party.id).order_by(Party.id)).all():
-        total += link_space(session=session, space_id=space_id, decided_by=decided_by, lower=lower)
-    return total
-
-
-def link_space(*, session: Session, space_id: int, decided_by: str, lower: float | None = None) -> int:
-    """Link every accepted entry visible in a space that has no person there yet: to an existing person of the
-    space, to a new one, or for review.
-
-    Lists are linked one at a time, oldest first, each into the persons the ones before made: a list's own
-    duplicates are grouped more strictly than entries of different lists are linked (one clerk wrote both).
-    Existing persons keep their ids (no retraining of what is already linked); entries in the review band are
-    given their own person at once — every accepted entry always belongs to exactly one in each space that sees
-    it — with a pending suggestion for a reviewer. Returns how many entries were linked.
-    """
-    visible = lists.lists_in_space([space_id])
-    linked_here = select(Match.entry_id).where(Match.state == MatchState.ACCEPTED, Match.space_id == space_id)
-    new = list(
-        session.scalars(
-            select(Entry)
-            .where(Entry.status == EntryStatus.ACCEPTED, Entry.list_id.in_(visible), Entry.id.not_in(linked_here))
-            .order_by(Entry.id)
-        )
-    )
-    if not new:
-        return 0
-    existing_rows = []
-    for entry, person_id in session.execute(
-        select(Entry, Match.person_id).join(
-            Match,
-            (Match.entry_id == Entry.id) & (Match.state == MatchState.ACCEPTED) & (Match.space_id == space_id),
-        )
-    ):
-        row = _entry_row(entry)
-        row["person_id"] = str(person_id)
-        existing_rows.append(row)
-    kinds = {lst.id: lst.kind for lst in session.scalars(select(List).where(List.id.in_(visible)))}
-    model = space_model(session=session, space_id=space_id, rows=[*existing_rows, *(_entry_row(e) for e in new)])
-    by_list: dict[int, list[Entry]] = {}
-    for entry in new:
-        by_list.setdefault(entry.list_id, []).append(entry)
-    for list_id in sorted(by_list):
-        existing_rows += _link_list(session, space_id, by_list[list_id], existing_rows, kinds, decided_by, lower, model)
-    session.flush()
-    return len(new)
-
-
-# Re-estimate a space's model when it has grown by this share since the last estimate: the cost of a new list
-# then follows the new list, not the space, for all but one import in every few.
-REESTIMATE_GROWTH = 0.25
-
-
-def space_model(*, session: Session, space_id: int, rows: Sequence[dict[str, str | None]]) -> LinkageModel:
-    """The space's own linkage model: re-estimated on its visible entries (the shipped model as the prior) when
-    there are enough and the space grew by :data:`REESTIMATE_GROWTH` since the last estimate; cached otherwise.
-
-    Deterministic (seeded, rows ordered by entry id), and fed only the space's rows, so another space's data never
-    moves it. Below :data:`~unforgotten.linkage.MIN_ESTIMATE_ROWS` the shipped model is used as it is.
-    """
-    from unforgotten.linkage import MIN_ESTIMATE_ROWS, default_model, estimate_model
-
-    cached = session.get(SpaceModel, space_id)
-    if len(rows) < MIN_ESTIMATE_ROWS:
-        return default_model() if cached is None else _as_model(cached)
-    if cached is not None and len(rows) < cached.rows * (1 + REESTIMATE_GROWTH):
-        return _as_model(cached)
-    model: LinkageModel = estimate_model(rows, prior=default_model(), seed=1, min_rows=MIN_ESTIMATE_ROWS)
-    if cached is None:
-        cached = SpaceModel(space_id=space_id, rows=0, threshold=0.0, settings={})
-        session.add(cached)
-    cached.rows, cached.threshold = len(rows), model.threshold
-    cached.settings, cached.trained_on = model.splink_settings, dict(model.trained_on)
-    cached.estimated_at = dt.datetime.now(dt.UTC)
-    session.flush()
-    return model
-
-
-def _as_model(cached: SpaceModel) -> LinkageModel:
-    from unforgotten.linkage import LinkageModel
-
-    return LinkageModel(splink_settings=cached.settings, threshold=cached.threshold, trained_on=cached.trained_on)
-
-
-def _link_list(
-    session: Session,
-    space_id: int,
-    new: list[Entry],
-    existing_rows: list[dict[str, str | None]],
-    kinds: dict[int, str],
-    decided_by: str,
-    lower: float | None,
-    model: LinkageModel,
-) -> list[dict[str, str | None]]:
-    """Link one list's new entries into a space; return them as rows with their persons, for the lists after it."""
-    from unforgotten.linkage import DEFAULT_REVIEW_FLOOR, link_into_persons
-
-    floor = DEFAULT_REVIEW_FLOOR if lower is None else lower
-    by_id = {str(e.id): e for e in new}
-    assignments = link_into_persons([_entry_row(e) for e in new], existing_rows, lower=floor, model=model)
-    cluster_person: dict[str, int] = {}
-    linked_rows = []
-    for assignment in assignments:
-        entry = by_id[assignment.record_id]
-        if assignment.person_id is not None:
-            person_id = assignment.person_id
-            review.attach(
-                session=session, space_id=space_id, entry_id=entry.id, person_id=person_id,
-                probability=assignment.probability, explanation=dict(assignment.explanation), decided_by=decided_by,
-            )  # fmt: skip
-        elif assignment.cluster in cluster_person:
-            person_id = cluster_person[assignment.cluster]
-            review.attach(
-                session=session, space_id=space_id, entry_id=entry.id, person_id=person_id,
-                probability=None, explanation={"cluster": assignment.cluster}, decided_by=decided_by,
-            )  # fmt: skip
-        else:
-            person = review.new_person(
-                session=session, space_id=space_id, entry_id=entry.id,
-                status=initial_status(kinds[entry.list_id]).value, display_name=display_name(entry),
-                decided_by=decided_by,
-            )  # fmt: skip
-            person_id = cluster_person[assignment.cluster] = person.id
-        for suggested, probability, explanation in assignment.suggestions:
-            review.propose(
-                session=session, space_id=space_id, entry_id=entry.id, person_id=suggested,
-                probability=probability, explanation=dict(explanation),
-            )  # fmt: skip
-        linked_rows.append({**_entry_row(entry), "person_id": str(person_id)})
-    return linked_rows

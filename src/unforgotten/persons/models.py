@@ -6,12 +6,13 @@ import datetime as dt
 from enum import StrEnum
 from typing import Any
 
-from sqlalchemy import ColumnElement, Date, DateTime, Float, ForeignKey, Index, String, Text, text
+from sqlalchemy import BigInteger, ColumnElement, Date, DateTime, Float, ForeignKey, Index, String, Text, text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from unforgotten.db import Base, JSONType
 
 __all__ = [
+    "EntryLinkKey",
     "Match",
     "MatchMethod",
     "MatchState",
@@ -157,3 +158,21 @@ class SpaceModel(Base):
     settings: Mapped[dict[str, Any]] = mapped_column(JSONType)
     trained_on: Mapped[dict[str, Any]] = mapped_column(JSONType, default=dict)
     estimated_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=_utcnow)
+    # The version of the blocking keys (:data:`unforgotten.linkage.keys.KEYS_VERSION`) the space's entries were
+    # keyed with; another version means they are keyed again before the space links anything.
+    keys_version: Mapped[int] = mapped_column(default=0, server_default="0")
+
+
+class EntryLinkKey(Base):
+    """One blocking key of an entry (:mod:`unforgotten.linkage.keys`): how a new list finds its candidates.
+
+    Derived data, rebuilt from the entry's fields at any time (so it goes with its entry, ``ON DELETE CASCADE``,
+    and is not audited). A key is a signed 64-bit hash of a blocking rule and the values it compares.
+    """
+
+    __tablename__ = "entry_link_keys"
+    __table_args__ = (Index("ix_entry_link_keys_key_entry", "key", "entry_id"),)
+    __audit__ = False
+
+    entry_id: Mapped[int] = mapped_column(ForeignKey("entries.id", ondelete="CASCADE"), primary_key=True)
+    key: Mapped[int] = mapped_column(BigInteger, primary_key=True, autoincrement=False)

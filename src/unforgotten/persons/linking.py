@@ -1,0 +1,369 @@
+"""Linking a space's new entries into its persons, at the cost of the new list rather than of the space.
+
+Why this shape (issue 10): a national registry holds millions of entries and receives lists daily. A small space
+(at most :data:`~unforgotten.linkage.model.SMALL_LISTS` entries with the new ones) is linked as it always was, every
+linked entry loaded and the broad rules for small lists on. A larger one pulls out of the database only the entries
+that share a blocking key with the new list (:mod:`unforgotten.linkage.keys`, stored per entry), with the space's
+surname frequencies, and links the list against just those: the same pairs and probabilities Splink gives against
+the whole space, for a cost that follows the new list. Persons and matches are written in bulk, each with its audit
+event (:func:`unforgotten.audit.recorder.record_inserts`), so replay and accounting see what the ORM would write.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import Counter
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from typing import TYPE_CHECKING, Any
+
+from sqlalchemy import Row, delete, func, insert, select
+from sqlalchemy.orm import Session
+
+from unforgotten.audit.recorder import record_inserts
+from unforgotten.columns import CANONICAL_COLUMNS
+from unforgotten.lists import service as lists
+from unforgotten.lists.models import Entry, EntryStatus, List
+from unforgotten.persons.models import EntryLinkKey, Match, MatchMethod, MatchState, Person, SpaceModel
+from unforgotten.persons.states import initial_status
+
+if TYPE_CHECKING:  # the engine is imported only when linking runs: `unforgotten --help` stays fast
+    import pandas as pd
+
+    from unforgotten.linkage import Assignment, LinkageModel
+
+__all__ = ["MAX_ESTIMATE_ROWS", "REESTIMATE_GROWTH", "display_name", "entry_row", "link_all", "link_space",
+           "space_model"]  # fmt: skip
+
+# Re-estimate a space's model when it has grown by this share since the last estimate: the cost of a new list
+# then follows the new list, not the space, for all but one import in every few.
+REESTIMATE_GROWTH = 0.25
+# A space's model is estimated on at most this many of its entries (evenly spread over their ids, so the sample is
+# the same for the same entries): training samples this many rows anyway, and memory must not follow the space.
+MAX_ESTIMATE_ROWS = 60_000
+_CHUNK = 5_000  # ids or keys per IN (...): within every database's parameter limit
+_ENTRY_COLUMNS = (Entry.id, Entry.list_id, Entry.record_id, *(getattr(Entry, c) for c in CANONICAL_COLUMNS
+                                                                if c != "record_id"))  # fmt: skip
+
+
+def display_name(entry: Any) -> str:
+    """How a person is shown: the names of the entry that created it, as written (an Entry or a row of one)."""
+    parts = [entry.family_name, entry.given_name, entry.patronymic]
+    name = " ".join(p for p in parts if p)
+    return name or entry.full_name or entry.record_id or f"entry {entry.id}"
+
+
+def entry_row(entry: Any) -> dict[str, str | None]:
+    """An entry (or a row of one) in the canonical columns, with its entry id as the record id.
+
+    Entry ids are unique across lists; the files' record ids are not.
+    """
+    row: dict[str, str | None] = {c: getattr(entry, c) for c in CANONICAL_COLUMNS}
+    row["record_id"] = str(entry.id)
+    return row
+
+
+def _chunks(values: Sequence[Any], size: int = _CHUNK) -> Iterator[Sequence[Any]]:
+    for start in range(0, len(values), size):
+        yield values[start : start + size]
+
+
+def link_all(*, session: Session, decided_by: str, lower: float | None = None) -> int:
+    """Link, in every space, each visible accepted entry that has no person there yet; return how many."""
+    from unforgotten.auth.models import Party
+
+    total = 0
+    for space_id in session.scalars(select(Party.id).order_by(Party.id)).all():
+        total += link_space(session=session, space_id=space_id, decided_by=decided_by, lower=lower)
+    return total
+
+
+def _linked_here(space_id: int) -> Any:
+    return select(Match.entry_id).where(Match.state == MatchState.ACCEPTED, Match.space_id == space_id)
+
+
+def link_space(*, session: Session, space_id: int, decided_by: str, lower: float | None = None) -> int:
+    """Link every accepted entry visible in a space that has no person there yet: to an existing person of the
+    space, to a new one, or for review.
+
+    Lists are linked one at a time, oldest first, each into the persons the ones before made: a list's own
+    duplicates are grouped more strictly than entries of different lists are linked (one clerk wrote both).
+    Existing persons keep their ids (no retraining of what is already linked); entries in the review band are
+    given their own person at once — every accepted entry always belongs to exactly one in each space that sees
+    it — with a pending suggestion for a reviewer. Returns how many entries were linked.
+    """
+    from unforgotten.linkage.model import SMALL_LISTS
+
+    visible = lists.lists_in_space([space_id])
+    linked = _linked_here(space_id)
+    waiting = (Entry.status == EntryStatus.ACCEPTED, Entry.list_id.in_(visible), Entry.id.not_in(linked))
+    new = session.execute(select(*_ENTRY_COLUMNS).where(*waiting).order_by(Entry.id)).all()
+    if not new:
+        return 0
+    existing = _linked_count(session, space_id)
+    state = _state(session, space_id)
+    if existing == 0:
+        state.keys_version = _keys_version()  # every entry this space will hold is keyed as it is linked
+    kinds: dict[int, str] = {i: k for i, k in session.execute(select(List.id, List.kind).where(List.id.in_(visible)))}
+    size = existing + len(new)
+    model = space_model(
+        session=session, space_id=space_id, size=size, load=lambda: _estimate_rows(session, space_id, new)
+    )
+    by_list: dict[int, list[Row[Any]]] = {}
+    for entry in new:
+        by_list.setdefault(entry.list_id, []).append(entry)
+    for list_id in sorted(by_list):
+        batch = by_list[list_id]
+        if existing + len(batch) <= SMALL_LISTS:
+            assignments = _link_small(session, space_id, batch, model, lower)
+        else:
+            if existing and state.keys_version != _keys_version():
+                _rekey_space(session, space_id)
+                state.keys_version = _keys_version()
+            assignments = _link_keyed(session, space_id, batch, existing, model, lower)
+        _write(session, space_id, batch, assignments, kinds, decided_by)
+        _store_keys(session, batch)
+        existing += len(batch)
+    session.flush()
+    return len(new)
+
+
+def _keys_version() -> int:
+    from unforgotten.linkage.keys import KEYS_VERSION
+
+    return KEYS_VERSION
+
+
+def _linked_count(session: Session, space_id: int) -> int:
+    return session.scalar(
+        select(func.count()).where(Match.state == MatchState.ACCEPTED, Match.space_id == space_id)
+    ) or 0  # fmt: skip
+
+
+def _state(session: Session, space_id: int) -> SpaceModel:
+    """The space's cache row (made on first use: ``rows == 0`` and no settings until a model is estimated)."""
+    cached = session.get(SpaceModel, space_id)
+    if cached is None:
+        cached = SpaceModel(space_id=space_id, rows=0, threshold=0.0, settings={}, trained_on={}, keys_version=0)
+        session.add(cached)
+        session.flush()
+    return cached
+
+
+def _linked_rows(session: Session, space_id: int, entry_ids: Iterable[int] | None = None) -> list[dict[str, Any]]:
+    """Rows of entries linked in the space, each with its person (all of them, or those of ``entry_ids``)."""
+    query = select(*_ENTRY_COLUMNS, Match.person_id).join(
+        Match, (Match.entry_id == Entry.id) & (Match.state == MatchState.ACCEPTED) & (Match.space_id == space_id)
+    )
+    if entry_ids is None:
+        found = session.execute(query.order_by(Entry.id)).all()
+    else:
+        ids = sorted(entry_ids)
+        found = [row for chunk in _chunks(ids) for row in session.execute(query.where(Entry.id.in_(chunk))).all()]
+    return [{**entry_row(row), "person_id": str(row.person_id)} for row in found]
+
+
+def _link_small(
+    session: Session, space_id: int, batch: Sequence[Row[Any]], model: LinkageModel, lower: float | None
+) -> list[Assignment]:
+    from unforgotten.linkage import DEFAULT_REVIEW_FLOOR, link_into_persons
+
+    floor = DEFAULT_REVIEW_FLOOR if lower is None else lower
+    existing_rows = _linked_rows(session, space_id)
+    return link_into_persons([entry_row(e) for e in batch], existing_rows, lower=floor, model=model, broad=True)
+
+
+def _link_keyed(
+    session: Session, space_id: int, batch: Sequence[Row[Any]], existing: int, model: LinkageModel, lower: float | None
+) -> list[Assignment]:
+    """Link one list against the space's entries that share a blocking key with it, with the space's frequencies."""
+    from unforgotten.linkage import DEFAULT_REVIEW_FLOOR, features, link_into_persons
+    from unforgotten.linkage.keys import probe_keys
+
+    floor = DEFAULT_REVIEW_FLOOR if lower is None else lower
+    new_rows = [entry_row(e) for e in batch]
+    term_frequencies = None
+    candidates: list[dict[str, Any]] = []
+    if existing:
+        fresh = features(new_rows)
+        probes = sorted(probe_keys(fresh))
+        linked = _linked_here(space_id).where(Match.entry_id == EntryLinkKey.entry_id).exists()
+        ids: set[int] = set()
+        for chunk in _chunks(probes):
+            ids.update(session.scalars(select(EntryLinkKey.entry_id).where(EntryLinkKey.key.in_(chunk), linked)))
+        candidates = _linked_rows(session, space_id, ids)
+        term_frequencies = {"family_key": _space_frequencies(session, space_id, fresh, candidates, existing)}
+    return link_into_persons(
+        new_rows,
+        candidates,
+        lower=floor,
+        model=model,
+        broad=False,
+        term_frequencies=term_frequencies,
+        space_size=existing,
+    )
+
+
+def _space_frequencies(
+    session: Session, space_id: int, fresh: pd.DataFrame, candidates: list[dict[str, Any]], existing: int
+) -> pd.DataFrame:
+    """Each surname's share among the space's entries and the new ones — what Splink would count on all of them.
+
+    The denominator counts every linked entry of the space (those without a surname too, which Splink leaves out):
+    a bulk count instead of a scan of every key, and a difference of the few entries written with no surname.
+    """
+    import pandas as pd
+
+    from unforgotten.linkage import features
+    from unforgotten.linkage.keys import tf_key
+
+    new_counts = Counter(str(value) for value in fresh["family_key"].dropna())
+    values = set(new_counts)
+    if candidates:
+        values.update(str(v) for v in features(candidates)["family_key"].dropna())
+    by_key = {tf_key(value): value for value in values}
+    in_space: Counter[str] = Counter()
+    linked = _linked_here(space_id).where(Match.entry_id == EntryLinkKey.entry_id).exists()
+    for chunk in _chunks(sorted(by_key)):
+        counted = session.execute(
+            select(EntryLinkKey.key, func.count()).where(EntryLinkKey.key.in_(chunk), linked).group_by(EntryLinkKey.key)
+        )
+        for key, count in counted:
+            in_space[by_key[key]] += count
+    total = existing + sum(new_counts.values())
+    ordered = sorted(values)
+    return pd.DataFrame(
+        {"family_key": ordered, "tf_family_key": [(in_space[v] + new_counts[v]) / total for v in ordered]}
+    )
+
+
+def _store_keys(session: Session, batch: Sequence[Row[Any]]) -> None:
+    """(Re)write the blocking keys of just-linked entries (an entry linked in another space already has some)."""
+    from unforgotten.linkage import features
+    from unforgotten.linkage.keys import stored_keys
+
+    for chunk in _chunks(batch, 20_000):
+        ids = [entry.id for entry in chunk]
+        for id_chunk in _chunks(ids):
+            session.execute(delete(EntryLinkKey).where(EntryLinkKey.entry_id.in_(id_chunk)))
+        keys = stored_keys(features([entry_row(e) for e in chunk]))
+        rows = [{"entry_id": int(record_id), "key": key} for record_id, key in dict.fromkeys(keys)]
+        for row_chunk in _chunks(rows, 50_000):
+            session.execute(insert(EntryLinkKey), row_chunk)
+
+
+def _rekey_space(session: Session, space_id: int) -> None:
+    """Key every entry linked in the space again (the keys' version changed, or the space predates them)."""
+    ids = session.scalars(_linked_here(space_id).order_by(Match.entry_id)).all()
+    for chunk in _chunks(ids, 20_000):
+        rows = session.execute(select(*_ENTRY_COLUMNS).where(Entry.id.in_(chunk))).all()
+        _store_keys(session, rows)
+
+
+def _estimate_rows(session: Session, space_id: int, new: Sequence[Row[Any]]) -> list[dict[str, str | None]]:
+    """At most :data:`MAX_ESTIMATE_ROWS` of the space's entries, old and new, evenly spread over their ids."""
+    old_ids = session.scalars(_linked_here(space_id)).all()
+    ids = sorted([*old_ids, *(e.id for e in new)])
+    if len(ids) > MAX_ESTIMATE_ROWS:
+        step = len(ids) / MAX_ESTIMATE_ROWS
+        ids = [ids[int(i * step)] for i in range(MAX_ESTIMATE_ROWS)]
+    chosen = set(ids)
+    new_ids = {e.id for e in new}
+    rows = [entry_row(e) for e in new if e.id in chosen]
+    old = sorted(chosen - new_ids)
+    for chunk in _chunks(old):
+        rows += [entry_row(r) for r in session.execute(select(*_ENTRY_COLUMNS).where(Entry.id.in_(chunk))).all()]
+    return rows
+
+
+def space_model(
+    *, session: Session, space_id: int, size: int, load: Callable[[], Sequence[dict[str, str | None]]]
+) -> LinkageModel:
+    """The space's own linkage model: re-estimated on its entries (the shipped model as the prior) when there are
+    enough and the space grew by :data:`REESTIMATE_GROWTH` since the last estimate; cached otherwise.
+
+    Deterministic (seeded, rows ordered by entry id, a sample spread evenly over the ids), and fed only the space's
+    rows, so another space's data never moves it. ``size`` is how many entries the space holds with the new ones;
+    ``load`` gives the rows to estimate on, called only when an estimate is due. Below
+    :data:`~unforgotten.linkage.MIN_ESTIMATE_ROWS` the shipped model is used as it is.
+    """
+    from unforgotten.linkage import MIN_ESTIMATE_ROWS, default_model, estimate_model
+
+    cached = session.get(SpaceModel, space_id)
+    estimated = cached is not None and cached.rows > 0 and bool(cached.settings)
+    if size < MIN_ESTIMATE_ROWS:
+        return _as_model(cached) if estimated and cached is not None else default_model()
+    if estimated and cached is not None and size < cached.rows * (1 + REESTIMATE_GROWTH):
+        return _as_model(cached)
+    model: LinkageModel = estimate_model(load(), prior=default_model(), seed=1, min_rows=MIN_ESTIMATE_ROWS)
+    cached = _state(session, space_id)
+    cached.rows, cached.threshold = size, model.threshold
+    cached.settings, cached.trained_on = model.splink_settings, dict(model.trained_on)
+    cached.estimated_at = dt.datetime.now(dt.UTC)
+    session.flush()
+    return model
+
+
+def _as_model(cached: SpaceModel) -> LinkageModel:
+    from unforgotten.linkage import LinkageModel
+
+    return LinkageModel(splink_settings=cached.settings, threshold=cached.threshold, trained_on=cached.trained_on)
+
+
+def _write(
+    session: Session,
+    space_id: int,
+    batch: Sequence[Row[Any]],
+    assignments: Sequence[Assignment],
+    kinds: dict[int, str],
+    decided_by: str,
+) -> None:
+    """Write one list's persons and matches in bulk, each row with the audit event the ORM would have written."""
+    by_id = {str(e.id): e for e in batch}
+    now = dt.datetime.now(dt.UTC)
+    first: dict[str, str] = {}  # new cluster -> the record its person is made for (the first in list order)
+    for assignment in assignments:
+        if assignment.person_id is None:
+            first.setdefault(assignment.cluster, assignment.record_id)
+    persons = [
+        {"space_id": space_id, "status": initial_status(kinds[by_id[record].list_id]).value,
+         "display_name": display_name(by_id[record])[:500], "merged_into_id": None, "retired_reason": None,
+         "created_at": now, "version": 1}
+        for record in first.values()
+    ]  # fmt: skip
+    person_of = dict(zip(first, _insert(session, Person, "persons", persons), strict=True))
+    matches: list[dict[str, Any]] = []
+
+    def match(entry_id: int, person_id: int, p: float | None, why: dict[str, Any], method: str, state: str) -> None:
+        matches.append(
+            {"entry_id": entry_id, "person_id": person_id, "space_id": space_id, "probability": p,
+             "explanation": why, "method": method, "state": state,
+             "decided_by": decided_by if state == MatchState.ACCEPTED else "linkage", "decided_at": now,
+             "reason": None, "version": 1}
+        )  # fmt: skip
+
+    for assignment in assignments:
+        entry_id = by_id[assignment.record_id].id
+        if assignment.person_id is not None:
+            why = dict(assignment.explanation)
+            match(entry_id, assignment.person_id, assignment.probability, why, MatchMethod.AUTOMATIC, "accepted")
+        elif first[assignment.cluster] == assignment.record_id:
+            match(entry_id, person_of[assignment.cluster], None, {}, MatchMethod.NEW_PERSON, MatchState.ACCEPTED)
+        else:
+            why = {"cluster": assignment.cluster}
+            match(entry_id, person_of[assignment.cluster], None, why, MatchMethod.AUTOMATIC, MatchState.ACCEPTED)
+        for suggested, probability, explanation in assignment.suggestions:
+            match(entry_id, suggested, probability, dict(explanation), MatchMethod.AUTOMATIC, MatchState.PENDING)
+    _insert(session, Match, "matches", matches)
+
+
+def _insert(session: Session, model: Any, table: str, rows: list[dict[str, Any]]) -> list[int]:
+    """Insert rows in bulk, in order; chain their audit events; return their ids in the same order."""
+    ids: list[int] = []
+    for chunk in _chunks(rows, 10_000):
+        result = session.execute(
+            insert(model.__table__).returning(model.__table__.c.id, sort_by_parameter_order=True), list(chunk)
+        )
+        chunk_ids = [int(row[0]) for row in result]
+        ids += chunk_ids
+        record_inserts(session, table, [{"id": i, **row} for i, row in zip(chunk_ids, chunk, strict=True)])
+    return ids
