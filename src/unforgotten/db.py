@@ -7,7 +7,7 @@ writes, an event is chained.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from types import TracebackType
@@ -20,7 +20,7 @@ from sqlalchemy.orm import DeclarativeBase, Session, sessionmaker
 
 from unforgotten.errors import UnforgottenError
 
-__all__ = ["AnySelect", "Base", "Database", "JSONType", "UnitOfWork", "domain_error", "make_engine"]
+__all__ = ["AnySelect", "Base", "Database", "JSONType", "UnitOfWork", "copy_rows", "domain_error", "make_engine"]
 
 # Stable constraint names make Alembic migrations identical on SQLite and PostgreSQL.
 NAMING_CONVENTION = {
@@ -36,6 +36,29 @@ AnySelect: TypeAlias = Select[*tuple[Any, ...]]
 
 # JSON on SQLite, JSONB on PostgreSQL (indexable, compact).
 JSONType = JSON().with_variant(JSONB(), "postgresql")
+
+
+def copy_rows(session: Session, table: str, columns: Sequence[str], rows: Iterable[Sequence[Any]]) -> None:
+    """Write many rows of plain values (numbers, text) as fast as the database takes them, in the session's
+    transaction: ``COPY`` on PostgreSQL, one prepared ``executemany`` on SQLite.
+
+    Why not ``insert()``: for derived rows by the million (blocking keys) SQLAlchemy's per-row parameter
+    processing and PostgreSQL's per-row round trips cost 4–5× the writing itself (18 s against 4 s for a million
+    keys). No type processing happens here, so only plain values belong in it; the names are the caller's own.
+    """
+    connection = session.connection()
+    names = ", ".join(f'"{c}"' for c in columns)
+    if connection.dialect.name == "postgresql":
+        cursor = connection.connection.dbapi_connection.cursor()  # type: ignore[union-attr]
+        try:
+            with cursor.copy(f'COPY "{table}" ({names}) FROM STDIN') as copy:
+                for row in rows:
+                    copy.write_row(row)
+        finally:
+            cursor.close()
+        return
+    marks = ", ".join("?" for _ in columns)
+    connection.exec_driver_sql(f'INSERT INTO "{table}" ({names}) VALUES ({marks})', list(rows))  # noqa: S608
 
 
 class Base(DeclarativeBase):

@@ -63,6 +63,7 @@ def link_incremental(
     broad: bool | None = None,
     term_frequencies: Mapping[str, pd.DataFrame] | None = None,
     space_size: int | None = None,
+    new_features: pd.DataFrame | None = None,
 ) -> list[Assignment]:
     """Assign each new entry to an existing person or to a new one, with a model trained before.
 
@@ -80,6 +81,7 @@ def link_incremental(
         term_frequencies: Surname frequencies of the whole space, when ``existing_persons_rows`` are a sample of it.
         space_size: How many entries ``existing_persons_rows`` stand for, when they are a sample: the prior (the
             chance that two random records match) follows the sizes linked, not the sample's.
+        new_features: ``features(new_rows)``, when the caller has computed them already (they are the costly part).
 
     Returns:
         One :class:`Assignment` per new row, in input order.
@@ -93,11 +95,15 @@ def link_incremental(
         >>> [a.person_id for a in link_incremental(new, existing, model=model)]  # doctest: +SKIP
         [17, None]
     """
-    if not new_rows:
+    if not new_rows and (new_features is None or new_features.empty):
         return []
     upper = model.threshold if threshold is None else threshold
     floor = upper if lower is None else min(lower, upper)
-    fresh = features(new_rows, id_prefix=NEW)
+    if new_features is not None:
+        fresh = new_features.copy()
+        fresh["unique_id"] = NEW + fresh["record_id"].astype(str)
+    else:
+        fresh = features(new_rows, id_prefix=NEW)
     known = features(existing_persons_rows, id_prefix=OLD)
     person_of = _persons(existing_persons_rows)
     if fresh["record_id"].duplicated().any() or (fresh["record_id"] == "").any():
@@ -200,6 +206,7 @@ def link_into_persons(
     broad: bool | None = None,
     term_frequencies: Mapping[str, pd.DataFrame] | None = None,
     space_size: int | None = None,
+    new_features: pd.DataFrame | None = None,
 ) -> list[Assignment]:
     """:func:`link_incremental` with the shipped model unless one is given (the database service's entry point)."""
     from unforgotten.linkage.engine import default_model
@@ -214,4 +221,5 @@ def link_into_persons(
         broad=broad,
         term_frequencies=term_frequencies,
         space_size=space_size,
+        new_features=new_features,
     )

@@ -24,29 +24,43 @@ from functools import cache
 
 import pandas as pd
 
-__all__ = ["KEYS_VERSION", "KeyRule", "key_rules", "probe_keys", "stored_keys", "tf_key", "tf_keys"]
+__all__ = ["KEYS_VERSION", "KeyRule", "key_rules", "marker_key", "probe_keys", "stored_keys", "tf_key", "tf_keys"]
 
 # Bump when a stored key of an unchanged entry could come out differently (a test pins the keys of sample rows).
 KEYS_VERSION = 1
 
 _EQUALITY = re.compile(r'^\(?\s*l\."?(\w+)"?\s*=\s*r\."?(\w+)"?\s*\)?$')
 _SEP = "\x1f"
+# Parts of one surname (the whole key, and the first and last part of a double one): rules that differ only in
+# which part they compare share one key per distinct part value, so a single surname stores one key, not three.
+# A pair that agrees on a part under one rule shares that key; the few extra candidates a shared key brings (one
+# side's first part equal to the other's last) are scored only if a rule blocks them.
+_PARTS = ("family_key", "family_first", "family_last")
+_SURNAME = "surname"
+# family_head is family_key's first letters: a rule with family_key where another has family_head blocks a
+# subset of that rule's pairs, and the other rule's key already finds them.
+_COARSER = {"family_key": "family_head"}
+MARKER = "marker"
 
 
 @dataclass(frozen=True)
 class KeyRule:
-    """One blocking rule as key columns: a pair (l, r) is blocked iff l's ``left`` values equal r's ``right``."""
+    """Blocking rules as key columns: a pair (l, r) is blocked iff l's ``left`` values equal r's ``right``.
 
-    index: int
+    ``parts`` are the surname parts the rules sharing this key compare (``surname`` in ``left`` stands for them).
+    """
+
+    name: str
     left: tuple[str, ...]
     right: tuple[str, ...]
+    parts: tuple[str, ...] = ()
 
     @property
     def symmetric(self) -> bool:
         return self.left == self.right
 
 
-def _parse(index: int, sql: str) -> KeyRule:
+def _parse(sql: str) -> tuple[tuple[str, ...], tuple[str, ...]]:
     left, right = [], []
     for conjunct in re.split(r"\s+AND\s+", sql.strip(), flags=re.IGNORECASE):
         match = _EQUALITY.match(conjunct.strip())
@@ -54,17 +68,31 @@ def _parse(index: int, sql: str) -> KeyRule:
             raise ValueError(f"blocking rule {sql!r} is not a conjunction of l.column = r.column")
         left.append(match.group(1))
         right.append(match.group(2))
-    return KeyRule(index, tuple(left), tuple(right))
+    return tuple(left), tuple(right)
 
 
 @cache
 def key_rules() -> tuple[KeyRule, ...]:
-    """The model's prediction blocking rules as key rules, in their order."""
+    """The model's prediction blocking rules as keys: surname parts merged, rules implied by others left out."""
     from unforgotten.linkage.model import BLOCKING_RULES
 
-    return tuple(
-        _parse(i, rule.create_blocking_rule_dict("duckdb")["blocking_rule"]) for i, rule in enumerate(BLOCKING_RULES)
-    )
+    parsed = [_parse(rule.create_blocking_rule_dict("duckdb")["blocking_rule"]) for rule in BLOCKING_RULES]
+    symmetric = {frozenset(left) for left, right in parsed if left == right}
+    merged: dict[tuple[str, ...], set[str]] = {}
+    out: list[KeyRule] = []
+    for left, right in parsed:
+        if left != right:
+            out.append(KeyRule("|".join(left) + ">" + "|".join(right), left, right))
+            continue
+        coarser = frozenset(_COARSER.get(column, column) for column in left)
+        if coarser != frozenset(left) and coarser in symmetric:
+            continue
+        shape = tuple(_SURNAME if column in _PARTS else column for column in left)
+        merged.setdefault(shape, set()).update(column for column in left if column in _PARTS)
+    for shape, parts in merged.items():
+        ordered = tuple(part for part in _PARTS if part in parts)
+        out.append(KeyRule("|".join(shape), shape, shape, ordered))
+    return tuple(out)
 
 
 def _hash(text: str) -> int:
@@ -72,8 +100,8 @@ def _hash(text: str) -> int:
     return int.from_bytes(hashlib.blake2b(text.encode("utf-8"), digest_size=8).digest(), "big", signed=True)
 
 
-def _values(frame: pd.DataFrame, columns: Sequence[str]) -> Iterator[tuple[int, str | None]]:
-    """(row position, the columns' values joined) — ``None`` where any is missing (a null never blocks)."""
+def _values(frame: pd.DataFrame, columns: Sequence[str]) -> list[str | None]:
+    """Per row, the columns' values joined — ``None`` where any is missing (a null never blocks)."""
     parts = []
     present = pd.Series(True, index=frame.index)
     for column in columns:
@@ -81,33 +109,45 @@ def _values(frame: pd.DataFrame, columns: Sequence[str]) -> Iterator[tuple[int, 
         present &= values.notna()
         parts.append(values.astype("string").fillna(""))
     joined = parts[0].str.cat(parts[1:], sep=_SEP) if len(parts) > 1 else parts[0]
-    for position, (ok, text) in enumerate(zip(present.tolist(), joined.tolist(), strict=True)):
-        yield position, (text if ok else None)
+    return [text if ok else None for ok, text in zip(present.tolist(), joined.tolist(), strict=True)]
 
 
-def _side_keys(frame: pd.DataFrame, rule: KeyRule, side: str) -> Iterator[tuple[int, int]]:
-    columns = rule.left if side == "l" else rule.right
-    tag = f"v{KEYS_VERSION}{_SEP}{rule.index}{_SEP}{'' if rule.symmetric else side}{_SEP}"
-    for position, text in _values(frame, columns):
-        if text is not None:
-            yield position, _hash(tag + text)
+def _keys(frame: pd.DataFrame, rule: KeyRule, columns: Sequence[str], side: str) -> Iterator[tuple[int, int]]:
+    """(row position, key) of the rule's keys from ``columns`` (one per surname part for a merged rule; the same
+    key may come twice for one row, when its parts are equal)."""
+    tag = f"v{KEYS_VERSION}{_SEP}{rule.name}{_SEP}{'' if rule.symmetric else side}{_SEP}"
+    variants = [[part if c == _SURNAME else c for c in columns] for part in rule.parts] or [list(columns)]
+    for variant in variants:
+        for position, text in enumerate(_values(frame, variant)):
+            if text is not None:
+                yield position, _hash(tag + text)
 
 
 def stored_keys(frame: pd.DataFrame) -> list[tuple[str, int]]:
-    """(record id, key) for every key an entry is found by: one per rule it has values for, its surname's TF key.
+    """(record id, key) for every key an entry is found by, its surname's TF key, and the marker that says it is
+    keyed with this :data:`KEYS_VERSION` — without repeats, ordered by key (the order the index is written in).
 
     An asymmetric rule (l.family_key = r.given_key AND l.given_key = r.family_key) stores the entry's values as
     the left record *and* as the right record, tagged by side, so that a probe finds exactly the pairs the rule
     blocks and not every namesake.
     """
-    record_ids = frame["record_id"].astype(str).tolist()
-    out: list[tuple[str, int]] = []
+    positions: list[int] = []
+    keys: list[int] = []
     for rule in key_rules():
-        sides = ("l",) if rule.symmetric else ("l", "r")
-        for side in sides:
-            out += [(record_ids[position], key) for position, key in _side_keys(frame, rule, side)]
-    out += [(record_ids[i], key) for i, key in enumerate(tf_keys(frame["family_key"].tolist())) if key is not None]
-    return out
+        sides = (("l", rule.left),) if rule.symmetric else (("l", rule.left), ("r", rule.right))
+        for side, columns in sides:
+            for position, key in _keys(frame, rule, columns, side):
+                positions.append(position)
+                keys.append(key)
+    for position, tf in enumerate(tf_keys(frame["family_key"].tolist())):
+        if tf is not None:
+            positions.append(position)
+            keys.append(tf)
+    positions += range(len(frame))
+    keys += [marker_key()] * len(frame)
+    table = pd.DataFrame({"position": positions, "key": keys}).drop_duplicates().sort_values(["key", "position"])
+    record_ids = frame["record_id"].astype(str).to_numpy()
+    return list(zip(record_ids[table["position"].to_numpy()].tolist(), table["key"].tolist(), strict=True))
 
 
 def probe_keys(frame: pd.DataFrame) -> set[int]:
@@ -119,21 +159,17 @@ def probe_keys(frame: pd.DataFrame) -> set[int]:
     out: set[int] = set()
     for rule in key_rules():
         if rule.symmetric:
-            out.update(key for _, key in _side_keys(frame, rule, "l"))
+            out.update(key for _, key in _keys(frame, rule, rule.left, "l"))
             continue
         # Row as l pairs with stored r where l.left == r.right: probe the "r" tag with this row's left values.
-        as_left = KeyRule(rule.index, rule.left, rule.left)
-        as_right = KeyRule(rule.index, rule.right, rule.right)
-        out.update(_tagged(frame, as_left, "r"))
-        out.update(_tagged(frame, as_right, "l"))
+        out.update(key for _, key in _keys(frame, rule, rule.left, "r"))
+        out.update(key for _, key in _keys(frame, rule, rule.right, "l"))
     return out
 
 
-def _tagged(frame: pd.DataFrame, rule: KeyRule, side: str) -> Iterator[int]:
-    tag = f"v{KEYS_VERSION}{_SEP}{rule.index}{_SEP}{side}{_SEP}"
-    for _, text in _values(frame, rule.left):
-        if text is not None:
-            yield _hash(tag + text)
+def marker_key() -> int:
+    """The key every entry keyed with this version stores: "which of these entries are keyed" is one lookup."""
+    return _hash(f"v{KEYS_VERSION}{_SEP}{MARKER}")
 
 
 def tf_key(family_key: str) -> int:

@@ -25,6 +25,7 @@ _FIELDS = ("family_name", "given_name", "patronymic", "full_name", "alternate_na
 def _index(connection: Connection | Session, query: Any) -> int:
     """Index the accepted entries ``query`` selects (ids and fields), page by page by id; return keys written."""
     keys_table = cast(Table, EntrySearchKey.__table__)
+    writer = connection.connection() if isinstance(connection, Session) else connection  # Core, not ORM bulk
     columns = [Entry.id, *(getattr(Entry, name) for name in _FIELDS)]
     last, written = 0, 0
     while True:
@@ -39,7 +40,7 @@ def _index(connection: Connection | Session, query: Any) -> int:
             for key in sorted(entry_search_keys(dict(zip(_FIELDS, row[1:], strict=True))))
         ]
         if batch:
-            connection.execute(keys_table.insert(), batch)  # Core insert: derived rows, no ORM bookkeeping
+            writer.execute(keys_table.insert(), batch)  # Core insert: derived rows, no ORM bookkeeping
         written += len(batch)
         last = rows[-1][0]
 

@@ -286,10 +286,10 @@ def _store_entries(session: Session, list_id: int, rows: Iterable[Any]) -> tuple
             row["diff_key"] = row["fingerprint"] = None
         batch.append(row)
         if len(batch) >= _BATCH:
-            session.execute(entries_table.insert(), batch)  # Core insert: no ORM bookkeeping for bulk rows
+            session.connection().execute(entries_table.insert(), batch)  # Core: no ORM bookkeeping for bulk rows
             batch.clear()
     if batch:
-        session.execute(entries_table.insert(), batch)
+        session.connection().execute(entries_table.insert(), batch)
     return counts, digest.hexdigest()
 
 

@@ -16,11 +16,12 @@ from collections import Counter
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import Row, delete, func, insert, select
+from sqlalchemy import Row, func, insert, select
 from sqlalchemy.orm import Session
 
 from unforgotten.audit.recorder import record_inserts
 from unforgotten.columns import CANONICAL_COLUMNS
+from unforgotten.db import copy_rows
 from unforgotten.lists import service as lists
 from unforgotten.lists.models import Entry, EntryStatus, List
 from unforgotten.persons.models import EntryLinkKey, Match, MatchMethod, MatchState, Person, SpaceModel
@@ -111,17 +112,20 @@ def link_space(*, session: Session, space_id: int, decided_by: str, lower: float
     by_list: dict[int, list[Row[Any]]] = {}
     for entry in new:
         by_list.setdefault(entry.list_id, []).append(entry)
+    from unforgotten.linkage import features
+
     for list_id in sorted(by_list):
         batch = by_list[list_id]
+        fresh = features([entry_row(e) for e in batch])  # once: linking, keys and frequencies all read them
         if existing + len(batch) <= SMALL_LISTS:
-            assignments = _link_small(session, space_id, batch, model, lower)
+            assignments = _link_small(session, space_id, fresh, model, lower)
         else:
             if existing and state.keys_version != _keys_version():
                 _rekey_space(session, space_id)
                 state.keys_version = _keys_version()
-            assignments = _link_keyed(session, space_id, batch, existing, model, lower)
+            assignments = _link_keyed(session, space_id, fresh, existing, model, lower)
         _write(session, space_id, batch, assignments, kinds, decided_by)
-        _store_keys(session, batch)
+        _store_keys(session, [e.id for e in batch], fresh)
         existing += len(batch)
     session.flush()
     return len(new)
@@ -163,28 +167,26 @@ def _linked_rows(session: Session, space_id: int, entry_ids: Iterable[int] | Non
 
 
 def _link_small(
-    session: Session, space_id: int, batch: Sequence[Row[Any]], model: LinkageModel, lower: float | None
+    session: Session, space_id: int, fresh: pd.DataFrame, model: LinkageModel, lower: float | None
 ) -> list[Assignment]:
     from unforgotten.linkage import DEFAULT_REVIEW_FLOOR, link_into_persons
 
     floor = DEFAULT_REVIEW_FLOOR if lower is None else lower
     existing_rows = _linked_rows(session, space_id)
-    return link_into_persons([entry_row(e) for e in batch], existing_rows, lower=floor, model=model, broad=True)
+    return link_into_persons([], existing_rows, lower=floor, model=model, broad=True, new_features=fresh)
 
 
 def _link_keyed(
-    session: Session, space_id: int, batch: Sequence[Row[Any]], existing: int, model: LinkageModel, lower: float | None
+    session: Session, space_id: int, fresh: pd.DataFrame, existing: int, model: LinkageModel, lower: float | None
 ) -> list[Assignment]:
     """Link one list against the space's entries that share a blocking key with it, with the space's frequencies."""
-    from unforgotten.linkage import DEFAULT_REVIEW_FLOOR, features, link_into_persons
+    from unforgotten.linkage import DEFAULT_REVIEW_FLOOR, link_into_persons
     from unforgotten.linkage.keys import probe_keys
 
     floor = DEFAULT_REVIEW_FLOOR if lower is None else lower
-    new_rows = [entry_row(e) for e in batch]
     term_frequencies = None
     candidates: list[dict[str, Any]] = []
     if existing:
-        fresh = features(new_rows)
         probes = sorted(probe_keys(fresh))
         linked = _linked_here(space_id).where(Match.entry_id == EntryLinkKey.entry_id).exists()
         ids: set[int] = set()
@@ -193,13 +195,14 @@ def _link_keyed(
         candidates = _linked_rows(session, space_id, ids)
         term_frequencies = {"family_key": _space_frequencies(session, space_id, fresh, candidates, existing)}
     return link_into_persons(
-        new_rows,
+        [],
         candidates,
         lower=floor,
         model=model,
         broad=False,
         term_frequencies=term_frequencies,
         space_size=existing,
+        new_features=fresh,
     )
 
 
@@ -236,27 +239,41 @@ def _space_frequencies(
     )
 
 
-def _store_keys(session: Session, batch: Sequence[Row[Any]]) -> None:
-    """(Re)write the blocking keys of just-linked entries (an entry linked in another space already has some)."""
-    from unforgotten.linkage import features
-    from unforgotten.linkage.keys import stored_keys
+def _store_keys(session: Session, entry_ids: Sequence[int], frame: pd.DataFrame) -> None:
+    """Write the blocking keys of just-linked entries that have none of this version yet (an entry shared with
+    the mediator is linked in two spaces, and keyed once)."""
+    from unforgotten.linkage.keys import stored_keys  # with each entry's marker (see _keyed)
 
-    for chunk in _chunks(batch, 20_000):
-        ids = [entry.id for entry in chunk]
-        for id_chunk in _chunks(ids):
-            session.execute(delete(EntryLinkKey).where(EntryLinkKey.entry_id.in_(id_chunk)))
-        keys = stored_keys(features([entry_row(e) for e in chunk]))
-        rows = [{"entry_id": int(record_id), "key": key} for record_id, key in dict.fromkeys(keys)]
-        for row_chunk in _chunks(rows, 50_000):
-            session.execute(insert(EntryLinkKey), row_chunk)
+    keyed = _keyed(session, entry_ids)
+    if keyed:
+        frame = frame[~frame["record_id"].astype(int).isin(keyed)]
+    if frame.empty:
+        return
+    keys = ((key, int(record_id)) for record_id, key in stored_keys(frame))
+    copy_rows(session, "entry_link_keys", ("key", "entry_id"), keys)
+
+
+def _keyed(session: Session, entry_ids: Sequence[int]) -> set[int]:
+    """Which of these entries are keyed with this version: one range of the (key, entry_id) index."""
+    from unforgotten.linkage.keys import marker_key
+
+    marker = marker_key()
+    found: set[int] = set()
+    for chunk in _chunks(sorted(entry_ids)):
+        query = select(EntryLinkKey.entry_id).where(EntryLinkKey.key == marker, EntryLinkKey.entry_id.in_(chunk))
+        found.update(session.scalars(query))
+    return found
 
 
 def _rekey_space(session: Session, space_id: int) -> None:
-    """Key every entry linked in the space again (the keys' version changed, or the space predates them)."""
+    """Key every entry linked in the space that has no keys of this version (the space predates them, or the
+    version changed)."""
+    from unforgotten.linkage import features
+
     ids = session.scalars(_linked_here(space_id).order_by(Match.entry_id)).all()
     for chunk in _chunks(ids, 20_000):
         rows = session.execute(select(*_ENTRY_COLUMNS).where(Entry.id.in_(chunk))).all()
-        _store_keys(session, rows)
+        _store_keys(session, [row.id for row in rows], features([entry_row(row) for row in rows]))
 
 
 def _estimate_rows(session: Session, space_id: int, new: Sequence[Row[Any]]) -> list[dict[str, str | None]]:
@@ -360,7 +377,7 @@ def _insert(session: Session, model: Any, table: str, rows: list[dict[str, Any]]
     """Insert rows in bulk, in order; chain their audit events; return their ids in the same order."""
     ids: list[int] = []
     for chunk in _chunks(rows, 10_000):
-        result = session.execute(
+        result = session.connection().execute(
             insert(model.__table__).returning(model.__table__.c.id, sort_by_parameter_order=True), list(chunk)
         )
         chunk_ids = [int(row[0]) for row in result]

@@ -166,13 +166,16 @@ class SpaceModel(Base):
 class EntryLinkKey(Base):
     """One blocking key of an entry (:mod:`unforgotten.linkage.keys`): how a new list finds its candidates.
 
-    Derived data, rebuilt from the entry's fields at any time (so it goes with its entry, ``ON DELETE CASCADE``,
-    and is not audited). A key is a signed 64-bit hash of a blocking rule and the values it compares.
+    Derived data, rebuilt from the entry's fields at any time, so not audited. One index, (key, entry_id), and no
+    foreign key: on SQLite a table without rowid whose primary key is that index — each key written costs one
+    B-tree insert, not three (rowid table, index, foreign-key lookup), and there are a dozen per entry. A key of
+    another :data:`~unforgotten.linkage.keys.KEYS_VERSION` never equals a probe of this one, so old keys need no
+    deleting; a key of a deleted entry joins no match, so it finds nothing.
     """
 
     __tablename__ = "entry_link_keys"
-    __table_args__ = (Index("ix_entry_link_keys_key_entry", "key", "entry_id"),)
+    __table_args__ = {"sqlite_with_rowid": False}
     __audit__ = False
 
-    entry_id: Mapped[int] = mapped_column(ForeignKey("entries.id", ondelete="CASCADE"), primary_key=True)
     key: Mapped[int] = mapped_column(BigInteger, primary_key=True, autoincrement=False)
+    entry_id: Mapped[int] = mapped_column(primary_key=True, autoincrement=False)

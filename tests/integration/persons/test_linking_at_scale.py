@@ -51,14 +51,13 @@ def _load(session: Session, tmp_path: Path) -> dict[tuple[Place, int], tuple[Pla
     }
 
 
-def _whole_space(session: Session, space_id: int, batch: Any, existing: int, model: Any, lower: Any) -> Any:
+def _whole_space(session: Session, space_id: int, fresh: Any, existing: int, model: Any, lower: Any) -> Any:
     """The reference: the new list against every linked entry of the space, same rules, frequencies counted."""
     from unforgotten.linkage import DEFAULT_REVIEW_FLOOR, link_into_persons
 
     everything = linking._linked_rows(session, space_id)
-    rows = [linking.entry_row(e) for e in batch]
     floor = DEFAULT_REVIEW_FLOOR if lower is None else lower
-    return link_into_persons(rows, everything, lower=floor, model=model, broad=False)
+    return link_into_persons([], everything, lower=floor, model=model, broad=False, new_features=fresh)
 
 
 @pytest.mark.slow

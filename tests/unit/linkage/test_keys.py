@@ -13,7 +13,7 @@ import pandas as pd
 import pytest
 
 from unforgotten.linkage import features
-from unforgotten.linkage.keys import KEYS_VERSION, key_rules, probe_keys, stored_keys, tf_key
+from unforgotten.linkage.keys import KEYS_VERSION, key_rules, marker_key, probe_keys, stored_keys, tf_key
 from unforgotten.linkage.model import BLOCKING_RULES
 
 _FAMILY = ["Шевченко", "Shevchenko", "Петренко-Коваль", "Коваль", "Іван", "Бик", None]
@@ -79,13 +79,16 @@ def test_keys_find_exactly_the_pairs_the_rules_block(seed: int) -> None:
     assert blocked  # the sample exercises the rules
     found = _by_keys(new, old)
     assert found >= blocked, sorted(blocked - found)[:5]  # no pair a rule blocks is missed
-    # and hardly any extra: only the same-values pairs of rules that differ by nothing but a 64-bit hash collision
-    assert found == blocked, sorted(found - blocked)[:5]
+    # Few extra (one side's first surname part equal to the other's last): Splink scores them only if a rule does.
+    assert len(found - blocked) <= 0.05 * len(blocked), sorted(found - blocked)[:5]
 
 
-def test_every_rule_has_keys_and_the_asymmetric_one_is_tagged_by_side() -> None:
+def test_rules_on_surname_parts_share_keys_and_implied_rules_have_none() -> None:
     rules = key_rules()
-    assert len(rules) == len(BLOCKING_RULES)
+    assert len(rules) < len(BLOCKING_RULES)
+    by_name = {rule.name: rule for rule in rules}
+    assert by_name["surname|given_group|dob_year"].parts == ("family_key", "family_first", "family_last")
+    assert "family_key|given_group|patronymic_group" not in by_name  # family_head's rule finds its pairs
     asymmetric = [rule for rule in rules if not rule.symmetric]
     assert [(rule.left, rule.right) for rule in asymmetric] == [
         (("family_key", "given_key"), ("given_key", "family_key"))
@@ -110,9 +113,14 @@ def test_keys_are_stable_values_pinned_for_a_sample_entry() -> None:
     )
     keys = sorted(key for _, key in stored_keys(frame))
     assert KEYS_VERSION == 1
-    assert len(keys) == 10
-    assert tf_key("xevxenko") in keys
+    assert len(keys) == 9
+    assert tf_key("xevxenko") in keys and marker_key() in keys
     assert keys[:2] == _PINNED
 
 
-_PINNED = [-2304660444732107014, -1813590371136050460]
+_PINNED = [-8282457562438729790, -5448198863455286831]
+
+
+def test_probes_are_keys_only() -> None:
+    frame = features(_rows(40, 9, "p"))
+    assert all(abs(key) > 2**20 for key in probe_keys(frame))  # no row position slipped in among the keys

@@ -22,15 +22,11 @@ depends_on: str | None = None
 def upgrade() -> None:
     op.create_table(
         "entry_link_keys",
-        sa.Column("entry_id", sa.Integer(), nullable=False),
         sa.Column("key", sa.BigInteger(), autoincrement=False, nullable=False),
-        sa.ForeignKeyConstraint(
-            ["entry_id"], ["entries.id"], name=op.f("fk_entry_link_keys_entry_id_entries"), ondelete="CASCADE"
-        ),
-        sa.PrimaryKeyConstraint("entry_id", "key", name=op.f("pk_entry_link_keys")),
+        sa.Column("entry_id", sa.Integer(), autoincrement=False, nullable=False),
+        sa.PrimaryKeyConstraint("key", "entry_id", name=op.f("pk_entry_link_keys")),
+        sqlite_with_rowid=False,
     )
-    with op.batch_alter_table("entry_link_keys", schema=None) as batch_op:
-        batch_op.create_index("ix_entry_link_keys_key_entry", ["key", "entry_id"], unique=False)
     with op.batch_alter_table("space_models", schema=None) as batch_op:
         batch_op.add_column(sa.Column("keys_version", sa.Integer(), server_default="0", nullable=False))
 
@@ -38,6 +34,4 @@ def upgrade() -> None:
 def downgrade() -> None:
     with op.batch_alter_table("space_models", schema=None) as batch_op:
         batch_op.drop_column("keys_version")
-    with op.batch_alter_table("entry_link_keys", schema=None) as batch_op:
-        batch_op.drop_index("ix_entry_link_keys_key_entry")
     op.drop_table("entry_link_keys")

@@ -1,0 +1,175 @@
+"""Linking into the database at scale (issue 10, item 7): import and link lists through the real use case.
+
+Run: .venv/bin/python -m bench.database_bench [--list-rows 200000] [--registry 1000000] [--small 1000]
+                                             [--backends sqlite,postgresql]
+
+For each backend, into a fresh database: a list of ``--list-rows`` rows into the empty database (the first row of
+the table), more such lists until the database holds ``--registry`` entries, then a list of ``--small`` rows into
+it. Every list is submitted as a coordinator would (``persons.flows.submit_list``: import, link into the party's
+space with its re-estimated model) in a child process of its own, so each row's wall time and peak memory (VmHWM)
+are that import's alone. The rows come from the synthetic scenario (several seeds, every list of each, so the
+registry holds the same person several times, as real ones do, and Zipf-distributed surnames).
+
+PostgreSQL: ``UNFORGOTTEN_BENCH_POSTGRES_URL``, default the local server (postgres@127.0.0.1:5432); a database of
+its own is created and dropped.
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import json
+import os
+import platform
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+_PG = os.environ.get("UNFORGOTTEN_BENCH_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test")
+
+
+def _rows(seed: int) -> Iterator[dict[str, str]]:
+    """Every row of every list of a scenario of 100,000 persons, then of the next seed, and so on."""
+    from unforgotten.scenario import generate
+
+    while True:
+        for generated in generate(100_000, seed=seed).lists.values():
+            yield from generated.rows()
+        seed += 1
+
+
+def _small_rows() -> Iterator[dict[str, str]]:
+    """A daily list: persons of a scenario of its own, whose surnames (same Zipf pool) the registry shares."""
+    from unforgotten.scenario import generate
+
+    for generated in generate(3_000, seed=999).lists.values():
+        yield from generated.rows()
+
+
+def _write(path: Path, rows: Iterator[dict[str, str]], count: int) -> Path:
+    from unforgotten.columns import CANONICAL_COLUMNS
+
+    with path.open("w", encoding="utf-8", newline="") as handle:
+        writer = csv.writer(handle)
+        writer.writerow(CANONICAL_COLUMNS)
+        for number, row in enumerate(rows):
+            if number >= count:
+                break
+            writer.writerow([row.get(c, "") for c in CANONICAL_COLUMNS])
+    return path
+
+
+def _vm_hwm_mb() -> float:
+    for line in Path("/proc/self/status").read_text(encoding="ascii").splitlines():
+        if line.startswith("VmHWM:"):
+            return int(line.split()[1]) / 1024
+    return float("nan")
+
+
+def _child(url: str, path: str) -> None:
+    """Submit one list for UA (made if missing); print seconds, peak MB and the database's entries afterwards."""
+    import sqlalchemy as sa
+
+    from unforgotten.auth import service as auth
+    from unforgotten.bootstrap import bootstrap
+    from unforgotten.persons.flows import submit_list
+    from unforgotten.persons.models import Match
+    from unforgotten.settings import Settings
+
+    database = bootstrap(Settings(database_url=url))
+    with database.unit_of_work(actor="bench") as uow:
+        if auth.get_by_code(session=uow.session, code="UA") is None:
+            auth.create(session=uow.session, code="UA", name="UA")
+        uow.commit()
+    start = time.perf_counter()
+    with database.unit_of_work(actor="bench") as uow:
+        submission = submit_list(
+            session=uow.session, actor=auth.operator("bench"), path=Path(path), party_code="UA", kind="custody"
+        )
+        uow.commit()
+    seconds = time.perf_counter() - start
+    with database.read() as session:
+        entries = session.scalar(sa.select(sa.func.count()).select_from(Match).where(Match.state == "accepted"))
+        persons = session.scalar(sa.text("SELECT count(DISTINCT person_id) FROM matches WHERE state = 'accepted'"))
+    out = {"seconds": seconds, "peak_mb": _vm_hwm_mb(), "linked": submission.linked_total, "entries": entries,
+           "persons": persons}  # fmt: skip
+    print(json.dumps(out))
+
+
+def _run(url: str, path: Path) -> dict[str, float]:
+    command = [sys.executable, "-m", "bench.database_bench", "--child", url, str(path)]
+    completed = subprocess.run(command, capture_output=True, text=True, check=False)
+    if completed.returncode != 0:
+        raise RuntimeError(f"{path.name} failed:\n{completed.stderr[-3000:]}")
+    result: dict[str, float] = json.loads(completed.stdout.strip().splitlines()[-1])
+    return result
+
+
+def _postgres_database() -> tuple[str, str]:
+    import sqlalchemy as sa
+
+    name = f"uf_bench_{os.getpid()}"
+    admin = sa.create_engine(_PG, isolation_level="AUTOCOMMIT")
+    with admin.connect() as connection:
+        connection.execute(sa.text(f'CREATE DATABASE "{name}"'))
+    admin.dispose()
+    return name, _PG.rsplit("/", 1)[0] + f"/{name}"
+
+
+def _drop_postgres(name: str) -> None:
+    import sqlalchemy as sa
+
+    admin = sa.create_engine(_PG, isolation_level="AUTOCOMMIT")
+    with admin.connect() as connection:
+        connection.execute(sa.text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+    admin.dispose()
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--list-rows", type=int, default=200_000)
+    parser.add_argument("--registry", type=int, default=1_000_000)
+    parser.add_argument("--small", type=int, default=1_000)
+    parser.add_argument("--backends", default="sqlite,postgresql")
+    parser.add_argument("--child", nargs=2, help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if args.child:
+        _child(*args.child)
+        return
+    print(f"machine: {platform.machine()}, Python {platform.python_version()}, cores: {os.cpu_count()}")
+    print(
+        f"command: python -m bench.database_bench --list-rows {args.list_rows} --registry {args.registry} "
+        f"--small {args.small} --backends {args.backends}\n"
+    )
+    with tempfile.TemporaryDirectory() as tmp:
+        directory = Path(tmp)
+        rows = _rows(seed=1000)
+        big = [_write(directory / f"list{i}.csv", rows, args.list_rows)
+               for i in range(max(1, args.registry // args.list_rows))]  # fmt: skip
+        small = _write(directory / "small.csv", _small_rows(), args.small)
+        print("| backend | list | entries before | seconds | peak MB (VmHWM) | persons after |")
+        print("| --- | ---: | ---: | ---: | ---: | ---: |")
+        for backend in args.backends.split(","):
+            pg_name = None
+            if backend == "sqlite":
+                url = f"sqlite:///{directory / 'bench.db'}"
+            else:
+                pg_name, url = _postgres_database()
+            try:
+                before = 0
+                for path in [*big, small]:
+                    result = _run(url, path)
+                    rows_in = int(result["linked"])
+                    print(f"| {backend} | {rows_in:,} rows | {before:,} | {result['seconds']:.1f} | "
+                          f"{result['peak_mb']:.0f} | {int(result['persons']):,} |", flush=True)  # fmt: skip
+                    before = int(result["entries"])
+            finally:
+                if pg_name is not None:
+                    _drop_postgres(pg_name)
+
+
+if __name__ == "__main__":
+    main()
