@@ -116,7 +116,7 @@ def score_pairs(
             registered = backend.register_named(lookup, f"uf_tf_{column}")
             linker.table_management.register_term_frequency_lookup(registered, column)
         predictions = linker.inference.predict(threshold_match_probability=threshold, warning_mode="never")
-        return backend.to_pandas(predictions)
+        return backend.to_pandas(predictions, scores_only=True)
 
 
 def _within(frame: pd.DataFrame, prefix: str, cut: float) -> list[tuple[str, str]]:

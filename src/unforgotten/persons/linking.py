@@ -16,7 +16,7 @@ from collections import Counter
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import Row, func, insert, select
+from sqlalchemy import func, insert, select
 from sqlalchemy.orm import Session
 
 from unforgotten.audit.recorder import record_inserts
@@ -97,38 +97,49 @@ def link_space(*, session: Session, space_id: int, decided_by: str, lower: float
     visible = lists.lists_in_space([space_id])
     linked = _linked_here(space_id)
     waiting = (Entry.status == EntryStatus.ACCEPTED, Entry.list_id.in_(visible), Entry.id.not_in(linked))
-    new = session.execute(select(*_ENTRY_COLUMNS).where(*waiting).order_by(Entry.id)).all()
-    if not new:
+    per_list = session.execute(
+        select(Entry.list_id, func.count()).where(*waiting).group_by(Entry.list_id).order_by(Entry.list_id)
+    ).all()
+    if not per_list:
         return 0
     existing = _linked_count(session, space_id)
     state = _state(session, space_id)
     if existing == 0:
         state.keys_version = _keys_version()  # every entry this space will hold is keyed as it is linked
     kinds: dict[int, str] = {i: k for i, k in session.execute(select(List.id, List.kind).where(List.id.in_(visible)))}
-    size = existing + len(new)
+    waiting_ids = select(Entry.id).where(*waiting)
+    total = sum(count for _, count in per_list)
     model = space_model(
-        session=session, space_id=space_id, size=size, load=lambda: _estimate_rows(session, space_id, new)
+        session=session,
+        space_id=space_id,
+        size=existing + total,
+        load=lambda: _estimate_rows(session, space_id, session.scalars(waiting_ids).all()),
     )
-    by_list: dict[int, list[Row[Any]]] = {}
-    for entry in new:
-        by_list.setdefault(entry.list_id, []).append(entry)
     from unforgotten.linkage import features
 
-    for list_id in sorted(by_list):
-        batch = by_list[list_id]
-        fresh = features([entry_row(e) for e in batch])  # once: linking, keys and frequencies all read them
-        if existing + len(batch) <= SMALL_LISTS:
+    for list_id, _ in per_list:
+        # One list at a time, and only what linking needs of it kept: the rows go once their features are made.
+        rows = session.execute(select(*_ENTRY_COLUMNS).where(*waiting, Entry.list_id == list_id).order_by(Entry.id))
+        names: dict[int, str] = {}
+        batch_rows = []
+        for row in rows:
+            names[row.id] = display_name(row)
+            batch_rows.append(entry_row(row))
+        fresh = features(batch_rows)  # once: linking, keys and frequencies all read them
+        del batch_rows
+        if existing + len(names) <= SMALL_LISTS:
             assignments = _link_small(session, space_id, fresh, model, lower)
         else:
             if existing and state.keys_version != _keys_version():
                 _rekey_space(session, space_id)
                 state.keys_version = _keys_version()
             assignments = _link_keyed(session, space_id, fresh, existing, model, lower)
-        _write(session, space_id, batch, assignments, kinds, decided_by)
-        _store_keys(session, [e.id for e in batch], fresh)
-        existing += len(batch)
+        _write(session, space_id, names, kinds[list_id], assignments, decided_by)
+        del assignments
+        _store_keys(session, list(names), fresh)
+        existing += len(names)
     session.flush()
-    return len(new)
+    return total
 
 
 def _keys_version() -> int:
@@ -241,16 +252,15 @@ def _space_frequencies(
 
 def _store_keys(session: Session, entry_ids: Sequence[int], frame: pd.DataFrame) -> None:
     """Write the blocking keys of just-linked entries that have none of this version yet (an entry shared with
-    the mediator is linked in two spaces, and keyed once)."""
+    the mediator is linked in two spaces, and keyed once). In slices, so memory does not follow the list."""
     from unforgotten.linkage.keys import stored_keys  # with each entry's marker (see _keyed)
 
     keyed = _keyed(session, entry_ids)
     if keyed:
         frame = frame[~frame["record_id"].astype(int).isin(keyed)]
-    if frame.empty:
-        return
-    keys = ((key, int(record_id)) for record_id, key in stored_keys(frame))
-    copy_rows(session, "entry_link_keys", ("key", "entry_id"), keys)
+    for start in range(0, len(frame), 20_000):
+        keys = ((key, int(record_id)) for record_id, key in stored_keys(frame.iloc[start : start + 20_000]))
+        copy_rows(session, "entry_link_keys", ("key", "entry_id"), keys)
 
 
 def _keyed(session: Session, entry_ids: Sequence[int]) -> set[int]:
@@ -276,18 +286,15 @@ def _rekey_space(session: Session, space_id: int) -> None:
         _store_keys(session, [row.id for row in rows], features([entry_row(row) for row in rows]))
 
 
-def _estimate_rows(session: Session, space_id: int, new: Sequence[Row[Any]]) -> list[dict[str, str | None]]:
+def _estimate_rows(session: Session, space_id: int, new_ids: Sequence[int]) -> list[dict[str, str | None]]:
     """At most :data:`MAX_ESTIMATE_ROWS` of the space's entries, old and new, evenly spread over their ids."""
     old_ids = session.scalars(_linked_here(space_id)).all()
-    ids = sorted([*old_ids, *(e.id for e in new)])
+    ids = sorted([*old_ids, *new_ids])
     if len(ids) > MAX_ESTIMATE_ROWS:
         step = len(ids) / MAX_ESTIMATE_ROWS
         ids = [ids[int(i * step)] for i in range(MAX_ESTIMATE_ROWS)]
-    chosen = set(ids)
-    new_ids = {e.id for e in new}
-    rows = [entry_row(e) for e in new if e.id in chosen]
-    old = sorted(chosen - new_ids)
-    for chunk in _chunks(old):
+    rows: list[dict[str, str | None]] = []
+    for chunk in _chunks(ids):
         rows += [entry_row(r) for r in session.execute(select(*_ENTRY_COLUMNS).where(Entry.id.in_(chunk))).all()]
     return rows
 
@@ -329,48 +336,49 @@ def _as_model(cached: SpaceModel) -> LinkageModel:
 def _write(
     session: Session,
     space_id: int,
-    batch: Sequence[Row[Any]],
+    names: dict[int, str],
+    kind: str,
     assignments: Sequence[Assignment],
-    kinds: dict[int, str],
     decided_by: str,
 ) -> None:
     """Write one list's persons and matches in bulk, each row with the audit event the ORM would have written."""
-    by_id = {str(e.id): e for e in batch}
     now = dt.datetime.now(dt.UTC)
+    status = initial_status(kind).value
     first: dict[str, str] = {}  # new cluster -> the record its person is made for (the first in list order)
     for assignment in assignments:
         if assignment.person_id is None:
             first.setdefault(assignment.cluster, assignment.record_id)
     persons = [
-        {"space_id": space_id, "status": initial_status(kinds[by_id[record].list_id]).value,
-         "display_name": display_name(by_id[record])[:500], "merged_into_id": None, "retired_reason": None,
-         "created_at": now, "version": 1}
+        {"space_id": space_id, "status": status, "display_name": names[int(record)][:500], "merged_into_id": None,
+         "retired_reason": None, "created_at": now, "version": 1}
         for record in first.values()
     ]  # fmt: skip
     person_of = dict(zip(first, _insert(session, Person, "persons", persons), strict=True))
-    matches: list[dict[str, Any]] = []
+    del persons
 
-    def match(entry_id: int, person_id: int, p: float | None, why: dict[str, Any], method: str, state: str) -> None:
-        matches.append(
-            {"entry_id": entry_id, "person_id": person_id, "space_id": space_id, "probability": p,
-             "explanation": why, "method": method, "state": state,
-             "decided_by": decided_by if state == MatchState.ACCEPTED else "linkage", "decided_at": now,
-             "reason": None, "version": 1}
-        )  # fmt: skip
+    def match(
+        entry_id: int, person_id: int, p: float | None, why: dict[str, Any], method: str, state: str
+    ) -> dict[str, Any]:
+        return {"entry_id": entry_id, "person_id": person_id, "space_id": space_id, "probability": p,
+                "explanation": why, "method": method, "state": state,
+                "decided_by": decided_by if state == MatchState.ACCEPTED else "linkage", "decided_at": now,
+                "reason": None, "version": 1}  # fmt: skip
 
-    for assignment in assignments:
-        entry_id = by_id[assignment.record_id].id
+    def matches(assignment: Assignment) -> Iterator[dict[str, Any]]:
+        entry_id = int(assignment.record_id)
         if assignment.person_id is not None:
             why = dict(assignment.explanation)
-            match(entry_id, assignment.person_id, assignment.probability, why, MatchMethod.AUTOMATIC, "accepted")
+            yield match(entry_id, assignment.person_id, assignment.probability, why, MatchMethod.AUTOMATIC, "accepted")
         elif first[assignment.cluster] == assignment.record_id:
-            match(entry_id, person_of[assignment.cluster], None, {}, MatchMethod.NEW_PERSON, MatchState.ACCEPTED)
+            yield match(entry_id, person_of[assignment.cluster], None, {}, MatchMethod.NEW_PERSON, "accepted")
         else:
             why = {"cluster": assignment.cluster}
-            match(entry_id, person_of[assignment.cluster], None, why, MatchMethod.AUTOMATIC, MatchState.ACCEPTED)
+            yield match(entry_id, person_of[assignment.cluster], None, why, MatchMethod.AUTOMATIC, "accepted")
         for suggested, probability, explanation in assignment.suggestions:
-            match(entry_id, suggested, probability, dict(explanation), MatchMethod.AUTOMATIC, MatchState.PENDING)
-    _insert(session, Match, "matches", matches)
+            yield match(entry_id, suggested, probability, dict(explanation), MatchMethod.AUTOMATIC, "pending")
+
+    for chunk in _chunks(assignments, 10_000):
+        _insert(session, Match, "matches", [row for assignment in chunk for row in matches(assignment)])
 
 
 def _insert(session: Session, model: Any, table: str, rows: list[dict[str, Any]]) -> list[int]:
