@@ -124,7 +124,7 @@ def main() -> None:
             else:
                 case = scenario_case(size, seed)
             case_path = directory / "case.pickle"
-            case.save(case_path)
+            case.save_inputs(case_path)
             for method in methods:
                 pairs, seconds, peak = run_method(method, case_path, directory)
                 result = score(case, pairs)

@@ -13,7 +13,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from bench.linkage.cases import Case, Row
+from bench.linkage.cases import Case, Row, Rows
 
 Pairs = list[tuple[str, str, float]]
 
@@ -38,7 +38,7 @@ def exact(case: Case) -> Pairs:
     return [(row["record_id"], other, 1.0) for row in case.left for other in index.get(key(row), [])]
 
 
-def _tutorial_rows(rows: list[Row], romanise: bool) -> list[dict[str, Any]]:
+def _tutorial_rows(rows: Rows, romanise: bool) -> list[dict[str, Any]]:
     """Issue 10's preparation: every text field lower-cased and trimmed; romanised with anyascii for (c)."""
     from anyascii import anyascii
 
