@@ -25,7 +25,8 @@ class Rows:
         self._count = 0
         for row in rows:
             for column in row:
-                self.columns.setdefault(column, [""] * self._count)
+                if column not in self.columns:
+                    self.columns[column] = [""] * self._count
             for column, values in self.columns.items():
                 value = row.get(column) or ""
                 values.append(sys.intern(value) if isinstance(value, str) else value)
