@@ -1,7 +1,7 @@
 """Linkage benchmark: one command, one table, every method measured in the same run.
 
 Run: .venv/bin/python -m bench.linkage [--sizes 2000,20000,200000] [--seeds 1,2,3] [--febrl] [--dedupe 1000000]
-     [--methods unforgotten,exact,splink_tutorial,splink_anyascii] [--thresholds]
+     [--heavy 200000] [--methods unforgotten,exact,splink_tutorial,splink_anyascii] [--thresholds]
      .venv/bin/python -m bench.linkage --stress [--size 3000] [--seed 11] [--kinds typo,missing_dob] [--no-cross]
 
 Each method runs in its own child process; its wall time is the method alone (inputs already in memory) and its
@@ -21,7 +21,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from bench.linkage.cases import Case, febrl4_case, scenario_case
+from bench.linkage.cases import Case, febrl4_case, heavy_case, scenario_case, top_family_names
 from bench.linkage.methods import METHODS
 from bench.linkage.score import Score, best_threshold, score
 
@@ -79,7 +79,10 @@ def main() -> None:
     parser.add_argument("--methods", default=",".join(METHODS))
     parser.add_argument("--febrl", action="store_true", help="also FEBRL4")
     parser.add_argument("--dedupe", type=int, default=0, help="also dedupe about this many records (e.g. 1000000)")
-    parser.add_argument("--thresholds", action="store_true", help="print F1 by threshold for unforgotten")
+    parser.add_argument(
+        "--heavy", type=int, default=0, help="also ROWS × ROWS with heavy-tailed surnames, per seed (issue 10: 200000)"
+    )
+    parser.add_argument("--thresholds", action="store_true", help="print F1 by threshold for every method")
     parser.add_argument("--stress", action="store_true", help="the stress grid instead (bench/linkage/stress.py)")
     parser.add_argument("--size", type=int, default=3000, help="--stress: persons per cell")
     parser.add_argument("--seed", type=int, default=11, help="--stress: scenario seed")
@@ -100,6 +103,8 @@ def main() -> None:
         if size
         for seed in options.seeds.split(",")
     ]
+    if options.heavy:
+        cases += [("heavy", options.heavy, int(seed)) for seed in options.seeds.split(",") if seed]
     if options.febrl:
         cases.append(("febrl", 0, 0))
     lines = [HEADER]
@@ -107,22 +112,32 @@ def main() -> None:
     with tempfile.TemporaryDirectory(prefix="uf-bench-") as tmp:
         directory = Path(tmp)
         for kind, size, seed in cases:
-            case = febrl4_case() if kind == "febrl" else scenario_case(size, seed)
+            if kind == "febrl":
+                case = febrl4_case()
+            elif kind == "heavy":
+                case = heavy_case(size, seed)
+                print(
+                    f"{case.name}: {len(case.truth)} true pairs; commonest family names, left: "
+                    f"{top_family_names(case.left)}; right: {top_family_names(case.right)}",
+                    flush=True,
+                )
+            else:
+                case = scenario_case(size, seed)
             case_path = directory / "case.pickle"
-            case.save(case_path)
+            case.save_inputs(case_path)
             for method in methods:
                 pairs, seconds, peak = run_method(method, case_path, directory)
                 result = score(case, pairs)
                 lines.append(_row(case, method, result, seconds, peak))
                 print(lines[-1], flush=True)
-                if method == "unforgotten" and options.thresholds:
-                    threshold_curves.append(f"{case.name}: {best_threshold(case, pairs)}")
+                if options.thresholds:
+                    threshold_curves.append(f"{case.name}, {method}: {best_threshold(case, pairs)}")
         if options.dedupe:
             lines.append(dedupe_row(options.dedupe, directory))
             print(lines[-1], flush=True)
     print("\n" + "\n".join(lines))
     if threshold_curves:
-        print("\nF1 by threshold (unforgotten):\n" + "\n".join(threshold_curves))
+        print("\nF1 by threshold:\n" + "\n".join(threshold_curves))
 
 
 def dedupe_row(records: int, directory: Path) -> str:
