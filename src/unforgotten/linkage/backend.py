@@ -7,7 +7,9 @@ Why a wrapper: both engines must run the very same model, and every Splink failu
 from __future__ import annotations
 
 import logging
+import os
 import re
+import tempfile
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from typing import Any
@@ -20,6 +22,8 @@ from unforgotten.errors import ConfigurationError, LinkageError
 __all__ = ["ENGINES", "Backend", "open_backend"]
 
 ENGINES = ("duckdb", "spark")
+# DuckDB's working memory for one linkage run, beyond which it spills to disk (UNFORGOTTEN_DUCKDB_MEMORY to change).
+DUCKDB_MEMORY_LIMIT = os.environ.get("UNFORGOTTEN_DUCKDB_MEMORY", "600MB")
 _SQL_IN_MESSAGE = re.compile(
     r"Error executing the following sql for table .*?:\n(?P<sql>.*)\n\nError was: (?P<err>.*)", re.S
 )
@@ -114,6 +118,10 @@ def open_backend(engine: str = "duckdb", *, spark_session: Any = None) -> Backen
         import duckdb
 
         connection = duckdb.connect(":memory:")
+        # Scoring runs every blocking rule in one query, a hash table each: unbounded, DuckDB took 1.4 GB for a
+        # 200,000 × 200,000 link; with a limit it spills to disk and takes the same time (docs/benchmarks.md).
+        connection.execute(f"SET memory_limit = '{DUCKDB_MEMORY_LIMIT}'")
+        connection.execute(f"SET temp_directory = '{tempfile.gettempdir()}/unforgotten-duckdb'")
         return Backend("duckdb", DuckDBAPI(connection=connection), connection=connection)
     if engine == "spark":
         return Backend("spark", *_spark_api(spark_session))
