@@ -138,7 +138,9 @@ def create_app(settings: Settings | None = None, *, database: Database | None = 
     )
 
     from unforgotten.auth.limits import SignInLimiter
+    from unforgotten.body_limits import BodyLimit
 
+    app.add_middleware(BodyLimit, upload_bytes=settings.max_upload_mb << 20, body_bytes=settings.max_body_kb << 10)
     app.state.settings = settings
     app.state.sign_in_limiter = SignInLimiter()
     app.state.operator_name = _os_user()

@@ -32,6 +32,9 @@ class Settings(BaseSettings):
     token_ttl_days: int = 90
     # Browser sessions end after this many hours, or at logout.
     session_ttl_hours: int = 12
+    # Request bodies: an uploaded list file, and anything else (JSON). Refused with 413 beyond, before being read.
+    max_upload_mb: int = 200
+    max_body_kb: int = 1024
 
     @model_validator(mode="after")
     def _refuse_default_secret_outside_local(self) -> Settings:
