@@ -13,7 +13,7 @@ import datetime as dt
 import re
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 
-from unforgotten.columns import CANONICAL_COLUMNS, DATE_COLUMNS
+from unforgotten.columns import CANONICAL_COLUMNS, COLUMN_WIDTHS, DATE_COLUMNS
 from unforgotten.ingest.limits import DEFAULT_LIMITS, Limits
 from unforgotten.ingest.model import Finding, ParsedRow, RowStatus, Severity
 from unforgotten.ingest.safe import FORMULA_PREFIXES, looks_like_formula
@@ -260,6 +260,7 @@ class RowBuilder:
                 row.fields[column] = value
         self._names(row)
         self._record_id(row)
+        self._widths(row)
         if not any(row.fields.get(c) for c in _NAME_COLUMNS):
             findings.append(
                 Finding(
@@ -269,6 +270,24 @@ class RowBuilder:
         if any(f.severity == Severity.ERROR for f in findings):
             row.status = RowStatus.QUARANTINED
         return row
+
+    def _widths(self, row: ParsedRow) -> None:
+        """Quarantine a row with a value longer than its column holds (the raw value keeps all of it; the field is
+        cut to the width, so the quarantined row can be stored on any database)."""
+        for column, width in COLUMN_WIDTHS.items():
+            value = row.fields.get(column)
+            if isinstance(value, str) and len(value) > width:
+                row.findings.append(
+                    Finding(
+                        Severity.ERROR,
+                        "value_too_long",
+                        f"{len(value):,} characters; this column holds at most {width:,} — shorten the value "
+                        "in the file (is a whole record in one cell?) and import it again",
+                        column,
+                        value[:60] + "…",
+                    )
+                )
+                row.fields[column] = value[:width]
 
     def _names(self, row: ParsedRow) -> None:
         fields = row.fields

@@ -23,7 +23,7 @@ __all__ = ["ENGINES", "Backend", "open_backend"]
 
 ENGINES = ("duckdb", "spark")
 # DuckDB's working memory for one linkage run, beyond which it spills to disk (UNFORGOTTEN_DUCKDB_MEMORY to change).
-DUCKDB_MEMORY_LIMIT = os.environ.get("UNFORGOTTEN_DUCKDB_MEMORY", "600MB")
+DUCKDB_MEMORY_LIMIT = os.environ.get("UNFORGOTTEN_DUCKDB_MEMORY", "1GB")
 _SQL_IN_MESSAGE = re.compile(
     r"Error executing the following sql for table .*?:\n(?P<sql>.*)\n\nError was: (?P<err>.*)", re.S
 )
@@ -38,6 +38,7 @@ class Backend:
         self.db_api = db_api
         self._spark = spark
         self._count = 0
+        self._memory_lifted = False
         logging.getLogger("splink").setLevel(logging.ERROR)
 
     def register(self, frames: Sequence[pd.DataFrame]) -> list[Any]:
@@ -94,6 +95,21 @@ class Backend:
             raise LinkageError(
                 f"{doing} failed: {reason}", sql=sql, hint="check the input columns; run with --debug for details"
             ) from error
+
+    def lift_memory_limit(self) -> bool:
+        """Let DuckDB use what it needs; ``False`` when there was no limit to lift (then the error stands).
+
+        Why: a limit keeps memory bounded for the lists we measured, but some blocks (thousands sharing one
+        surname, one hash table per rule) cannot spill; a list must then link slowly and large, never fail.
+        """
+        if self._connection is None or self._memory_lifted:
+            return False
+        logging.getLogger(__name__).warning(
+            "DuckDB ran out of its %s; linking again without a limit", DUCKDB_MEMORY_LIMIT
+        )
+        self._connection.execute("RESET memory_limit")
+        self._memory_lifted = True
+        return True
 
     def close(self) -> None:
         """Release the database (the Spark session is left to the process that made it)."""

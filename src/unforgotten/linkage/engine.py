@@ -8,7 +8,7 @@ from typing import Any
 
 import pandas as pd
 
-from unforgotten.errors import InputError
+from unforgotten.errors import InputError, LinkageError
 from unforgotten.linkage.backend import Backend, open_backend
 from unforgotten.linkage.explain import Explainer, FieldExplanation
 from unforgotten.linkage.features import features
@@ -104,6 +104,24 @@ def score_pairs(
     frequencies counted on the frames — when the frames are a sample of a larger population, such as the
     candidates pulled from a space, whose frequencies they would misstate.
     """
+    try:
+        return _score(backend, frames, model, link_type, threshold, sizes, broad, term_frequencies)
+    except LinkageError as error:
+        if "Out of Memory" not in error.message or not backend.lift_memory_limit():
+            raise
+        return _score(backend, frames, model, link_type, threshold, sizes, broad, term_frequencies)
+
+
+def _score(
+    backend: Backend,
+    frames: Sequence[pd.DataFrame],
+    model: LinkageModel,
+    link_type: str,
+    threshold: float,
+    sizes: tuple[int, int | None],
+    broad: bool | None,
+    term_frequencies: Mapping[str, pd.DataFrame] | None,
+) -> pd.DataFrame:
     with backend.errors("scoring candidate pairs"):
         tables = backend.register(frames)
         run_settings = model.settings_for(link_type, *sizes, dialect=backend.engine)

@@ -9,7 +9,7 @@ from typing import Any
 from sqlalchemy import DateTime, ForeignKey, Index, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from unforgotten.columns import CANONICAL_COLUMNS
+from unforgotten.columns import CANONICAL_COLUMNS, COLUMN_WIDTHS
 from unforgotten.db import Base, JSONType
 
 __all__ = ["Entry", "EntrySearchKey", "EntryStatus", "List", "ListKind", "ListShare"]
@@ -139,3 +139,8 @@ class EntrySearchKey(Base):
 
 # The entry table must carry every canonical column; a drift here would silently lose data on import.
 assert set(CANONICAL_COLUMNS) <= set(Entry.__table__.columns.keys()), "Entry lacks a canonical column"
+# ... at the widths the importer checks, or an over-long value would fail the insert instead of its row.
+assert {
+    name: getattr(column.type, "length", None) for name, column in Entry.__table__.columns.items()
+    if name in CANONICAL_COLUMNS and getattr(column.type, "length", None)
+} == COLUMN_WIDTHS, "Entry's column widths differ from columns.COLUMN_WIDTHS"  # fmt: skip

@@ -41,6 +41,25 @@ def test_the_unclosed_quote_file_imports_ten_and_quarantines_one(session: Sessio
     assert report["finding_counts"]["unclosed_quote"] == 1
 
 
+def test_a_value_longer_than_its_column_quarantines_its_row_on_every_database(
+    session: Session, party: str, tmp_path: Path
+) -> None:
+    """PostgreSQL refuses a 201-character family name in a 200-character column; the import must not fail as a
+    whole there while SQLite would have stored it: the row is quarantined, the raw value kept in full."""
+    long_name = "Коваленко" * 30  # 270 characters, in a column of 200
+    lines = ["ПІБ;Прізвище;Ім'я;Дата народження", f";{long_name};Петро;12.03.1990",
+             "Олійник Тарас Юрійович;;;05.05.1993", f"Савченко Максим;;;{'1' * 12}"]  # fmt: skip
+    path = tmp_path / "long.csv"
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    outcome = lists.import_file(session=session, path=path, party_code=party, kind="request", submitted_by="t")
+    assert (outcome.rows, outcome.accepted, outcome.quarantined) == (3, 2, 1)
+    (long_row,) = lists.get_entries(session=session, list_id=outcome.list_id, status="quarantined")
+    (finding,) = [f for f in long_row.findings if f["code"] == "value_too_long"]
+    assert finding["column"] == "family_name" and "270 characters" in finding["message"]
+    assert long_name in long_row.raw.values()  # nothing lost: the raw value is whole
+    assert long_row.family_name == long_name[:200]
+
+
 def test_exports_write_formulas_as_text(session: Session, party: str, tmp_path: Path) -> None:
     path = tmp_path / "l.csv"
     path.write_text(f"Прізвище;Ім'я;Примітки\n{FORMULA};Олександр;-\nКоваль;Ірина;@SUM(A1)\n", encoding="utf-8")

@@ -136,3 +136,25 @@ def test_tiny_lists_use_the_shipped_model_instead_of_failing_to_train() -> None:
     result = link_lists(left, right)
     assert [(p.left_id, p.right_id) for p in result.pairs] == [("a", "b")]
     assert "synthetic" in str(result.model.trained_on.get("data"))
+
+
+def test_a_run_out_of_duckdb_memory_links_again_without_the_limit(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A list must link slowly and large rather than fail: a tiny limit runs out, the run is repeated unlimited."""
+    import unforgotten.linkage.backend as backend_module
+    from unforgotten.linkage import default_model, link_lists
+
+    monkeypatch.setattr(backend_module, "DUCKDB_MEMORY_LIMIT", "1MB")
+    lifted: list[bool] = []
+    original = backend_module.Backend.lift_memory_limit
+
+    def spy(self: backend_module.Backend) -> bool:
+        lifted.append(original(self))
+        return lifted[-1]
+
+    monkeypatch.setattr(backend_module.Backend, "lift_memory_limit", spy)
+    left = [{"record_id": f"a{i}", "family_name": f"Шевченко{i % 7}", "given_name": "Олександр",
+             "date_of_birth": f"19{50 + i % 40}-03-15"} for i in range(200)]  # fmt: skip
+    right = [{**row, "record_id": f"b{i}"} for i, row in enumerate(left)]
+    result = link_lists(left, right, model=default_model())
+    assert lifted == [True]
+    assert len(result.pairs) >= 200
