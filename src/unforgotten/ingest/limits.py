@@ -15,6 +15,10 @@ The defaults are module constants, so the engine needs no settings; a caller may
 | ``MAX_UNPACKED_BYTES`` | 1 GiB | a workbook whose zip members unpack to more, in all, is refused |
 | ``MAX_SHARED_STRINGS_BYTES`` | 64 MiB | a workbook whose shared strings unpack to more is refused |
 | ``MAX_COMPRESSION_RATIO`` | 100 | a zip member over 1 MiB unpacked, more than 100× its packed size, refuses the file |
+| ``columns.COLUMN_WIDTHS`` | 10–500 | a canonical value longer than its column is quarantined (``value_too_long``) |
+
+Above the readers, the API refuses a request body before reading it: an upload over ``UNFORGOTTEN_MAX_UPLOAD_MB``
+(200) or any other body over ``UNFORGOTTEN_MAX_BODY_KB`` (1,024) is a 413 naming the limit.
 """
 
 from __future__ import annotations
