@@ -14,7 +14,7 @@ from types import TracebackType
 from typing import Any, TypeAlias
 
 import orjson
-from sqlalchemy import JSON, Engine, MetaData, Select, create_engine, event
+from sqlalchemy import JSON, Connection, Engine, MetaData, Select, create_engine, event
 from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.orm import DeclarativeBase, Session, sessionmaker
 
@@ -38,7 +38,7 @@ AnySelect: TypeAlias = Select[*tuple[Any, ...]]
 JSONType = JSON().with_variant(JSONB(), "postgresql")
 
 
-def copy_rows(session: Session, table: str, columns: Sequence[str], rows: Iterable[Sequence[Any]]) -> None:
+def copy_rows(session: Session | Connection, table: str, columns: Sequence[str], rows: Iterable[Sequence[Any]]) -> None:
     """Write many rows of plain values (numbers, text) as fast as the database takes them, in the session's
     transaction: ``COPY`` on PostgreSQL, one prepared ``executemany`` on SQLite.
 
@@ -46,7 +46,7 @@ def copy_rows(session: Session, table: str, columns: Sequence[str], rows: Iterab
     processing and PostgreSQL's per-row round trips cost 4–5× the writing itself (18 s against 4 s for a million
     keys). No type processing happens here, so only plain values belong in it; the names are the caller's own.
     """
-    connection = session.connection()
+    connection = session.connection() if isinstance(session, Session) else session
     names = ", ".join(f'"{c}"' for c in columns)
     if connection.dialect.name == "postgresql":
         cursor = connection.connection.dbapi_connection.cursor()  # type: ignore[union-attr]

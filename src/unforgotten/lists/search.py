@@ -7,11 +7,12 @@ entries are indexed: only they are linked into persons, and search answers perso
 
 from __future__ import annotations
 
-from typing import Any, cast
+from typing import Any
 
-from sqlalchemy import Connection, Table, select
+from sqlalchemy import Connection, select
 from sqlalchemy.orm import Session
 
+from unforgotten.db import copy_rows
 from unforgotten.lists.models import Entry, EntrySearchKey, EntryStatus
 from unforgotten.names.search import entry_search_keys
 
@@ -24,8 +25,6 @@ _FIELDS = ("family_name", "given_name", "patronymic", "full_name", "alternate_na
 
 def _index(connection: Connection | Session, query: Any) -> int:
     """Index the accepted entries ``query`` selects (ids and fields), page by page by id; return keys written."""
-    keys_table = cast(Table, EntrySearchKey.__table__)
-    writer = connection.connection() if isinstance(connection, Session) else connection  # Core, not ORM bulk
     columns = [Entry.id, *(getattr(Entry, name) for name in _FIELDS)]
     last, written = 0, 0
     while True:
@@ -35,12 +34,10 @@ def _index(connection: Connection | Session, query: Any) -> int:
         if not rows:
             return written
         batch = [
-            {"entry_id": row[0], "key": key}
-            for row in rows
-            for key in sorted(entry_search_keys(dict(zip(_FIELDS, row[1:], strict=True))))
+            (row[0], key) for row in rows for key in sorted(entry_search_keys(dict(zip(_FIELDS, row[1:], strict=True))))
         ]
-        if batch:
-            writer.execute(keys_table.insert(), batch)  # Core insert: derived rows, no ORM bookkeeping
+        if batch:  # plain values by the million: the database's bulk path, not per-row parameter processing
+            copy_rows(connection, EntrySearchKey.__tablename__, ("entry_id", "key"), batch)
         written += len(batch)
         last = rows[-1][0]
 
