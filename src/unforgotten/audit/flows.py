@@ -23,7 +23,7 @@ from unforgotten.auth.models import Party
 from unforgotten.columns import CANONICAL_COLUMNS
 from unforgotten.errors import AuditChainError
 from unforgotten.lists.models import Entry, EntryStatus, List
-from unforgotten.lists.service import entries_digest_update, lists_in_space
+from unforgotten.lists.service import entries_digest_update, linkable_lists_in_space, lists_in_space
 from unforgotten.persons.models import Match, MatchState, Person
 
 __all__ = ["AccountingReport", "Violation", "account"]
@@ -139,7 +139,7 @@ def _check_persons(session: Session, report: AccountingReport) -> None:
                 Match,
                 (Match.entry_id == Entry.id) & (Match.state == MatchState.ACCEPTED) & (Match.space_id == space_id),
             )
-            .where(Entry.status == EntryStatus.ACCEPTED, Entry.list_id.in_(lists_in_space([space_id])))
+            .where(Entry.status == EntryStatus.ACCEPTED, Entry.list_id.in_(linkable_lists_in_space([space_id])))
             .group_by(Entry.id, Entry.list_id, Entry.row_number)
             .having(func.count(Match.id) != 1)
         )

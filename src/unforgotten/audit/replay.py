@@ -40,7 +40,18 @@ class Tracked:
 TRACKED: tuple[Tracked, ...] = (
     Tracked(
         List,
-        ("party_id", "kind", "name", "version", "file_hash", "row_count", "entries_digest"),
+        (
+            "party_id",
+            "kind",
+            "name",
+            "version",
+            "file_hash",
+            "row_count",
+            "entries_digest",
+            "withdrawn_at",
+            "withdrawn_by",
+            "withdrawn_reason",
+        ),  # fmt: skip
         "lists = events",
         "list",
     ),

@@ -27,6 +27,9 @@ def import_(
     as_json: bool = typer.Option(False, "--json", help="Print exactly one JSON object on stdout."),
     link: bool = typer.Option(True, "--link/--no-link", help="Link the accepted entries into persons afterwards."),
     share: list[str] = typer.Option([], "--share", help="Share with this party too (repeatable), e.g. ICRC."),
+    replaces: int | None = typer.Option(
+        None, "--replaces", help="A corrected file: the next version of this list id (withdrawn), same kind."
+    ),
     as_user: str | None = AS_OPTION,
 ) -> None:
     """Import a list file: every row becomes one entry, accepted or quarantined (exit 0 when the file was read).
@@ -57,11 +60,13 @@ def import_(
             share_with=share,
             link=link,
             progress=lambda n: progress.update(task, completed=n),
+            replaces=replaces,
         )
         uow.commit()
     outcome, linked = submission.outcome, submission.linked_total
     if as_json:
-        body = {**outcome.as_dict(), "linked": linked, "shared_with": submission.shared_with}
+        body = {**outcome.as_dict(), "linked": linked, "shared_with": submission.shared_with,
+                "replaced": submission.replaced}  # fmt: skip
         typer.echo(json.dumps(body, ensure_ascii=False, default=str))
         return
     if outcome.unchanged:
@@ -84,6 +89,8 @@ def import_(
             console.print(f"  {where}: {finding.get('severity')} {finding.get('code')} — {finding.get('message')}",
                           soft_wrap=True, highlight=False)  # fmt: skip
         console.print(f"every finding, row by row: unforgotten findings {outcome.list_id}")
+    if submission.replaced is not None:
+        console.print(f"list {submission.replaced} is replaced by this version and withdrawn")
     if submission.shared_with:
         console.print(f"shared with {', '.join(submission.shared_with)}")
     if linked:
@@ -186,3 +193,18 @@ def unshare_command(
         withdrawn = unshare_list(session=uow.session, actor=actor, list_id=list_id, party_code=with_party)
         uow.commit()
     console.print(f"list {list_id} no longer shared with {with_party.upper()}; {withdrawn:,} links withdrawn")
+
+
+@list_app.command("withdraw")
+def withdraw_command(
+    list_id: int = typer.Argument(..., help="The list id."),
+    reason: str = typer.Option(..., "--reason", help="Why, for the record: e.g. 'wrong file sent'."),
+    as_user: str | None = AS_OPTION,
+) -> None:
+    """Withdraw a list of your party (audited): its entries leave the persons; nothing is deleted."""
+    from unforgotten.persons.flows import withdraw_list
+
+    with acting_unit_of_work(as_user, reason=f"withdraw list {list_id}: {reason}") as (uow, actor):
+        withdrawn = withdraw_list(session=uow.session, actor=actor, list_id=list_id, reason=reason)
+        uow.commit()
+    console.print(f"list {list_id} withdrawn; {withdrawn:,} links to persons withdrawn (the list and its log stay)")

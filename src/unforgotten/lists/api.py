@@ -13,7 +13,7 @@ from unforgotten.deps import CurrentActor, DbSession, ReadSession
 from unforgotten.errors import PermissionDeniedError
 from unforgotten.lists import service
 from unforgotten.lists.models import List
-from unforgotten.lists.schemas import EntryRead, ImportRead, ListPage, ListRead, ShareCreate
+from unforgotten.lists.schemas import EntryRead, ImportRead, ListPage, ListRead, ShareCreate, WithdrawalCreate
 
 __all__ = ["router"]
 
@@ -52,6 +52,7 @@ def import_list(
     file: UploadFile,
     kind: str = Form(...),
     name: str | None = Form(None),
+    replaces: int | None = Form(None),
 ) -> ImportRead:
     """Import a list file for the caller's party (every row accounted for; re-import is a no-op); link it into
     the caller's space."""
@@ -72,6 +73,7 @@ def import_list(
             party_code=actor.party_code,
             kind=kind,
             name=name or Path(file.filename or "upload").stem,
+            replaces=replaces,
         )
     outcome = submission.outcome
     return ImportRead(**{k: v for k, v in outcome.as_dict().items() if k in ImportRead.model_fields})
@@ -93,6 +95,15 @@ def unshare_list(list_id: int, party: str, session: DbSession, actor: CurrentAct
 
     withdrawn = withdraw(session=session, actor=actor, list_id=list_id, party_code=party)
     return {"list_id": list_id, "party": party.upper(), "withdrawn": withdrawn}
+
+
+@router.post("/{list_id}/withdrawal", status_code=200)
+def withdraw_list(list_id: int, body: WithdrawalCreate, session: DbSession, actor: CurrentActor) -> dict[str, object]:
+    """Withdraw a list of the caller's party (audited): its entries leave the persons; nothing is deleted."""
+    from unforgotten.persons.flows import withdraw_list as withdraw
+
+    withdrawn = withdraw(session=session, actor=actor, list_id=list_id, reason=body.reason)
+    return {"list_id": list_id, "withdrawn": True, "links_withdrawn": withdrawn}
 
 
 @router.get("/{request_list_id}/reconciliation/{custody_list_id}")

@@ -21,7 +21,7 @@ from sqlalchemy.orm import Session
 
 from unforgotten.auth import service as auth
 from unforgotten.auth.service import Actor
-from unforgotten.errors import InputError
+from unforgotten.errors import ConflictError, InputError
 from unforgotten.lists.models import Entry, EntryStatus, List, ListKind
 from unforgotten.lists.service import lists_in_space
 from unforgotten.persons.models import Match, MatchState
@@ -148,6 +148,12 @@ def reconciliation_space(*, session: Session, actor: Actor, request: List, custo
 def reconcile(*, session: Session, request: List, custody: List, space_id: int) -> ReconciliationResult:
     """Reconcile a request list against a custody list in one space; every accepted entry of each appears once."""
     _check_kinds(request, custody)
+    for lst in (request, custody):
+        if lst.withdrawn_at is not None:  # its entries belong to no person: every request would read "not held"
+            raise ConflictError(
+                f"list {lst.id} was withdrawn by {lst.withdrawn_by}: {lst.withdrawn_reason}",
+                hint="reconcile the list that replaced it (unforgotten lists shows the versions)",
+            )
     result = ReconciliationResult(request_list_id=request.id, custody_list_id=custody.id)
     requested = _accepted_entries(session, request.id, space_id)
     held = _accepted_entries(session, custody.id, space_id)

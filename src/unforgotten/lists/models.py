@@ -55,6 +55,11 @@ class List(Base):
     blank_count: Mapped[int] = mapped_column(Integer, default=0)
     entries_digest: Mapped[str | None] = mapped_column(String(64))
     read_report: Mapped[dict[str, Any]] = mapped_column(JSONType, default=dict)
+    # Withdrawn by its party (a wrong file, or replaced by a corrected one): its entries leave every space's
+    # persons and are never linked again; the list, its entries and their history stay, readable and provable.
+    withdrawn_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
+    withdrawn_by: Mapped[str | None] = mapped_column(String(200))
+    withdrawn_reason: Mapped[str | None] = mapped_column(Text)
 
     shares: Mapped[list[ListShare]] = relationship(back_populates="list", cascade="all, delete-orphan")
 

@@ -5,9 +5,9 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from pydantic import BaseModel, ConfigDict
+from pydantic import BaseModel, ConfigDict, Field
 
-__all__ = ["EntryRead", "ImportRead", "ListBase", "ListPage", "ListRead", "ShareCreate"]
+__all__ = ["EntryRead", "ImportRead", "ListBase", "ListPage", "ListRead", "ShareCreate", "WithdrawalCreate"]
 
 
 class ListBase(BaseModel):
@@ -30,6 +30,8 @@ class ListRead(ListBase):
     accepted_count: int
     quarantined_count: int
     blank_count: int
+    withdrawn_at: dt.datetime | None = None  # withdrawn by its party (replaced, or a wrong file): links nowhere
+    withdrawn_reason: str | None = None
 
 
 class ListPage(BaseModel):
@@ -67,3 +69,9 @@ class ImportRead(BaseModel):
 
 class ShareCreate(BaseModel):
     party: str
+
+
+class WithdrawalCreate(BaseModel):
+    """Why a list is withdrawn, for the record (required, at most 2,000 characters)."""
+
+    reason: str = Field(min_length=1, max_length=2000)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+import datetime as dt
 import hashlib
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -39,7 +40,9 @@ __all__ = [
     "get_or_raise",
     "get_summaries",
     "get_visible_or_raise",
+    "linkable_lists_in_space",
     "lists_in_space",
+    "replaced_name",
     "require_may_submit",
     "share",
     "share_with",
@@ -48,6 +51,7 @@ __all__ = [
     "visible_entry_ids",
     "visible_list_ids",
     "import_file",
+    "withdraw",
 ]
 
 _BATCH = 2000
@@ -381,6 +385,57 @@ def lists_in_space(space_ids: Iterable[int]) -> AnySelect:
     own = select(List.id).where(List.party_id.in_(spaces))
     shared = select(ListShare.list_id).where(ListShare.party_id.in_(spaces))
     return own.union(shared)  # type: ignore[return-value]
+
+
+def linkable_lists_in_space(space_ids: Iterable[int]) -> AnySelect:
+    """:func:`lists_in_space` less the withdrawn lists: the lists whose entries belong to persons there."""
+    return select(List.id).where(List.id.in_(lists_in_space(space_ids)), List.withdrawn_at.is_(None))
+
+
+def withdraw(*, session: Session, actor: Actor, list_id: int, reason: str) -> List:
+    """Mark a list withdrawn by its party, with the reason (audited); its entries then link nowhere.
+
+    Only the list's own coordinators (or the local operator) may; a list is withdrawn once. The caller takes the
+    entries out of the persons (:func:`unforgotten.persons.flows.withdraw_list`).
+    """
+    found = get_visible_or_raise(session=session, actor=actor, list_id=list_id)
+    owner = session.get(Party, found.party_id)
+    assert owner is not None
+    require_may_submit(actor=actor, party=owner)
+    if not reason.strip():
+        raise InputError("a withdrawal needs a reason", column="reason", hint="say why, e.g. --reason 'wrong file'")
+    if found.withdrawn_at is not None:
+        raise ConflictError(
+            f"list {list_id} was already withdrawn by {found.withdrawn_by}: {found.withdrawn_reason}",
+            hint="a withdrawn list stays withdrawn; import the file again to submit it anew",
+        )
+    found.withdrawn_at = dt.datetime.now(dt.UTC)
+    found.withdrawn_by, found.withdrawn_reason = actor.name, reason.strip()
+    session.flush()
+    record(session, action="list.withdrawn", subject_type="lists", subject_id=list_id, reason=reason.strip(),
+           after={"withdrawn_by": actor.name})  # fmt: skip
+    return found
+
+
+def replaced_name(*, session: Session, actor: Actor, list_id: int, party_code: str, kind: str) -> str:
+    """The name a corrected file takes when it replaces a list: that list's, after checking it may be replaced.
+
+    A new version must be the same party's and the same kind, and the list not withdrawn already.
+    """
+    found = get_visible_or_raise(session=session, actor=actor, list_id=list_id)
+    owner = session.get(Party, found.party_id)
+    assert owner is not None
+    require_may_submit(actor=actor, party=owner)
+    if owner.code != party_code.upper():
+        raise InputError(f"list {list_id} is {owner.code}'s; a new version of it must be submitted for {owner.code}")
+    if found.kind != kind:
+        raise InputError(
+            f"list {list_id} is a {found.kind} list; its new version must be one too", value=kind,
+            hint=f"use --kind {found.kind}, or import the file as a new list without --replaces",
+        )  # fmt: skip
+    if found.withdrawn_at is not None:
+        raise ConflictError(f"list {list_id} is withdrawn; it cannot be replaced", hint="import the file as a new list")
+    return found.name
 
 
 def visible_list_ids(*, session: Session, actor: Actor) -> set[int] | None:

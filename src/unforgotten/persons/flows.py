@@ -34,6 +34,7 @@ __all__ = [
     "split_entry",
     "submit_list",
     "unshare_list",
+    "withdraw_list",
 ]
 
 
@@ -44,6 +45,7 @@ class Submission:
     outcome: lists.ImportOutcome
     shared_with: list[str] = field(default_factory=list)
     linked: dict[str, int] = field(default_factory=dict)  # space (party code) -> entries linked there
+    replaced: int | None = None  # the list this one replaced (now withdrawn)
 
     @property
     def linked_total(self) -> int:
@@ -62,6 +64,7 @@ def submit_list(
     share_with: Sequence[str] = (),
     link: bool = True,
     progress: Callable[[int], None] | None = None,
+    replaces: int | None = None,
 ) -> Submission:
     """Submit a list for a party: import it, share it as asked, and link it into every space that now sees it.
 
@@ -74,6 +77,8 @@ def submit_list(
         raise FileReadError("file not found", file=str(path), hint="check the path")
     party = auth.get_by_code_or_raise(session=session, code=party_code)
     lists.require_may_submit(actor=actor, party=party)
+    if replaces is not None:  # a corrected file: the replaced list's next version, whatever the file's name
+        name = lists.replaced_name(session=session, actor=actor, list_id=replaces, party_code=party.code, kind=kind)
     outcome = lists.import_file(
         session=session,
         path=path,
@@ -85,6 +90,9 @@ def submit_list(
         progress=progress,
     )
     submission = Submission(outcome=outcome)
+    if replaces is not None and not outcome.unchanged:
+        withdraw_list(session=session, actor=actor, list_id=replaces, reason=f"replaced by list {outcome.list_id}")
+        submission.replaced = replaces
     for code in share_with:
         lists.share(session=session, actor=actor, list_id=outcome.list_id, party_code=code)
         submission.shared_with.append(code.upper())
@@ -108,6 +116,22 @@ def unshare_list(*, session: Session, actor: Actor, list_id: int, party_code: st
     entry_ids = select(Entry.id).where(Entry.list_id == list_id)
     return review.retire_entries(
         session=session, space_id=space_id, entry_ids=entry_ids, reason=f"list {list_id} unshared by {actor.name}"
+    )
+
+
+def withdraw_list(*, session: Session, actor: Actor, list_id: int, reason: str) -> int:
+    """Withdraw a list: it is marked (audited), and its entries leave the persons of every space that linked them
+    (matches withdrawn, persons left with none retired; nothing deleted). Returns how many matches were withdrawn.
+    """
+    from unforgotten.persons.models import Match
+
+    withdrawn = lists.withdraw(session=session, actor=actor, list_id=list_id, reason=reason)
+    entry_ids = select(Entry.id).where(Entry.list_id == list_id)
+    spaces = session.scalars(select(Match.space_id).where(Match.entry_id.in_(entry_ids)).distinct()).all()
+    why = f"list {list_id} withdrawn by {actor.name}: {withdrawn.withdrawn_reason}"
+    return sum(
+        review.retire_entries(session=session, space_id=space, entry_ids=entry_ids, reason=why)
+        for space in sorted(spaces)
     )
 
 

@@ -94,7 +94,7 @@ def link_space(*, session: Session, space_id: int, decided_by: str, lower: float
     """
     from unforgotten.linkage.model import SMALL_LISTS
 
-    visible = lists.lists_in_space([space_id])
+    visible = lists.linkable_lists_in_space([space_id])  # withdrawn lists link nowhere
     linked = _linked_here(space_id)
     waiting = (Entry.status == EntryStatus.ACCEPTED, Entry.list_id.in_(visible), Entry.id.not_in(linked))
     per_list = session.execute(
