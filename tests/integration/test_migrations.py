@@ -50,6 +50,8 @@ _SAME = {
     "JSON": "JSON",
     "JSONB": "JSON",
     "BOOLEAN": "BOOLEAN",
+    "BLOB": "BINARY",
+    "BYTEA": "BINARY",
 }
 
 

@@ -165,6 +165,23 @@ def export(
     console.print(f"exported {count:,} accepted entries of list {list_id} to {output}")
 
 
+@list_app.command("original")
+def original_command(
+    list_id: int = typer.Argument(..., help="The list id."),
+    output: Path = typer.Option(..., "-o", "--output", help="Where to write the file, byte for byte."),
+    as_user: str | None = AS_OPTION,
+) -> None:
+    """Write the file a list came from, as it was sent (checked against the hash recorded at import)."""
+    from unforgotten.lists.originals import read_original
+
+    with database().read() as session:
+        actor = acting(session, as_user)
+        file_name, content = read_original(session=session, actor=actor, list_id=list_id)
+    output.write_bytes(content)
+    log_access(actor, "access.list_original", "lists", list_id, bytes=len(content), file=output.name)
+    console.print(f"wrote {file_name} of list {list_id} ({len(content):,} bytes) to {output}")
+
+
 @list_app.command("share")
 def share_command(
     list_id: int = typer.Argument(..., help="The list id."),

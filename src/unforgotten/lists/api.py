@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import tempfile
 from pathlib import Path
+from urllib.parse import quote
 
-from fastapi import APIRouter, Depends, Form, UploadFile
+from fastapi import APIRouter, Depends, Form, Request, Response, UploadFile
 from sqlalchemy import select
 
 from unforgotten.auth.permissions import CoordinatorPermission
@@ -95,6 +96,21 @@ def unshare_list(list_id: int, party: str, session: DbSession, actor: CurrentAct
 
     withdrawn = withdraw(session=session, actor=actor, list_id=list_id, party_code=party)
     return {"list_id": list_id, "party": party.upper(), "withdrawn": withdrawn}
+
+
+@router.get("/{list_id}/original", response_class=Response)
+def original_file(list_id: int, request: Request, session: ReadSession, actor: CurrentActor) -> Response:
+    """The file the list came from, byte for byte (checked against the hash recorded at import); audited."""
+    from unforgotten.audit.service import record_access
+    from unforgotten.deps import get_database
+    from unforgotten.lists.originals import read_original
+
+    file_name, content = read_original(session=session, actor=actor, list_id=list_id)
+    record_access(get_database(request), actor=f"api:{actor.name}", action="access.list_original",
+                  subject_type="lists", subject_id=list_id, details={"bytes": len(content)})  # fmt: skip
+    ascii_name = file_name.encode("ascii", "replace").decode().replace('"', "_")
+    headers = {"Content-Disposition": f"attachment; filename=\"{ascii_name}\"; filename*=UTF-8''{quote(file_name)}"}
+    return Response(content, media_type="application/octet-stream", headers=headers)
 
 
 @router.post("/{list_id}/withdrawal", status_code=200)

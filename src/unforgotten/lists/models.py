@@ -6,7 +6,7 @@ import datetime as dt
 from enum import StrEnum
 from typing import Any
 
-from sqlalchemy import DateTime, ForeignKey, Index, Integer, String, Text, UniqueConstraint
+from sqlalchemy import BigInteger, DateTime, ForeignKey, Index, Integer, LargeBinary, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from unforgotten.columns import CANONICAL_COLUMNS, COLUMN_WIDTHS
@@ -62,6 +62,18 @@ class List(Base):
     withdrawn_reason: Mapped[str | None] = mapped_column(Text)
 
     shares: Mapped[list[ListShare]] = relationship(back_populates="list", cascade="all, delete-orphan")
+
+
+class StoredFile(Base):
+    """The bytes of a file a list came from, compressed, once per content (:mod:`unforgotten.lists.originals`)."""
+
+    __tablename__ = "stored_files"
+    __audit__ = False  # content-addressed: its key is its hash, which the list's import event carries
+
+    sha256: Mapped[str] = mapped_column(String(64), primary_key=True)
+    size: Mapped[int] = mapped_column(BigInteger)
+    compression: Mapped[str] = mapped_column(String(16))
+    content: Mapped[bytes] = mapped_column(LargeBinary)
 
 
 class ListShare(Base):

@@ -217,6 +217,9 @@ def import_file(
     )
     session.add(new_list)
     session.flush()
+    from unforgotten.lists.originals import store_original
+
+    store_original(session=session, path=path, sha256=file_hash)  # every row can be shown as it was sent
     counts, digest = _store_entries(session, new_list.id, result.rows)
     index_entries(session, new_list.id)
     repeated_ids = flag_duplicate_record_ids(session, new_list.id)
