@@ -1,6 +1,10 @@
-"""``unforgotten init`` — create or upgrade the database."""
+"""``unforgotten init | backup | restore`` — create or upgrade the database; back it up and bring it back."""
 
 from __future__ import annotations
+
+from pathlib import Path
+
+import typer
 
 from unforgotten.cli.app import app
 from unforgotten.cli.context import allow_new_database, console, database, safe_url
@@ -14,3 +18,45 @@ def init() -> None:
     allow_new_database()
     database()
     console.print(f"database ready: {safe_url(get_settings().database_url)}")
+
+
+@app.command("backup")
+def backup_command(
+    output: Path = typer.Option(..., "-o", "--output", help="The encrypted backup file to write."),
+    passphrase_file: Path | None = typer.Option(
+        None,
+        "--passphrase-file",
+        help="First line: the passphrase (else UNFORGOTTEN_BACKUP_PASSPHRASE).",
+    ),
+) -> None:
+    """Back up the whole database, encrypted with a passphrase (audited); SQLite online, pg_dump on PostgreSQL."""
+    from unforgotten.backups.service import backup, passphrase_from
+    from unforgotten.cli.context import default_actor
+
+    meta = backup(database=database(), output=output, passphrase=passphrase_from(passphrase_file),
+                  actor=default_actor())  # fmt: skip
+    console.print(f"backed up the {meta['dialect']} database to {output} ({output.stat().st_size:,} bytes, encrypted)")
+
+
+@app.command("restore")
+def restore_command(
+    source: Path = typer.Argument(..., help="A file written by `unforgotten backup`."),
+    passphrase_file: Path | None = typer.Option(
+        None,
+        "--passphrase-file",
+        help="First line: the passphrase (else UNFORGOTTEN_BACKUP_PASSPHRASE).",
+    ),
+    force: bool = typer.Option(False, "--force", help="Replace the database that is there."),
+) -> None:
+    """Restore a backup into UNFORGOTTEN_DATABASE_URL (a new SQLite file or an empty PostgreSQL database); audited.
+
+    Then `unforgotten audit verify` and `unforgotten account` prove it whole.
+    """
+    from unforgotten.backups.service import passphrase_from, restore
+    from unforgotten.cli.context import default_actor
+    from unforgotten.settings import get_settings
+
+    url = get_settings().database_url
+    meta = restore(url=url, source=source, passphrase=passphrase_from(passphrase_file), actor=default_actor(),
+                   force=force)  # fmt: skip
+    console.print(f"restored {source.name} (made {meta['created_at']}) into {safe_url(url)}")

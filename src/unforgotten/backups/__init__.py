@@ -1,0 +1,1 @@
+"""Encrypted backups of the whole database, and restoring them (issue 11, item 7)."""
