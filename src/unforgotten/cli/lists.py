@@ -153,6 +153,7 @@ def findings(
 def export(
     list_id: int = typer.Argument(..., help="The list id."),
     output: Path = typer.Option(..., "-o", "--output", help="OUT.csv, OUT.xlsx, or OUT.xml for PFIF 1.4"),
+    findings: bool = typer.Option(False, "--findings", help="Add a last column with each row's findings."),
     as_user: str | None = AS_OPTION,
 ) -> None:
     """Export a list's accepted entries: canonical columns (UTF-8 CSV, XLSX) or PFIF 1.4 person records (XML)."""
@@ -160,7 +161,7 @@ def export(
 
     with database().read() as session:
         actor = acting(session, as_user)
-        count = lists.export_entries(session=session, actor=actor, list_id=list_id, path=output)
+        count = lists.export_entries(session=session, actor=actor, list_id=list_id, path=output, findings=findings)
     log_access(actor, "access.list_exported", "lists", list_id, entries=count, file=output.name)
     console.print(f"exported {count:,} accepted entries of list {list_id} to {output}")
 

@@ -326,18 +326,24 @@ def get_entries(*, session: Session, list_id: int, status: str | None = None) ->
     return session.scalars(query.order_by(Entry.sheet, Entry.row_number)).all()
 
 
-def export_entries(*, session: Session, actor: Actor, list_id: int, path: Path) -> int:
+def export_entries(*, session: Session, actor: Actor, list_id: int, path: Path, findings: bool = False) -> int:
     """Write a list's accepted entries (if the actor may see it) to CSV (UTF-8), XLSX or PFIF 1.4 XML.
 
     No cell can run as a formula in whoever opens the export: CSV cells that begin like one get a leading ``'``,
-    XLSX cells are text. CSV carries a BOM so that Excel on a Cyrillic Windows reads it as UTF-8.
+    XLSX cells are text. CSV carries a BOM so that Excel on a Cyrillic Windows reads it as UTF-8. ``findings`` adds
+    a last column (CSV, XLSX) with each row's findings — "code (column): message", one per line — so the warnings
+    travel with the data a coordinator works on.
     """
     import csv
 
     from unforgotten.ingest import neutralise_cell
 
     get_visible_or_raise(session=session, actor=actor, list_id=list_id)
-    columns = [getattr(Entry, c) for c in CANONICAL_COLUMNS]
+    columns: list[Any] = [getattr(Entry, c) for c in CANONICAL_COLUMNS]
+    header = list(CANONICAL_COLUMNS)
+    if findings:
+        columns.append(Entry.findings)
+        header.append("findings")
     query = (
         select(*columns)
         .where(Entry.list_id == list_id, Entry.status == EntryStatus.ACCEPTED)
@@ -349,7 +355,7 @@ def export_entries(*, session: Session, actor: Actor, list_id: int, path: Path) 
     if suffix == ".xml":
         from unforgotten.ingest import write_pfif
 
-        rows = (dict(zip(CANONICAL_COLUMNS, values, strict=True)) for values in session.execute(query))
+        rows = (dict(zip(CANONICAL_COLUMNS, values, strict=False)) for values in session.execute(query))
         return write_pfif(rows, path, domain=f"unforgotten.list{list_id}")
     if suffix == ".xlsx":
         from openpyxl import Workbook
@@ -357,7 +363,7 @@ def export_entries(*, session: Session, actor: Actor, list_id: int, path: Path) 
 
         workbook = Workbook(write_only=True)
         sheet = workbook.create_sheet("entries")
-        sheet.append(list(CANONICAL_COLUMNS))
+        sheet.append(header)
 
         def text(value: Any) -> Any:  # openpyxl makes a string starting with "=" a live formula; keep it a string
             if not (isinstance(value, str) and value.startswith("=")):
@@ -367,7 +373,7 @@ def export_entries(*, session: Session, actor: Actor, list_id: int, path: Path) 
             return cell
 
         for values in session.execute(query):
-            sheet.append([text(v) for v in values])
+            sheet.append([text(v) for v in _with_findings(values, findings)])
             count += 1
         workbook.save(path)
         return count
@@ -375,11 +381,22 @@ def export_entries(*, session: Session, actor: Actor, list_id: int, path: Path) 
         raise InputError("unsupported export format", file=str(path), hint="name the output .csv, .xlsx or .xml (PFIF)")
     with path.open("w", encoding="utf-8-sig", newline="") as handle:
         writer = csv.writer(handle)
-        writer.writerow(CANONICAL_COLUMNS)
+        writer.writerow(header)
         for values in session.execute(query):
-            writer.writerow([neutralise_cell(v) for v in values])
+            writer.writerow([neutralise_cell(v) for v in _with_findings(values, findings)])
             count += 1
     return count
+
+
+def _with_findings(values: Sequence[Any], findings: bool) -> list[Any]:
+    """The row's values, its findings (the last value) written out as text when asked for."""
+    if not findings:
+        return list(values)
+    notes = "\n".join(
+        f"{f.get('code')}{' (' + str(f['column']) + ')' if f.get('column') else ''}: {f.get('message')}"
+        for f in values[-1] or []
+    )
+    return [*values[:-1], notes]
 
 
 def lists_in_space(space_ids: Iterable[int]) -> AnySelect:

@@ -117,3 +117,24 @@ def test_agreements_refuse_deep_nesting_and_large_files(session: Session, tmp_pa
 def test_the_example_agreement_still_loads(session: Session) -> None:
     example = Path(__file__).parents[3] / "examples" / "agreements" / "2025-06-02.yaml"
     assert agreements.load_file(session=session, path=example).categories
+
+
+def test_exports_can_carry_each_row_s_findings(session: Session, party: str, tmp_path: Path) -> None:
+    path = tmp_path / "list.csv"
+    path.write_text("ПІБ;Дата народження\nШевчук Роман;31.02.1990\nГнатюк Петро;03.02.1985\n", encoding="utf-8")
+    outcome = lists.import_file(session=session, path=path, party_code=party, kind="request", submitted_by="t")
+    for suffix in (".csv", ".xlsx"):
+        out = tmp_path / f"out{suffix}"
+        lists.export_entries(session=session, actor=operator("t"), list_id=outcome.list_id, path=out, findings=True)
+        if suffix == ".csv":
+            with out.open(encoding="utf-8-sig", newline="") as handle:
+                rows = list(csv.reader(handle))
+        else:
+            from openpyxl import load_workbook
+
+            rows = [
+                [c if c is not None else "" for c in r] for r in load_workbook(out).active.iter_rows(values_only=True)
+            ]
+        assert rows[0][-1] == "findings"
+        assert rows[1][-1].startswith("date_dropped (date_of_birth): impossible date")
+        assert "record_id_from_row" in rows[2][-1] and "date_dropped" not in rows[2][-1]
