@@ -27,6 +27,7 @@ __all__ = [
     "MIN_ESTIMATE_ROWS",
     "LinkageModel",
     "cap_weak_fields",
+    "count_service_number_once",
     "estimate_model",
     "train_model",
 ]
@@ -82,7 +83,7 @@ class LinkageModel:
                 "not an Unforgotten linkage model file", file=str(path), hint="train one with `unforgotten link`"
             )
         return cls(
-            splink_settings=cap_weak_fields(document["splink_settings"]),
+            splink_settings=count_service_number_once(cap_weak_fields(document["splink_settings"])),
             threshold=float(document["threshold"]),
             trained_on=dict(document.get("trained_on") or {}),
         )
@@ -190,7 +191,7 @@ def train_model(
             active.close()
     _check_trained(trained)
     return LinkageModel(
-        splink_settings=cap_weak_fields(trained),
+        splink_settings=count_service_number_once(cap_weak_fields(trained)),
         threshold=threshold,
         trained_on={"rows": [len(f) for f in frames], "seed": seed, "engine": engine},
     )
@@ -225,6 +226,31 @@ def cap_weak_fields(splink_settings: dict[str, Any]) -> dict[str, Any]:
                 continue
             if m < WEAK_FLOOR * u:
                 level["m_probability"] = min(1.0, WEAK_FLOOR * u)
+    return splink_settings
+
+
+_SAME_NUMBER = "service_number_l = service_number_r"
+
+
+def count_service_number_once(splink_settings: dict[str, Any]) -> dict[str, Any]:
+    """Give a level that lets an equal service number excuse another field's disagreement the u of that disagreement.
+
+    Why: "different known names, same service number" and "dates conflict, same service number" exist so that a
+    clerk's wrong name or date is not a veto when the number agrees; their m is a clerk's error rate. Learned on
+    random pairs, their u is that of pairs which *also* share the number — tiny — so their weight came out at
+    about +13 bits each, and the number, already +17 bits in its own comparison, was counted three times: two
+    strangers sharing nothing but a service number scored about +26 bits (the heavy 200,000 case: 1,343 false
+    pairs, docs/benchmarks.md). The level's u is set to that of the level after it, which is the same
+    disagreement without the number (two different known names; dates more than two years apart), so the
+    number counts once and the disagreement costs what a clerk's error costs. Changed in place and returned.
+    """
+    for comparison in splink_settings.get("comparisons", []):
+        if comparison.get("output_column_name") == "service_number":
+            continue
+        levels = comparison["comparison_levels"]
+        for level, following in zip(levels, levels[1:], strict=False):
+            if _SAME_NUMBER in str(level.get("sql_condition", "")) and following.get("u_probability") is not None:
+                level["u_probability"] = following["u_probability"]
     return splink_settings
 
 

@@ -126,3 +126,43 @@ def test_a_person_listed_twice_with_different_slips_links_both_entries(model: Li
     assert found == {("a", "b1"), ("a", "b2")}
     existing = [{**left[0], "person_id": "7"}]
     assert [a.person_id for a in link_into_persons(right[:2] + others, existing, model=model)][:2] == [7, 7]
+
+
+def _as_learned_at_scale(tmp_path) -> LinkageModel:  # type: ignore[no-untyped-def]
+    """The shipped model with the u that random sampling learns at 200,000 × 200,000 for the levels that let an
+    equal service number excuse a wrong name or date (about 1e-6: pairs that also share the number), saved and
+    loaded again."""
+    settings = default_model().splink_settings
+    for comparison in settings["comparisons"]:
+        for level in comparison["comparison_levels"]:
+            if comparison["output_column_name"] != "service_number" and "service_number_l" in level["sql_condition"]:
+                level["u_probability"] = 1e-6
+    path = tmp_path / "m.json"
+    LinkageModel(settings).save(path)
+    return LinkageModel.load(path)
+
+
+def test_two_strangers_sharing_only_a_service_number_are_not_linked(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    # The heavy 200,000 case: the number was counted three times (its own comparison and the two levels that let
+    # it excuse a wrong name or date), so strangers sharing one scored about +26 bits (docs/benchmarks.md).
+    model = _as_learned_at_scale(tmp_path)
+    left = [person("a", "Півненко", "Микола", "Юрійович", "1977-02-11", service_number="ЗСУ-5102373")]
+    right = [person("b", "Панасина", "Людмила", "Демьяновна", "1996-12-21", service_number="5102373")]
+    assert link_lists(left, right, model=model).pairs == []
+    # A clerk's wrong date or given name is still excused by the number when the rest agrees.
+    for other in (
+        person("b", "Pivnenko", "Mykola", "Yuriiovych", "1971-02-11", service_number="5102373"),
+        person("b", "Пивненко", "Николай", "Юрьевич", "1977-02-11", service_number="5102373"),
+    ):
+        assert [(p.left_id, p.right_id) for p in link_lists(left, [other], model=model).pairs] == [("a", "b")]
+
+
+def test_a_level_excusing_a_disagreement_by_the_service_number_takes_that_disagreements_u(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    from unforgotten.linkage.training import count_service_number_once
+
+    for comparison in _as_learned_at_scale(tmp_path).splink_settings["comparisons"]:
+        levels = comparison["comparison_levels"]
+        for level, following in zip(levels, levels[1:], strict=False):
+            if comparison["output_column_name"] != "service_number" and "service_number_l" in level["sql_condition"]:
+                assert level["u_probability"] == following["u_probability"] > 0.5
+    assert count_service_number_once({"comparisons": []}) == {"comparisons": []}
