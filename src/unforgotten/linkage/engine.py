@@ -58,6 +58,8 @@ class LinkResult:
     candidate_pairs: int = 0
     left_groups: dict[str, str] = field(default_factory=dict)
     right_groups: dict[str, str] = field(default_factory=dict)
+    suggestions: list[PairLink] = field(default_factory=list)
+    """Pairs for a reviewer, never links (``review=`` only): see :func:`link_lists`."""
 
 
 @dataclass
@@ -96,13 +98,15 @@ def score_pairs(
     *,
     broad: bool | None = None,
     term_frequencies: Mapping[str, pd.DataFrame] | None = None,
+    rules: Sequence[Any] | None = None,
 ) -> pd.DataFrame:
     """Predict scored candidate pairs at or above ``threshold`` with the model's parameters (no training).
 
     ``broad`` adds :data:`SMALL_LIST_RULES` (default: when the frames hold at most :data:`SMALL_LISTS` rows in
     all); ``term_frequencies`` are lookups (column → a frame of the value and ``tf_<column>``) to use instead of
     frequencies counted on the frames — when the frames are a sample of a larger population, such as the
-    candidates pulled from a space, whose frequencies they would misstate.
+    candidates pulled from a space, whose frequencies they would misstate. ``rules`` (Splink blocking rules) are
+    added to the model's (the review pass, :data:`~unforgotten.linkage.review.REVIEW_RULES`).
     """
     with backend.errors("scoring candidate pairs"):
         tables = backend.register(frames)
@@ -111,6 +115,9 @@ def score_pairs(
             run_settings["blocking_rules_to_generate_predictions"] += [
                 rule.create_blocking_rule_dict(backend.engine) for rule in SMALL_LIST_RULES
             ]
+        run_settings["blocking_rules_to_generate_predictions"] += [
+            rule.create_blocking_rule_dict(backend.engine) for rule in rules or ()
+        ]
         linker = backend.linker(tables, run_settings)
         for column, lookup in (term_frequencies or {}).items():
             registered = backend.register_named(lookup, f"uf_tf_{column}")
@@ -142,6 +149,7 @@ def link_lists(
     explain: bool = False,
     progress: Progress | None = None,
     backend: Backend | None = None,
+    review: float | None = None,
 ) -> LinkResult:
     """Find the entries of two lists that name the same person.
 
@@ -155,6 +163,9 @@ def link_lists(
         explain: Attach each field's comparison level and match weight to every pair.
         progress: Called with the name of each step as it starts.
         backend: An open backend to use instead of a new one.
+        review: Fill ``suggestions``: pairs from this probability up that were not linked (below the threshold,
+            or a namesake that lost the one-to-one choice), and for each left entry left without a match its best
+            few candidates of a broader second pass (:mod:`unforgotten.linkage.review`). Default: none.
 
     Returns:
         A :class:`LinkResult`; ``pairs`` include a list's own duplicates of a linked person.
@@ -184,12 +195,96 @@ def link_lists(
             model = _trained_or_shipped(left, right, active)
         cut = model.threshold if threshold is None else threshold
         step("scoring pairs")
-        scored = score_pairs(active, [left, right], model, "link_and_dedupe", cut, (len(left), len(right)))
+        lowest = cut if review is None else min(review, cut)
+        scored = score_pairs(active, [left, right], model, "link_and_dedupe", lowest, (len(left), len(right)))
+        step("choosing persons")
+        result = _resolve_link(scored[scored["match_probability"] >= cut], left, right, model, cut, explain)
+        if review is not None:
+            step("review suggestions")
+            result.suggestions = review_suggestions(active, scored, left, right, result, review, explain=explain)
     finally:
         if backend is None:
             active.close()
-    step("choosing persons")
-    return _resolve_link(scored, left, right, model, cut, explain)
+    return result
+
+
+def _crosswise(scored: pd.DataFrame) -> tuple[pd.DataFrame, list[str], list[str]]:
+    """The pairs between the two lists, and each pair's left and right record ids (Splink orders them by rule)."""
+    cross = scored[scored["unique_id_l"].str[:2] != scored["unique_id_r"].str[:2]]
+    flip = cross["unique_id_l"].str.startswith(RIGHT)
+    lefts = cross["unique_id_l"].where(~flip, cross["unique_id_r"]).str[2:].tolist()
+    rights = cross["unique_id_r"].where(~flip, cross["unique_id_l"]).str[2:].tolist()
+    return cross, lefts, rights
+
+
+def review_suggestions(
+    backend: Backend,
+    scored: pd.DataFrame,
+    left: pd.DataFrame,
+    right: pd.DataFrame,
+    result: LinkResult,
+    floor: float,
+    *,
+    explain: bool = False,
+    broad: bool | None = None,
+) -> list[PairLink]:
+    """Pairs for a reviewer: the scored pairs from ``floor`` up that were not linked, and for each left entry left
+    without a match its best :data:`~unforgotten.linkage.review.REVIEW_PER_ENTRY` candidates of a second pass with
+    :data:`~unforgotten.linkage.review.REVIEW_RULES`, from ``min(floor, REVIEW_FLOOR)`` up. Never links.
+
+    ``scored`` is the first pass (down to ``floor`` at least) and ``left``/``right`` its feature frames.
+    """
+    from unforgotten.linkage.review import (
+        REVIEW_FLOOR,
+        REVIEW_PER_ENTRY,
+        REVIEW_RULES,
+        best_suggestions,
+        review_frame,
+        term_frequency_lookup,
+        unmatched,
+    )
+
+    explainer = Explainer(result.model.splink_settings) if explain else None
+    linked = {(pair.left_id, pair.right_id) for pair in result.pairs}
+    found: dict[tuple[str, str], PairLink] = {}
+
+    def collect(frame: pd.DataFrame, lowest: float) -> None:
+        cross, lefts, rights = _crosswise(frame[frame["match_probability"] >= lowest])
+        records = cross.to_dict("records") if explain else [{}] * len(lefts)
+        for a, b, p, record in zip(lefts, rights, cross["match_probability"].tolist(), records, strict=True):
+            if (a, b) in linked or p <= (found[(a, b)].score if (a, b) in found else -1.0):
+                continue
+            explanation = explainer.explain(record) if explainer is not None else None
+            found[(a, b)] = PairLink(a, b, float(p), explanation)
+
+    collect(scored, floor)
+    first = set(found)
+    alone = unmatched(left["record_id"].astype(str).tolist(), (pair.left_id for pair in result.pairs))
+    lowest = min(floor, REVIEW_FLOOR)
+    if alone and len(right):
+        subset = left[left["record_id"].astype(str).isin(set(alone))]
+        second = score_pairs(
+            backend,
+            [review_frame(subset), review_frame(right)],
+            result.model,
+            "link_only",
+            lowest,
+            (len(left), len(right)),
+            broad=broad,
+            term_frequencies={"family_key": term_frequency_lookup([left, right])},
+            rules=REVIEW_RULES,
+        )
+        collect(second, lowest)
+    # An entry left without a match: its best few from either pass. Any other entry: the first pass's pairs.
+    alone_set = set(alone)
+    chosen = best_suggestions(
+        ((a, b, pair.score) for (a, b), pair in found.items() if a in alone_set),
+        floor=lowest,
+        per_entry=REVIEW_PER_ENTRY,
+    )
+    keep = {(a, b) for a, ranked in chosen.items() for b, _ in ranked}
+    keep |= {pair for pair in first if pair[0] not in alone_set}
+    return sorted((found[pair] for pair in keep), key=lambda pair: (pair.left_id, -pair.score, pair.right_id))
 
 
 def _resolve_link(
