@@ -11,6 +11,8 @@ table pools every scored cross pair of every cell; the review band is [DEFAULT_R
 
 from __future__ import annotations
 
+import json
+import os
 import time
 from collections import defaultdict
 from collections.abc import Sequence
@@ -25,7 +27,7 @@ if TYPE_CHECKING:
 
 FACTORS = (0.0, 1.0, 2.0, 4.0)
 _BINS = (0.0, 0.01, 0.1, 0.3, 0.5, 0.7, 0.9, 0.99, 1.0000001)
-_LOWEST = 0.001  # scored down to here, to weigh other review floors
+_LOWEST = 0.0  # every candidate pair is scored: a missed pair is either never compared or scored below a floor
 _FLOORS = (0.001, 0.005, 0.01, 0.02, 0.05, 0.1, 0.2)
 
 
@@ -45,6 +47,11 @@ class Cell:
     requests: int = 0
     seconds: float = 0.0
     missed_scores: list[float] = field(default_factory=list)  # best score of each true pair missed (0: not scored)
+    suggested: int = 0  # pairs suggested for review, both passes (link_lists(review=DEFAULT_REVIEW_FLOOR))
+    missed_suggested: int = 0  # true pairs missed at the threshold among them
+    review_seconds: float = 0.0
+    missed_kinds: list[str] = field(default_factory=list)  # both sides' kinds of error of each never-compared miss
+    missed_compared: int = 0  # true pairs missed at the threshold that blocking made candidates (the rest never were)
     band_scores: list[float] = field(default_factory=list)  # scores of the pairs not predicted, down to _LOWEST
 
 
@@ -105,7 +112,14 @@ def run_cell(
     """Link one generated pair (training on it unless ``model`` is given) and score it."""
     from unforgotten.linkage import DEFAULT_REVIEW_FLOOR
     from unforgotten.linkage.backend import open_backend
-    from unforgotten.linkage.engine import LEFT, RIGHT, _resolve_link, _trained_or_shipped, score_pairs
+    from unforgotten.linkage.engine import (
+        LEFT,
+        RIGHT,
+        _resolve_link,
+        _trained_or_shipped,
+        review_suggestions,
+        score_pairs,
+    )
     from unforgotten.linkage.features import features
 
     left, right, meta = _case(config, size, seed)
@@ -124,11 +138,15 @@ def run_cell(
         scored = score_pairs(
             backend, [left_frame, right_frame], chosen, "link_and_dedupe", _LOWEST, (len(left), len(right))
         )
+        cut = chosen.threshold
+        result = _resolve_link(scored[scored["match_probability"] >= cut], left_frame, right_frame, chosen, cut, False)
+        seconds = time.perf_counter() - started
+        # What a reviewer is shown (link_lists(review=DEFAULT_REVIEW_FLOOR)): the first pass's unlinked pairs from the
+        # floor up, and the second pass's best few for each request entry left without a match.
+        suggestions = review_suggestions(backend, scored, left_frame, right_frame, result, DEFAULT_REVIEW_FLOOR)
+        review_seconds = time.perf_counter() - started - seconds
     finally:
         backend.close()
-    cut = chosen.threshold
-    result = _resolve_link(scored[scored["match_probability"] >= cut], left_frame, right_frame, chosen, cut, False)
-    seconds = time.perf_counter() - started
     predicted = {(p.left_id, p.right_id) for p in result.pairs}
     hits = len(predicted & truth)
     precision = hits / len(predicted) if predicted else 0.0
@@ -165,7 +183,32 @@ def run_cell(
     in_band = sum(DEFAULT_REVIEW_FLOOR <= best.get(pair, 0.0) < threshold for pair in missed)
     band = sum(DEFAULT_REVIEW_FLOOR <= p and pair not in predicted for pair, p in best.items())
     cell = Cell(name, precision, recall, f1, kind_recall, namesake_fp, len(missed), in_band, band, len(left), seconds)
+    suggested = {(pair.left_id, pair.right_id) for pair in suggestions}
+    cell.suggested, cell.missed_suggested = len(suggested), len(missed & suggested)
+    cell.review_seconds = review_seconds
     cell.missed_scores = [best.get(pair, 0.0) for pair in missed]
+    cell.missed_compared = sum(pair in best for pair in missed)
+    dump = os.environ.get("UNFORGOTTEN_STRESS_MISSES")  # a JSON-lines file: every missed pair with both rows
+    if dump:
+        left_by, right_by = {r["record_id"]: r for r in left}, {r["record_id"]: r for r in right}
+        with open(dump, "a", encoding="utf-8") as out:
+            for a, b in sorted(missed):
+                record = {
+                    "cell": name,
+                    "score": best.get((a, b)),
+                    "suggested": next((x.score for x in suggestions if (x.left_id, x.right_id) == (a, b)), None),
+                    "left": left_by[a],
+                    "right": right_by[b],
+                }
+                out.write(json.dumps(record, ensure_ascii=False) + "\n")
+            linked = {a for a, _ in predicted}
+            for pair in suggestions:
+                key = (pair.left_id, pair.right_id)
+                shown = {"cell": name, "suggestion": pair.score, "true": key in truth, "alone": key[0] not in linked}
+                out.write(json.dumps(shown) + "\n")
+    cell.missed_kinds = [
+        f"{meta['left_kinds'][a] or '-'} / {meta['right_kinds'][b] or '-'}" for a, b in missed if (a, b) not in best
+    ]
     cell.band_scores = [p for pair, p in best.items() if pair not in predicted and p < threshold]
     return cell, result.model
 
@@ -186,6 +229,47 @@ def floors_table(cells: Sequence[Cell]) -> str:
     return "\n".join(lines)
 
 
+def misses_table(cells: Sequence[Cell]) -> str:
+    """Why the true pairs missed at the threshold are missed, and how many of them the review band holds."""
+    from unforgotten.linkage import DEFAULT_REVIEW_FLOOR
+
+    missed = sum(cell.missed for cell in cells)
+    compared = sum(cell.missed_compared for cell in cells)
+    in_band = sum(cell.missed_in_band for cell in cells)
+    requests = sum(cell.requests for cell in cells)
+    band = sum(cell.band_pairs for cell in cells)
+    worst = max(cell.band_pairs / max(cell.requests, 1) for cell in cells)
+    suggested = sum(cell.missed_suggested for cell in cells)
+    shown = sum(cell.suggested for cell in cells)
+    worst_shown = max(cell.suggested / max(cell.requests, 1) for cell in cells)
+
+    def share(count: int) -> str:
+        return f"{count} ({100 * count / missed:.1f}%)" if missed else str(count)
+
+    kinds: dict[str, int] = defaultdict(int)
+    for cell in cells:
+        for text in cell.missed_kinds:
+            for kind in {k for side in text.split(" / ") for k in side.split("|") if k and k != "-"}:
+                kinds[kind] += 1
+    common = ", ".join(f"{k} {n}" for k, n in sorted(kinds.items(), key=lambda item: -item[1])[:8])
+    return "\n".join(
+        [
+            "| measure | value |",
+            "|---|---|",
+            f"| true pairs missed at the threshold | {missed} |",
+            f"| … in the review band [{DEFAULT_REVIEW_FLOOR:g}, threshold) | {share(in_band)} |",
+            f"| … compared, scored below the floor | {share(compared - in_band)} |",
+            f"| … never compared (no blocking rule pairs them) | {share(missed - compared)} |",
+            f"| kinds of error on the never-compared pairs | {common or '–'} |",
+            f"| review band pairs / request entries, all cells | {band}/{requests} ({100 * band / max(requests, 1):.2f}%) |",
+            f"| … worst cell | {100 * worst:.2f}% |",
+            f"| missed pairs suggested, both passes (link_lists(review=…)) | {share(suggested)} |",
+            f"| suggestions / request entries, all cells | {shown}/{requests} ({100 * shown / max(requests, 1):.2f}%) |",
+            f"| … worst cell | {100 * worst_shown:.2f}% |",
+        ]
+    )
+
+
 def _line(cell: Cell) -> str:
     kind = "–" if cell.kind_recall is None else f"{cell.kind_recall:.3f}"
     fp, total = cell.namesake_fp
@@ -194,13 +278,15 @@ def _line(cell: Cell) -> str:
     return (
         f"| {cell.name} | {kind} | {cell.precision:.4f} | {cell.recall:.4f} | {cell.f1:.4f} | {fp}/{total} ({rate}) "
         f"| {band} | {cell.band_pairs}/{cell.requests} ({100 * cell.band_pairs / max(cell.requests, 1):.1f}%) "
-        f"| {cell.seconds:.1f} |"
+        f"| {cell.missed_suggested}/{cell.missed} | {cell.suggested}/{cell.requests} "
+        f"({100 * cell.suggested / max(cell.requests, 1):.1f}%) | {cell.seconds:.1f} + {cell.review_seconds:.1f} |"
     )
 
 
 HEADER = (
     "| cell | recall of the kind | precision | recall | F1 | namesake FP | missed pairs in review band "
-    "| review band pairs / requests | s |\n|---|---|---|---|---|---|---|---|---|"
+    "| review band pairs / requests | missed pairs suggested (both passes) | suggestions / requests "
+    "| s (link + review pass) |\n|---|---|---|---|---|---|---|---|---|---|---|"
 )
 
 
@@ -213,6 +299,7 @@ def main(size: int, seed: int, kinds: Sequence[str] | None = None, cross: bool =
     print(HEADER, flush=True)
     lines = [HEADER]
     cells: list[Cell] = []
+    crossed: list[Cell] = []  # models trained on one setting, tested on another
     default_cell, _ = run_cell("every kind at 1×", base, size, seed, None, pool)
     cells.append(default_cell)
     lines.append(_line(default_cell))
@@ -242,8 +329,12 @@ def main(size: int, seed: int, kinds: Sequence[str] | None = None, cross: bool =
             ("shipped model → tested every kind 2×", default_model(), heavy),
         ):
             cell, _ = run_cell(name, config, size, seed, None, pool, model=model)
+            crossed.append(cell)
             lines.append(_line(cell))
             print(lines[-1], flush=True)
     print("\n" + "\n".join(lines))
     print("\nReliability (every scored cross pair of the cells above, at 0.01 or more):\n" + pool.table())
     print("\nReview band (grid cells, trained on their own lists):\n" + floors_table(cells))
+    print("\nMisses at the threshold (grid cells):\n" + misses_table(cells))
+    if crossed:
+        print("\nMisses at the threshold (grid and train/test cells):\n" + misses_table(cells + crossed))
