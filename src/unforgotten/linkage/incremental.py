@@ -40,8 +40,9 @@ class Assignment:
         probability: Match probability of the best pair that put it there (``None`` for a new person).
         explanation: Per field of that pair: ``{"level": ..., "weight": ...}``.
         suggestions: Other existing persons scoring ``lower`` or more, for a reviewer — those below the threshold
-            and those above it that lost the one-to-one competition (a namesake): (person id, probability,
-            explanation).
+            and those above it that lost the one-to-one competition (a namesake) — and, for an entry left without
+            a person, its best few of a broader second pass (:mod:`unforgotten.linkage.review`): (person id,
+            probability, explanation). Never links.
     """
 
     record_id: str
@@ -73,7 +74,9 @@ def link_incremental(
         existing_persons_rows: Rows already linked, each with its ``person_id`` (an integer or its text).
         model: The trained model (no retraining happens here).
         threshold: Match probability to join a person (default: the model's).
-        lower: Pairs from here up to ``threshold`` come back as suggestions for review (default: no suggestions).
+        lower: Pairs from here up to ``threshold`` come back as suggestions for review, and so do the best
+            :data:`~unforgotten.linkage.review.REVIEW_PER_ENTRY` persons of a second, broader pass for each entry
+            left without a person, from ``min(lower, REVIEW_FLOOR)`` up (default: no suggestions).
         engine: ``"duckdb"`` or ``"spark"``.
         broad: Also block on the rules for small lists (default: when new and existing rows are few, see
             :func:`~unforgotten.linkage.engine.score_pairs`). Give it when ``existing_persons_rows`` are only the
@@ -153,7 +156,84 @@ def link_incremental(
     for new_id, cluster in clusters.items():
         if cluster in joins:
             clusters[new_id] = joins[cluster]
-    return _assignments(fresh["unique_id"].tolist(), clusters, accepted, best, candidates, upper)
+    assignments = _assignments(fresh["unique_id"].tolist(), clusters, accepted, best, candidates, upper)
+    if lower is not None and len(known):
+        _review_pass(
+            assignments,
+            fresh,
+            known,
+            person_of,
+            model,
+            explainer,
+            min(lower, upper),
+            sizes,
+            broad,
+            term_frequencies,
+            engine,
+        )
+    return assignments
+
+
+def _review_pass(
+    assignments: list[Assignment],
+    fresh: pd.DataFrame,
+    known: pd.DataFrame,
+    person_of: Mapping[str, int],
+    model: LinkageModel,
+    explainer: Explainer,
+    lower: float,
+    sizes: tuple[int, int | None],
+    broad: bool | None,
+    term_frequencies: Mapping[str, pd.DataFrame] | None,
+    engine: str,
+) -> None:
+    """Give each entry left without a person its best few persons of the second, broader pass (in place)."""
+    from unforgotten.linkage.review import (
+        REVIEW_FLOOR,
+        REVIEW_PER_ENTRY,
+        REVIEW_RULES,
+        best_suggestions,
+        review_frame,
+        term_frequency_lookup,
+    )
+
+    alone = {NEW + a.record_id: a for a in assignments if a.person_id is None}
+    if not alone:
+        return
+    floor = min(lower, REVIEW_FLOOR)
+    subset = fresh[fresh["unique_id"].isin(set(alone))]
+    backend = open_backend(engine)
+    try:
+        scored = score_pairs(
+            backend,
+            [review_frame(subset), review_frame(known)],
+            model,
+            "link_only",
+            floor,
+            sizes,
+            broad=broad,
+            term_frequencies=term_frequencies or {"family_key": term_frequency_lookup([fresh, known])},
+            rules=REVIEW_RULES,
+        )
+    finally:
+        backend.close()
+    # Each (entry, person) at its best score over both passes, with that pair's explanation.
+    top: dict[tuple[str, int], tuple[float, dict[str, object]]] = {
+        (NEW + a.record_id, person): (p, why) for a in alone.values() for person, p, why in a.suggestions
+    }
+    for pair in scored.to_dict("records"):
+        a, b, p = str(pair["unique_id_l"]), str(pair["unique_id_r"]), float(pair["match_probability"])
+        new_id, old_id = (a, b) if a.startswith(NEW) else (b, a)
+        key = (new_id, person_of[old_id[2:]])
+        if key not in top or p > top[key][0]:
+            why: dict[str, object] = {
+                k: {"level": v.level, "weight": round(v.weight, 3)} for k, v in explainer.explain(pair).items()
+            }
+            top[key] = (p, why)
+    triples = [(new_id, person, p) for (new_id, person), (p, _) in top.items()]
+    chosen = best_suggestions(triples, floor=floor, per_entry=REVIEW_PER_ENTRY)
+    for new_id, assignment in alone.items():
+        assignment.suggestions = sorted((person, p, top[(new_id, person)][1]) for person, p in chosen.get(new_id, []))
 
 
 def _persons(rows: Sequence[Row]) -> dict[str, int]:
