@@ -26,7 +26,7 @@ if TYPE_CHECKING:
     from unforgotten.linkage import LinkageModel
 
 FACTORS = (0.0, 1.0, 2.0, 4.0)
-_BINS = (0.0, 0.01, 0.1, 0.3, 0.5, 0.7, 0.9, 0.99, 1.0000001)
+_BINS = (0.0, 1e-4, 0.001, 0.01, 0.1, 0.3, 0.5, 0.7, 0.9, 0.99, 1.0000001)
 _LOWEST = 0.0  # every candidate pair is scored: a missed pair is either never compared or scored below a floor
 _FLOORS = (0.001, 0.005, 0.01, 0.02, 0.05, 0.1, 0.2)
 
@@ -59,21 +59,34 @@ class Cell:
 class Pool:
     """Scored cross pairs of every cell, for the reliability table."""
 
-    bins: dict[int, list[int]] = field(default_factory=lambda: defaultdict(lambda: [0, 0]))
+    bins: dict[int, list[float]] = field(default_factory=lambda: defaultdict(lambda: [0, 0, 0.0]))
 
     def add(self, probability: float, true: bool) -> None:
         for index in range(len(_BINS) - 1):
             if _BINS[index] <= probability < _BINS[index + 1]:
                 self.bins[index][0] += 1
                 self.bins[index][1] += true
+                self.bins[index][2] += probability
                 return
 
     def table(self) -> str:
-        lines = ["| predicted probability | pairs | observed match rate |", "|---|---|---|"]
+        """Per bin: pairs, mean predicted probability, observed share of true pairs, and true pairs expected (the
+        sum of the probabilities) against those found; then the pooled gap, weighted by pairs (ECE)."""
+        lines = [
+            "| predicted probability | pairs | mean predicted | observed match rate | true pairs expected / found |",
+            "|---|---|---|---|---|",
+        ]
+        gap, total = 0.0, 0
         for index in sorted(self.bins):
-            count, true = self.bins[index]
+            count, true, summed = self.bins[index]
             high = min(_BINS[index + 1], 1.0)
-            lines.append(f"| [{_BINS[index]:.2f}, {high:.2f}) | {count} | {true / count:.3f} |")
+            lines.append(
+                f"| [{_BINS[index]:g}, {high:g}) | {count:.0f} | {summed / count:.4f} | {true / count:.4f} "
+                f"| {summed:.1f} / {true:.0f} |"
+            )
+            gap += abs(summed - true)
+            total += int(count)
+        lines.append(f"\nExpected calibration error (pairs at {_BINS[1]:g} or more): {gap / max(total, 1):.5f}")
         return "\n".join(lines)
 
 
@@ -243,6 +256,9 @@ def misses_table(cells: Sequence[Cell]) -> str:
     shown = sum(cell.suggested for cell in cells)
     worst_shown = max(cell.suggested / max(cell.requests, 1) for cell in cells)
 
+    def of_requests(count: int) -> str:
+        return f"{count}/{requests} ({100 * count / max(requests, 1):.2f}%)"
+
     def share(count: int) -> str:
         return f"{count} ({100 * count / missed:.1f}%)" if missed else str(count)
 
@@ -261,10 +277,10 @@ def misses_table(cells: Sequence[Cell]) -> str:
             f"| … compared, scored below the floor | {share(compared - in_band)} |",
             f"| … never compared (no blocking rule pairs them) | {share(missed - compared)} |",
             f"| kinds of error on the never-compared pairs | {common or '–'} |",
-            f"| review band pairs / request entries, all cells | {band}/{requests} ({100 * band / max(requests, 1):.2f}%) |",
+            f"| review band pairs / request entries, all cells | {of_requests(band)} |",
             f"| … worst cell | {100 * worst:.2f}% |",
             f"| missed pairs suggested, both passes (link_lists(review=…)) | {share(suggested)} |",
-            f"| suggestions / request entries, all cells | {shown}/{requests} ({100 * shown / max(requests, 1):.2f}%) |",
+            f"| suggestions / request entries, all cells | {of_requests(shown)} |",
             f"| … worst cell | {100 * worst_shown:.2f}% |",
         ]
     )
@@ -333,7 +349,7 @@ def main(size: int, seed: int, kinds: Sequence[str] | None = None, cross: bool =
             lines.append(_line(cell))
             print(lines[-1], flush=True)
     print("\n" + "\n".join(lines))
-    print("\nReliability (every scored cross pair of the cells above, at 0.01 or more):\n" + pool.table())
+    print(f"\nReliability (every scored cross pair of the cells above, at {_BINS[1]:g} or more):\n" + pool.table())
     print("\nReview band (grid cells, trained on their own lists):\n" + floors_table(cells))
     print("\nMisses at the threshold (grid cells):\n" + misses_table(cells))
     if crossed:
