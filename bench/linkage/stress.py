@@ -29,6 +29,8 @@ FACTORS = (0.0, 1.0, 2.0, 4.0)
 _BINS = (0.0, 1e-4, 0.001, 0.01, 0.1, 0.3, 0.5, 0.7, 0.9, 0.99, 1.0000001)
 _LOWEST = 0.0  # every candidate pair is scored: a missed pair is either never compared or scored below a floor
 _FLOORS = (0.001, 0.005, 0.01, 0.02, 0.05, 0.1, 0.2)
+_REVIEW_LOWEST, _REVIEW_MOST = 1e-12, 3  # the review pass is weighed down to here (floors and caps)
+_REVIEW_FLOORS = (1e-12, 1e-9, 1e-6, 1e-4, 0.01, 0.1)
 
 
 @dataclass
@@ -50,6 +52,7 @@ class Cell:
     suggested: int = 0  # pairs suggested for review, both passes (link_lists(review=DEFAULT_REVIEW_FLOOR))
     missed_suggested: int = 0  # true pairs missed at the threshold among them
     review_seconds: float = 0.0
+    review_items: list[tuple[float, int, bool]] = field(default_factory=list)  # (rank, place, a missed true pair)
     missed_kinds: list[str] = field(default_factory=list)  # both sides' kinds of error of each never-compared miss
     missed_compared: int = 0  # true pairs missed at the threshold that blocking made candidates (the rest never were)
     band_scores: list[float] = field(default_factory=list)  # scores of the pairs not predicted, down to _LOWEST
@@ -129,11 +132,12 @@ def run_cell(
         LEFT,
         RIGHT,
         _resolve_link,
+        _review_pairs,
         _trained_or_shipped,
-        review_suggestions,
         score_pairs,
     )
     from unforgotten.linkage.features import features
+    from unforgotten.linkage.review import REVIEW_FLOOR, REVIEW_PER_ENTRY
 
     left, right, meta = _case(config, size, seed)
     lp, rp = meta["left_person"], meta["right_person"]
@@ -156,7 +160,21 @@ def run_cell(
         seconds = time.perf_counter() - started
         # What a reviewer is shown (link_lists(review=DEFAULT_REVIEW_FLOOR)): the first pass's unlinked pairs from the
         # floor up, and the second pass's best few for each request entry left without a match.
-        suggestions = review_suggestions(backend, scored, left_frame, right_frame, result, DEFAULT_REVIEW_FLOOR)
+        # Down to _REVIEW_LOWEST and _REVIEW_MOST per entry, to weigh other floors and caps (review_table); what
+        # link_lists shows is the part at REVIEW_FLOOR and REVIEW_PER_ENTRY.
+        ranked = _review_pairs(
+            backend,
+            scored,
+            left_frame,
+            right_frame,
+            result,
+            DEFAULT_REVIEW_FLOOR,
+            lowest=_REVIEW_LOWEST,
+            per_entry=_REVIEW_MOST,
+        )
+        suggestions = [
+            pair for pair, rank, place in ranked if place < 0 or (rank >= REVIEW_FLOOR and place < REVIEW_PER_ENTRY)
+        ]
         review_seconds = time.perf_counter() - started - seconds
     finally:
         backend.close()
@@ -198,6 +216,7 @@ def run_cell(
     cell = Cell(name, precision, recall, f1, kind_recall, namesake_fp, len(missed), in_band, band, len(left), seconds)
     suggested = {(pair.left_id, pair.right_id) for pair in suggestions}
     cell.suggested, cell.missed_suggested = len(suggested), len(missed & suggested)
+    cell.review_items = [(rank, place, (pair.left_id, pair.right_id) in missed) for pair, rank, place in ranked]
     cell.review_seconds = review_seconds
     cell.missed_scores = [best.get(pair, 0.0) for pair in missed]
     cell.missed_compared = sum(pair in best for pair in missed)
@@ -239,6 +258,32 @@ def floors_table(cells: Sequence[Cell]) -> str:
         worst = max(sum(p >= floor for p in cell.band_scores) / max(cell.requests, 1) for cell in cells)
         share = f"{caught}/{len(missed)} ({100 * caught / len(missed):.1f}%)" if missed else "–"
         lines.append(f"| {floor:g} | {share} | {100 * worst:.1f}% (of {requests} requests at most) |")
+    return "\n".join(lines)
+
+
+def review_table(cells: Sequence[Cell]) -> str:
+    """For review-pass floors and caps per entry: missed true pairs suggested (both passes), and suggestions per
+    request entry (all cells; worst cell)."""
+    missed = sum(cell.missed for cell in cells)
+    requests = sum(cell.requests for cell in cells)
+    lines = [
+        "| second-pass floor | per entry | missed true pairs suggested | suggestions / requests | worst cell |",
+        "|---|---|---|---|---|",
+    ]
+    for floor in _REVIEW_FLOORS:
+        for most in range(1, _REVIEW_MOST + 1):
+            caught = shown = 0
+            worst = 0.0
+            for cell in cells:
+                kept = [item for item in cell.review_items if item[1] < 0 or (item[0] >= floor and item[1] < most)]
+                caught += sum(item[2] for item in kept)
+                shown += len(kept)
+                worst = max(worst, len(kept) / max(cell.requests, 1))
+            share = f"{caught}/{missed} ({100 * caught / max(missed, 1):.1f}%)"
+            lines.append(
+                f"| {floor:g} | {most} | {share} | {shown}/{requests} ({100 * shown / max(requests, 1):.2f}%) "
+                f"| {100 * worst:.2f}% |"
+            )
     return "\n".join(lines)
 
 
@@ -352,5 +397,7 @@ def main(size: int, seed: int, kinds: Sequence[str] | None = None, cross: bool =
     print(f"\nReliability (every scored cross pair of the cells above, at {_BINS[1]:g} or more):\n" + pool.table())
     print("\nReview band (grid cells, trained on their own lists):\n" + floors_table(cells))
     print("\nMisses at the threshold (grid cells):\n" + misses_table(cells))
+    print("\nReview pass, other floors and caps (grid cells):\n" + review_table(cells))
     if crossed:
         print("\nMisses at the threshold (grid and train/test cells):\n" + misses_table(cells + crossed))
+        print("\nReview pass, other floors and caps (grid and train/test cells):\n" + review_table(cells + crossed))

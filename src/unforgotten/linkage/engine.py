@@ -228,63 +228,90 @@ def review_suggestions(
     explain: bool = False,
     broad: bool | None = None,
 ) -> list[PairLink]:
-    """Pairs for a reviewer: the scored pairs from ``floor`` up that were not linked, and for each left entry left
-    without a match its best :data:`~unforgotten.linkage.review.REVIEW_PER_ENTRY` candidates of a second pass with
-    :data:`~unforgotten.linkage.review.REVIEW_RULES`, from ``min(floor, REVIEW_FLOOR)`` up. Never links.
+    """Pairs for a reviewer, never links: for a left entry that was linked, the first pass's other pairs from
+    ``floor`` up (below the threshold, or namesakes that lost the one-to-one choice); for a left entry left without
+    a match, its best :data:`~unforgotten.linkage.review.REVIEW_PER_ENTRY` candidates of a second pass with the
+    model's rules and :data:`~unforgotten.linkage.review.REVIEW_RULES`, ranked by
+    :func:`~unforgotten.linkage.review.review_probabilities` from ``min(floor, REVIEW_FLOOR)`` up. Each carries the
+    model's own probability.
 
-    ``scored`` is the first pass (down to ``floor`` at least) and ``left``/``right`` its feature frames.
+    ``scored`` is the first pass (down to ``floor`` at least) and ``left``/``right`` its feature frames; ``broad``
+    is the first pass's choice (default: by the two lists' sizes, as :func:`score_pairs` decides).
     """
+    ranked = _review_pairs(backend, scored, left, right, result, floor, explain=explain, broad=broad)
+    return [pair for pair, _, _ in ranked]
+
+
+def _review_pairs(
+    backend: Backend,
+    scored: pd.DataFrame,
+    left: pd.DataFrame,
+    right: pd.DataFrame,
+    result: LinkResult,
+    floor: float,
+    *,
+    explain: bool = False,
+    broad: bool | None = None,
+    lowest: float | None = None,
+    per_entry: int | None = None,
+) -> list[tuple[PairLink, float, int]]:
+    """:func:`review_suggestions`, each pair with its rank (the review probability; the model's for first-pass
+    pairs) and its place among its entry's second-pass suggestions (-1 for a first-pass pair). ``lowest`` and
+    ``per_entry`` replace the second pass's floor and cap (the stress bench weighs others)."""
     from unforgotten.linkage.review import (
         REVIEW_FLOOR,
         REVIEW_PER_ENTRY,
         REVIEW_RULES,
         best_suggestions,
         review_frame,
+        review_probabilities,
         term_frequency_lookup,
         unmatched,
     )
 
     explainer = Explainer(result.model.splink_settings) if explain else None
     linked = {(pair.left_id, pair.right_id) for pair in result.pairs}
-    found: dict[tuple[str, str], PairLink] = {}
-
-    def collect(frame: pd.DataFrame, lowest: float) -> None:
-        cross, lefts, rights = _crosswise(frame[frame["match_probability"] >= lowest])
-        records = cross.to_dict("records") if explain else [{}] * len(lefts)
-        for a, b, p, record in zip(lefts, rights, cross["match_probability"].tolist(), records, strict=True):
-            if (a, b) in linked or p <= (found[(a, b)].score if (a, b) in found else -1.0):
-                continue
-            explanation = explainer.explain(record) if explainer is not None else None
-            found[(a, b)] = PairLink(a, b, float(p), explanation)
-
-    collect(scored, floor)
-    first = set(found)
     alone = unmatched(left["record_id"].astype(str).tolist(), (pair.left_id for pair in result.pairs))
-    lowest = min(floor, REVIEW_FLOOR)
+    alone_set = set(alone)
+    out: list[tuple[PairLink, float, int]] = []
+    first, lefts, rights = _crosswise(scored[scored["match_probability"] >= floor])
+    records = first.to_dict("records") if explain else [{}] * len(lefts)
+    seen: set[tuple[str, str]] = set()
+    for a, b, p, record in zip(lefts, rights, first["match_probability"].tolist(), records, strict=True):
+        if a in alone_set or (a, b) in linked or (a, b) in seen:
+            continue
+        seen.add((a, b))
+        out.append((PairLink(a, b, float(p), explainer.explain(record) if explainer is not None else None), p, -1))
     if alone and len(right):
-        subset = left[left["record_id"].astype(str).isin(set(alone))]
+        subset = left[left["record_id"].astype(str).isin(alone_set)]
         second = score_pairs(
             backend,
             [review_frame(subset), review_frame(right)],
             result.model,
             "link_only",
-            lowest,
+            0.0,  # vetoed pairs too: the ranking counts some vetoes as 0 bits (review_probabilities)
             (len(left), len(right)),
-            broad=broad,
+            broad=broad if broad is not None else len(left) + len(right) <= SMALL_LISTS,
             term_frequencies={"family_key": term_frequency_lookup([left, right])},
             rules=REVIEW_RULES,
         )
-        collect(second, lowest)
-    # An entry left without a match: its best few from either pass. Any other entry: the first pass's pairs.
-    alone_set = set(alone)
-    chosen = best_suggestions(
-        ((a, b, pair.score) for (a, b), pair in found.items() if a in alone_set),
-        floor=lowest,
-        per_entry=REVIEW_PER_ENTRY,
-    )
-    keep = {(a, b) for a, ranked in chosen.items() for b, _ in ranked}
-    keep |= {pair for pair in first if pair[0] not in alone_set}
-    return sorted((found[pair] for pair in keep), key=lambda pair: (pair.left_id, -pair.score, pair.right_id))
+        cross, lefts, rights = _crosswise(second)
+        ranks = review_probabilities(cross, result.model.splink_settings)
+        chosen = best_suggestions(
+            zip(lefts, rights, ranks, strict=True),
+            floor=min(floor, REVIEW_FLOOR) if lowest is None else lowest,
+            per_entry=REVIEW_PER_ENTRY if per_entry is None else per_entry,
+        )
+        wanted = {(a, b): (rank, place) for a, ranked in chosen.items() for place, (b, rank) in enumerate(ranked)}
+        rows = [i for i, pair in enumerate(zip(lefts, rights, strict=True)) if pair in wanted]
+        for i, record in zip(rows, cross.iloc[rows].to_dict("records"), strict=True):
+            if (lefts[i], rights[i]) in wanted:
+                rank, place = wanted.pop((lefts[i], rights[i]))
+                explanation = explainer.explain(record) if explainer is not None else None
+                out.append(
+                    (PairLink(lefts[i], rights[i], float(record["match_probability"]), explanation), rank, place)
+                )
+    return sorted(out, key=lambda item: (item[0].left_id, -item[0].score, item[0].right_id))
 
 
 def _resolve_link(

@@ -19,6 +19,7 @@ from unforgotten.linkage.backend import open_backend
 from unforgotten.linkage.engine import WITHIN_LIST_THRESHOLD, score_pairs
 from unforgotten.linkage.explain import Explainer
 from unforgotten.linkage.features import features
+from unforgotten.linkage.model import SMALL_LISTS
 from unforgotten.linkage.resolve import compete, groups, second_entries
 from unforgotten.linkage.training import DEFAULT_REVIEW_FLOOR, LinkageModel
 
@@ -194,13 +195,13 @@ def _review_pass(
         REVIEW_RULES,
         best_suggestions,
         review_frame,
+        review_probabilities,
         term_frequency_lookup,
     )
 
     alone = {NEW + a.record_id: a for a in assignments if a.person_id is None}
     if not alone:
         return
-    floor = min(lower, REVIEW_FLOOR)
     subset = fresh[fresh["unique_id"].isin(set(alone))]
     backend = open_backend(engine)
     try:
@@ -209,31 +210,33 @@ def _review_pass(
             [review_frame(subset), review_frame(known)],
             model,
             "link_only",
-            floor,
+            0.0,  # vetoed pairs too: the ranking counts some vetoes as 0 bits (review_probabilities)
             sizes,
-            broad=broad,
+            broad=broad if broad is not None else len(fresh) + len(known) <= SMALL_LISTS,
             term_frequencies=term_frequencies or {"family_key": term_frequency_lookup([fresh, known])},
             rules=REVIEW_RULES,
         )
     finally:
         backend.close()
-    # Each (entry, person) at its best score over both passes, with that pair's explanation.
-    top: dict[tuple[str, int], tuple[float, dict[str, object]]] = {
-        (NEW + a.record_id, person): (p, why) for a in alone.values() for person, p, why in a.suggestions
-    }
-    for pair in scored.to_dict("records"):
-        a, b, p = str(pair["unique_id_l"]), str(pair["unique_id_r"]), float(pair["match_probability"])
-        new_id, old_id = (a, b) if a.startswith(NEW) else (b, a)
+    ranks = review_probabilities(scored, model.splink_settings)
+    # Each (entry, person) at its best rank; the pair behind it gives the probability and explanation shown.
+    top: dict[tuple[str, int], tuple[float, int]] = {}
+    for row, (a, b, rank) in enumerate(zip(scored["unique_id_l"], scored["unique_id_r"], ranks, strict=True)):
+        new_id, old_id = (str(a), str(b)) if str(a).startswith(NEW) else (str(b), str(a))
         key = (new_id, person_of[old_id[2:]])
-        if key not in top or p > top[key][0]:
+        if key not in top or rank > top[key][0]:
+            top[key] = (rank, row)
+    triples = [(new_id, person, rank) for (new_id, person), (rank, _) in top.items()]
+    chosen = best_suggestions(triples, floor=min(lower, REVIEW_FLOOR), per_entry=REVIEW_PER_ENTRY)
+    for new_id, assignment in alone.items():
+        shown: list[tuple[int, float, dict[str, object]]] = []
+        for person, _ in chosen.get(new_id, []):
+            pair = scored.iloc[top[(new_id, person)][1]].to_dict()
             why: dict[str, object] = {
                 k: {"level": v.level, "weight": round(v.weight, 3)} for k, v in explainer.explain(pair).items()
             }
-            top[key] = (p, why)
-    triples = [(new_id, person, p) for (new_id, person), (p, _) in top.items()]
-    chosen = best_suggestions(triples, floor=floor, per_entry=REVIEW_PER_ENTRY)
-    for new_id, assignment in alone.items():
-        assignment.suggestions = sorted((person, p, top[(new_id, person)][1]) for person, p in chosen.get(new_id, []))
+            shown.append((person, float(pair["match_probability"]), why))
+        assignment.suggestions = sorted(shown, key=lambda item: item[0])
 
 
 def _persons(rows: Sequence[Row]) -> dict[str, int]:

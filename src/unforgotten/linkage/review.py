@@ -15,7 +15,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Hashable, Iterable, Mapping, Sequence
-from typing import TypeVar
+from typing import Any, TypeVar
 
 import pandas as pd
 from splink import block_on
@@ -24,18 +24,27 @@ from splink.blocking_rule_library import CustomRule
 __all__ = [
     "REVIEW_COLUMNS",
     "REVIEW_FLOOR",
+    "REVIEW_LENIENT",
     "REVIEW_PER_ENTRY",
     "REVIEW_RULES",
     "best_suggestions",
     "review_frame",
+    "review_probabilities",
     "term_frequency_lookup",
 ]
 
 # An entry left without a match gets at most this many suggestions (its best-scoring candidates): a reviewer
 # compares a handful, and a namesake-rich name cannot flood the queue.
 REVIEW_PER_ENTRY = 3
-# Pairs of the second pass from here up are suggested (measured on the stress grid, docs/benchmarks.md).
+# For an entry left without a match, candidates from here up (by review_probabilities) are suggested; measured on
+# the stress grid (docs/benchmarks.md): the cap per entry, not the floor, is what bounds the queue.
 REVIEW_FLOOR = 1e-6
+
+# Comparisons whose veto levels (m fixed at VETO_M) count as 0 bits when the review pass ranks an entry's candidates:
+# a given name mistyped into another known name (Ярослав / Ярсолав, Ілля / лИья) or a given name the lexicon took for
+# a surname and swapped (Степань Мкасим) is vetoed as twins are; for an entry nothing else matched, a reviewer
+# should see it. The date's veto stays: brothers and namesakes born years apart would flood the queue.
+REVIEW_LENIENT = ("given_name",)
 
 # Extra keys of the second pass, made from the feature columns (see review_frame).
 REVIEW_COLUMNS = ("family_initial", "family_sorted", "family_tail", "given_initial")
@@ -44,6 +53,11 @@ REVIEW_COLUMNS = ("family_initial", "family_sorted", "family_tail", "given_initi
 # surname's count — and none needs both the exact surname key and the full date, which the first pass requires
 # of one or the other.
 REVIEW_RULES = (
+    # The given name wrong or another's (Мельненко Яким / Melnenko Alim) and no date: surname and patronymic.
+    block_on("family_key", "patronymic_group"),
+    # One letter of a surname changed (Антонев / Аитонев) and nothing but the given name to go on: the surname's
+    # first letter and last four, with the given name.
+    block_on("family_initial", "family_tail", "given_group"),
     # The date alone: names mangled beyond their keys (swapped and mistyped, a full name split wrongly).
     block_on("dob"),
     # No date on one side: given name and patronymic, with the surname's first letter (a typo after it).
@@ -98,6 +112,27 @@ def term_frequency_lookup(frames: Iterable[pd.DataFrame], column: str = "family_
     counts = values.value_counts()
     total = max(int(counts.sum()), 1)
     return pd.DataFrame({column: counts.index.astype(str), f"tf_{column}": (counts / total).to_numpy()})
+
+
+def review_probabilities(scored: pd.DataFrame, splink_settings: Mapping[str, Any]) -> list[float]:
+    """Each scored pair's probability with the veto levels of :data:`REVIEW_LENIENT` counted as 0 bits — the
+    review pass's ranking, never a pair's reported probability (which stays the model's)."""
+    from unforgotten.linkage.explain import probability_from_weight
+    from unforgotten.linkage.model import VETO_M
+
+    weights = scored["match_weight"].astype(float).to_numpy().copy()
+    for comparison in splink_settings["comparisons"]:
+        name = comparison["output_column_name"]
+        if name not in REVIEW_LENIENT or f"gamma_{name}" not in scored:
+            continue
+        non_null = [level for level in comparison["comparison_levels"] if not level.get("is_null_level")]
+        for position, level in enumerate(non_null):
+            m = level.get("m_probability")
+            if level.get("fix_m_probability") and m is not None and m <= VETO_M:
+                gamma = len(non_null) - 1 - position  # Splink numbers non-null levels from the top
+                hit = (scored[f"gamma_{name}"] == gamma).to_numpy()
+                weights[hit] -= scored[f"mw_{name}"].astype(float).to_numpy()[hit]
+    return [probability_from_weight(float(w)) for w in weights]
 
 
 Candidate = TypeVar("Candidate", bound=Hashable)
