@@ -265,6 +265,7 @@ def _review_pairs(
         best_suggestions,
         review_frame,
         review_probabilities,
+        second_pass_threshold,
         term_frequency_lookup,
         unmatched,
     )
@@ -283,13 +284,14 @@ def _review_pairs(
         seen.add((a, b))
         out.append((PairLink(a, b, float(p), explainer.explain(record) if explainer is not None else None), p, -1))
     if alone and len(right):
+        least = min(floor, REVIEW_FLOOR) if lowest is None else lowest
         subset = left[left["record_id"].astype(str).isin(alone_set)]
         second = score_pairs(
             backend,
             [review_frame(subset), review_frame(right)],
             result.model,
             "link_only",
-            0.0,  # vetoed pairs too: the ranking counts some vetoes as 0 bits (review_probabilities)
+            second_pass_threshold(least, result.model.splink_settings),  # vetoed pairs too (review_probabilities)
             (len(left), len(right)),
             broad=broad if broad is not None else len(left) + len(right) <= SMALL_LISTS,
             term_frequencies={"family_key": term_frequency_lookup([left, right])},
@@ -299,7 +301,7 @@ def _review_pairs(
         ranks = review_probabilities(cross, result.model.splink_settings)
         chosen = best_suggestions(
             zip(lefts, rights, ranks, strict=True),
-            floor=min(floor, REVIEW_FLOOR) if lowest is None else lowest,
+            floor=least,
             per_entry=REVIEW_PER_ENTRY if per_entry is None else per_entry,
         )
         wanted = {(a, b): (rank, place) for a, ranked in chosen.items() for place, (b, rank) in enumerate(ranked)}

@@ -196,12 +196,14 @@ def _review_pass(
         best_suggestions,
         review_frame,
         review_probabilities,
+        second_pass_threshold,
         term_frequency_lookup,
     )
 
     alone = {NEW + a.record_id: a for a in assignments if a.person_id is None}
     if not alone:
         return
+    floor = min(lower, REVIEW_FLOOR)
     subset = fresh[fresh["unique_id"].isin(set(alone))]
     backend = open_backend(engine)
     try:
@@ -210,7 +212,7 @@ def _review_pass(
             [review_frame(subset), review_frame(known)],
             model,
             "link_only",
-            0.0,  # vetoed pairs too: the ranking counts some vetoes as 0 bits (review_probabilities)
+            second_pass_threshold(floor, model.splink_settings),  # vetoed pairs too (review_probabilities)
             sizes,
             broad=broad if broad is not None else len(fresh) + len(known) <= SMALL_LISTS,
             term_frequencies=term_frequencies or {"family_key": term_frequency_lookup([fresh, known])},
@@ -227,7 +229,7 @@ def _review_pass(
         if key not in top or rank > top[key][0]:
             top[key] = (rank, row)
     triples = [(new_id, person, rank) for (new_id, person), (rank, _) in top.items()]
-    chosen = best_suggestions(triples, floor=min(lower, REVIEW_FLOOR), per_entry=REVIEW_PER_ENTRY)
+    chosen = best_suggestions(triples, floor=floor, per_entry=REVIEW_PER_ENTRY)
     for new_id, assignment in alone.items():
         shown: list[tuple[int, float, dict[str, object]]] = []
         for person, _ in chosen.get(new_id, []):

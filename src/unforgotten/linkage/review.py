@@ -13,6 +13,7 @@ caller's (:func:`~unforgotten.linkage.engine.score_pairs` with ``rules=REVIEW_RU
 
 from __future__ import annotations
 
+import math
 from collections import defaultdict
 from collections.abc import Hashable, Iterable, Mapping, Sequence
 from typing import Any, TypeVar
@@ -30,6 +31,7 @@ __all__ = [
     "best_suggestions",
     "review_frame",
     "review_probabilities",
+    "second_pass_threshold",
     "term_frequency_lookup",
 ]
 
@@ -119,21 +121,44 @@ def review_probabilities(scored: pd.DataFrame, splink_settings: Mapping[str, Any
     """Each scored pair's probability with the veto levels of :data:`REVIEW_LENIENT` counted as 0 bits — the
     review pass's ranking, never a pair's reported probability (which stays the model's)."""
     from unforgotten.linkage.explain import probability_from_weight
-    from unforgotten.linkage.model import VETO_M
 
     weights = scored["match_weight"].astype(float).to_numpy().copy()
+    for name, gamma, _ in _vetoes(splink_settings):
+        if f"gamma_{name}" in scored:
+            hit = (scored[f"gamma_{name}"] == gamma).to_numpy()
+            weights[hit] -= scored[f"mw_{name}"].astype(float).to_numpy()[hit]
+    return [probability_from_weight(float(w)) for w in weights]
+
+
+def _vetoes(splink_settings: Mapping[str, Any]) -> list[tuple[str, int, dict[str, Any]]]:
+    """(comparison, gamma, level) of each veto level of :data:`REVIEW_LENIENT`."""
+    from unforgotten.linkage.model import VETO_M
+
+    out = []
     for comparison in splink_settings["comparisons"]:
         name = comparison["output_column_name"]
-        if name not in REVIEW_LENIENT or f"gamma_{name}" not in scored:
+        if name not in REVIEW_LENIENT:
             continue
         non_null = [level for level in comparison["comparison_levels"] if not level.get("is_null_level")]
         for position, level in enumerate(non_null):
             m = level.get("m_probability")
             if level.get("fix_m_probability") and m is not None and m <= VETO_M:
-                gamma = len(non_null) - 1 - position  # Splink numbers non-null levels from the top
-                hit = (scored[f"gamma_{name}"] == gamma).to_numpy()
-                weights[hit] -= scored[f"mw_{name}"].astype(float).to_numpy()[hit]
-    return [probability_from_weight(float(w)) for w in weights]
+                out.append((name, len(non_null) - 1 - position, level))  # Splink numbers levels from the top
+    return out
+
+
+def second_pass_threshold(floor: float, splink_settings: Mapping[str, Any]) -> float:
+    """The lowest model probability whose :func:`review_probabilities` can still reach ``floor``: the second pass
+    reads back only the pairs above it (0 when a veto's weight is unknown)."""
+    weight = math.log2(floor / (1.0 - floor))
+    for _, _, level in _vetoes(splink_settings):
+        m, u = level.get("m_probability"), level.get("u_probability")
+        if not m or not u:
+            return 0.0
+        weight += math.log2(float(m) / float(u))
+    from unforgotten.linkage.explain import probability_from_weight
+
+    return probability_from_weight(weight - 1.0)  # a bit of margin for rounding
 
 
 Candidate = TypeVar("Candidate", bound=Hashable)

@@ -75,3 +75,20 @@ def test_review_keys_tolerate_a_transposition_and_a_mistyped_head() -> None:
     assert frame["family_sorted"][0] == frame["family_sorted"][1]
     assert frame["family_initial"][0] == frame["family_initial"][1]
     assert frame["family_sorted"][2] is None and frame["family_tail"][2] is None
+
+
+def test_the_review_ranking_counts_the_given_name_veto_as_nothing(model: LinkageModel) -> None:
+    import pandas as pd
+
+    from unforgotten.linkage.explain import probability_from_weight
+    from unforgotten.linkage.review import review_probabilities, second_pass_threshold
+
+    given = next(c for c in model.splink_settings["comparisons"] if c["output_column_name"] == "given_name")
+    non_null = [level for level in given["comparison_levels"] if not level.get("is_null_level")]
+    veto = len(non_null) - 1 - next(i for i, lv in enumerate(non_null) if lv.get("m_probability") == 1e-12)
+    scored = pd.DataFrame(
+        {"match_weight": [-30.0, -30.0], "gamma_given_name": [veto, 0], "mw_given_name": [-39.0, -2.0]}
+    )
+    ranks = review_probabilities(scored, model.splink_settings)
+    assert ranks == [probability_from_weight(9.0), probability_from_weight(-30.0)]
+    assert 0.0 < second_pass_threshold(1e-4, model.splink_settings) < 1e-15
