@@ -77,7 +77,9 @@ def link_incremental(
         threshold: Match probability to join a person (default: the model's).
         lower: Pairs from here up to ``threshold`` come back as suggestions for review, and so do the best
             :data:`~unforgotten.linkage.review.REVIEW_PER_ENTRY` persons of a second, broader pass for each entry
-            left without a person, from ``min(lower, REVIEW_FLOOR)`` up (default: no suggestions).
+            left without a person, from ``min(lower, REVIEW_FLOOR)`` up (default: no suggestions). The second pass
+            is left out when ``broad`` is ``False``: the existing rows are then a large space's candidates, pulled
+            by keys its rules do not use.
         engine: ``"duckdb"`` or ``"spark"``.
         broad: Also block on the rules for small lists (default: when new and existing rows are few, see
             :func:`~unforgotten.linkage.engine.score_pairs`). Give it when ``existing_persons_rows`` are only the
@@ -158,7 +160,9 @@ def link_incremental(
         if cluster in joins:
             clusters[new_id] = joins[cluster]
     assignments = _assignments(fresh["unique_id"].tolist(), clusters, accepted, best, candidates, upper)
-    if lower is not None and len(known):
+    # The second pass needs every existing entry: the candidates of a large space (broad=False) come from stored keys
+    # that its broader rules do not share, and it would see only some of them (docs/linkage.md, "Review suggestions").
+    if lower is not None and len(known) and broad is not False:
         _review_pass(
             assignments,
             fresh,
