@@ -6,7 +6,10 @@ Run: .venv/bin/python -m bench.linkage --stress [--size 3000] [--seed 11] [--kin
 Each cell is the scenario's UA request list against RU's custody list. ``recall kind`` counts the true pairs with
 that kind on either side. ``namesake FP`` is the issue's measure: predicted pairs between two different persons
 with the same family and given name (their keys), one on each list, over all such cross pairs. The reliability
-table pools every scored cross pair of every cell; the review band is [DEFAULT_REVIEW_FLOOR, threshold).
+table pools every scored cross pair of every cell; the review band is [DEFAULT_REVIEW_FLOOR, threshold), and the
+suggestions are what link_lists(review=DEFAULT_REVIEW_FLOOR) shows: that band, namesakes that lost the one-to-one
+choice, and the review pass (unforgotten.linkage.review) for request entries left without a match.
+UNFORGOTTEN_STRESS_MISSES=<file> appends every missed true pair (both rows) and every suggestion as JSON lines.
 """
 
 from __future__ import annotations
