@@ -6,11 +6,16 @@ Run: .venv/bin/python -m bench.linkage --stress [--size 3000] [--seed 11] [--kin
 Each cell is the scenario's UA request list against RU's custody list. ``recall kind`` counts the true pairs with
 that kind on either side. ``namesake FP`` is the issue's measure: predicted pairs between two different persons
 with the same family and given name (their keys), one on each list, over all such cross pairs. The reliability
-table pools every scored cross pair of every cell; the review band is [DEFAULT_REVIEW_FLOOR, threshold).
+table pools every scored cross pair of every cell; the review band is [DEFAULT_REVIEW_FLOOR, threshold), and the
+suggestions are what link_lists(review=DEFAULT_REVIEW_FLOOR) shows: that band, namesakes that lost the one-to-one
+choice, and the review pass (unforgotten.linkage.review) for request entries left without a match.
+UNFORGOTTEN_STRESS_MISSES=<file> appends every missed true pair (both rows) and every suggestion as JSON lines.
 """
 
 from __future__ import annotations
 
+import json
+import os
 import time
 from collections import defaultdict
 from collections.abc import Sequence
@@ -24,9 +29,11 @@ if TYPE_CHECKING:
     from unforgotten.linkage import LinkageModel
 
 FACTORS = (0.0, 1.0, 2.0, 4.0)
-_BINS = (0.0, 0.01, 0.1, 0.3, 0.5, 0.7, 0.9, 0.99, 1.0000001)
-_LOWEST = 0.001  # scored down to here, to weigh other review floors
+_BINS = (0.0, 1e-4, 0.001, 0.01, 0.1, 0.3, 0.5, 0.7, 0.9, 0.99, 1.0000001)
+_LOWEST = 0.0  # every candidate pair is scored: a missed pair is either never compared or scored below a floor
 _FLOORS = (0.001, 0.005, 0.01, 0.02, 0.05, 0.1, 0.2)
+_REVIEW_LOWEST, _REVIEW_MOST = 1e-12, 3  # the review pass is weighed down to here (floors and caps)
+_REVIEW_FLOORS = (1e-12, 1e-9, 1e-6, 1e-4, 0.01, 0.1)
 
 
 @dataclass
@@ -45,6 +52,12 @@ class Cell:
     requests: int = 0
     seconds: float = 0.0
     missed_scores: list[float] = field(default_factory=list)  # best score of each true pair missed (0: not scored)
+    suggested: int = 0  # pairs suggested for review, both passes (link_lists(review=DEFAULT_REVIEW_FLOOR))
+    missed_suggested: int = 0  # true pairs missed at the threshold among them
+    review_seconds: float = 0.0
+    review_items: list[tuple[float, int, bool]] = field(default_factory=list)  # (rank, place, a missed true pair)
+    missed_kinds: list[str] = field(default_factory=list)  # both sides' kinds of error of each never-compared miss
+    missed_compared: int = 0  # true pairs missed at the threshold that blocking made candidates (the rest never were)
     band_scores: list[float] = field(default_factory=list)  # scores of the pairs not predicted, down to _LOWEST
 
 
@@ -52,21 +65,34 @@ class Cell:
 class Pool:
     """Scored cross pairs of every cell, for the reliability table."""
 
-    bins: dict[int, list[int]] = field(default_factory=lambda: defaultdict(lambda: [0, 0]))
+    bins: dict[int, list[float]] = field(default_factory=lambda: defaultdict(lambda: [0, 0, 0.0]))
 
     def add(self, probability: float, true: bool) -> None:
         for index in range(len(_BINS) - 1):
             if _BINS[index] <= probability < _BINS[index + 1]:
                 self.bins[index][0] += 1
                 self.bins[index][1] += true
+                self.bins[index][2] += probability
                 return
 
     def table(self) -> str:
-        lines = ["| predicted probability | pairs | observed match rate |", "|---|---|---|"]
+        """Per bin: pairs, mean predicted probability, observed share of true pairs, and true pairs expected (the
+        sum of the probabilities) against those found; then the pooled gap, weighted by pairs (ECE)."""
+        lines = [
+            "| predicted probability | pairs | mean predicted | observed match rate | true pairs expected / found |",
+            "|---|---|---|---|---|",
+        ]
+        gap, total = 0.0, 0
         for index in sorted(self.bins):
-            count, true = self.bins[index]
+            count, true, summed = self.bins[index]
             high = min(_BINS[index + 1], 1.0)
-            lines.append(f"| [{_BINS[index]:.2f}, {high:.2f}) | {count} | {true / count:.3f} |")
+            lines.append(
+                f"| [{_BINS[index]:g}, {high:g}) | {count:.0f} | {summed / count:.4f} | {true / count:.4f} "
+                f"| {summed:.1f} / {true:.0f} |"
+            )
+            gap += abs(summed - true)
+            total += int(count)
+        lines.append(f"\nExpected calibration error (pairs at {_BINS[1]:g} or more): {gap / max(total, 1):.5f}")
         return "\n".join(lines)
 
 
@@ -105,8 +131,16 @@ def run_cell(
     """Link one generated pair (training on it unless ``model`` is given) and score it."""
     from unforgotten.linkage import DEFAULT_REVIEW_FLOOR
     from unforgotten.linkage.backend import open_backend
-    from unforgotten.linkage.engine import LEFT, RIGHT, _resolve_link, _trained_or_shipped, score_pairs
+    from unforgotten.linkage.engine import (
+        LEFT,
+        RIGHT,
+        _resolve_link,
+        _review_pairs,
+        _trained_or_shipped,
+        score_pairs,
+    )
     from unforgotten.linkage.features import features
+    from unforgotten.linkage.review import REVIEW_FLOOR, REVIEW_PER_ENTRY
 
     left, right, meta = _case(config, size, seed)
     lp, rp = meta["left_person"], meta["right_person"]
@@ -124,11 +158,29 @@ def run_cell(
         scored = score_pairs(
             backend, [left_frame, right_frame], chosen, "link_and_dedupe", _LOWEST, (len(left), len(right))
         )
+        cut = chosen.threshold
+        result = _resolve_link(scored[scored["match_probability"] >= cut], left_frame, right_frame, chosen, cut, False)
+        seconds = time.perf_counter() - started
+        # What a reviewer is shown (link_lists(review=DEFAULT_REVIEW_FLOOR)): the first pass's unlinked pairs from the
+        # floor up, and the second pass's best few for each request entry left without a match.
+        # Down to _REVIEW_LOWEST and _REVIEW_MOST per entry, to weigh other floors and caps (review_table); what
+        # link_lists shows is the part at REVIEW_FLOOR and REVIEW_PER_ENTRY.
+        ranked = _review_pairs(
+            backend,
+            scored,
+            left_frame,
+            right_frame,
+            result,
+            DEFAULT_REVIEW_FLOOR,
+            lowest=_REVIEW_LOWEST,
+            per_entry=_REVIEW_MOST,
+        )
+        suggestions = [
+            pair for pair, rank, place in ranked if place < 0 or (rank >= REVIEW_FLOOR and place < REVIEW_PER_ENTRY)
+        ]
+        review_seconds = time.perf_counter() - started - seconds
     finally:
         backend.close()
-    cut = chosen.threshold
-    result = _resolve_link(scored[scored["match_probability"] >= cut], left_frame, right_frame, chosen, cut, False)
-    seconds = time.perf_counter() - started
     predicted = {(p.left_id, p.right_id) for p in result.pairs}
     hits = len(predicted & truth)
     precision = hits / len(predicted) if predicted else 0.0
@@ -165,7 +217,33 @@ def run_cell(
     in_band = sum(DEFAULT_REVIEW_FLOOR <= best.get(pair, 0.0) < threshold for pair in missed)
     band = sum(DEFAULT_REVIEW_FLOOR <= p and pair not in predicted for pair, p in best.items())
     cell = Cell(name, precision, recall, f1, kind_recall, namesake_fp, len(missed), in_band, band, len(left), seconds)
+    suggested = {(pair.left_id, pair.right_id) for pair in suggestions}
+    cell.suggested, cell.missed_suggested = len(suggested), len(missed & suggested)
+    cell.review_items = [(rank, place, (pair.left_id, pair.right_id) in missed) for pair, rank, place in ranked]
+    cell.review_seconds = review_seconds
     cell.missed_scores = [best.get(pair, 0.0) for pair in missed]
+    cell.missed_compared = sum(pair in best for pair in missed)
+    dump = os.environ.get("UNFORGOTTEN_STRESS_MISSES")  # a JSON-lines file: every missed pair with both rows
+    if dump:
+        left_by, right_by = {r["record_id"]: r for r in left}, {r["record_id"]: r for r in right}
+        with open(dump, "a", encoding="utf-8") as out:
+            for a, b in sorted(missed):
+                record = {
+                    "cell": name,
+                    "score": best.get((a, b)),
+                    "suggested": next((x.score for x in suggestions if (x.left_id, x.right_id) == (a, b)), None),
+                    "left": left_by[a],
+                    "right": right_by[b],
+                }
+                out.write(json.dumps(record, ensure_ascii=False) + "\n")
+            linked = {a for a, _ in predicted}
+            for pair in suggestions:
+                key = (pair.left_id, pair.right_id)
+                shown = {"cell": name, "suggestion": pair.score, "true": key in truth, "alone": key[0] not in linked}
+                out.write(json.dumps(shown) + "\n")
+    cell.missed_kinds = [
+        f"{meta['left_kinds'][a] or '-'} / {meta['right_kinds'][b] or '-'}" for a, b in missed if (a, b) not in best
+    ]
     cell.band_scores = [p for pair, p in best.items() if pair not in predicted and p < threshold]
     return cell, result.model
 
@@ -186,6 +264,76 @@ def floors_table(cells: Sequence[Cell]) -> str:
     return "\n".join(lines)
 
 
+def review_table(cells: Sequence[Cell]) -> str:
+    """For review-pass floors and caps per entry: missed true pairs suggested (both passes), and suggestions per
+    request entry (all cells; worst cell)."""
+    missed = sum(cell.missed for cell in cells)
+    requests = sum(cell.requests for cell in cells)
+    lines = [
+        "| second-pass floor | per entry | missed true pairs suggested | suggestions / requests | worst cell |",
+        "|---|---|---|---|---|",
+    ]
+    for floor in _REVIEW_FLOORS:
+        for most in range(1, _REVIEW_MOST + 1):
+            caught = shown = 0
+            worst = 0.0
+            for cell in cells:
+                kept = [item for item in cell.review_items if item[1] < 0 or (item[0] >= floor and item[1] < most)]
+                caught += sum(item[2] for item in kept)
+                shown += len(kept)
+                worst = max(worst, len(kept) / max(cell.requests, 1))
+            share = f"{caught}/{missed} ({100 * caught / max(missed, 1):.1f}%)"
+            lines.append(
+                f"| {floor:g} | {most} | {share} | {shown}/{requests} ({100 * shown / max(requests, 1):.2f}%) "
+                f"| {100 * worst:.2f}% |"
+            )
+    return "\n".join(lines)
+
+
+def misses_table(cells: Sequence[Cell]) -> str:
+    """Why the true pairs missed at the threshold are missed, and how many of them the review band holds."""
+    from unforgotten.linkage import DEFAULT_REVIEW_FLOOR
+
+    missed = sum(cell.missed for cell in cells)
+    compared = sum(cell.missed_compared for cell in cells)
+    in_band = sum(cell.missed_in_band for cell in cells)
+    requests = sum(cell.requests for cell in cells)
+    band = sum(cell.band_pairs for cell in cells)
+    worst = max(cell.band_pairs / max(cell.requests, 1) for cell in cells)
+    suggested = sum(cell.missed_suggested for cell in cells)
+    shown = sum(cell.suggested for cell in cells)
+    worst_shown = max(cell.suggested / max(cell.requests, 1) for cell in cells)
+
+    def of_requests(count: int) -> str:
+        return f"{count}/{requests} ({100 * count / max(requests, 1):.2f}%)"
+
+    def share(count: int) -> str:
+        return f"{count} ({100 * count / missed:.1f}%)" if missed else str(count)
+
+    kinds: dict[str, int] = defaultdict(int)
+    for cell in cells:
+        for text in cell.missed_kinds:
+            for kind in {k for side in text.split(" / ") for k in side.split("|") if k and k != "-"}:
+                kinds[kind] += 1
+    common = ", ".join(f"{k} {n}" for k, n in sorted(kinds.items(), key=lambda item: -item[1])[:8])
+    return "\n".join(
+        [
+            "| measure | value |",
+            "|---|---|",
+            f"| true pairs missed at the threshold | {missed} |",
+            f"| … in the review band [{DEFAULT_REVIEW_FLOOR:g}, threshold) | {share(in_band)} |",
+            f"| … compared, scored below the floor | {share(compared - in_band)} |",
+            f"| … never compared (no blocking rule pairs them) | {share(missed - compared)} |",
+            f"| kinds of error on the never-compared pairs | {common or '–'} |",
+            f"| review band pairs / request entries, all cells | {of_requests(band)} |",
+            f"| … worst cell | {100 * worst:.2f}% |",
+            f"| missed pairs suggested, both passes (link_lists(review=…)) | {share(suggested)} |",
+            f"| suggestions / request entries, all cells | {of_requests(shown)} |",
+            f"| … worst cell | {100 * worst_shown:.2f}% |",
+        ]
+    )
+
+
 def _line(cell: Cell) -> str:
     kind = "–" if cell.kind_recall is None else f"{cell.kind_recall:.3f}"
     fp, total = cell.namesake_fp
@@ -194,13 +342,15 @@ def _line(cell: Cell) -> str:
     return (
         f"| {cell.name} | {kind} | {cell.precision:.4f} | {cell.recall:.4f} | {cell.f1:.4f} | {fp}/{total} ({rate}) "
         f"| {band} | {cell.band_pairs}/{cell.requests} ({100 * cell.band_pairs / max(cell.requests, 1):.1f}%) "
-        f"| {cell.seconds:.1f} |"
+        f"| {cell.missed_suggested}/{cell.missed} | {cell.suggested}/{cell.requests} "
+        f"({100 * cell.suggested / max(cell.requests, 1):.1f}%) | {cell.seconds:.1f} + {cell.review_seconds:.1f} |"
     )
 
 
 HEADER = (
     "| cell | recall of the kind | precision | recall | F1 | namesake FP | missed pairs in review band "
-    "| review band pairs / requests | s |\n|---|---|---|---|---|---|---|---|---|"
+    "| review band pairs / requests | missed pairs suggested (both passes) | suggestions / requests "
+    "| s (link + review pass) |\n|---|---|---|---|---|---|---|---|---|---|---|"
 )
 
 
@@ -213,6 +363,7 @@ def main(size: int, seed: int, kinds: Sequence[str] | None = None, cross: bool =
     print(HEADER, flush=True)
     lines = [HEADER]
     cells: list[Cell] = []
+    crossed: list[Cell] = []  # models trained on one setting, tested on another
     default_cell, _ = run_cell("every kind at 1×", base, size, seed, None, pool)
     cells.append(default_cell)
     lines.append(_line(default_cell))
@@ -242,8 +393,14 @@ def main(size: int, seed: int, kinds: Sequence[str] | None = None, cross: bool =
             ("shipped model → tested every kind 2×", default_model(), heavy),
         ):
             cell, _ = run_cell(name, config, size, seed, None, pool, model=model)
+            crossed.append(cell)
             lines.append(_line(cell))
             print(lines[-1], flush=True)
     print("\n" + "\n".join(lines))
-    print("\nReliability (every scored cross pair of the cells above, at 0.01 or more):\n" + pool.table())
+    print(f"\nReliability (every scored cross pair of the cells above, at {_BINS[1]:g} or more):\n" + pool.table())
     print("\nReview band (grid cells, trained on their own lists):\n" + floors_table(cells))
+    print("\nMisses at the threshold (grid cells):\n" + misses_table(cells))
+    print("\nReview pass, other floors and caps (grid cells):\n" + review_table(cells))
+    if crossed:
+        print("\nMisses at the threshold (grid and train/test cells):\n" + misses_table(cells + crossed))
+        print("\nReview pass, other floors and caps (grid and train/test cells):\n" + review_table(cells + crossed))

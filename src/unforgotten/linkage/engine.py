@@ -58,6 +58,8 @@ class LinkResult:
     candidate_pairs: int = 0
     left_groups: dict[str, str] = field(default_factory=dict)
     right_groups: dict[str, str] = field(default_factory=dict)
+    suggestions: list[PairLink] = field(default_factory=list)
+    """Pairs for a reviewer, never links (``review=`` only): see :func:`link_lists`."""
 
 
 @dataclass
@@ -96,13 +98,15 @@ def score_pairs(
     *,
     broad: bool | None = None,
     term_frequencies: Mapping[str, pd.DataFrame] | None = None,
+    rules: Sequence[Any] | None = None,
 ) -> pd.DataFrame:
     """Predict scored candidate pairs at or above ``threshold`` with the model's parameters (no training).
 
     ``broad`` adds :data:`SMALL_LIST_RULES` (default: when the frames hold at most :data:`SMALL_LISTS` rows in
     all); ``term_frequencies`` are lookups (column → a frame of the value and ``tf_<column>``) to use instead of
     frequencies counted on the frames — when the frames are a sample of a larger population, such as the
-    candidates pulled from a space, whose frequencies they would misstate.
+    candidates pulled from a space, whose frequencies they would misstate. ``rules`` (Splink blocking rules) are
+    added to the model's (the review pass, :data:`~unforgotten.linkage.review.REVIEW_RULES`).
     """
     try:
         return _score(backend, frames, model, link_type, threshold, sizes, broad, term_frequencies)
@@ -129,6 +133,9 @@ def _score(
             run_settings["blocking_rules_to_generate_predictions"] += [
                 rule.create_blocking_rule_dict(backend.engine) for rule in SMALL_LIST_RULES
             ]
+        run_settings["blocking_rules_to_generate_predictions"] += [
+            rule.create_blocking_rule_dict(backend.engine) for rule in rules or ()
+        ]
         linker = backend.linker(tables, run_settings)
         for column, lookup in (term_frequencies or {}).items():
             registered = backend.register_named(lookup, f"uf_tf_{column}")
@@ -160,6 +167,7 @@ def link_lists(
     explain: bool = False,
     progress: Progress | None = None,
     backend: Backend | None = None,
+    review: float | None = None,
 ) -> LinkResult:
     """Find the entries of two lists that name the same person.
 
@@ -173,6 +181,9 @@ def link_lists(
         explain: Attach each field's comparison level and match weight to every pair.
         progress: Called with the name of each step as it starts.
         backend: An open backend to use instead of a new one.
+        review: Fill ``suggestions``: pairs from this probability up that were not linked (below the threshold,
+            or a namesake that lost the one-to-one choice), and for each left entry left without a match its best
+            few candidates of a broader second pass (:mod:`unforgotten.linkage.review`). Default: none.
 
     Returns:
         A :class:`LinkResult`; ``pairs`` include a list's own duplicates of a linked person.
@@ -202,12 +213,125 @@ def link_lists(
             model = _trained_or_shipped(left, right, active)
         cut = model.threshold if threshold is None else threshold
         step("scoring pairs")
-        scored = score_pairs(active, [left, right], model, "link_and_dedupe", cut, (len(left), len(right)))
+        lowest = cut if review is None else min(review, cut)
+        scored = score_pairs(active, [left, right], model, "link_and_dedupe", lowest, (len(left), len(right)))
+        step("choosing persons")
+        result = _resolve_link(scored[scored["match_probability"] >= cut], left, right, model, cut, explain)
+        if review is not None:
+            step("review suggestions")
+            result.suggestions = review_suggestions(active, scored, left, right, result, review, explain=explain)
     finally:
         if backend is None:
             active.close()
-    step("choosing persons")
-    return _resolve_link(scored, left, right, model, cut, explain)
+    return result
+
+
+def _crosswise(scored: pd.DataFrame) -> tuple[pd.DataFrame, list[str], list[str]]:
+    """The pairs between the two lists, and each pair's left and right record ids (Splink orders them by rule)."""
+    cross = scored[scored["unique_id_l"].str[:2] != scored["unique_id_r"].str[:2]]
+    flip = cross["unique_id_l"].str.startswith(RIGHT)
+    lefts = cross["unique_id_l"].where(~flip, cross["unique_id_r"]).str[2:].tolist()
+    rights = cross["unique_id_r"].where(~flip, cross["unique_id_l"]).str[2:].tolist()
+    return cross, lefts, rights
+
+
+def review_suggestions(
+    backend: Backend,
+    scored: pd.DataFrame,
+    left: pd.DataFrame,
+    right: pd.DataFrame,
+    result: LinkResult,
+    floor: float,
+    *,
+    explain: bool = False,
+    broad: bool | None = None,
+) -> list[PairLink]:
+    """Pairs for a reviewer, never links: for a left entry that was linked, the first pass's other pairs from
+    ``floor`` up (below the threshold, or namesakes that lost the one-to-one choice); for a left entry left without
+    a match, its best :data:`~unforgotten.linkage.review.REVIEW_PER_ENTRY` candidates of a second pass with the
+    model's rules and :data:`~unforgotten.linkage.review.REVIEW_RULES`, ranked by
+    :func:`~unforgotten.linkage.review.review_probabilities` from ``min(floor, REVIEW_FLOOR)`` up. Each carries the
+    model's own probability.
+
+    ``scored`` is the first pass (down to ``floor`` at least) and ``left``/``right`` its feature frames; ``broad``
+    is the first pass's choice (default: by the two lists' sizes, as :func:`score_pairs` decides).
+    """
+    ranked = _review_pairs(backend, scored, left, right, result, floor, explain=explain, broad=broad)
+    return [pair for pair, _, _ in ranked]
+
+
+def _review_pairs(
+    backend: Backend,
+    scored: pd.DataFrame,
+    left: pd.DataFrame,
+    right: pd.DataFrame,
+    result: LinkResult,
+    floor: float,
+    *,
+    explain: bool = False,
+    broad: bool | None = None,
+    lowest: float | None = None,
+    per_entry: int | None = None,
+) -> list[tuple[PairLink, float, int]]:
+    """:func:`review_suggestions`, each pair with its rank (the review probability; the model's for first-pass
+    pairs) and its place among its entry's second-pass suggestions (-1 for a first-pass pair). ``lowest`` and
+    ``per_entry`` replace the second pass's floor and cap (the stress bench weighs others)."""
+    from unforgotten.linkage.review import (
+        REVIEW_FLOOR,
+        REVIEW_PER_ENTRY,
+        REVIEW_RULES,
+        best_suggestions,
+        review_frame,
+        review_probabilities,
+        second_pass_threshold,
+        term_frequency_lookup,
+        unmatched,
+    )
+
+    explainer = Explainer(result.model.splink_settings) if explain else None
+    linked = {(pair.left_id, pair.right_id) for pair in result.pairs}
+    alone = unmatched(left["record_id"].astype(str).tolist(), (pair.left_id for pair in result.pairs))
+    alone_set = set(alone)
+    out: list[tuple[PairLink, float, int]] = []
+    first, lefts, rights = _crosswise(scored[scored["match_probability"] >= floor])
+    records = first.to_dict("records") if explain else [{}] * len(lefts)
+    seen: set[tuple[str, str]] = set()
+    for a, b, p, record in zip(lefts, rights, first["match_probability"].tolist(), records, strict=True):
+        if a in alone_set or (a, b) in linked or (a, b) in seen:
+            continue
+        seen.add((a, b))
+        out.append((PairLink(a, b, float(p), explainer.explain(record) if explainer is not None else None), p, -1))
+    if alone and len(right):
+        least = min(floor, REVIEW_FLOOR) if lowest is None else lowest
+        subset = left[left["record_id"].astype(str).isin(alone_set)]
+        second = score_pairs(
+            backend,
+            [review_frame(subset), review_frame(right)],
+            result.model,
+            "link_only",
+            second_pass_threshold(least, result.model.splink_settings),  # vetoed pairs too (review_probabilities)
+            (len(left), len(right)),
+            broad=broad if broad is not None else len(left) + len(right) <= SMALL_LISTS,
+            term_frequencies={"family_key": term_frequency_lookup([left, right])},
+            rules=REVIEW_RULES,
+        )
+        cross, lefts, rights = _crosswise(second)
+        ranks = review_probabilities(cross, result.model.splink_settings)
+        chosen = best_suggestions(
+            zip(lefts, rights, ranks, strict=True),
+            floor=least,
+            per_entry=REVIEW_PER_ENTRY if per_entry is None else per_entry,
+        )
+        wanted = {(a, b): (rank, place) for a, ranked in chosen.items() for place, (b, rank) in enumerate(ranked)}
+        rows = [i for i, pair in enumerate(zip(lefts, rights, strict=True)) if pair in wanted]
+        for i, record in zip(rows, cross.iloc[rows].to_dict("records"), strict=True):
+            if (lefts[i], rights[i]) in wanted:
+                rank, place = wanted.pop((lefts[i], rights[i]))
+                explanation = explainer.explain(record) if explainer is not None else None
+                out.append(
+                    (PairLink(lefts[i], rights[i], float(record["match_probability"]), explanation), rank, place)
+                )
+    return sorted(out, key=lambda item: (item[0].left_id, -item[0].score, item[0].right_id))
 
 
 def _resolve_link(

@@ -19,6 +19,7 @@ from unforgotten.linkage.backend import open_backend
 from unforgotten.linkage.engine import WITHIN_LIST_THRESHOLD, score_pairs
 from unforgotten.linkage.explain import Explainer
 from unforgotten.linkage.features import features
+from unforgotten.linkage.model import SMALL_LISTS
 from unforgotten.linkage.resolve import compete, groups, second_entries
 from unforgotten.linkage.training import DEFAULT_REVIEW_FLOOR, LinkageModel
 
@@ -40,8 +41,9 @@ class Assignment:
         probability: Match probability of the best pair that put it there (``None`` for a new person).
         explanation: Per field of that pair: ``{"level": ..., "weight": ...}``.
         suggestions: Other existing persons scoring ``lower`` or more, for a reviewer — those below the threshold
-            and those above it that lost the one-to-one competition (a namesake): (person id, probability,
-            explanation).
+            and those above it that lost the one-to-one competition (a namesake) — and, for an entry left without
+            a person, its best few of a broader second pass (:mod:`unforgotten.linkage.review`): (person id,
+            probability, explanation). Never links.
     """
 
     record_id: str
@@ -73,7 +75,11 @@ def link_incremental(
         existing_persons_rows: Rows already linked, each with its ``person_id`` (an integer or its text).
         model: The trained model (no retraining happens here).
         threshold: Match probability to join a person (default: the model's).
-        lower: Pairs from here up to ``threshold`` come back as suggestions for review (default: no suggestions).
+        lower: Pairs from here up to ``threshold`` come back as suggestions for review, and so do the best
+            :data:`~unforgotten.linkage.review.REVIEW_PER_ENTRY` persons of a second, broader pass for each entry
+            left without a person, from ``min(lower, REVIEW_FLOOR)`` up (default: no suggestions). The second pass
+            is left out when ``broad`` is ``False``: the existing rows are then a large space's candidates, pulled
+            by keys its rules do not use.
         engine: ``"duckdb"`` or ``"spark"``.
         broad: Also block on the rules for small lists (default: when new and existing rows are few, see
             :func:`~unforgotten.linkage.engine.score_pairs`). Give it when ``existing_persons_rows`` are only the
@@ -153,7 +159,90 @@ def link_incremental(
     for new_id, cluster in clusters.items():
         if cluster in joins:
             clusters[new_id] = joins[cluster]
-    return _assignments(fresh["unique_id"].tolist(), clusters, accepted, best, candidates, upper)
+    assignments = _assignments(fresh["unique_id"].tolist(), clusters, accepted, best, candidates, upper)
+    # The second pass needs every existing entry: the candidates of a large space (broad=False) come from stored keys
+    # that its broader rules do not share, and it would see only some of them (docs/linkage.md, "Review suggestions").
+    if lower is not None and len(known) and broad is not False:
+        _review_pass(
+            assignments,
+            fresh,
+            known,
+            person_of,
+            model,
+            explainer,
+            min(lower, upper),
+            sizes,
+            broad,
+            term_frequencies,
+            engine,
+        )
+    return assignments
+
+
+def _review_pass(
+    assignments: list[Assignment],
+    fresh: pd.DataFrame,
+    known: pd.DataFrame,
+    person_of: Mapping[str, int],
+    model: LinkageModel,
+    explainer: Explainer,
+    lower: float,
+    sizes: tuple[int, int | None],
+    broad: bool | None,
+    term_frequencies: Mapping[str, pd.DataFrame] | None,
+    engine: str,
+) -> None:
+    """Give each entry left without a person its best few persons of the second, broader pass (in place)."""
+    from unforgotten.linkage.review import (
+        REVIEW_FLOOR,
+        REVIEW_PER_ENTRY,
+        REVIEW_RULES,
+        best_suggestions,
+        review_frame,
+        review_probabilities,
+        second_pass_threshold,
+        term_frequency_lookup,
+    )
+
+    alone = {NEW + a.record_id: a for a in assignments if a.person_id is None}
+    if not alone:
+        return
+    floor = min(lower, REVIEW_FLOOR)
+    subset = fresh[fresh["unique_id"].isin(set(alone))]
+    backend = open_backend(engine)
+    try:
+        scored = score_pairs(
+            backend,
+            [review_frame(subset), review_frame(known)],
+            model,
+            "link_only",
+            second_pass_threshold(floor, model.splink_settings),  # vetoed pairs too (review_probabilities)
+            sizes,
+            broad=broad if broad is not None else len(fresh) + len(known) <= SMALL_LISTS,
+            term_frequencies=term_frequencies or {"family_key": term_frequency_lookup([fresh, known])},
+            rules=REVIEW_RULES,
+        )
+    finally:
+        backend.close()
+    ranks = review_probabilities(scored, model.splink_settings)
+    # Each (entry, person) at its best rank; the pair behind it gives the probability and explanation shown.
+    top: dict[tuple[str, int], tuple[float, int]] = {}
+    for row, (a, b, rank) in enumerate(zip(scored["unique_id_l"], scored["unique_id_r"], ranks, strict=True)):
+        new_id, old_id = (str(a), str(b)) if str(a).startswith(NEW) else (str(b), str(a))
+        key = (new_id, person_of[old_id[2:]])
+        if key not in top or rank > top[key][0]:
+            top[key] = (rank, row)
+    triples = [(new_id, person, rank) for (new_id, person), (rank, _) in top.items()]
+    chosen = best_suggestions(triples, floor=floor, per_entry=REVIEW_PER_ENTRY)
+    for new_id, assignment in alone.items():
+        shown: list[tuple[int, float, dict[str, object]]] = []
+        for person, _ in chosen.get(new_id, []):
+            pair = scored.iloc[top[(new_id, person)][1]].to_dict()
+            why: dict[str, object] = {
+                k: {"level": v.level, "weight": round(v.weight, 3)} for k, v in explainer.explain(pair).items()
+            }
+            shown.append((person, float(pair["match_probability"]), why))
+        assignment.suggestions = sorted(shown, key=lambda item: item[0])
 
 
 def _persons(rows: Sequence[Row]) -> dict[str, int]:
