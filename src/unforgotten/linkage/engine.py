@@ -109,11 +109,11 @@ def score_pairs(
     added to the model's (the review pass, :data:`~unforgotten.linkage.review.REVIEW_RULES`).
     """
     try:
-        return _score(backend, frames, model, link_type, threshold, sizes, broad, term_frequencies)
+        return _score(backend, frames, model, link_type, threshold, sizes, broad, term_frequencies, rules)
     except LinkageError as error:
         if "Out of Memory" not in error.message or not backend.lift_memory_limit():
             raise
-        return _score(backend, frames, model, link_type, threshold, sizes, broad, term_frequencies)
+        return _score(backend, frames, model, link_type, threshold, sizes, broad, term_frequencies, rules)
 
 
 def _score(
@@ -125,6 +125,7 @@ def _score(
     sizes: tuple[int, int | None],
     broad: bool | None,
     term_frequencies: Mapping[str, pd.DataFrame] | None,
+    rules: Sequence[Any] | None,
 ) -> pd.DataFrame:
     with backend.errors("scoring candidate pairs"):
         tables = backend.register(frames)
