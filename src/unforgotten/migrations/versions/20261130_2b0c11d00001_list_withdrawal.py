@@ -16,15 +16,16 @@ branch_labels: str | None = None
 depends_on: str | None = None
 
 
+# Plain ALTER TABLE, not batch mode: SQLite adds and (since 3.35) drops a column in place, where batch mode would
+# copy and drop `lists`, which the entries' foreign keys refuse while enforcement is on.
+
+
 def upgrade() -> None:
-    with op.batch_alter_table("lists", schema=None) as batch_op:
-        batch_op.add_column(sa.Column("withdrawn_at", sa.DateTime(timezone=True), nullable=True))
-        batch_op.add_column(sa.Column("withdrawn_by", sa.String(length=200), nullable=True))
-        batch_op.add_column(sa.Column("withdrawn_reason", sa.Text(), nullable=True))
+    op.add_column("lists", sa.Column("withdrawn_at", sa.DateTime(timezone=True), nullable=True))
+    op.add_column("lists", sa.Column("withdrawn_by", sa.String(length=200), nullable=True))
+    op.add_column("lists", sa.Column("withdrawn_reason", sa.Text(), nullable=True))
 
 
 def downgrade() -> None:
-    with op.batch_alter_table("lists", schema=None) as batch_op:
-        batch_op.drop_column("withdrawn_reason")
-        batch_op.drop_column("withdrawn_by")
-        batch_op.drop_column("withdrawn_at")
+    for column in ("withdrawn_reason", "withdrawn_by", "withdrawn_at"):
+        op.execute(f"ALTER TABLE lists DROP COLUMN {column}")
