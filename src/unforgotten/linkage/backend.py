@@ -23,7 +23,7 @@ __all__ = ["ENGINES", "Backend", "open_backend"]
 
 ENGINES = ("duckdb", "spark")
 # DuckDB's working memory for one linkage run, beyond which it spills to disk (UNFORGOTTEN_DUCKDB_MEMORY to change).
-DUCKDB_MEMORY_LIMIT = os.environ.get("UNFORGOTTEN_DUCKDB_MEMORY", "1GB")
+DUCKDB_MEMORY_LIMIT = os.environ.get("UNFORGOTTEN_DUCKDB_MEMORY", "600MB")
 _SQL_IN_MESSAGE = re.compile(
     r"Error executing the following sql for table .*?:\n(?P<sql>.*)\n\nError was: (?P<err>.*)", re.S
 )
