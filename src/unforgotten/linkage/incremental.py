@@ -66,6 +66,7 @@ def link_incremental(
     term_frequencies: Mapping[str, pd.DataFrame] | None = None,
     space_size: int | None = None,
     new_features: pd.DataFrame | None = None,
+    existing_features: pd.DataFrame | None = None,
 ) -> list[Assignment]:
     """Assign each new entry to an existing person or to a new one, with a model trained before.
 
@@ -88,6 +89,7 @@ def link_incremental(
         space_size: How many entries ``existing_persons_rows`` stand for, when they are a sample: the prior (the
             chance that two random records match) follows the sizes linked, not the sample's.
         new_features: ``features(new_rows)``, when the caller has computed them already (they are the costly part).
+        existing_features: ``features(existing_persons_rows)``, likewise.
 
     Returns:
         One :class:`Assignment` per new row, in input order.
@@ -110,7 +112,11 @@ def link_incremental(
         fresh["unique_id"] = NEW + fresh["record_id"].astype(str)
     else:
         fresh = features(new_rows, id_prefix=NEW)
-    known = features(existing_persons_rows, id_prefix=OLD)
+    if existing_features is not None:
+        known = existing_features.copy()
+        known["unique_id"] = OLD + known["record_id"].astype(str)
+    else:
+        known = features(existing_persons_rows, id_prefix=OLD)
     person_of = _persons(existing_persons_rows)
     if fresh["record_id"].duplicated().any() or (fresh["record_id"] == "").any():
         raise InputError("new entries need unique, non-empty record ids", column="record_id")
@@ -296,6 +302,7 @@ def link_into_persons(
     term_frequencies: Mapping[str, pd.DataFrame] | None = None,
     space_size: int | None = None,
     new_features: pd.DataFrame | None = None,
+    existing_features: pd.DataFrame | None = None,
 ) -> list[Assignment]:
     """:func:`link_incremental` with the shipped model unless one is given (the database service's entry point)."""
     from unforgotten.linkage.engine import default_model
@@ -311,4 +318,5 @@ def link_into_persons(
         term_frequencies=term_frequencies,
         space_size=space_size,
         new_features=new_features,
+        existing_features=existing_features,
     )

@@ -191,12 +191,13 @@ def _link_keyed(
     session: Session, space_id: int, fresh: pd.DataFrame, existing: int, model: LinkageModel, lower: float | None
 ) -> list[Assignment]:
     """Link one list against the space's entries that share a blocking key with it, with the space's frequencies."""
-    from unforgotten.linkage import DEFAULT_REVIEW_FLOOR, link_into_persons
+    from unforgotten.linkage import DEFAULT_REVIEW_FLOOR, features, link_into_persons
     from unforgotten.linkage.keys import probe_keys
 
     floor = DEFAULT_REVIEW_FLOOR if lower is None else lower
     term_frequencies = None
     candidates: list[dict[str, Any]] = []
+    known: pd.DataFrame | None = None
     if existing:
         probes = sorted(probe_keys(fresh))
         linked = _linked_here(space_id).where(Match.entry_id == EntryLinkKey.entry_id).exists()
@@ -204,7 +205,8 @@ def _link_keyed(
         for chunk in _chunks(probes):
             ids.update(session.scalars(select(EntryLinkKey.entry_id).where(EntryLinkKey.key.in_(chunk), linked)))
         candidates = _linked_rows(session, space_id, ids)
-        term_frequencies = {"family_key": _space_frequencies(session, space_id, fresh, candidates, existing)}
+        known = features(candidates)  # once: the frequencies and the scoring both read them
+        term_frequencies = {"family_key": _space_frequencies(session, space_id, fresh, known, existing)}
     return link_into_persons(
         [],
         candidates,
@@ -214,11 +216,12 @@ def _link_keyed(
         term_frequencies=term_frequencies,
         space_size=existing,
         new_features=fresh,
+        existing_features=known,
     )
 
 
 def _space_frequencies(
-    session: Session, space_id: int, fresh: pd.DataFrame, candidates: list[dict[str, Any]], existing: int
+    session: Session, space_id: int, fresh: pd.DataFrame, known: pd.DataFrame, existing: int
 ) -> pd.DataFrame:
     """Each surname's share among the space's entries and the new ones — what Splink would count on all of them.
 
@@ -227,13 +230,11 @@ def _space_frequencies(
     """
     import pandas as pd
 
-    from unforgotten.linkage import features
     from unforgotten.linkage.keys import tf_key
 
     new_counts = Counter(str(value) for value in fresh["family_key"].dropna())
     values = set(new_counts)
-    if candidates:
-        values.update(str(v) for v in features(candidates)["family_key"].dropna())
+    values.update(str(v) for v in known["family_key"].dropna())
     by_key = {tf_key(value): value for value in values}
     in_space: Counter[str] = Counter()
     linked = _linked_here(space_id).where(Match.entry_id == EntryLinkKey.entry_id).exists()
