@@ -5,7 +5,7 @@ Without ``--url`` a throwaway database is made on the server the tests use (``te
 synthetic and loaded with COPY, not through import and linking (which would take hours at this size): two sides,
 half the entries each, names from the scenario generator's surname pool (Zipf, so the common surnames repeat by
 tens of thousands) and the given-name lexicon, one person per entry, one accepted match. The keys are the real
-ones (``names.search.entry_search_keys``); the query is the real service, as one side's viewer, so the space
+ones (``names.search.entry_search_hashes``); the query is the real service, as one side's viewer, so the space
 filter is in the plan. Queries: Latin surname + given name, Cyrillic full names, typos, record ids, dates.
 """
 
@@ -67,7 +67,7 @@ def load(
     from unforgotten.auth.models import PartyKind
     from unforgotten.db import make_engine
     from unforgotten.migrations import upgrade
-    from unforgotten.names.search import entry_search_keys
+    from unforgotten.names.search import entry_search_hashes
 
     engine = make_engine(url)
     upgrade(engine)
@@ -101,15 +101,15 @@ def load(
                 space = parties["UA" if side == 0 else "RU"]
                 fields = (entry_id, side + 1, "", entry_id, "accepted", "{}", "[]", family, given, born, record_id)
                 e.write("\t".join(map(str, fields)) + "\n")
-                for key in entry_search_keys({"family_name": family, "given_name": given, "date_of_birth": born,
-                                              "record_id": record_id}):  # fmt: skip
-                    k.write(f"{entry_id}\t{key}\n")
+                for key in entry_search_hashes({"family_name": family, "given_name": given, "date_of_birth": born,
+                                                "record_id": record_id}):  # fmt: skip
+                    k.write(f"{key}\t{entry_id}\n")
                 p.write(f"{entry_id}\t{space}\tin_custody\t{family} {given}\tnow\n")
                 m.write(f"{entry_id}\t{entry_id}\t{entry_id}\t{space}\t{{}}\tautomatic\taccepted\tbench\tnow\n")
                 if side == 0 and len(sample) < 5000 and entry_id % 97 == 0:
                     sample.append((family, given, born, record_id))
             _copy(connection, "entries", _ENTRY_COLUMNS, e)
-            _copy(connection, "entry_search_keys", "entry_id, key", k)
+            _copy(connection, "entry_search_keys", "key, entry_id", k)
             _copy(connection, "persons", "id, space_id, status, display_name, created_at", p)
             _copy(
                 connection,

@@ -16,7 +16,7 @@ from unforgotten.auth.service import Actor, readable_spaces
 from unforgotten.db import AnySelect
 from unforgotten.errors import NotFoundError
 from unforgotten.lists.models import EntrySearchKey
-from unforgotten.names.search import parse_query
+from unforgotten.names.search import key_hash, key_hashes, parse_query
 from unforgotten.persons.models import Match, MatchState, Person, current_persons
 
 __all__ = ["count", "count_by_status", "get_all", "get_ids", "get_visible_or_raise", "in_spaces", "search"]
@@ -99,14 +99,14 @@ def search(*, session: Session, actor: Actor, query: str, limit: int = 20) -> tu
     words = sorted(parsed.words, key=lambda word: (any(k.startswith("g:") for k in word), -len(word)))
     driven = (
         select(EntrySearchKey.entry_id, func.count().label("score"))
-        .where(EntrySearchKey.key.in_(sorted(words[0])))
+        .where(EntrySearchKey.key.in_(key_hashes(words[0])))
         .group_by(EntrySearchKey.entry_id)
         .subquery()
     )
     counts: list[ColumnElement[int]] = [driven.c.score]
     for number, word in enumerate(words[1:]):
         other = aliased(EntrySearchKey)
-        of_word = select(func.count()).where(other.entry_id == driven.c.entry_id, other.key.in_(sorted(word)))
+        of_word = select(func.count()).where(other.entry_id == driven.c.entry_id, other.key.in_(key_hashes(word)))
         counts.append(of_word.scalar_subquery().label(f"w{number}"))
     per_word = select(driven.c.entry_id, *counts).subquery()
     answering: Select[int, int] | CompoundSelect[int, int] = select(
@@ -114,7 +114,7 @@ def search(*, session: Session, actor: Actor, query: str, limit: int = 20) -> tu
     ).where(*(per_word.c[c.name] > 0 for c in counts[1:]))
     if parsed.identifier is not None:  # the whole query as one identifier (ids written with spaces)
         by_id = select(EntrySearchKey.entry_id, literal(1).label("score"))
-        answering = union_all(answering, by_id.where(EntrySearchKey.key == parsed.identifier))
+        answering = union_all(answering, by_id.where(EntrySearchKey.key == key_hash(parsed.identifier)))
     scores = answering.subquery()
     found = in_spaces(
         select(Person.id.label("person_id"), func.max(scores.c.score).label("score"))

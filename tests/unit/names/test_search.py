@@ -3,8 +3,18 @@
 from __future__ import annotations
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
-from unforgotten.names.search import MAX_QUERY_WORDS, entry_search_keys, query_search_keys
+from unforgotten.names.search import (
+    MAX_QUERY_WORDS,
+    entry_search_hashes,
+    entry_search_keys,
+    key_hash,
+    key_hashes,
+    parse_query,
+    query_search_keys,
+)
 
 
 def _entry(family: str, given: str, **more: str) -> set[str]:
@@ -69,3 +79,33 @@ def test_nothing_to_look_up() -> None:
 def test_a_long_query_is_cut() -> None:
     words = " ".join(f"Name{chr(ord('a') + i)}x" for i in range(MAX_QUERY_WORDS + 5))
     assert len({k for k in query_search_keys(words) if k.startswith("n:")}) <= MAX_QUERY_WORDS
+
+
+_FIELD = st.one_of(st.none(), st.text(alphabet="АБВгдеєжІїйШевченкоOleksandr -'.0123456789", max_size=30))
+
+
+@given(
+    st.fixed_dictionaries(
+        {
+            name: _FIELD
+            for name in (
+                "family_name",
+                "given_name",
+                "patronymic",
+                "full_name",
+                "alternate_names",
+                "record_id",
+                "service_number",
+                "date_of_birth",
+            )
+        }  # fmt: skip
+    )
+)
+def test_the_stored_numbers_are_the_hashes_of_the_keys(fields: dict[str, str | None]) -> None:
+    # The import writes entry_search_hashes and a query looks up key_hash of parse_query's keys: the two must agree.
+    assert entry_search_hashes(fields) == {key_hash(key) for key in entry_search_keys(fields)}
+
+
+def test_a_query_finds_the_stored_number_of_a_name_in_the_other_script() -> None:
+    stored = entry_search_hashes({"family_name": "Шевченко", "given_name": "Олександр"})
+    assert all(set(key_hashes(word)) & stored for word in parse_query("Shevchenko Oleksandr").words)

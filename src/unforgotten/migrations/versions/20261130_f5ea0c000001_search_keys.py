@@ -1,4 +1,4 @@
-"""search keys of entries (names, ids, dates of birth), backfilled for the lists already imported
+"""search keys of entries (names, ids, dates of birth); filled by 4d0e13f00001, which stores them hashed
 
 Revision ID: f5ea0c000001
 Revises: c14a0e000001
@@ -28,10 +28,7 @@ def upgrade() -> None:
     )
     with op.batch_alter_table("entry_search_keys", schema=None) as batch_op:
         batch_op.create_index("ix_entry_search_keys_key_entry", ["key", "entry_id"], unique=False)
-    # Backfill through the names engine (pure, no state): the keys are a function of each entry's fields.
-    from unforgotten.lists.search import index_missing
-
-    index_missing(op.get_bind())
+    # No backfill here any more: 4d0e13f00001 replaces this table with hashed keys and fills it from the entries.
 
 
 def downgrade() -> None:
