@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import unforgotten.exchanges.models  # noqa: F401  (the exchange tables)
 from unforgotten.agreements.models import Acceptance, Agreement, Category
-from unforgotten.audit.models import ChainHead, Event
+from unforgotten.audit.models import ChainHead, DataKey, Event
 from unforgotten.auth.models import Party, User, WebSession
 from unforgotten.db import Base
 from unforgotten.lists.models import Entry, List, ListShare
@@ -22,6 +22,7 @@ __all__ = [
     "CalendarFeed",
     "Category",
     "ChainHead",
+    "DataKey",
     "Document",
     "Entry",
     "Event",

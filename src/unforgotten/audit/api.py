@@ -43,7 +43,15 @@ def access_events(session: ReadSession, limit: int = 200) -> list[dict[str, Any]
     events += service.get_all(session=session, limit=limit, action_prefix="auth.")
     events.sort(key=lambda e: e.id, reverse=True)
     return [
-        {"id": e.id, "at": e.occurred_at.isoformat(), "actor": e.actor, "action": e.action,
-         "subject_type": e.subject_type, "subject_id": e.subject_id, "details": e.after}
-        for e in events[:limit]
-    ]  # fmt: skip
+        {k: e[k] for k in ("id", "at", "actor", "action", "subject_type", "subject_id")} | {"details": e["after"]}
+        for e in service.opened(session=session, events=events[:limit])
+    ]
+
+
+@router.get("/audit/events")
+def events(
+    session: ReadSession, limit: int = 100, subject_type: str | None = None, action_prefix: str | None = None
+) -> list[dict[str, Any]]:
+    """The newest events with their values; a personal value reads ``<erased>`` once its subject was erased."""
+    found = service.get_all(session=session, limit=limit, subject_type=subject_type, action_prefix=action_prefix)
+    return service.opened(session=session, events=found)

@@ -5,12 +5,12 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from sqlalchemy import DateTime, Integer, String, Text
+from sqlalchemy import DateTime, Integer, LargeBinary, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from unforgotten.db import Base, JSONType
 
-__all__ = ["ChainHead", "Event"]
+__all__ = ["ChainHead", "DataKey", "Event"]
 
 
 class Event(Base):
@@ -41,3 +41,21 @@ class ChainHead(Base):
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     last_event_id: Mapped[int] = mapped_column(Integer)
     last_hash: Mapped[str] = mapped_column(String(64))
+
+
+class DataKey(Base):
+    """One data subject's key for the personal values in events, wrapped; destroyed when the subject is erased.
+
+    Not audited and not in the chain: the events hold values sealed with this key, and destroying it (the row keeps
+    only when and by whom) makes them unreadable while every hash still verifies — crypto-shredding.
+    """
+
+    __tablename__ = "audit_data_keys"
+    __audit__ = False
+
+    subject: Mapped[str] = mapped_column(String(80), primary_key=True)  # "person:42"
+    # nonce (12 bytes) + AES-GCM of the 32-byte data key under the wrapping key derived from the secret key
+    wrapped: Mapped[bytes | None] = mapped_column(LargeBinary)
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
+    erased_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
+    erased_by: Mapped[str | None] = mapped_column(String(200))

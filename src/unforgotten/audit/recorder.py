@@ -2,7 +2,8 @@
 
 Hooked on the session factory (``after_flush``), so no service can write without leaving a trace. Tables opt out
 with ``__audit__ = False`` (entries, which are bulk-written and covered by their list's import event; the log).
-Services add domain events (why something happened) with :func:`record`.
+Services add domain events (why something happened) with :func:`record`; those carry no personal values.
+Columns a model names in ``__audit_personal__`` are sealed with the subject's key (:mod:`.personal`).
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ from sqlalchemy.orm import Session, UOWTransaction, sessionmaker
 
 from unforgotten.audit.chain import GENESIS_HASH, event_hash
 from unforgotten.audit.models import ChainHead, Event
+from unforgotten.audit.personal import personal_of, personal_tables, seal_changes, subject_ref
 
 __all__ = ["install_recorder", "record", "record_inserts"]
 
@@ -96,6 +98,8 @@ def record_inserts(session: Session, table: str, rows: Sequence[Mapping[str, Any
     accounting proof cannot tell a bulk-linked person from one made alone.
     """
     if rows:
+        known = personal_tables().get(table)
+        spec = None if known is None else known[1]
         _append(
             session,
             [
@@ -106,6 +110,7 @@ def record_inserts(session: Session, table: str, rows: Sequence[Mapping[str, Any
                     "before": None,
                     "after": {k: _jsonable(v) for k, v in row.items()},
                     "reason": None,
+                    "personal": None if spec is None else (subject_ref(spec.subject, row[spec.attribute]), spec.fields),
                 }
                 for row in rows
             ],
@@ -137,6 +142,7 @@ def _after_flush(session: Session, _flush_context: UOWTransaction) -> None:
 
 def _change(obj: Any, verb: str, before: dict[str, Any] | None, after: dict[str, Any] | None) -> dict[str, Any]:
     table = type(obj).__tablename__
+    spec = personal_of(type(obj))
     return {
         "action": f"{table}.{verb}",
         "subject_type": table,
@@ -144,10 +150,12 @@ def _change(obj: Any, verb: str, before: dict[str, Any] | None, after: dict[str,
         "before": before,
         "after": after,
         "reason": None,
+        "personal": None if spec is None else (subject_ref(spec.subject, getattr(obj, spec.attribute)), spec.fields),
     }
 
 
 def _append(session: Session, changes: list[dict[str, Any]]) -> None:
+    seal_changes(session, changes)  # personal values leave in a sealed box: the chain hashes what is stored
     connection = session.connection()
     if connection.dialect.name == "postgresql":
         connection.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": _ADVISORY_LOCK})

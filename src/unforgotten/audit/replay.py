@@ -9,7 +9,7 @@ the replay cannot see â€” the log itself rewritten with every hash recomputed â€
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from enum import Enum
 from typing import Any
@@ -19,6 +19,7 @@ from sqlalchemy.orm import Session
 
 from unforgotten.audit.chain import canonical_time
 from unforgotten.audit.models import Event
+from unforgotten.audit.personal import SEALED, open_values, prefetch
 from unforgotten.lists.models import List, ListShare
 from unforgotten.persons.models import Match, Person, StatusChange
 
@@ -117,7 +118,8 @@ def _fold(session: Session, tracked: Tracked, times: tuple[bool, ...]) -> dict[s
         .order_by(Event.id)
         .execution_options(yield_per=10_000)
     )
-    for event_id, action, subject_id, after in session.execute(query):
+    sealed_tracked = set(tracked.columns)
+    for event_id, action, subject_id, after in _opened(session, session.execute(query), sealed_tracked):
         key, verb = str(subject_id), action.rsplit(".", 1)[1]
         if verb == "delete":
             state[key] = int(event_id)
@@ -132,6 +134,33 @@ def _fold(session: Session, tracked: Tracked, times: tuple[bool, ...]) -> dict[s
         current[-1] = int(event_id)
         state[key] = current
     return state
+
+
+def _opened(session: Session, rows: Iterable[Any], columns: set[str]) -> Iterator[tuple[Any, ...]]:
+    """The rows with their sealed values opened where a sealed field is a tracked column (keys fetched per batch).
+
+    A value whose key was destroyed reads ``<erased>``; the erasure's own event, written after, holds the blank in
+    clear, so a row erased through the system still replays exactly.
+    """
+    batch: list[tuple[Any, ...]] = []
+
+    def drain() -> Iterator[tuple[Any, ...]]:
+        prefetch(session, (row[3] for row in batch))
+        for event_id, action, subject_id, after in batch:
+            yield event_id, action, subject_id, open_values(session, after)
+        batch.clear()
+
+    for row in rows:
+        after = row[3]
+        if after and SEALED in after and columns.intersection(after[SEALED]["fields"]):
+            batch.append(tuple(row))
+            if len(batch) >= 2000:
+                yield from drain()
+            continue
+        if batch:
+            yield from drain()
+        yield tuple(row)
+    yield from drain()
 
 
 def _replay_table(session: Session, tracked: Tracked) -> Iterator[Difference]:

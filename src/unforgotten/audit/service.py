@@ -18,7 +18,7 @@ from unforgotten.errors import AuditChainError, IntegrityError
 if TYPE_CHECKING:
     from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
-__all__ = ["checkpoint", "get_all", "record_access", "verify", "verify_receipts"]
+__all__ = ["checkpoint", "get_all", "opened", "record_access", "verify", "verify_receipts"]
 
 _FIELDS = ("id", "occurred_at", "actor", "action", "subject_type", "subject_id", "before", "after", "reason")
 
@@ -109,6 +109,19 @@ def get_all(
     if action_prefix is not None:
         query = query.where(Event.action.startswith(action_prefix))
     return session.scalars(query).all()
+
+
+def opened(*, session: Session, events: Sequence[Event]) -> list[dict[str, Any]]:
+    """The events as readers show them: sealed personal values opened, or ``<erased>`` once the key is destroyed."""
+    from unforgotten.audit.personal import open_values, prefetch
+
+    prefetch(session, [value for e in events for value in (e.before, e.after)])
+    return [
+        {"id": e.id, "at": e.occurred_at.isoformat(), "actor": e.actor, "action": e.action,
+         "subject_type": e.subject_type, "subject_id": e.subject_id, "reason": e.reason,
+         "before": open_values(session, e.before), "after": open_values(session, e.after)}
+        for e in events
+    ]  # fmt: skip
 
 
 def record_access(

@@ -44,6 +44,7 @@ _COMMAND_MODULES: tuple[str, ...] = (
     "unforgotten.cli.persons",
     "unforgotten.cli.account",
     "unforgotten.cli.audit",
+    "unforgotten.cli.erase",
     "unforgotten.cli.link",
     "unforgotten.cli.plan",
     "unforgotten.cli.exchange",

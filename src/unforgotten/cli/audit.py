@@ -79,21 +79,28 @@ def checkpoint(
 
 
 @audit_app.command("log")
-def log(limit: int = typer.Option(20, help="How many of the newest events to show.")) -> None:
+def log(
+    limit: int = typer.Option(20, help="How many of the newest events to show."),
+    values: bool = typer.Option(False, "--values", help="Show the values before and after (erased ones as <erased>)."),
+    subject_type: str | None = typer.Option(None, "--subject-type", help="Only events of this table, e.g. persons."),
+) -> None:
     """Show the newest events."""
     from rich.table import Table
 
     from unforgotten.audit import service as audit_service
 
-    table = Table("id", "when", "actor", "action", "subject", "reason")
+    columns = ["id", "when", "actor", "action", "subject", "reason"] + (["before", "after"] if values else [])
+    table = Table(*columns)
     with database().read() as session:
-        for event in audit_service.get_all(session=session, limit=limit):
-            table.add_row(
-                str(event.id),
-                event.occurred_at.isoformat(timespec="seconds"),
-                event.actor,
-                event.action,
-                f"{event.subject_type}/{event.subject_id or ''}",
-                event.reason or "",
-            )
+        events = audit_service.get_all(session=session, limit=limit, subject_type=subject_type)
+        for event in audit_service.opened(session=session, events=events):
+            cells = [str(event["id"]), event["at"][:19], event["actor"], event["action"],
+                     f"{event['subject_type']}/{event['subject_id'] or ''}", event["reason"] or ""]  # fmt: skip
+            if values:
+                cells += [_values(event["before"]), _values(event["after"])]
+            table.add_row(*cells)
     console.print(table)
+
+
+def _values(values: dict[str, Any] | None) -> str:
+    return "" if values is None else json.dumps(values, ensure_ascii=False, sort_keys=True, default=str)

@@ -55,6 +55,7 @@ class PersonFacts(Base):
     """When a mediator's person can first travel and whom they travel with (brothers), for planning."""
 
     __tablename__ = "exchange_person_facts"
+    __audit_personal__ = frozenset({"travel_group"})  # often a family's name
 
     person_id: Mapped[int] = mapped_column(ForeignKey("persons.id"), primary_key=True)
     earliest: Mapped[dt.date | None] = mapped_column(Date)
@@ -120,6 +121,7 @@ class HandoverLine(Base):
     """One person at one stage: each half recorded by its own party; the outcome follows from the halves."""
 
     __tablename__ = "exchange_lines"
+    __audit_personal__ = frozenset({"reason"})
     __table_args__ = (UniqueConstraint("stage_id", "person_id"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)

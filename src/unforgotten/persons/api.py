@@ -9,11 +9,12 @@ from __future__ import annotations
 import tempfile
 from pathlib import Path
 
-from fastapi import APIRouter, Request
+from fastapi import APIRouter, Depends, Request
 from fastapi.responses import FileResponse
 from starlette.background import BackgroundTask
 
 from unforgotten.audit.service import record_access
+from unforgotten.auth.permissions import MediatorPermission
 from unforgotten.auth.service import Actor
 from unforgotten.deps import CurrentActor, DbSession, ReadSession, get_database
 from unforgotten.persons import cases, review, service
@@ -132,6 +133,15 @@ def transition(person_id: int, body: TransitionCreate, session: DbSession, actor
         session=session, actor=actor, person_id=person_id, to_status=body.to, reason=body.reason, evidence=body.evidence
     )
     return StatusChangeRead.model_validate(change)
+
+
+@router.post("/persons/{person_id}/erasure", dependencies=[Depends(MediatorPermission())])
+def erase(person_id: int, body: Decision, session: DbSession, actor: CurrentActor) -> dict[str, object]:
+    """Erase a person's personal data: blank it, destroy its key (the log still verifies); 409 if already erased."""
+    from unforgotten.audit.erasure import erase_person
+
+    done = erase_person(session=session, actor=actor, person_id=person_id, reason=body.reason)
+    return {"person_id": person_id, "erased": True, "blanked": done.blanked}
 
 
 @router.get("/status-changes/pending", response_model=list[StatusChangeRead])

@@ -32,6 +32,9 @@ class Person(Base):
     """A real individual; ``status`` is the single current case status, changed only through audited transitions."""
 
     __tablename__ = "persons"
+    # Sealed in events with the person's own key, destroyed when the person is erased (audit.personal).
+    __audit_personal__ = frozenset({"display_name"})
+    __audit_subject__ = ("person", "id")
 
     id: Mapped[int] = mapped_column(primary_key=True)
     # The space (a side's or the mediator's party) this person lives in: linked only from entries visible there.
@@ -76,6 +79,7 @@ class Match(Base):
     """
 
     __tablename__ = "matches"
+    __audit_personal__ = frozenset({"explanation", "reason"})  # the compared names and dates; a reviewer's why
     __table_args__ = (
         Index(
             "uq_matches_entry_space_accepted",
@@ -111,6 +115,7 @@ class StatusChange(Base):
     """
 
     __tablename__ = "status_changes"
+    __audit_personal__ = frozenset({"evidence", "reason"})
 
     id: Mapped[int] = mapped_column(primary_key=True)
     person_id: Mapped[int] = mapped_column(ForeignKey("persons.id"), index=True)
@@ -132,6 +137,7 @@ class MedicalFinding(Base):
     """A Mixed Medical Commission's decision about one person (GC III Art. 112, Annex II)."""
 
     __tablename__ = "medical_findings"
+    __audit_personal__ = frozenset({"note"})
 
     id: Mapped[int] = mapped_column(primary_key=True)
     person_id: Mapped[int] = mapped_column(ForeignKey("persons.id"), index=True)

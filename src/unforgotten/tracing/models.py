@@ -41,6 +41,11 @@ class TracingRequest(Base):
     """One child of a tracing list, with what tracing staff know beyond the list's canonical columns."""
 
     __tablename__ = "tracing_requests"
+    # A child's particulars beyond the list: sealed with the request's own key (audit.personal).
+    __audit_personal__ = frozenset(
+        {"last_address", "removal_date", "removal_place", "guardians", "guardian_contact", "known_whereabouts"}
+    )
+    __audit_subject__ = ("tracing_request", "id")
 
     id: Mapped[int] = mapped_column(primary_key=True)
     entry_id: Mapped[int] = mapped_column(ForeignKey("entries.id"), unique=True)
@@ -79,6 +84,8 @@ class TracingResponse(Base):
     """
 
     __tablename__ = "tracing_responses"
+    __audit_personal__ = frozenset({"place", "institution", "with_whom", "name_now_used", "evidence", "notes"})
+    __audit_subject__ = ("tracing_request", "request_id")
 
     id: Mapped[int] = mapped_column(primary_key=True)
     request_id: Mapped[int] = mapped_column(ForeignKey("tracing_requests.id"), index=True)
@@ -116,6 +123,8 @@ class Reunification(Base):
     """A child reunited: when, where, with whom, observed by the mediator."""
 
     __tablename__ = "tracing_reunifications"
+    __audit_personal__ = frozenset({"place", "with_whom"})
+    __audit_subject__ = ("tracing_request", "request_id")
 
     id: Mapped[int] = mapped_column(primary_key=True)
     request_id: Mapped[int] = mapped_column(ForeignKey("tracing_requests.id"), unique=True)
