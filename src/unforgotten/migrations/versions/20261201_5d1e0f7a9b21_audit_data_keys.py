@@ -1,7 +1,7 @@
 """per-subject keys that seal personal values in events (crypto-shredding)
 
 Revision ID: 5d1e0f7a9b21
-Revises: 3c0d12e00001
+Revises: 4d0e13f00001
 Create Date: 2026-12-01 09:00:00
 """
 
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision: str = "5d1e0f7a9b21"
-down_revision: str | None = "3c0d12e00001"
+down_revision: str | None = "4d0e13f00001"
 branch_labels: str | None = None
 depends_on: str | None = None
 
