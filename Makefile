@@ -6,7 +6,7 @@ PORT   ?= 8000
 export UV_PYTHON_DOWNLOADS := never
 export UV_PROJECT_ENVIRONMENT := $(VENV)
 
-.PHONY: install demo test check lint typecheck unit integration e2e bench format clean
+.PHONY: install demo test check lint typecheck audit-deps unit integration e2e bench format clean
 
 install: $(VENV)/.installed  ## create .venv from uv.lock (idempotent)
 
@@ -28,7 +28,10 @@ typecheck: install
 
 check: lint typecheck  ## static checks only
 
-test: install lint typecheck  ## every check: ruff, mypy, the whole test suite
+audit-deps: install  ## known vulnerabilities in the installed dependencies (says loudly when it cannot check)
+	$(BIN)/python .ci/audit-deps $(BIN)/pip-audit
+
+test: install lint typecheck audit-deps  ## every check: ruff, mypy, dependency audit, the whole test suite
 	$(BIN)/python -m pytest -q
 
 format: install

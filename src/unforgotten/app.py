@@ -10,6 +10,7 @@ from fastapi import APIRouter, Depends, FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, RedirectResponse, Response
 from fastapi.staticfiles import StaticFiles
+from pydantic import BaseModel
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from unforgotten import __version__
@@ -20,6 +21,35 @@ from unforgotten.settings import Settings, get_settings
 __all__ = ["create_app"]
 
 API_PREFIX = "/api/v1"
+
+
+class Problem(BaseModel):
+    """An error, as RFC 9457 problem details: what kind, what happened, where, and (when known) what to do."""
+
+    type: str
+    title: str
+    status: int
+    detail: str
+    instance: str
+    hint: str | None = None
+
+
+# What any API route may answer besides its success, all as problem+json (the handlers below). Documented once for
+# every route, so clients and the schema fuzzer see the error statuses and their body, not FastAPI's 422 shape.
+_PROBLEMS = {
+    401: "no token, or a bad, expired or revoked one",
+    403: "the role does not allow this",
+    404: "no such object, or one outside the caller's space",
+    409: "the action contradicts the current state",
+    413: "the request body is over the limit",
+    422: "the input cannot be used as given",
+    429: "too many failed sign-ins from this address",
+    503: "the database is busy or away; retry after the Retry-After seconds",
+}
+PROBLEM_RESPONSES: dict[int | str, dict[str, object]] = {
+    status: {"description": text, "content": {"application/problem+json": {"schema": Problem.model_json_schema()}}}
+    for status, text in _PROBLEMS.items()
+}
 
 
 def _problem_body(kind: str, title: str, status: int, detail: str, request: Request) -> dict[str, object]:
@@ -75,7 +105,7 @@ def _os_user() -> str:
 def _api_router() -> APIRouter:
     from unforgotten.deps import current_actor
 
-    router = APIRouter(prefix=API_PREFIX)
+    router = APIRouter(prefix=API_PREFIX, responses=PROBLEM_RESPONSES)
 
     @router.get("/health", tags=["system"], summary="Liveness and database reachability")
     def health(request: Request) -> dict[str, str]:

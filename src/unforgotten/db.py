@@ -11,16 +11,29 @@ from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from types import TracebackType
-from typing import Any, TypeAlias
+from typing import Annotated, Any, TypeAlias
 
 import orjson
+from annotated_types import Interval
 from sqlalchemy import JSON, Connection, Engine, MetaData, Select, create_engine, event
 from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.orm import DeclarativeBase, Session, sessionmaker
 
 from unforgotten.errors import UnforgottenError
 
-__all__ = ["AnySelect", "Base", "Database", "JSONType", "UnitOfWork", "copy_rows", "domain_error", "make_engine"]
+__all__ = [
+    "SQL_INT_MAX",
+    "AnySelect",
+    "Base",
+    "Database",
+    "JSONType",
+    "RowCount",
+    "RowId",
+    "UnitOfWork",
+    "copy_rows",
+    "domain_error",
+    "make_engine",
+]
 
 # Stable constraint names make Alembic migrations identical on SQLite and PostgreSQL.
 NAMING_CONVENTION = {
@@ -33,6 +46,14 @@ NAMING_CONVENTION = {
 
 # A select of any columns, for helpers that only add WHERE clauses to a caller's query.
 AnySelect: TypeAlias = Select[*tuple[Any, ...]]
+
+# The largest integer both databases store (SQLite's INTEGER, PostgreSQL's BIGINT). Python's sqlite3 cannot even
+# bind a larger one: it raises OverflowError, which was a 500 for an id such as 2**63 in a URL.
+SQL_INT_MAX = 2**63 - 1
+# A row id as the API takes it (path, query, form or body): a positive integer the databases can bind, or a 422.
+RowId: TypeAlias = Annotated[int, Interval(ge=1, le=SQL_INT_MAX)]
+# A page's limit or offset as the API takes it: a count the databases can bind, or a 422.
+RowCount: TypeAlias = Annotated[int, Interval(ge=0, le=SQL_INT_MAX)]
 
 # JSON on SQLite, JSONB on PostgreSQL (indexable, compact).
 JSONType = JSON().with_variant(JSONB(), "postgresql")

@@ -13,6 +13,7 @@ from unforgotten.agreements import service
 from unforgotten.agreements.flows import assess
 from unforgotten.agreements.models import Agreement
 from unforgotten.auth.service import working_space
+from unforgotten.db import RowId
 from unforgotten.deps import CurrentActor, DbSession, ReadSession
 
 __all__ = ["router"]
@@ -56,14 +57,14 @@ def load_agreement(
 
 
 @router.post("/{agreement_id}/acceptances", status_code=201)
-def accept_agreement(agreement_id: int, session: DbSession, actor: CurrentActor) -> dict[str, Any]:
+def accept_agreement(agreement_id: RowId, session: DbSession, actor: CurrentActor) -> dict[str, Any]:
     """Accept an agreement for the caller's side (a coordinator)."""
     service.accept(session=session, actor=actor, agreement_id=agreement_id)
     return _summary(session, service.get_or_raise(session=session, agreement_id=agreement_id))
 
 
 @router.get("/{agreement_id}/assessment")
-def assessment(agreement_id: int, session: ReadSession, actor: CurrentActor) -> dict[str, Any]:
+def assessment(agreement_id: RowId, session: ReadSession, actor: CurrentActor) -> dict[str, Any]:
     """Counts per category and verdict over the caller's space, with each person's verdict and reasons."""
     agreement = service.get_or_raise(session=session, agreement_id=agreement_id)
     report = assess(session=session, agreement=agreement, space_id=working_space(session=session, actor=actor))

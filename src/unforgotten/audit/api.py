@@ -10,6 +10,7 @@ from unforgotten.audit import service
 from unforgotten.audit.flows import account
 from unforgotten.auth.models import Role
 from unforgotten.auth.permissions import Permission
+from unforgotten.db import RowCount
 from unforgotten.deps import ReadSession
 
 __all__ = ["router"]
@@ -37,7 +38,7 @@ def accounting(session: ReadSession) -> dict[str, Any]:
 
 
 @router.get("/audit/access")
-def access_events(session: ReadSession, limit: int = 200) -> list[dict[str, Any]]:
+def access_events(session: ReadSession, limit: RowCount = 200) -> list[dict[str, Any]]:
     """Who looked at whom, or exported what, and failed sign-ins — newest first."""
     events = [*service.get_all(session=session, limit=limit, action_prefix="access.")]
     events += service.get_all(session=session, limit=limit, action_prefix="auth.")

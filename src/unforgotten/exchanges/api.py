@@ -7,6 +7,7 @@ from typing import Any
 
 from fastapi import APIRouter
 
+from unforgotten.db import RowId
 from unforgotten.deps import CurrentActor, DbSession, ReadSession
 from unforgotten.exchanges import flows, handover, remains
 from unforgotten.exchanges import service as plans
@@ -33,33 +34,33 @@ def create_plan(body: PlanCreate, session: DbSession, actor: CurrentActor) -> di
 
 
 @router.get("/plans/{plan_id}")
-def get_plan(plan_id: int, session: ReadSession, actor: CurrentActor) -> dict[str, Any]:
+def get_plan(plan_id: RowId, session: ReadSession, actor: CurrentActor) -> dict[str, Any]:
     """One plan: counts per stage and side; persons and reasons for the mediator."""
     return plans.view(session=session, actor=actor, plan_id=plan_id)
 
 
 @router.get("/plans/{plan_id}/diff")
-def diff_plan(plan_id: int, session: ReadSession, actor: CurrentActor) -> dict[str, Any]:
+def diff_plan(plan_id: RowId, session: ReadSession, actor: CurrentActor) -> dict[str, Any]:
     """What changed from the previous version."""
     return plans.diff(session=session, actor=actor, plan_id=plan_id)
 
 
 @router.post("/plans/{plan_id}/approvals")
-def approve_plan(plan_id: int, session: DbSession, actor: CurrentActor) -> dict[str, Any]:
+def approve_plan(plan_id: RowId, session: DbSession, actor: CurrentActor) -> dict[str, Any]:
     """Approve for the caller's party; the last approval schedules the plan's persons."""
     plans.approve(session=session, actor=actor, plan_id=plan_id)
     return plans.view(session=session, actor=actor, plan_id=plan_id)
 
 
 @router.get("/stages/{stage_id}/lines", response_model=list[LineRead])
-def stage_lines(stage_id: int, session: ReadSession, actor: CurrentActor) -> list[LineRead]:
+def stage_lines(stage_id: RowId, session: ReadSession, actor: CurrentActor) -> list[LineRead]:
     """The manifest lines of a stage, each with its three halves."""
     _stage, lines = handover.get_lines(session=session, actor=actor, stage_id=stage_id)
     return [LineRead.model_validate(line) for line in lines]
 
 
 @router.post("/lines/{line_id}", response_model=LineRead)
-def record_line(line_id: int, body: LineRecord, session: DbSession, actor: CurrentActor) -> LineRead:
+def record_line(line_id: RowId, body: LineRecord, session: DbSession, actor: CurrentActor) -> LineRead:
     """Record the caller's half of a line (idempotent)."""
     line = handover.record_line(session=session, actor=actor, line_id=line_id, action=body.action,
                                 reason=body.reason)  # fmt: skip
@@ -67,20 +68,20 @@ def record_line(line_id: int, body: LineRecord, session: DbSession, actor: Curre
 
 
 @router.post("/stages/{stage_id}/close")
-def close_stage(stage_id: int, session: DbSession, actor: CurrentActor) -> dict[str, Any]:
+def close_stage(stage_id: RowId, session: DbSession, actor: CurrentActor) -> dict[str, Any]:
     """Close a stage (mediator): freeze its act."""
     act = handover.close(session=session, actor=actor, stage_id=stage_id)
     return {"stage_id": stage_id, "sha256": act.sha256, "totals": act.payload["totals"]}
 
 
 @router.get("/stages/{stage_id}/act")
-def get_act(stage_id: int, session: ReadSession, actor: CurrentActor) -> dict[str, Any]:
+def get_act(stage_id: RowId, session: ReadSession, actor: CurrentActor) -> dict[str, Any]:
     """The act of a closed stage: payload, sha256, signatures (409 while open)."""
     return handover.export(session=session, actor=actor, stage_id=stage_id)
 
 
 @router.get("/remains/{agreement_id}")
-def remains_totals(agreement_id: int, session: ReadSession, actor: CurrentActor) -> dict[str, Any]:
+def remains_totals(agreement_id: RowId, session: ReadSession, actor: CurrentActor) -> dict[str, Any]:
     """Running totals of remains per side against the quota, and the imbalance."""
     return remains.totals(session=session, actor=actor, agreement_id=agreement_id)
 

@@ -7,13 +7,15 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from unforgotten.db import RowId
+
 __all__ = ["BatchCreate", "LineRead", "LineRecord", "PlanCreate"]
 
 
 class PlanCreate(BaseModel):
     """A new plan version: the agreement and its stages (as in STAGES.yaml)."""
 
-    agreement_id: int
+    agreement_id: RowId
     stages: list[dict[str, Any]] = Field(description="[{id, date, place, capacity: {SIDE: N}, remainder}]")
     parity: str = "equal_per_stage"
 
@@ -43,7 +45,7 @@ class LineRead(BaseModel):
 class BatchCreate(BaseModel):
     """A batch of remains handed over by one side: the reference of each body."""
 
-    agreement_id: int
+    agreement_id: RowId
     party: str
     date: dt.date
     refs: list[str]

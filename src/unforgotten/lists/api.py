@@ -10,6 +10,7 @@ from fastapi import APIRouter, Depends, Form, Request, Response, UploadFile
 from sqlalchemy import select
 
 from unforgotten.auth.permissions import CoordinatorPermission
+from unforgotten.db import RowId
 from unforgotten.deps import CurrentActor, DbSession, ReadSession
 from unforgotten.errors import PermissionDeniedError
 from unforgotten.lists import service
@@ -33,13 +34,13 @@ def list_lists(session: ReadSession, actor: CurrentActor) -> ListPage:
 
 
 @router.get("/{list_id}", response_model=ListRead)
-def get_list(list_id: int, session: ReadSession, actor: CurrentActor) -> ListRead:
+def get_list(list_id: RowId, session: ReadSession, actor: CurrentActor) -> ListRead:
     """Return one list the caller may see."""
     return ListRead.model_validate(service.get_visible_or_raise(session=session, actor=actor, list_id=list_id))
 
 
 @router.get("/{list_id}/quarantine", response_model=list[EntryRead])
-def get_quarantine(list_id: int, session: ReadSession, actor: CurrentActor) -> list[EntryRead]:
+def get_quarantine(list_id: RowId, session: ReadSession, actor: CurrentActor) -> list[EntryRead]:
     """Return the quarantined rows of a list with their findings."""
     service.get_visible_or_raise(session=session, actor=actor, list_id=list_id)
     entries = service.get_entries(session=session, list_id=list_id, status="quarantined")
@@ -53,7 +54,7 @@ def import_list(
     file: UploadFile,
     kind: str = Form(...),
     name: str | None = Form(None),
-    replaces: int | None = Form(None),
+    replaces: RowId | None = Form(None),
 ) -> ImportRead:
     """Import a list file for the caller's party (every row accounted for; re-import is a no-op); link it into
     the caller's space."""
@@ -81,7 +82,7 @@ def import_list(
 
 
 @router.post("/{list_id}/shares", status_code=201)
-def share_list(list_id: int, body: ShareCreate, session: DbSession, actor: CurrentActor) -> dict[str, object]:
+def share_list(list_id: RowId, body: ShareCreate, session: DbSession, actor: CurrentActor) -> dict[str, object]:
     """Share a list of the caller's party with the mediator or the other side (linked into its space at once)."""
     from unforgotten.persons.flows import share_list as share_and_link
 
@@ -90,7 +91,7 @@ def share_list(list_id: int, body: ShareCreate, session: DbSession, actor: Curre
 
 
 @router.delete("/{list_id}/shares/{party}", status_code=200)
-def unshare_list(list_id: int, party: str, session: DbSession, actor: CurrentActor) -> dict[str, object]:
+def unshare_list(list_id: RowId, party: str, session: DbSession, actor: CurrentActor) -> dict[str, object]:
     """Withdraw a share for the future; the list's entries leave that party's space."""
     from unforgotten.persons.flows import unshare_list as withdraw
 
@@ -99,7 +100,7 @@ def unshare_list(list_id: int, party: str, session: DbSession, actor: CurrentAct
 
 
 @router.get("/{list_id}/original", response_class=Response)
-def original_file(list_id: int, request: Request, session: ReadSession, actor: CurrentActor) -> Response:
+def original_file(list_id: RowId, request: Request, session: ReadSession, actor: CurrentActor) -> Response:
     """The file the list came from, byte for byte (checked against the hash recorded at import); audited."""
     from unforgotten.audit.service import record_access
     from unforgotten.deps import get_database
@@ -114,7 +115,7 @@ def original_file(list_id: int, request: Request, session: ReadSession, actor: C
 
 
 @router.post("/{list_id}/withdrawal", status_code=200)
-def withdraw_list(list_id: int, body: WithdrawalCreate, session: DbSession, actor: CurrentActor) -> dict[str, object]:
+def withdraw_list(list_id: RowId, body: WithdrawalCreate, session: DbSession, actor: CurrentActor) -> dict[str, object]:
     """Withdraw a list of the caller's party (audited): its entries leave the persons; nothing is deleted."""
     from unforgotten.persons.flows import withdraw_list as withdraw
 
@@ -124,7 +125,7 @@ def withdraw_list(list_id: int, body: WithdrawalCreate, session: DbSession, acto
 
 @router.get("/{request_list_id}/reconciliation/{custody_list_id}")
 def reconciliation(
-    request_list_id: int, custody_list_id: int, session: ReadSession, actor: CurrentActor
+    request_list_id: RowId, custody_list_id: RowId, session: ReadSession, actor: CurrentActor
 ) -> dict[str, object]:
     """Reconcile a request list against a custody list in the caller's space, which must see both."""
     from unforgotten.lists.flows import reconcile, reconciliation_space

@@ -3,11 +3,19 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
+from typing import Annotated, Any
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field
 
 __all__ = ["EntryRead", "ImportRead", "ListBase", "ListPage", "ListRead", "ShareCreate", "WithdrawalCreate"]
+
+
+def _as_utc(moment: dt.datetime) -> dt.datetime:
+    return moment if moment.tzinfo else moment.replace(tzinfo=dt.UTC)
+
+
+# Stored in UTC; SQLite hands it back without its zone, which would be a date-time no client can place in time.
+UtcDatetime = Annotated[dt.datetime, AfterValidator(_as_utc)]
 
 
 class ListBase(BaseModel):
@@ -25,12 +33,12 @@ class ListRead(ListBase):
     file_hash: str
     file_format: str
     submitted_by: str
-    submitted_at: dt.datetime
+    submitted_at: UtcDatetime
     row_count: int
     accepted_count: int
     quarantined_count: int
     blank_count: int
-    withdrawn_at: dt.datetime | None = None  # withdrawn by its party (replaced, or a wrong file): links nowhere
+    withdrawn_at: UtcDatetime | None = None  # withdrawn by its party (replaced, or a wrong file): links nowhere
     withdrawn_reason: str | None = None
 
 

@@ -14,6 +14,7 @@ from typing import Any
 from fastapi import APIRouter, Form, Request, UploadFile
 from fastapi.responses import Response
 
+from unforgotten.db import RowId
 from unforgotten.deps import CurrentActor, DbSession, ReadSession
 from unforgotten.negotiations import feeds, service, storage, timeline
 from unforgotten.negotiations.calendar import to_ics
@@ -98,7 +99,7 @@ def calendar_feed(session: ReadSession, token: str = "") -> Response:
 
 
 @router.get("/{negotiation_id}", response_model=NegotiationDetail)
-def get_negotiation(negotiation_id: int, session: ReadSession, actor: CurrentActor) -> NegotiationDetail:
+def get_negotiation(negotiation_id: RowId, session: ReadSession, actor: CurrentActor) -> NegotiationDetail:
     """A negotiation with its rounds, documents, meetings and action items."""
     negotiation = service.get_visible_or_raise(session=session, actor=actor, negotiation_id=negotiation_id)
     children = service.get_children(session=session, negotiation=negotiation)
@@ -112,7 +113,7 @@ def get_negotiation(negotiation_id: int, session: ReadSession, actor: CurrentAct
 
 
 @router.post("/{negotiation_id}/rounds", response_model=RoundRead, status_code=201)
-def create_round(negotiation_id: int, body: RoundCreate, session: DbSession, actor: CurrentActor) -> RoundRead:
+def create_round(negotiation_id: RowId, body: RoundCreate, session: DbSession, actor: CurrentActor) -> RoundRead:
     """Record a round of talks (the mediator)."""
     service.get_visible_or_raise(session=session, actor=actor, negotiation_id=negotiation_id)
     created = service.create_round(
@@ -130,7 +131,7 @@ def create_round(negotiation_id: int, body: RoundCreate, session: DbSession, act
 
 @router.post("/{negotiation_id}/documents", response_model=DocumentRead, status_code=201)
 def create_document(
-    negotiation_id: int,
+    negotiation_id: RowId,
     request: Request,
     session: DbSession,
     actor: CurrentActor,
@@ -163,7 +164,7 @@ def create_document(
 
 
 @router.get("/documents/{document_id}/file", response_class=Response)
-def document_file(document_id: int, request: Request, session: ReadSession, actor: CurrentActor) -> Response:
+def document_file(document_id: RowId, request: Request, session: ReadSession, actor: CurrentActor) -> Response:
     """The stored file of a document, checked against its hash."""
     document = service.get_child_or_raise(
         session=session, actor=actor, model=Document, child_id=document_id, noun="document"
@@ -177,7 +178,7 @@ def document_file(document_id: int, request: Request, session: ReadSession, acto
 
 
 @router.post("/documents/{document_id}/answer", response_model=DocumentRead)
-def answer_document(document_id: int, body: AnswerCreate, session: DbSession, actor: CurrentActor) -> DocumentRead:
+def answer_document(document_id: RowId, body: AnswerCreate, session: DbSession, actor: CurrentActor) -> DocumentRead:
     """Record that the caller's side answered the other side's document."""
     service.get_child_or_raise(session=session, actor=actor, model=Document, child_id=document_id, noun="document")
     document = service.answer_document(
@@ -191,7 +192,7 @@ def answer_document(document_id: int, body: AnswerCreate, session: DbSession, ac
 
 
 @router.post("/{negotiation_id}/meetings", response_model=MeetingRead, status_code=201)
-def create_meeting(negotiation_id: int, body: MeetingCreate, session: DbSession, actor: CurrentActor) -> MeetingRead:
+def create_meeting(negotiation_id: RowId, body: MeetingCreate, session: DbSession, actor: CurrentActor) -> MeetingRead:
     """Propose a meeting for a window of dates (the mediator)."""
     service.get_visible_or_raise(session=session, actor=actor, negotiation_id=negotiation_id)
     meeting = service.create_meeting(
@@ -207,7 +208,7 @@ def create_meeting(negotiation_id: int, body: MeetingCreate, session: DbSession,
 
 
 @router.post("/meetings/{meeting_id}/status", response_model=MeetingRead)
-def update_meeting(meeting_id: int, body: StatusUpdate, session: DbSession, actor: CurrentActor) -> MeetingRead:
+def update_meeting(meeting_id: RowId, body: StatusUpdate, session: DbSession, actor: CurrentActor) -> MeetingRead:
     """Mark a meeting accepted, declined or held (the mediator)."""
     service.get_child_or_raise(session=session, actor=actor, model=Meeting, child_id=meeting_id, noun="meeting")
     held = service.parse_date(body.held_on, field="held_on") if body.held_on else None
@@ -218,7 +219,7 @@ def update_meeting(meeting_id: int, body: StatusUpdate, session: DbSession, acto
 
 
 @router.post("/{negotiation_id}/actions", response_model=ActionRead, status_code=201)
-def create_action(negotiation_id: int, body: ActionCreate, session: DbSession, actor: CurrentActor) -> ActionRead:
+def create_action(negotiation_id: RowId, body: ActionCreate, session: DbSession, actor: CurrentActor) -> ActionRead:
     """Record an action item a side owes by a date (the mediator)."""
     service.get_visible_or_raise(session=session, actor=actor, negotiation_id=negotiation_id)
     item = service.create_action(
@@ -233,7 +234,7 @@ def create_action(negotiation_id: int, body: ActionCreate, session: DbSession, a
 
 
 @router.post("/actions/{action_id}/status", response_model=ActionRead)
-def update_action(action_id: int, body: StatusUpdate, session: DbSession, actor: CurrentActor) -> ActionRead:
+def update_action(action_id: RowId, body: StatusUpdate, session: DbSession, actor: CurrentActor) -> ActionRead:
     """Mark an action item done or dropped (its owner side, or the mediator)."""
     item = service.update_action(session=session, actor=actor, action_id=action_id, status=body.status)
     return ActionRead.model_validate(item)

@@ -45,7 +45,8 @@ def due(*, session: Session, actor: Actor, as_of: dt.date, days: int = 7) -> lis
     windows still to be settled or held."""
     if days < 0:
         raise InputError("--days cannot be negative", column="days", value=days)
-    horizon = as_of + dt.timedelta(days=days)
+    # A horizon past the calendar's last day means everything, not an OverflowError.
+    horizon = as_of + dt.timedelta(days=min(days, (dt.date.max - as_of).days))
     items: list[DueItem] = []
     for negotiation in get_all(session=session, actor=actor):
         children = get_children(session=session, negotiation=negotiation)

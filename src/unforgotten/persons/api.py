@@ -16,6 +16,7 @@ from starlette.background import BackgroundTask
 from unforgotten.audit.service import record_access
 from unforgotten.auth.permissions import MediatorPermission
 from unforgotten.auth.service import Actor
+from unforgotten.db import RowCount, RowId
 from unforgotten.deps import CurrentActor, DbSession, ReadSession, get_database
 from unforgotten.persons import cases, review, service
 from unforgotten.persons.schemas import (
@@ -33,7 +34,7 @@ __all__ = ["router"]
 router = APIRouter(tags=["persons"])
 
 
-def _accessed(request: Request, actor: Actor, action: str, subject_id: int | None, **details: object) -> None:
+def _accessed(request: Request, actor: Actor, action: str, subject_id: RowId | None, **details: object) -> None:
     record_access(
         get_database(request), actor=f"api:{actor.name}", action=action, subject_type="persons",
         subject_id=subject_id, details=dict(details),
@@ -42,7 +43,7 @@ def _accessed(request: Request, actor: Actor, action: str, subject_id: int | Non
 
 @router.get("/persons", response_model=PersonPage)
 def list_persons(
-    session: ReadSession, actor: CurrentActor, limit: int = 100, offset: int = 0, q: str | None = None
+    session: ReadSession, actor: CurrentActor, limit: RowCount = 100, offset: RowCount = 0, q: str | None = None
 ) -> PersonPage:
     """List the persons of the caller's space, with their current status; with ``q``, those it finds, best first."""
     if q is not None and q.strip():
@@ -84,7 +85,7 @@ def export_persons_pfif(
 
 
 @router.get("/persons/{person_id}", response_model=PersonRead)
-def get_person(person_id: int, request: Request, session: ReadSession, actor: CurrentActor) -> PersonRead:
+def get_person(person_id: RowId, request: Request, session: ReadSession, actor: CurrentActor) -> PersonRead:
     """Return one person of the caller's space (404 otherwise, so existence does not leak)."""
     person = service.get_visible_or_raise(session=session, actor=actor, person_id=person_id)
     _accessed(request, actor, "access.person_viewed", person_id)
@@ -92,19 +93,19 @@ def get_person(person_id: int, request: Request, session: ReadSession, actor: Cu
 
 
 @router.get("/review", response_model=list[MatchRead])
-def pending(session: ReadSession, actor: CurrentActor, limit: int = 100) -> list[MatchRead]:
+def pending(session: ReadSession, actor: CurrentActor, limit: RowCount = 100) -> list[MatchRead]:
     """The review queue: pending suggestions in the caller's space, most probable first."""
     return [MatchRead.model_validate(m) for m in review.get_pending(session=session, actor=actor, limit=limit)]
 
 
 @router.post("/review/{match_id}/accept", response_model=MatchRead)
-def accept(match_id: int, body: Decision, session: DbSession, actor: CurrentActor) -> MatchRead:
+def accept(match_id: RowId, body: Decision, session: DbSession, actor: CurrentActor) -> MatchRead:
     """Accept a suggestion: the entry joins the suggested person."""
     return MatchRead.model_validate(review.accept(session=session, actor=actor, match_id=match_id, reason=body.reason))
 
 
 @router.post("/review/{match_id}/reject", response_model=MatchRead)
-def reject(match_id: int, body: Decision, session: DbSession, actor: CurrentActor) -> MatchRead:
+def reject(match_id: RowId, body: Decision, session: DbSession, actor: CurrentActor) -> MatchRead:
     """Reject a suggestion: the entry stays with its person."""
     return MatchRead.model_validate(review.reject(session=session, actor=actor, match_id=match_id, reason=body.reason))
 
@@ -119,7 +120,7 @@ def merge(body: MergeCreate, session: DbSession, actor: CurrentActor) -> PersonR
 
 
 @router.post("/entries/{entry_id}/split", response_model=PersonRead)
-def split(entry_id: int, body: Decision, session: DbSession, actor: CurrentActor) -> PersonRead:
+def split(entry_id: RowId, body: Decision, session: DbSession, actor: CurrentActor) -> PersonRead:
     """Split an entry off its person (in the caller's space) into a new person."""
     from unforgotten.persons.flows import split_entry
 
@@ -127,7 +128,7 @@ def split(entry_id: int, body: Decision, session: DbSession, actor: CurrentActor
 
 
 @router.post("/persons/{person_id}/transitions", response_model=StatusChangeRead)
-def transition(person_id: int, body: TransitionCreate, session: DbSession, actor: CurrentActor) -> StatusChangeRead:
+def transition(person_id: RowId, body: TransitionCreate, session: DbSession, actor: CurrentActor) -> StatusChangeRead:
     """Move a person through the case state machine (role-guarded; some moves wait for a second confirmation)."""
     change = cases.transition(
         session=session, actor=actor, person_id=person_id, to_status=body.to, reason=body.reason, evidence=body.evidence
@@ -151,7 +152,7 @@ def pending_confirmations(session: ReadSession, actor: CurrentActor) -> list[Sta
 
 
 @router.post("/status-changes/{change_id}/confirm", response_model=StatusChangeRead)
-def confirm(change_id: int, body: Decision, session: DbSession, actor: CurrentActor) -> StatusChangeRead:
+def confirm(change_id: RowId, body: Decision, session: DbSession, actor: CurrentActor) -> StatusChangeRead:
     """Confirm a pending change as someone outside the asking side."""
     return StatusChangeRead.model_validate(
         cases.confirm(session=session, actor=actor, change_id=change_id, reason=body.reason)
@@ -159,7 +160,7 @@ def confirm(change_id: int, body: Decision, session: DbSession, actor: CurrentAc
 
 
 @router.get("/persons/{person_id}/history", response_model=list[StatusChangeRead])
-def history(person_id: int, request: Request, session: ReadSession, actor: CurrentActor) -> list[StatusChangeRead]:
+def history(person_id: RowId, request: Request, session: ReadSession, actor: CurrentActor) -> list[StatusChangeRead]:
     """Every status change of a person of the caller's space."""
     changes = cases.history(session=session, actor=actor, person_id=person_id)
     _accessed(request, actor, "access.person_history_viewed", person_id)

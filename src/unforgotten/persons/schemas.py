@@ -6,6 +6,8 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict
 
+from unforgotten.db import RowId
+
 __all__ = [
     "Decision",
     "MatchRead",
@@ -50,8 +52,8 @@ class Decision(BaseModel):
 
 
 class MergeCreate(BaseModel):
-    keep_id: int
-    merge_id: int
+    keep_id: RowId
+    merge_id: RowId
     reason: str
 
 

@@ -8,6 +8,7 @@ from typing import Any
 from fastapi import APIRouter
 from pydantic import BaseModel, ConfigDict
 
+from unforgotten.db import RowId
 from unforgotten.deps import CurrentActor, DbSession, ReadSession
 from unforgotten.releases import service
 
@@ -17,9 +18,9 @@ router = APIRouter(prefix="/releases", tags=["releases"])
 
 
 class ReleaseCreate(BaseModel):
-    request_list_id: int
-    custody_list_id: int
-    agreement_id: int | None = None
+    request_list_id: RowId
+    custody_list_id: RowId
+    agreement_id: RowId | None = None
 
 
 class ReleaseRead(BaseModel):
@@ -64,12 +65,12 @@ def create_release(body: ReleaseCreate, session: DbSession, actor: CurrentActor)
 
 
 @router.get("/{release_id}", response_model=ReleaseRead)
-def get_release(release_id: int, session: ReadSession, actor: CurrentActor) -> ReleaseRead:
+def get_release(release_id: RowId, session: ReadSession, actor: CurrentActor) -> ReleaseRead:
     """One release the caller may see."""
     return ReleaseRead.model_validate(service.get_visible_or_raise(session=session, actor=actor, release_id=release_id))
 
 
 @router.get("/{release_id}/answers", response_model=list[AnswerRead])
-def get_answers(release_id: int, session: ReadSession, actor: CurrentActor) -> list[AnswerRead]:
+def get_answers(release_id: RowId, session: ReadSession, actor: CurrentActor) -> list[AnswerRead]:
     """The answers of a release, one per request entry, with only the agreed fields."""
     return [AnswerRead.model_validate(a) for a in service.answers(session=session, actor=actor, release_id=release_id)]

@@ -12,6 +12,7 @@ from fastapi import APIRouter, Request, UploadFile
 
 from unforgotten.audit.service import record_access
 from unforgotten.auth.service import Actor
+from unforgotten.db import RowId
 from unforgotten.deps import CurrentActor, DbSession, ReadSession, get_database
 from unforgotten.lists import service as lists
 from unforgotten.negotiations.service import parse_date
@@ -43,7 +44,7 @@ def list_requests(request: Request, session: ReadSession, actor: CurrentActor) -
 
 
 @router.get("/requests/{request_id}")
-def get_request(request_id: int, request: Request, session: ReadSession, actor: CurrentActor) -> dict[str, Any]:
+def get_request(request_id: RowId, request: Request, session: ReadSession, actor: CurrentActor) -> dict[str, Any]:
     """A child's record (names, birth, removal, hand-overs, answers, reunion); an access event."""
     found = service.get_visible_or_raise(session=session, actor=actor, request_id=request_id)
     _accessed(request, actor, "access.child_viewed", request_id)
@@ -51,7 +52,7 @@ def get_request(request_id: int, request: Request, session: ReadSession, actor: 
 
 
 @router.post("/requests/{request_id}/responses", status_code=201)
-def respond(request_id: int, body: ResponseCreate, session: DbSession, actor: CurrentActor) -> dict[str, Any]:
+def respond(request_id: RowId, body: ResponseCreate, session: DbSession, actor: CurrentActor) -> dict[str, Any]:
     """Answer about one child (the tracing officers of the side the list was handed over to)."""
     service.get_visible_or_raise(session=session, actor=actor, request_id=request_id)
     response = service.respond(
@@ -71,7 +72,7 @@ def respond(request_id: int, body: ResponseCreate, session: DbSession, actor: Cu
 
 
 @router.post("/requests/{request_id}/reunification", status_code=201)
-def reunify(request_id: int, body: ReunificationCreate, session: DbSession, actor: CurrentActor) -> dict[str, Any]:
+def reunify(request_id: RowId, body: ReunificationCreate, session: DbSession, actor: CurrentActor) -> dict[str, Any]:
     """Record a located child's reunion (the mediator, who observes it)."""
     service.get_visible_or_raise(session=session, actor=actor, request_id=request_id)
     made = service.reunify(
@@ -86,7 +87,7 @@ def reunify(request_id: int, body: ReunificationCreate, session: DbSession, acto
 
 
 @router.post("/lists/{list_id}/handover", status_code=201)
-def handover(list_id: int, body: HandOverCreate, session: DbSession, actor: CurrentActor) -> dict[str, Any]:
+def handover(list_id: RowId, body: HandOverCreate, session: DbSession, actor: CurrentActor) -> dict[str, Any]:
     """Hand a tracing list over to the other side through the mediator; its deadline starts (the requesting
     side's coordinator)."""
     lists.get_visible_or_raise(session=session, actor=actor, list_id=list_id)
@@ -107,7 +108,7 @@ def handover(list_id: int, body: HandOverCreate, session: DbSession, actor: Curr
 
 
 @router.post("/lists/{list_id}/responses")
-def apply_responses(list_id: int, session: DbSession, actor: CurrentActor) -> dict[str, Any]:
+def apply_responses(list_id: RowId, session: DbSession, actor: CurrentActor) -> dict[str, Any]:
     """Apply a response list (kind ``response``) of the caller's side to the handed-over requests by record id."""
     return flows.apply_responses(session=session, actor=actor, list_id=list_id).as_dict()
 

@@ -87,8 +87,10 @@ class World:
     secret_lists: dict[str, int] = field(default_factory=dict)
 
 
-def build(tmp: Path, *, with_secrets: bool = True) -> World:
-    settings = Settings(database_url=f"sqlite:///{tmp / 'access.db'}", environment="production", secret_key="k" * 40)
+def build(tmp: Path, *, with_secrets: bool = True, database_url: str | None = None) -> World:
+    """The world in a fresh database: SQLite in ``tmp`` unless ``database_url`` names another (an empty one)."""
+    url = database_url or f"sqlite:///{tmp / 'access.db'}"
+    settings = Settings(database_url=url, environment="production", secret_key="k" * 40)
     database = bootstrap(settings)
     tokens: dict[str, str] = {}
     with database.unit_of_work(actor="cli:setup") as uow:
