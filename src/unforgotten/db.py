@@ -22,6 +22,7 @@ from sqlalchemy.orm import DeclarativeBase, Session, sessionmaker
 from unforgotten.errors import UnforgottenError
 
 __all__ = [
+    "ID_MAX",
     "SQL_INT_MAX",
     "AnySelect",
     "Base",
@@ -32,6 +33,7 @@ __all__ = [
     "UnitOfWork",
     "copy_rows",
     "domain_error",
+    "json_text",
     "make_engine",
 ]
 
@@ -50,8 +52,11 @@ AnySelect: TypeAlias = Select[*tuple[Any, ...]]
 # The largest integer both databases store (SQLite's INTEGER, PostgreSQL's BIGINT). Python's sqlite3 cannot even
 # bind a larger one: it raises OverflowError, which was a 500 for an id such as 2**63 in a URL.
 SQL_INT_MAX = 2**63 - 1
-# A row id as the API takes it (path, query, form or body): a positive integer the databases can bind, or a 422.
-RowId: TypeAlias = Annotated[int, Interval(ge=1, le=SQL_INT_MAX)]
+# The largest id: the tables' ids are INTEGER, 32 bits on PostgreSQL, which refuses a larger one with "integer out
+# of range" (a 500 for ``replaces=2147483648``, found by schemathesis on PostgreSQL only).
+ID_MAX = 2**31 - 1
+# A row id as the API takes it (path, query, form or body): a positive integer every id column can hold, or a 422.
+RowId: TypeAlias = Annotated[int, Interval(ge=1, le=ID_MAX)]
 # A page's limit or offset as the API takes it: a count the databases can bind, or a 422.
 RowCount: TypeAlias = Annotated[int, Interval(ge=0, le=SQL_INT_MAX)]
 
@@ -114,14 +119,15 @@ def _sqlite_begin(connection: Any) -> None:
     connection.exec_driver_sql("BEGIN" if read_only else "BEGIN IMMEDIATE")
 
 
-def _json_serializer(value: Any) -> str:
+def json_text(value: Any) -> str:
+    """JSON as the engine writes it to JSON columns (for rows written without the ORM: :func:`copy_rows`)."""
     # orjson: entries carry a raw row and findings as JSON, and imports write hundreds of thousands of them.
     return orjson.dumps(value).decode("utf-8")
 
 
 def make_engine(url: str, **kwargs: Any) -> Engine:
     """Create an engine for ``url`` with the settings each backend needs."""
-    kwargs.setdefault("json_serializer", _json_serializer)
+    kwargs.setdefault("json_serializer", json_text)
     if url.startswith("sqlite"):
         connect_args = {"check_same_thread": False, "timeout": SQLITE_BUSY_SECONDS}
         engine = create_engine(url, connect_args=connect_args, **kwargs)

@@ -52,6 +52,17 @@ def test_a_number_beyond_the_database_is_invalid_input(
     assert response.headers["content-type"] == "application/problem+json"
 
 
+def test_an_id_beyond_a_32_bit_column_is_invalid_input(client: TestClient) -> None:
+    # PostgreSQL's INTEGER ids refused replaces=2147483648 with "integer out of range": a 500 there, fine on SQLite.
+    files = {"file": ("ua.csv", b"record_id,family_name\nUA-1,X\n", "text/csv")}
+    inside = client.post("/api/v1/lists", files=files, data={"kind": "request", "replaces": str(2**31 - 1)})
+    assert inside.status_code == 404, inside.text  # the request is well formed: only the id is out of range
+    response = client.post("/api/v1/lists", files=files, data={"kind": "request", "replaces": str(2**31)})
+    assert response.status_code == 422, response.text
+    assert "replaces" in response.text
+    assert response.headers["content-type"] == "application/problem+json"
+
+
 def test_a_horizon_past_the_calendar_end_is_everything(client: TestClient) -> None:
     response = client.get("/api/v1/negotiations/due", params={"days": 2912110})
     assert response.status_code == 200, response.text

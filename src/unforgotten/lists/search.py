@@ -1,8 +1,10 @@
 """The search index of entries: the hashes of their name, id and birth-date keys in ``entry_search_keys``.
 
-Filled when a list is imported (:func:`index_entries`, in batches, in the import's transaction) and for lists
-imported before the index existed by the migration that created it (:func:`index_missing`). Only accepted
-entries are indexed: only they are linked into persons, and search answers persons.
+Search answers persons, and an entry reaches a person only when it is linked, so an entry is indexed when it is
+first linked, in any space (:func:`index_unlinked`, called by linking right before it writes the entry's first
+matches, in the same transaction) — not at import: reading and storing a list stays within its own budget, and an
+entry no space has linked could not be found anyway. Entries linked before the index existed are indexed by the
+migrations that (re)built it (:func:`index_missing`).
 """
 
 from __future__ import annotations
@@ -16,7 +18,7 @@ from unforgotten.db import copy_rows
 from unforgotten.lists.models import Entry, EntrySearchKey, EntryStatus
 from unforgotten.names.search import entry_search_hashes
 
-__all__ = ["index_entries", "index_missing"]
+__all__ = ["index_missing", "index_unlinked"]
 
 # Entries per batch: each batch's keys are written in key order, so a larger batch touches each index page once
 # for more rows (10,000 entries are some 120,000 keys, a few MB).
@@ -44,13 +46,25 @@ def _index(connection: Connection | Session, query: Any) -> int:
         last = rows[-1][0]
 
 
-def index_entries(session: Session, list_id: int) -> int:
-    """Write the search keys of one list's accepted entries (call once, right after they are stored)."""
-    return _index(session, select(Entry.id).where(Entry.list_id == list_id, Entry.status == EntryStatus.ACCEPTED))
+def _never_linked() -> Any:
+    from unforgotten.persons.models import Match  # persons build on lists; only this query looks up
+
+    return ~select(Match.id).where(Match.entry_id == Entry.id).exists()
+
+
+def index_unlinked(session: Session, list_id: int) -> int:
+    """Index one list's accepted entries that no space has linked yet (call before writing their matches).
+
+    An entry linked once has a match for ever (a withdrawn or rejected one stays as history), so an entry is
+    indexed exactly once however many spaces link it, and again never.
+    """
+    query = select(Entry.id).where(Entry.list_id == list_id, Entry.status == EntryStatus.ACCEPTED, _never_linked())
+    return _index(session, query)
 
 
 def index_missing(connection: Connection | Session) -> int:
-    """Write the search keys of every accepted entry that has none yet (the backfill; safe to run twice)."""
+    """Index every linked accepted entry that has no keys yet (the backfill; safe to run twice)."""
     # NOT IN, not NOT EXISTS: the index leads with the key, so one pass over it beats a scan per entry.
     indexed = select(EntrySearchKey.entry_id).distinct()
-    return _index(connection, select(Entry.id).where(Entry.status == EntryStatus.ACCEPTED, Entry.id.not_in(indexed)))
+    query = select(Entry.id).where(Entry.status == EntryStatus.ACCEPTED, ~_never_linked(), Entry.id.not_in(indexed))
+    return _index(connection, query)

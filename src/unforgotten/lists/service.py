@@ -8,10 +8,10 @@ import hashlib
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, cast
+from typing import Any
 
 import orjson
-from sqlalchemy import Table, func, select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from unforgotten.audit.recorder import record
@@ -19,10 +19,9 @@ from unforgotten.auth import service as parties
 from unforgotten.auth.models import Party, Role
 from unforgotten.auth.service import Actor, readable_spaces
 from unforgotten.columns import CANONICAL_COLUMNS
-from unforgotten.db import AnySelect
+from unforgotten.db import AnySelect, copy_rows, json_text
 from unforgotten.errors import ConflictError, InputError, NotFoundError, PermissionDeniedError
 from unforgotten.lists.models import Entry, EntryStatus, List, ListKind, ListShare
-from unforgotten.lists.search import index_entries
 from unforgotten.lists.versions import diff_key, fingerprint, flag_duplicate_record_ids, version_diff
 
 __all__ = [
@@ -221,7 +220,6 @@ def import_file(
 
     store_original(session=session, path=path, sha256=file_hash)  # every row can be shown as it was sent
     counts, digest = _store_entries(session, new_list.id, result.rows)
-    index_entries(session, new_list.id)
     repeated_ids = flag_duplicate_record_ids(session, new_list.id)
     new_list.row_count = sum(counts.values())
     new_list.accepted_count = counts[EntryStatus.ACCEPTED]
@@ -268,35 +266,46 @@ def entries_digest_update(digest: Any, row: Mapping[str, Any]) -> None:
     digest.update(b"\n")
 
 
+_ENTRY_COLUMNS = (*CANONICAL_COLUMNS, "list_id", "sheet", "row_number", "status", "raw", "findings", "diff_key",
+                  "fingerprint")  # fmt: skip
+
+
 def _store_entries(session: Session, list_id: int, rows: Iterable[Any]) -> tuple[dict[str, int], str]:
-    """Insert rows in batches (only a batch is held in memory); return counts by status and the entries' digest."""
+    """Insert rows in batches (only a batch is held in memory); return counts by status and the entries' digest.
+
+    Written with :func:`~unforgotten.db.copy_rows` (COPY, or one prepared ``executemany``), the JSON columns
+    serialised here as the engine's own serialiser would: SQLAlchemy's per-row parameter processing cost a fifth
+    of a 200,000-row import.
+    """
     counts = {status.value: 0 for status in EntryStatus}
-    entries_table = cast(Table, Entry.__table__)
     digest = hashlib.sha256()
-    batch: list[dict[str, Any]] = []
+    batch: list[tuple[Any, ...]] = []
+    accepted = EntryStatus.ACCEPTED.value
     for parsed in rows:
         fields = parsed.fields
         row: dict[str, Any] = {c: fields.get(c) for c in CANONICAL_COLUMNS}
+        status = str(parsed.status)
         row.update(
             list_id=list_id,
             sheet=parsed.sheet or "",
             row_number=parsed.row_number,
-            status=str(parsed.status),
+            status=status,
             raw=parsed.raw,
             findings=[f.as_dict() for f in parsed.findings],
         )
-        counts[row["status"]] += 1
+        counts[status] += 1
         entries_digest_update(digest, row)
-        if row["status"] == EntryStatus.ACCEPTED:
+        if status == accepted:
             row["diff_key"], row["fingerprint"] = diff_key(fields), fingerprint(fields)
         else:
             row["diff_key"] = row["fingerprint"] = None
-        batch.append(row)
+        row["raw"], row["findings"] = json_text(row["raw"]), json_text(row["findings"])
+        batch.append(tuple(row[c] for c in _ENTRY_COLUMNS))
         if len(batch) >= _BATCH:
-            session.connection().execute(entries_table.insert(), batch)  # Core: no ORM bookkeeping for bulk rows
+            copy_rows(session, Entry.__tablename__, _ENTRY_COLUMNS, batch)
             batch.clear()
     if batch:
-        session.connection().execute(entries_table.insert(), batch)
+        copy_rows(session, Entry.__tablename__, _ENTRY_COLUMNS, batch)
     return counts, digest.hexdigest()
 
 

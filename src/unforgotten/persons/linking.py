@@ -24,6 +24,7 @@ from unforgotten.columns import CANONICAL_COLUMNS
 from unforgotten.db import copy_rows
 from unforgotten.lists import service as lists
 from unforgotten.lists.models import Entry, EntryStatus, List
+from unforgotten.lists.search import index_unlinked
 from unforgotten.persons.models import EntryLinkKey, Match, MatchMethod, MatchState, Person, SpaceModel
 from unforgotten.persons.states import initial_status
 
@@ -134,6 +135,7 @@ def link_space(*, session: Session, space_id: int, decided_by: str, lower: float
                 _rekey_space(session, space_id)
                 state.keys_version = _keys_version()
             assignments = _link_keyed(session, space_id, fresh, existing, model, lower)
+        index_unlinked(session, list_id)  # searchable from the moment it has persons (before its first matches)
         _write(session, space_id, names, kinds[list_id], assignments, decided_by)
         del assignments
         _store_keys(session, list(names), fresh)
