@@ -141,7 +141,7 @@ def server_url() -> Iterator[str]:
 def scratch_database(url: str) -> Iterator[str]:
     """Create a uniquely named database on the server, yield its URL, drop it afterwards."""
     name = f"unforgotten_test_{uuid.uuid4().hex[:10]}"
-    admin = sa.create_engine(url, isolation_level="AUTOCOMMIT")
+    admin = sa.create_engine(url, isolation_level="AUTOCOMMIT", pool_pre_ping=True)  # the server may restart
     with admin.connect() as connection:
         connection.execute(sa.text(f'CREATE DATABASE "{name}"'))
     try:
