@@ -18,6 +18,7 @@ import time
 import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass
 
 import sqlalchemy as sa
 
@@ -51,9 +52,40 @@ def _free_port() -> int:
         return int(sock.getsockname()[1])
 
 
+@dataclass
+class Cluster:
+    """A private PostgreSQL cluster this process started: its URL, and the means to stop and start it again on the
+    same port (the fault tests restart it under load)."""
+
+    url: str
+    bindir: str
+    datadir: str
+    workdir: str
+    port: int
+    run_as: list[str]
+
+    def _pg_ctl(self, *args: str) -> None:
+        subprocess.run([*self.run_as, f"{self.bindir}/pg_ctl", "-D", self.datadir, *args], check=True,
+                       capture_output=True, timeout=120)  # fmt: skip
+
+    def start(self) -> None:
+        """Start the server and wait until it accepts connections."""
+        options = f"-p {self.port} -k {self.workdir} -h 127.0.0.1"
+        self._pg_ctl("-o", options, "-l", os.path.join(self.workdir, "log"), "-w", "start")
+        for _ in range(50):
+            if _reachable(self.url):
+                return
+            time.sleep(0.2)
+        raise RuntimeError(f"the throwaway server on port {self.port} did not come back")
+
+    def stop(self, mode: str = "fast") -> None:
+        """Stop the server (``fast``: roll back open transactions and close every connection) and wait."""
+        self._pg_ctl("-m", mode, "-w", "stop")
+
+
 @contextmanager
-def throwaway_server() -> Iterator[str]:
-    """Start a private PostgreSQL cluster for this test session; yield its URL; remove it afterwards."""
+def throwaway_cluster() -> Iterator[Cluster]:
+    """Start a private PostgreSQL cluster; yield it; stop and remove it afterwards."""
     bindir = _binaries()
     if bindir is None:
         raise RuntimeError("no PostgreSQL server reachable and no initdb/pg_ctl binaries found")
@@ -67,37 +99,26 @@ def throwaway_server() -> Iterator[str]:
         shutil.chown(workdir, "postgres")
         run_as = ["runuser", "-u", "postgres", "--"]
     datadir, port = os.path.join(workdir, "data"), _free_port()
-    subprocess.run(
-        [*run_as, f"{bindir}/initdb", "-D", datadir, "-U", "postgres", "--auth=trust", "-E", "UTF8"],
-        check=True,
-        capture_output=True,
-    )
-    subprocess.run(
-        [
-            *run_as,
-            f"{bindir}/pg_ctl",
-            "-D",
-            datadir,
-            "-o",
-            f"-p {port} -k {workdir} -h 127.0.0.1",
-            "-l",
-            os.path.join(workdir, "log"),
-            "-w",
-            "start",
-        ],
-        check=True,
-        capture_output=True,
-    )
+    url = f"postgresql+psycopg://postgres@127.0.0.1:{port}/postgres"
+    cluster = Cluster(url, bindir, datadir, workdir, port, run_as)
     try:
-        url = f"postgresql+psycopg://postgres@127.0.0.1:{port}/postgres"
-        for _ in range(50):
-            if _reachable(url):
-                break
-            time.sleep(0.2)
-        yield url
+        subprocess.run(
+            [*run_as, f"{bindir}/initdb", "-D", datadir, "-U", "postgres", "--auth=trust", "-E", "UTF8"],
+            check=True,
+            capture_output=True,
+        )
+        cluster.start()
+        yield cluster
     finally:
         subprocess.run([*run_as, f"{bindir}/pg_ctl", "-D", datadir, "-m", "immediate", "stop"], capture_output=True)
         shutil.rmtree(workdir, ignore_errors=True)
+
+
+@contextmanager
+def throwaway_server() -> Iterator[str]:
+    """Start a private PostgreSQL cluster for this test session; yield its URL; remove it afterwards."""
+    with throwaway_cluster() as cluster:
+        yield cluster.url
 
 
 @contextmanager
@@ -120,7 +141,7 @@ def server_url() -> Iterator[str]:
 def scratch_database(url: str) -> Iterator[str]:
     """Create a uniquely named database on the server, yield its URL, drop it afterwards."""
     name = f"unforgotten_test_{uuid.uuid4().hex[:10]}"
-    admin = sa.create_engine(url, isolation_level="AUTOCOMMIT")
+    admin = sa.create_engine(url, isolation_level="AUTOCOMMIT", pool_pre_ping=True)  # the server may restart
     with admin.connect() as connection:
         connection.execute(sa.text(f'CREATE DATABASE "{name}"'))
     try:

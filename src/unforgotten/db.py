@@ -17,6 +17,7 @@ import orjson
 from annotated_types import Interval
 from sqlalchemy import JSON, Connection, Engine, MetaData, Select, create_engine, event
 from sqlalchemy.dialects.postgresql import JSONB
+from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import DeclarativeBase, Session, sessionmaker
 
 from unforgotten.errors import UnforgottenError
@@ -163,7 +164,14 @@ class Database:
         try:
             yield session
         finally:
-            session.rollback()
+            try:
+                session.rollback()
+            except DBAPIError as error:
+                # The server closed the connection after the last read (a restart): there is nothing to undo, and
+                # the pool has dropped it. Raised here it would end an API response already sent — uvicorn then
+                # resets the client's connection instead of the next request getting its 503.
+                if not error.connection_invalidated:
+                    raise
             session.close()
 
 
