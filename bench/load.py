@@ -121,7 +121,8 @@ def build(url: str, persons: int, second: int, seed: int, directory: Path) -> Sc
     scenario = Scenario()
     rows = _registry_rows(persons, seed, scenario, second)
     registry = _write(directory / "registry.csv", rows, 10 * persons)
-    lines = sum(1 for _ in registry.open(encoding="utf-8")) - 1
+    with registry.open(encoding="utf-8") as handle:
+        lines = sum(1 for _ in handle) - 1
     start = time.perf_counter()
     result = _run(url, registry)
     print(f"registry: {lines:,} rows of {persons:,} true persons submitted in {result['seconds']:.0f} s "
