@@ -181,20 +181,54 @@ def train_model(
             tables = active.register(frames)
             linker = active.linker(tables, creator)
             linker.training.estimate_u_using_random_sampling(max_pairs=2e6, seed=seed)
-            for rule in TRAINING_RULES:
-                linker.training.estimate_parameters_using_expectation_maximisation(
-                    rule, fix_probability_two_random_records_match=True
-                )
-            trained = linker.misc.save_model_to_json()
+            with_u = linker.misc.save_model_to_json()
+            learned = _expectation_maximisation(linker)
+            trained = linker.misc.save_model_to_json() if learned else _m_from_prior(with_u)
     finally:
         if own:
             active.close()
     _check_trained(trained)
+    trained_on: dict[str, Any] = {"rows": [len(f) for f in frames], "seed": seed, "engine": engine}
+    if not learned:
+        trained_on["m"] = "the shipped model's (no pairs to learn from)"
     return LinkageModel(
         splink_settings=count_service_number_once(cap_weak_fields(trained)),
         threshold=threshold,
-        trained_on={"rows": [len(f) for f in frames], "seed": seed, "engine": engine},
+        trained_on=trained_on,
     )
+
+
+def _expectation_maximisation(linker: Any) -> bool:
+    """Run the EM sessions; ``False`` when the data hold no pairs to learn m from.
+
+    Why: on rows where nobody appears twice (a list without duplicates, deduplicated; a space of one list), EM
+    drives some level's m below what a float holds and Splink refuses the value — which aborted the whole import
+    (found by the load benchmark: a 2,000-person list, one row each). Such data say nothing about how a true pair
+    looks, so m comes from the shipped model while u, learned from random pairs, stays this data's own.
+    """
+    for rule in TRAINING_RULES:
+        try:
+            linker.training.estimate_parameters_using_expectation_maximisation(
+                rule, fix_probability_two_random_records_match=True
+            )
+        except ValueError as error:
+            if "below the minimum allowed value" not in str(error):
+                raise
+            logging.getLogger(__name__).warning(
+                "EM session %d of %d found no pairs to learn from: m from the shipped model",
+                TRAINING_RULES.index(rule) + 1,
+                len(TRAINING_RULES),
+            )
+            return False
+    return True
+
+
+def _m_from_prior(with_u: dict[str, Any]) -> dict[str, Any]:
+    """The settings with this data's u and the shipped model's m, level by level."""
+    from unforgotten.linkage.engine import default_model
+
+    _fill_from(with_u, default_model().splink_settings, keys=("m_probability",), overwrite=True)
+    return with_u
 
 
 def _check_trained(trained: dict[str, Any]) -> None:
@@ -304,14 +338,21 @@ def estimate_model(
     return trained
 
 
-def _fill_from(target: dict[str, Any], source: dict[str, Any]) -> None:
-    """Levels without a trained m or u take the prior's (matched by comparison name and level position)."""
+def _fill_from(
+    target: dict[str, Any],
+    source: dict[str, Any],
+    *,
+    keys: tuple[str, ...] = ("m_probability", "u_probability"),
+    overwrite: bool = False,
+) -> None:
+    """Levels take the source's ``keys`` (matched by comparison name and level position): those without a value,
+    or all of them with ``overwrite``."""
     by_name = {c["output_column_name"]: c for c in source.get("comparisons", [])}
     for comparison in target.get("comparisons", []):
         old = by_name.get(comparison["output_column_name"])
         if old is None or len(old["comparison_levels"]) != len(comparison["comparison_levels"]):
             continue
         for level, prior_level in zip(comparison["comparison_levels"], old["comparison_levels"], strict=True):
-            for key in ("m_probability", "u_probability"):
-                if level.get(key) is None and prior_level.get(key) is not None:
+            for key in keys:
+                if (overwrite or level.get(key) is None) and prior_level.get(key) is not None:
                     level[key] = prior_level[key]

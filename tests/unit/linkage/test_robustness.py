@@ -166,3 +166,43 @@ def test_a_level_excusing_a_disagreement_by_the_service_number_takes_that_disagr
             if comparison["output_column_name"] != "service_number" and "service_number_l" in level["sql_condition"]:
                 assert level["u_probability"] == following["u_probability"] > 0.5
     assert count_service_number_once({"comparisons": []}) == {"comparisons": []}
+
+
+def test_rows_where_nobody_appears_twice_keep_the_shipped_m_and_learn_their_u(small_pair, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    # The load benchmark's 4,823 persons, one row each: EM drove an m below what a float holds, Splink refused it
+    # ("m_probability value 1.57e-310 is below the minimum allowed value of 1e-300") and the whole import failed.
+    # Such rows cannot teach m; u is still theirs. Splink's refusal is made here as it happened there.
+    from splink.internals.linker_components.training import LinkerTraining
+
+    def underflow(*_args: object, **_kwargs: object) -> None:
+        raise ValueError("m_probability value 1.57292063892567e-310 is below the minimum allowed value of 1e-300.")
+
+    monkeypatch.setattr(LinkerTraining, "estimate_parameters_using_expectation_maximisation", underflow)
+    left, _, _ = small_pair
+    model = estimate_model(left, prior=default_model(), seed=3, min_rows=100)
+    assert model.trained_on["m"] == "the shipped model's (no pairs to learn from)"
+    shipped = {c["output_column_name"]: c for c in default_model().splink_settings["comparisons"]}
+    learned_u = False
+    for comparison in model.splink_settings["comparisons"]:
+        if comparison["output_column_name"] == "family_name":
+            levels = list(
+                zip(comparison["comparison_levels"], shipped["family_name"]["comparison_levels"], strict=True)
+            )
+            assert all(a.get("m_probability") == b.get("m_probability") for a, b in levels)
+            learned_u = any(a.get("u_probability") != b.get("u_probability") for a, b in levels)
+    assert learned_u
+    pairs = link_lists([UA], [RU], model=model).pairs
+    assert [(p.left_id, p.right_id) for p in pairs] == [("ua-1", "ru-1")]
+
+
+def test_another_splink_error_in_training_is_not_taken_for_no_pairs(small_pair, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    from splink.internals.linker_components.training import LinkerTraining
+
+    from unforgotten.errors import LinkageError
+
+    def broken(*_args: object, **_kwargs: object) -> None:
+        raise ValueError("something else")
+
+    monkeypatch.setattr(LinkerTraining, "estimate_parameters_using_expectation_maximisation", broken)
+    with pytest.raises(LinkageError, match="something else"):
+        estimate_model(small_pair[0], prior=default_model(), seed=3, min_rows=100)
