@@ -19,7 +19,7 @@ from unforgotten.auth import service as parties
 from unforgotten.auth.models import Party, Role
 from unforgotten.auth.service import Actor, readable_spaces
 from unforgotten.columns import CANONICAL_COLUMNS
-from unforgotten.db import AnySelect, copy_rows, json_text
+from unforgotten.db import ANALYZE_ROWS, AnySelect, analyze, copy_rows, json_text
 from unforgotten.errors import ConflictError, InputError, NotFoundError, PermissionDeniedError
 from unforgotten.lists.models import Entry, EntryStatus, List, ListKind, ListShare
 from unforgotten.lists.versions import diff_key, fingerprint, flag_duplicate_record_ids, version_diff
@@ -220,6 +220,8 @@ def import_file(
 
     store_original(session=session, path=path, sha256=file_hash)  # every row can be shown as it was sent
     counts, digest = _store_entries(session, new_list.id, result.rows)
+    if sum(counts.values()) >= ANALYZE_ROWS:
+        analyze(session, Entry.__tablename__)  # the queries below, and linking, are planned on fresh statistics
     repeated_ids = flag_duplicate_record_ids(session, new_list.id)
     new_list.row_count = sum(counts.values())
     new_list.accepted_count = counts[EntryStatus.ACCEPTED]
