@@ -9,12 +9,11 @@ from __future__ import annotations
 import tempfile
 from pathlib import Path
 
-from fastapi import APIRouter, Depends, Request
+from fastapi import APIRouter, Request
 from fastapi.responses import FileResponse
 from starlette.background import BackgroundTask
 
 from unforgotten.audit.service import record_access
-from unforgotten.auth.permissions import MediatorPermission
 from unforgotten.auth.service import Actor
 from unforgotten.db import RowCount, RowId
 from unforgotten.deps import CurrentActor, DbSession, ReadSession, get_database
@@ -136,9 +135,13 @@ def transition(person_id: RowId, body: TransitionCreate, session: DbSession, act
     return StatusChangeRead.model_validate(change)
 
 
-@router.post("/persons/{person_id}/erasure", dependencies=[Depends(MediatorPermission())])
-def erase(person_id: int, body: Decision, session: DbSession, actor: CurrentActor) -> dict[str, object]:
-    """Erase a person's personal data: blank it, destroy its key (the log still verifies); 409 if already erased."""
+@router.post("/persons/{person_id}/erasure")
+def erase(person_id: RowId, body: Decision, session: DbSession, actor: CurrentActor) -> dict[str, object]:
+    """Erase a person's personal data: blank it, destroy its key (the log still verifies); 409 if already erased.
+
+    No route-level role check: the service answers 404 for a person outside the caller's space before it checks
+    the role (403), as every route does, so the answer never tells a side which ids exist elsewhere.
+    """
     from unforgotten.audit.erasure import erase_person
 
     done = erase_person(session=session, actor=actor, person_id=person_id, reason=body.reason)
