@@ -38,7 +38,17 @@ SCHEMA_PATH = "/api/v1/openapi.json"
 # Every response check but one: the schema's strings are looser than the rules services enforce with a domain message
 # (a date as YYYY-MM-DD, a list kind among four), so a schema-valid request may rightly answer 422.
 # ignored_auth is off for time (it sends each request twice more); tests/e2e/access and test_api_auth cover auth.
-CONFIG = {"checks": {"positive_data_acceptance": {"enabled": False}, "ignored_auth": {"enabled": False}}}
+# negative_data_rejection is off: the state machine sends unknown query parameters, which the API ignores as
+# FastAPI (and most HTTP APIs) do — a client adding a parameter a newer version knows must not fail. (Invalid values
+# of known parameters answering 422 is pinned by test_api_fuzz_findings.py and the API tests, not checked here.)
+# Every answer is still checked for server errors, documented status codes, content type and response schema.
+CONFIG = {
+    "checks": {
+        "positive_data_acceptance": {"enabled": False},
+        "ignored_auth": {"enabled": False},
+        "negative_data_rejection": {"enabled": False},
+    }
+}
 
 
 def _operations() -> list[tuple[str, str]]:
