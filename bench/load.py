@@ -44,6 +44,7 @@ from collections.abc import Iterator
 from contextlib import ExitStack
 from dataclasses import dataclass, field
 from pathlib import Path
+from unittest import mock
 
 import httpx
 
@@ -186,11 +187,16 @@ def _free_port() -> int:
         return int(sock.getsockname()[1])
 
 
+# One secret key for the build's child processes and the server: personal values in the audit log are sealed
+# with keys wrapped under it, and a server with another key could not record a linked person's next change.
+SECRET_KEY = "load-bench-" + "k" * 40
+
+
 def start_server(url: str, workers: int, log: Path) -> tuple[subprocess.Popen[bytes], str]:
     """The app as deployed: uvicorn with its worker processes, production mode, loopback only."""
     port = _free_port()
     env = {**os.environ, "UNFORGOTTEN_DATABASE_URL": url, "UNFORGOTTEN_ENVIRONMENT": "production",
-           "UNFORGOTTEN_SECRET_KEY": "load-bench-" + "k" * 40, "UNFORGOTTEN_LOG_LEVEL": "WARNING"}  # fmt: skip
+           "UNFORGOTTEN_SECRET_KEY": SECRET_KEY, "UNFORGOTTEN_LOG_LEVEL": "WARNING"}  # fmt: skip
     command = [sys.executable, "-m", "uvicorn", "unforgotten.app:create_app", "--factory", "--host", "127.0.0.1",
                "--port", str(port), "--workers", str(workers), "--log-level", "warning", "--no-access-log"]  # fmt: skip
     with log.open("wb") as output:  # the server writes to its own copy of the descriptor
@@ -386,6 +392,7 @@ def main(argv: list[str] | None = None) -> Results:
           f"load average {os.getloadavg()[0]:.1f} at start; {now}")  # fmt: skip
     print("command: python -m bench.load " + " ".join(argv if argv is not None else sys.argv[1:]), flush=True)
     with ExitStack() as stack:
+        stack.enter_context(mock.patch.dict(os.environ, {"UNFORGOTTEN_SECRET_KEY": SECRET_KEY}))  # for the children
         directory = Path(stack.enter_context(tempfile.TemporaryDirectory()))
         url = args.url
         if url is None:

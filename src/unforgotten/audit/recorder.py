@@ -20,6 +20,7 @@ from sqlalchemy.orm import Session, UOWTransaction, sessionmaker
 from unforgotten.audit.chain import GENESIS_HASH, event_hash
 from unforgotten.audit.models import ChainHead, Event
 from unforgotten.audit.personal import personal_of, personal_tables, seal_changes, subject_ref
+from unforgotten.db import copy_rows, json_text
 
 __all__ = ["install_recorder", "record", "record_inserts"]
 
@@ -177,7 +178,17 @@ def _append(session: Session, changes: list[dict[str, Any]]) -> None:
         row["prev_hash"] = prev_hash
         row["hash"] = prev_hash = event_hash(row, prev_hash)
         rows.append(row)
-    connection.execute(insert(Event), rows)
+    if connection.dialect.name == "postgresql":  # COPY: thousands of events per link, see db.insert_rows
+        columns = [column.name for column in Event.__table__.c]
+        json_columns = ("before", "after")
+        copy_rows(
+            connection,
+            Event.__tablename__,
+            columns,
+            ([json_text(row[c]) if c in json_columns else row[c] for c in columns] for row in rows),
+        )
+    else:
+        connection.execute(insert(Event), rows)
     if head:
         connection.execute(
             update(ChainHead).where(ChainHead.id == 1).values(last_event_id=last_id, last_hash=prev_hash)

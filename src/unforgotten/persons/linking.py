@@ -16,12 +16,12 @@ from collections import Counter
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import func, insert, select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from unforgotten.audit.recorder import record_inserts
 from unforgotten.columns import CANONICAL_COLUMNS
-from unforgotten.db import ANALYZE_ROWS, analyze, copy_rows
+from unforgotten.db import ANALYZE_ROWS, analyze, copy_rows, insert_rows
 from unforgotten.lists import service as lists
 from unforgotten.lists.models import Entry, EntryStatus, List
 from unforgotten.lists.search import index_unlinked
@@ -390,10 +390,7 @@ def _insert(session: Session, model: Any, table: str, rows: list[dict[str, Any]]
     """Insert rows in bulk, in order; chain their audit events; return their ids in the same order."""
     ids: list[int] = []
     for chunk in _chunks(rows, 10_000):
-        result = session.connection().execute(
-            insert(model.__table__).returning(model.__table__.c.id, sort_by_parameter_order=True), list(chunk)
-        )
-        chunk_ids = [int(row[0]) for row in result]
+        chunk_ids = insert_rows(session, model.__table__, chunk)
         ids += chunk_ids
         record_inserts(session, table, [{"id": i, **row} for i, row in zip(chunk_ids, chunk, strict=True)])
     return ids

@@ -75,6 +75,7 @@ class SqliteWatch:
 
     def __init__(self, path: Path, *, min_bytes: int) -> None:
         self.path, self.wal, self.min_bytes = path, Path(f"{path}-wal"), min_bytes
+        self._held_since: float | None = None
         with sqlite3.connect(path) as connection:
             busy, _, _ = connection.execute("PRAGMA wal_checkpoint(TRUNCATE)").fetchone()
         assert busy == 0 and self._wal_size() == 0, "the write-ahead log could not be emptied before the command"
@@ -94,9 +95,19 @@ class SqliteWatch:
             connection.close()
         return False
 
+    # A writer may keep all it wrote in its page cache (32 MiB, db._sqlite_pragmas) until the commit, so the log
+    # can stay empty to the end: a transaction open this long is at work too (the commands open it as they start).
+    HELD_SECONDS = 1.5
+
     def writing(self) -> bool:
         # The size first: if the lock is still held afterwards, what was measured is not committed yet.
-        return self._wal_size() >= self.min_bytes and self._locked()
+        grown = self._wal_size() >= self.min_bytes
+        if not self._locked():
+            self._held_since = None
+            return False
+        if self._held_since is None:
+            self._held_since = time.monotonic()
+        return grown or time.monotonic() - self._held_since >= self.HELD_SECONDS
 
     def settled(self) -> bool:
         return not self._locked()
