@@ -181,27 +181,29 @@ def _create(session: Session, cache: _Cache, refs: list[str]) -> None:
 
 
 def seal_changes(session: Session, changes: list[dict[str, Any]]) -> None:
-    """Seal the personal values of ``changes`` in place; each may name ``personal`` (its subject ref and fields).
+    """Seal the personal values of ``changes`` in place; each may name ``personal`` (its subject ref, fields and,
+    optionally, whether the change inserts the subject itself, which then has no key to look up).
 
     Keys are looked up, and made for new subjects, once per batch, so a bulk write of 200,000 persons costs a few
     hundred lookups, not one per event. A subject already erased refuses new personal values.
     """
     wanted: dict[str, None] = {}
+    fresh: dict[str, None] = {}  # subjects inserted by these very changes: no key to look up
     for change in changes:
         target = change.get("personal")
         if target is not None and _has_values(change, target[1]):
-            wanted[target[0]] = None
-    if not wanted:
+            (fresh if len(target) > 2 and target[2] else wanted)[target[0]] = None
+    if not wanted and not fresh:
         return
     cache = _cache(session)
-    _load(session, cache, wanted)
-    _create(session, cache, [ref for ref in wanted if ref not in cache])
+    _load(session, cache, [ref for ref in wanted if ref not in fresh])
+    _create(session, cache, [ref for ref in {**fresh, **wanted} if ref not in cache])
     nonces = _Nonces(2 * len(changes))
     for change in changes:
         target = change.pop("personal", None)
         if target is None:
             continue
-        ref, fields = target
+        ref, fields = target[0], target[1]
         for side in ("before", "after"):
             values = change[side]
             if values is not None:

@@ -19,7 +19,7 @@ from sqlalchemy.orm import Session, UOWTransaction, sessionmaker
 
 from unforgotten.audit.chain import GENESIS_HASH, event_hash
 from unforgotten.audit.models import ChainHead, Event
-from unforgotten.audit.personal import personal_of, personal_tables, seal_changes, subject_ref
+from unforgotten.audit.personal import Personal, personal_of, personal_tables, seal_changes, subject_ref
 from unforgotten.db import copy_rows, json_text
 
 __all__ = ["install_recorder", "record", "record_inserts"]
@@ -111,7 +111,7 @@ def record_inserts(session: Session, table: str, rows: Sequence[Mapping[str, Any
                     "before": None,
                     "after": {k: _jsonable(v) for k, v in row.items()},
                     "reason": None,
-                    "personal": None if spec is None else (subject_ref(spec.subject, row[spec.attribute]), spec.fields),
+                    "personal": None if spec is None else _target(spec, row[spec.attribute], inserted=True),
                 }
                 for row in rows
             ],
@@ -151,8 +151,15 @@ def _change(obj: Any, verb: str, before: dict[str, Any] | None, after: dict[str,
         "before": before,
         "after": after,
         "reason": None,
-        "personal": None if spec is None else (subject_ref(spec.subject, getattr(obj, spec.attribute)), spec.fields),
+        "personal": None if spec is None else _target(spec, getattr(obj, spec.attribute), inserted=verb == "insert"),
     }
+
+
+def _target(spec: Personal, subject_id: Any, *, inserted: bool) -> tuple[str, frozenset[str], bool]:
+    """Whose key seals the change's personal values, which fields, and whether the subject is new — a row that
+    is its own subject (a person) being inserted has no key yet, so none is looked up (200,000 lookups for a
+    200,000-person link, each a plan PostgreSQL made while the key table was still empty)."""
+    return subject_ref(spec.subject, subject_id), spec.fields, inserted and spec.attribute == "id"
 
 
 def _append(session: Session, changes: list[dict[str, Any]]) -> None:

@@ -142,7 +142,7 @@ def link_space(*, session: Session, space_id: int, decided_by: str, lower: float
         existing += len(names)
     session.flush()
     if total >= ANALYZE_ROWS:  # the persons, matches and keys just written, for the queries that follow
-        analyze(session, "persons", "matches", "entry_link_keys", "entry_search_keys")
+        analyze(session, "persons", "matches", "entry_link_keys", "entry_search_keys", "audit_data_keys", "events")
     return total
 
 

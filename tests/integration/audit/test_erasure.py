@@ -149,3 +149,38 @@ def test_the_canary_is_gone_from_the_sqlite_file(tmp_path: Path) -> None:
     with check.read() as session:
         assert account(session=session).ok
     check.engine.dispose()
+
+
+def test_new_persons_get_keys_without_looking_any_up(session: Session) -> None:
+    # A 200,000-person link looked up 200,000 keys that could not exist, each on a plan PostgreSQL had made while
+    # the key table was empty (99 s of a 100,000-row link); a person's later events still find its key.
+    from unforgotten.audit.recorder import record_inserts
+
+    space = parties.create(session=session, code="ICRC", name="ICRC", kind=PartyKind.MEDIATOR).id
+    session.flush()
+    lookups: list[str] = []
+
+    def watch(_conn: object, _cursor: object, statement: str, *_rest: object) -> None:
+        if statement.lstrip().upper().startswith("SELECT") and "audit_data_keys" in statement:
+            lookups.append(statement)
+
+    connection = session.connection()
+    sa.event.listen(connection, "before_cursor_execute", watch)
+    try:
+        ids = [session.scalar(sa.select(sa.func.coalesce(sa.func.max(Person.id), 0))) + n for n in (1, 2)]
+        rows = [{"id": i, "space_id": space, "status": "requested", "display_name": f"{CANARY} {i}",
+                 "merged_into_id": None, "retired_reason": None, "version": 1} for i in ids]  # fmt: skip
+        session.execute(sa.insert(Person), rows)
+        record_inserts(session, "persons", rows)
+        assert lookups == []
+        assert session.scalar(sa.select(sa.func.count()).select_from(DataKey)) >= 2
+        session.commit()  # a new transaction: the key cache is gone, so the next change must find the key
+        person = session.get(Person, ids[0])
+        assert person is not None
+        person.display_name = "Corrected Name"
+        session.flush()
+        assert lookups, "a person's later change looks its key up"
+    finally:
+        sa.event.remove(connection, "before_cursor_execute", watch)
+    changed = session.scalars(sa.select(Event).where(Event.action == "persons.update")).all()
+    assert changed and all(SEALED in (event.after or {}) for event in changed)
