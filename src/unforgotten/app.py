@@ -37,6 +37,7 @@ class Problem(BaseModel):
 # What any API route may answer besides its success, all as problem+json (the handlers below). Documented once for
 # every route, so clients and the schema fuzzer see the error statuses and their body, not FastAPI's 422 shape.
 _PROBLEMS = {
+    400: "the body is not readable as its content type says (e.g. malformed JSON)",
     401: "no token, or a bad, expired or revoked one",
     403: "the role does not allow this",
     404: "no such object, or one outside the caller's space",

@@ -63,6 +63,15 @@ def test_an_id_beyond_a_32_bit_column_is_invalid_input(client: TestClient) -> No
     assert response.headers["content-type"] == "application/problem+json"
 
 
+def test_a_body_that_is_not_json_is_a_documented_400(client: TestClient) -> None:
+    # The state machine sent bytes that are no JSON to POST /releases: 400, which the schema did not list.
+    response = client.post("/api/v1/releases", content=b"-\xff\x16\xfeP", headers={"Content-Type": "application/json"})
+    assert response.status_code == 400, response.text
+    assert response.headers["content-type"] == "application/problem+json"
+    documented = client.get("/api/v1/openapi.json").json()["paths"]["/api/v1/releases"]["post"]["responses"]
+    assert "400" in documented
+
+
 def test_a_horizon_past_the_calendar_end_is_everything(client: TestClient) -> None:
     response = client.get("/api/v1/negotiations/due", params={"days": 2912110})
     assert response.status_code == 200, response.text
@@ -75,5 +84,5 @@ def test_list_times_carry_their_zone_on_sqlite(client: TestClient) -> None:
 
 def test_errors_are_documented_as_problem_json(client: TestClient) -> None:
     responses = client.get("/api/v1/openapi.json").json()["paths"]["/api/v1/lists/{list_id}"]["get"]["responses"]
-    for status in ("401", "403", "404", "409", "422", "429"):
+    for status in ("400", "401", "403", "404", "409", "422", "429"):
         assert list(responses[status]["content"]) == ["application/problem+json"], status
