@@ -35,6 +35,7 @@ __all__ = [
     "RowId",
     "UnitOfWork",
     "analyze",
+    "copy_records",
     "copy_rows",
     "domain_error",
     "json_text",
@@ -111,6 +112,15 @@ def insert_rows(session: Session, table: Table, rows: Sequence[Mapping[str, Any]
             {"table": table.name, "n": len(rows)},
         ).scalars()
     ]
+    copy_records(connection, table, [{"id": i, **row} for i, row in zip(ids, rows, strict=True)])
+    return ids
+
+
+def copy_records(session: Session | Connection, table: Table, rows: Sequence[Mapping[str, Any]]) -> None:
+    """:func:`copy_rows` for rows as the ORM would take them (mappings with the same keys): JSON columns serialised
+    as the engine does, enums written as their values — what SQLAlchemy's type processing would have done."""
+    if not rows:
+        return
     columns = list(rows[0])
     json_columns = {column.name for column in table.c if isinstance(column.type, JSON)}
 
@@ -119,13 +129,7 @@ def insert_rows(session: Session, table: Table, rows: Sequence[Mapping[str, Any]
             return json_text(value)
         return value.value if isinstance(value, Enum) else value
 
-    copy_rows(
-        connection,
-        table.name,
-        ["id", *columns],
-        ((i, *(plain(c, row[c]) for c in columns)) for i, row in zip(ids, rows, strict=True)),
-    )
-    return ids
+    copy_rows(session, table.name, columns, ([plain(c, row[c]) for c in columns] for row in rows))
 
 
 ANALYZE_ROWS = 5_000

@@ -12,15 +12,15 @@ import datetime as dt
 from collections.abc import Mapping, Sequence
 from decimal import Decimal
 from enum import Enum
-from typing import Any
+from typing import Any, cast
 
-from sqlalchemy import event, insert, inspect, select, text, update
+from sqlalchemy import Table, event, insert, inspect, select, text, update
 from sqlalchemy.orm import Session, UOWTransaction, sessionmaker
 
 from unforgotten.audit.chain import GENESIS_HASH, event_hash
 from unforgotten.audit.models import ChainHead, Event
 from unforgotten.audit.personal import Personal, personal_of, personal_tables, seal_changes, subject_ref
-from unforgotten.db import copy_rows, json_text
+from unforgotten.db import copy_records
 
 __all__ = ["install_recorder", "record", "record_inserts"]
 
@@ -186,14 +186,7 @@ def _append(session: Session, changes: list[dict[str, Any]]) -> None:
         row["hash"] = prev_hash = event_hash(row, prev_hash)
         rows.append(row)
     if connection.dialect.name == "postgresql":  # COPY: thousands of events per link, see db.insert_rows
-        columns = [column.name for column in Event.__table__.c]
-        json_columns = ("before", "after")
-        copy_rows(
-            connection,
-            Event.__tablename__,
-            columns,
-            ([json_text(row[c]) if c in json_columns else row[c] for c in columns] for row in rows),
-        )
+        copy_records(connection, cast(Table, Event.__table__), rows)
     else:
         connection.execute(insert(Event), rows)
     if head:
