@@ -51,7 +51,7 @@ def access_events(session: ReadSession, limit: RowCount = 200) -> list[dict[str,
 
 @router.get("/audit/events")
 def events(
-    session: ReadSession, limit: int = 100, subject_type: str | None = None, action_prefix: str | None = None
+    session: ReadSession, limit: RowCount = 100, subject_type: str | None = None, action_prefix: str | None = None
 ) -> list[dict[str, Any]]:
     """The newest events with their values; a personal value reads ``<erased>`` once its subject was erased."""
     found = service.get_all(session=session, limit=limit, subject_type=subject_type, action_prefix=action_prefix)
