@@ -21,11 +21,17 @@ def _keys(engine: sa.Engine) -> int:
         return int(connection.scalar(sa.text("SELECT count(*) FROM entry_search_keys")) or 0)
 
 
-def test_the_migration_backfills_entries_imported_before_it(tmp_path: Path) -> None:
-    engine = make_engine(f"sqlite:///{tmp_path / 'b.db'}")
+def _fresh(tmp_path: Path) -> tuple[sa.Engine, Path]:
+    """A migrated SQLite database and a two-row list for UA."""
+    engine = make_engine(f"sqlite:///{tmp_path / 'search.db'}")
     upgrade(engine)
     path = tmp_path / "ua.csv"
     path.write_text("record_id,family_name,given_name\nUA-1,Шевченко,Олександр\nUA-2,Шевчук,Андрій\n", "utf-8")
+    return engine, path
+
+
+def test_the_migration_backfills_entries_imported_before_it(tmp_path: Path) -> None:
+    engine, path = _fresh(tmp_path)
     with Session(engine) as session:
         auth.create(session=session, code="UA", name="UA")
         submit_list(session=session, actor=auth.operator("cli:x"), path=path, party_code="UA", kind="request")
@@ -43,10 +49,7 @@ def test_the_migration_backfills_entries_imported_before_it(tmp_path: Path) -> N
 
 
 def test_an_entry_is_indexed_when_first_linked_and_once_whatever_the_spaces(tmp_path: Path) -> None:
-    engine = make_engine(f"sqlite:///{tmp_path / 'once.db'}")
-    upgrade(engine)
-    path = tmp_path / "ua.csv"
-    path.write_text("record_id,family_name,given_name\nUA-1,Шевченко,Олександр\nUA-2,Шевчук,Андрій\n", "utf-8")
+    engine, path = _fresh(tmp_path)
     with Session(engine) as session:
         auth.create(session=session, code="UA", name="UA")
         auth.create(session=session, code="ICRC", name="ICRC", kind=PartyKind.MEDIATOR)
