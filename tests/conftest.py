@@ -13,8 +13,10 @@ from sqlalchemy.orm import Session, sessionmaker
 from tests.postgres import scratch_database, server_url
 
 from unforgotten.audit.recorder import install_recorder
-from unforgotten.db import make_engine
+from unforgotten.bootstrap import bootstrap
+from unforgotten.db import Database, make_engine
 from unforgotten.migrations import upgrade
+from unforgotten.settings import Settings
 
 _POSTGRES_SKIPS: list[str] = []
 
@@ -29,6 +31,15 @@ def postgres_server() -> Iterator[str]:
             _POSTGRES_SKIPS.append(str(error))
             pytest.skip(f"PostgreSQL unavailable: {error}")
         yield url
+
+
+@pytest.fixture
+def postgres_database(postgres_server: str) -> Iterator[Database]:
+    """A new, migrated database of its own on the PostgreSQL server, for tests whose sessions really commit."""
+    with scratch_database(postgres_server) as url:
+        database = bootstrap(Settings(database_url=url))
+        yield database
+        database.engine.dispose()
 
 
 @pytest.fixture(scope="session", params=["sqlite", "postgresql"])

@@ -3,30 +3,17 @@ longer holds the chain's lock while it works, and a savepoint rolled back takes 
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-
 import pytest
 import sqlalchemy as sa
-from tests.postgres import scratch_database
 
 from unforgotten.audit import service as audit
 from unforgotten.audit.flows import account
 from unforgotten.audit.models import Event
 from unforgotten.auth import service as auth
 from unforgotten.auth.models import PartyKind
-from unforgotten.bootstrap import bootstrap
 from unforgotten.db import Database
-from unforgotten.settings import Settings
 
 pytestmark = pytest.mark.postgres
-
-
-@pytest.fixture
-def database(postgres_server: str) -> Iterator[Database]:
-    with scratch_database(postgres_server) as url:
-        database = bootstrap(Settings(database_url=url))
-        yield database
-        database.engine.dispose()
 
 
 def _actions(database: Database) -> list[tuple[str, str]]:
@@ -37,7 +24,8 @@ def _actions(database: Database) -> list[tuple[str, str]]:
     return [(action, (after or {}).get("code", "")) for action, after in rows]
 
 
-def test_an_open_transaction_does_not_hold_the_chain(database: Database) -> None:
+def test_an_open_transaction_does_not_hold_the_chain(postgres_database: Database) -> None:
+    database = postgres_database
     with database.unit_of_work(actor="cli:long") as long:
         auth.create(session=long.session, code="UA", name="UA", kind=PartyKind.SIDE)
         long.session.flush()  # its event exists, unchained: a long import is here for minutes
@@ -49,7 +37,8 @@ def test_an_open_transaction_does_not_hold_the_chain(database: Database) -> None
     assert _actions(database) == [("parties.insert", "RU"), ("parties.insert", "UA")]
 
 
-def test_a_rolled_back_savepoint_takes_only_its_own_events(database: Database) -> None:
+def test_a_rolled_back_savepoint_takes_only_its_own_events(postgres_database: Database) -> None:
+    database = postgres_database
     with database.unit_of_work(actor="cli:test") as uow:
         auth.create(session=uow.session, code="UA", name="UA", kind=PartyKind.SIDE)
         with pytest.raises(RuntimeError), uow.session.begin_nested():

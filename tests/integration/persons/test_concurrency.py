@@ -5,11 +5,9 @@ from __future__ import annotations
 
 import threading
 from collections import Counter
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from tests.postgres import scratch_database
 
 from unforgotten.audit.flows import account
 from unforgotten.auth import service as auth
@@ -82,14 +80,6 @@ def _applied_twice(database: Database, ids: list[int]) -> int:
         ).all()
         assert account(session=session).ok
     return sum(1 for _, n in rows if n != 1)
-
-
-@pytest.fixture
-def postgres_database(postgres_server: str) -> Iterator[Database]:
-    with scratch_database(postgres_server) as url:
-        database = bootstrap(Settings(database_url=url))
-        yield database
-        database.engine.dispose()
 
 
 @pytest.mark.postgres
