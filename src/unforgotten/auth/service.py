@@ -19,7 +19,14 @@ from sqlalchemy.orm import Session
 from unforgotten.auth import factors
 from unforgotten.auth.factors import TotpEnrolment
 from unforgotten.auth.models import Party, PartyKind, Role, User, WebSession
-from unforgotten.errors import AuthenticationError, ConflictError, InputError, NotFoundError, PermissionDeniedError
+from unforgotten.errors import (
+    AuthenticationError,
+    ConflictError,
+    InputError,
+    NotFoundError,
+    PermissionDeniedError,
+    SecondFactorMissingError,
+)
 
 __all__ = [
     "REVIEWER_ROLES",
@@ -368,7 +375,7 @@ def sign_in(
         raise AuthenticationError(_SIGN_IN_FAILED, hint="check them and try again")
     if second_factor_required(user):
         if user.totp_secret is None:
-            raise AuthenticationError(
+            raise SecondFactorMissingError(
                 f"{user.name} must also give a one-time code, and has no authenticator enrolled yet",
                 hint=f"ask an administrator to run: unforgotten user totp {user.name} — then add the secret it "
                 "prints to an authenticator app",
