@@ -34,6 +34,7 @@ __all__ = [
     "matching_step",
     "needs_rehash",
     "new_totp_secret",
+    "secret_ref",
     "unwrap_secret",
     "verify_password",
     "wrap_secret",
@@ -140,6 +141,11 @@ def _wrapping_key() -> AESGCM:
     from unforgotten.settings import get_settings
 
     return _wrapping(get_settings().secret_key)
+
+
+def secret_ref(user_id: int) -> str:
+    """What a user's wrapped TOTP secret is bound to (associated data): its row, so it cannot be moved."""
+    return f"users:{user_id}"
 
 
 def wrap_secret(secret: str, *, ref: str) -> bytes:

@@ -327,7 +327,7 @@ def create_web_session(*, session: Session, token: str, ttl_hours: int = 12) -> 
 
 
 def _ref(user: User) -> str:
-    return f"users:{user.id}"
+    return factors.secret_ref(user.id)
 
 
 def set_password(*, session: Session, name: str, password: str) -> User:
