@@ -145,3 +145,35 @@ def test_demo_users_sign_in_with_the_credentials_the_demo_prints(tmp_path: Path)
     with TestClient(create_app(settings, database=database), base_url="https://testserver") as client:
         assert client.post("/login", data=data, follow_redirects=False).status_code == 303
         assert "icrc-mediator" in client.get("/").text
+
+
+def test_cli_sets_a_password_from_stdin_or_a_file_and_enrols_a_code(tmp_path: Path) -> None:
+    import json
+    import os
+    import subprocess
+    import sys
+
+    env = {**os.environ, "UNFORGOTTEN_DATABASE_URL": f"sqlite:///{tmp_path / 'cli.db'}"}
+
+    def cli(*args: str, stdin: str | None = None) -> subprocess.CompletedProcess[str]:
+        return subprocess.run([sys.executable, "-m", "unforgotten", *args], env=env, cwd=tmp_path, input=stdin,
+                              stdin=subprocess.DEVNULL if stdin is None else None, capture_output=True, text=True,
+                              timeout=120)  # fmt: skip
+
+    assert cli("init").returncode == 0
+    assert cli("party", "add", "UA", "--name", "Ukraine").returncode == 0
+    assert "API token" in cli("user", "add", "olena", "--role", "party_coordinator", "--party", "UA").stdout
+    empty = cli("user", "password", "olena")  # no stdin at all, as in CI: refused at once, never a prompt
+    assert empty.returncode == 2 and "no password given" in empty.stderr
+    short = cli("user", "password", "olena", stdin="too short\n")
+    assert short.returncode == 2 and "at least 12" in short.stderr
+    piped = cli("user", "password", "olena", stdin=PASSWORD + "\n")
+    assert piped.returncode == 0 and "user totp olena" in piped.stdout
+    (tmp_path / "pw").write_text("another synthetic passphrase\n", encoding="utf-8")
+    assert cli("user", "password", "olena", "--password-file", str(tmp_path / "pw")).returncode == 0
+    enrolled = json.loads(cli("user", "totp", "olena", "--json").stdout)
+    assert enrolled["otpauth_uri"].startswith("otpauth://totp/") and enrolled["secret"] in enrolled["otpauth_uri"]
+    settings = Settings(database_url=env["UNFORGOTTEN_DATABASE_URL"], environment="production", secret_key="k" * 40)
+    with TestClient(create_app(settings), base_url="https://testserver") as client:
+        data = {"name": "olena", "password": "another synthetic passphrase", "code": _current_code(enrolled["secret"])}
+        assert client.post("/login", data=data, follow_redirects=False).status_code == 303
