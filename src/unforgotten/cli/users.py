@@ -80,15 +80,19 @@ def add(
 
 @user_app.command("list")
 def list_users() -> None:
-    """List users with their roles, parties and token expiry."""
+    """List users with their roles, parties, token expiry, and whether they can sign in with a password and code."""
     from unforgotten.auth import service as auth
 
-    table = Table("name", "role", "party", "active", "token expires")
+    table = Table("name", "role", "party", "active", "token expires", "password", "one-time code")
     with database().read() as session:
         for user in auth.get_all_users(session=session):
             actor = auth.actor_for(session=session, user=user)
             expires = user.token_expires_at.date().isoformat() if user.token_expires_at else "never"
-            table.add_row(user.name, user.role, actor.party_code or "", "yes" if user.active else "no", expires)
+            code = "enrolled" if user.totp_secret else ("missing" if auth.second_factor_required(user) else "")
+            table.add_row(
+                user.name, user.role, actor.party_code or "", "yes" if user.active else "no", expires,
+                "set" if user.password_hash else "", code,
+            )  # fmt: skip
     console.print(table)
 
 
