@@ -8,7 +8,10 @@ Every list is shared with the mediator, as real parties do; request lists also w
 
 from __future__ import annotations
 
+import base64
 import datetime as dt
+import hashlib
+import hmac
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -16,18 +19,25 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from unforgotten.auth import service as parties
-from unforgotten.auth.models import PartyKind
+from unforgotten.auth.models import PartyKind, User
 from unforgotten.auth.service import Actor
 from unforgotten.columns import LIST_KINDS
 from unforgotten.lists import service as lists
 from unforgotten.negotiations.models import Negotiation
 
-__all__ = ["DemoOutcome", "load_scenario"]
+__all__ = ["DEMO_USERS", "DemoOutcome", "add_demo_users", "demo_password", "load_scenario"]
 
 PARTIES = (
     ("UA", "Ukraine", PartyKind.SIDE),
     ("RU", "Russian Federation", PartyKind.SIDE),
     ("ICRC", "Neutral intermediary", PartyKind.MEDIATOR),
+)
+# Synthetic users, one per way of working, so a newcomer can sign in to the demo in a browser.
+DEMO_USERS = (
+    ("ua-coordinator", "party_coordinator", "UA"),
+    ("ru-coordinator", "party_coordinator", "RU"),
+    ("icrc-mediator", "mediator", "ICRC"),
+    ("ua-viewer", "party_viewer", "UA"),
 )
 
 
@@ -37,6 +47,7 @@ class DemoOutcome:
     agreement_id: int | None = None
     persons_linked: int = 0
     releases: list[str] = field(default_factory=list)
+    credentials: list[str] = field(default_factory=list)
 
     def lines(self) -> list[str]:
         out = []
@@ -50,6 +61,7 @@ class DemoOutcome:
             out.append(f"agreement {self.agreement_id} loaded")
         out.append(f"entries linked into persons (each space that sees them): {self.persons_linked:,}")
         out.extend(self.releases)
+        out.extend(self.credentials)
         return out
 
 
@@ -119,7 +131,54 @@ def load_scenario(
     _release_answers(session, operator_actor, outcome)
     _negotiation_history(session, operator_actor, negotiation.id, outcome, store or directory / "store", directory)
     _children(session, operator_actor, outcome)
+    add_demo_users(session, outcome)
     return outcome
+
+
+def demo_password(name: str) -> str:
+    """The demo password of a demo user: derived from the secret key, so every run can print it again.
+
+    In local mode the secret key is the public default and the password is as guessable as the code; that mode
+    serves loopback only, where the local operator needs no sign-in at all. With a real secret key it is not.
+    """
+    from unforgotten.settings import get_settings
+
+    digest = hmac.new(
+        get_settings().secret_key.encode(), f"unforgotten demo password v1:{name}".encode(), hashlib.sha256
+    )
+    return "demo-" + base64.urlsafe_b64encode(digest.digest()[:12]).decode("ascii")
+
+
+def add_demo_users(session: Session, outcome: DemoOutcome) -> None:
+    """Give each demo user a password, and the coordinators and mediator an authenticator; say how to sign in."""
+    from unforgotten.auth import factors
+    from unforgotten.settings import get_settings
+
+    outcome.credentials.append("demo sign-in at /login (synthetic users; coordinators and the mediator need a code):")
+    ttl = get_settings().token_ttl_days
+    for name, role, party in DEMO_USERS:
+        password = demo_password(name)
+        user = session.scalars(select(User).where(User.name == name)).first()
+        token = None
+        if user is None:
+            user, token = parties.create_user(session=session, name=name, role=role, party_code=party, ttl_days=ttl)
+            parties.set_password(session=session, name=name, password=password)
+            if parties.second_factor_required(user):
+                parties.enrol_totp(session=session, name=name)
+        elif not factors.verify_password(user.password_hash, password):
+            outcome.credentials.append(f"  {name}: password changed since the demo set it (unforgotten user password)")
+            continue
+        line = f"  {name} ({role} {party}): password {password}"
+        if user.totp_secret is not None:
+            secret = factors.unwrap_secret(user.totp_secret, ref=factors.secret_ref(user.id))
+            line += f", authenticator secret {secret}"
+        if token is not None:
+            line += f", API token {token}"
+        outcome.credentials.append(line)
+    outcome.credentials.append(
+        "  a one-time code: add the secret to an authenticator app, or run "
+        ".venv/bin/python -c \"import pyotp; print(pyotp.TOTP('SECRET').now())\""
+    )
 
 
 def _negotiation_history(

@@ -15,6 +15,7 @@ column, value) and what to do about it.
     ├── NotFoundError               a named object does not exist                       (exit 4, HTTP 404)
     ├── PermissionDeniedError       the actor's role or party does not allow this       (exit 5, HTTP 403)
     │   ├── AuthenticationError     no credential, or a bad, expired or revoked one     (exit 5, HTTP 401)
+    │   │   └── SecondFactorMissingError  right password, but the role needs a code and none is enrolled
     │   └── RateLimitedError        too many failed sign-ins from one place; wait       (exit 5, HTTP 429)
     ├── ConflictError               the action contradicts the current state            (exit 6, HTTP 409)
     │   └── TransitionError         a case-status transition that the state machine forbids
@@ -41,6 +42,7 @@ __all__ = [
     "PermissionDeniedError",
     "RateLimitedError",
     "RuleError",
+    "SecondFactorMissingError",
     "TransitionError",
     "UnavailableError",
     "UnforgottenError",
@@ -131,6 +133,15 @@ class AuthenticationError(PermissionDeniedError):
 
     http_status = 401
     title = "Authentication required"
+
+
+class SecondFactorMissingError(AuthenticationError):
+    """The password was right, but the role needs a one-time code and the user has no authenticator enrolled.
+
+    Only someone who knows the password meets it, so it may say what to do where a wrong password may not.
+    """
+
+    title = "Second factor not enrolled"
 
 
 class RateLimitedError(PermissionDeniedError):

@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from enum import StrEnum
 
-from sqlalchemy import DateTime, ForeignKey, String
+from sqlalchemy import DateTime, ForeignKey, Integer, LargeBinary, String
 from sqlalchemy.orm import Mapped, mapped_column
 
 from unforgotten.db import Base
@@ -46,11 +46,14 @@ class Role(StrEnum):
 class User(Base):
     """A person using the system, with one role and (for party roles and the mediator) one party.
 
-    The API token is stored only as its SHA-256: a database leak does not leak credentials.
+    The API token is stored only as its SHA-256 and the password only as an argon2 hash: a database leak does not
+    leak credentials. The TOTP secret must be readable to check a code, so it is stored wrapped (AES-GCM) under a key
+    derived from ``UNFORGOTTEN_SECRET_KEY``: a copy of the database alone does not give anyone the second factor.
     """
 
     __tablename__ = "users"
-    __audit_redact__ = frozenset({"token_hash"})  # the log must not help anyone guess or match a credential
+    # The log must not help anyone guess or match a credential, nor carry a second factor in any form.
+    __audit_redact__ = frozenset({"token_hash", "password_hash", "totp_secret"})
 
     id: Mapped[int] = mapped_column(primary_key=True)
     name: Mapped[str] = mapped_column(String(100), unique=True)
@@ -60,6 +63,10 @@ class User(Base):
     active: Mapped[bool] = mapped_column(default=True)
     # A token that never expires is a credential that outlives its holder's job; rotation sets a new date.
     token_expires_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
+    password_hash: Mapped[str | None] = mapped_column(String(200))  # argon2id, PHC string; None: no password yet
+    totp_secret: Mapped[bytes | None] = mapped_column(LargeBinary)  # nonce + AES-GCM(secret); None: not enrolled
+    # The TOTP time step of the last accepted code: a code is good for one sign-in, never replayed within its window.
+    totp_last_step: Mapped[int | None] = mapped_column(Integer)
 
 
 class WebSession(Base):

@@ -16,11 +16,21 @@ from dataclasses import dataclass
 from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
+from unforgotten.auth import factors
+from unforgotten.auth.factors import TotpEnrolment
 from unforgotten.auth.models import Party, PartyKind, Role, User, WebSession
-from unforgotten.errors import AuthenticationError, ConflictError, InputError, NotFoundError, PermissionDeniedError
+from unforgotten.errors import (
+    AuthenticationError,
+    ConflictError,
+    InputError,
+    NotFoundError,
+    PermissionDeniedError,
+    SecondFactorMissingError,
+)
 
 __all__ = [
     "REVIEWER_ROLES",
+    "SECOND_FACTOR_ROLES",
     "SPACE_ROLES",
     "Actor",
     "actor_for",
@@ -30,6 +40,7 @@ __all__ = [
     "create_web_session",
     "deactivate_user",
     "end_web_session",
+    "enrol_totp",
     "get_all",
     "get_all_users",
     "get_by_code",
@@ -41,13 +52,20 @@ __all__ = [
     "readable_spaces",
     "require_role",
     "rotate_token",
+    "second_factor_required",
     "session_actor",
+    "set_password",
+    "sign_in",
     "working_space",
 ]
 
 # Roles that work inside a space (a side's or the mediator's); admins and auditors have none and read no persons.
 SPACE_ROLES = frozenset({Role.PARTY_COORDINATOR, Role.PARTY_VIEWER, Role.OFFICER, Role.TRACING_OFFICER, Role.MEDIATOR})
 REVIEWER_ROLES = frozenset({Role.PARTY_COORDINATOR, Role.MEDIATOR, Role.ADMIN})
+# Roles whose sign-in with a password also needs a one-time code: they confirm identities, approve plans and
+# certify handovers, so a guessed or reused password alone must not be enough.
+SECOND_FACTOR_ROLES = frozenset({Role.PARTY_COORDINATOR, Role.MEDIATOR})
+_SIGN_IN_FAILED = "wrong user name, password or one-time code"
 _CODE = re.compile(r"^[A-Z][A-Z0-9_-]{1,15}$")
 
 
@@ -289,16 +307,87 @@ def authenticate(*, session: Session, token: str) -> Actor:
     return actor_for(session=session, user=user)
 
 
-def create_web_session(*, session: Session, token: str, ttl_hours: int = 12) -> tuple[Actor, str]:
-    """Sign in with a token; return the actor and a session id for the cookie (stored only as its hash)."""
-    actor = authenticate(session=session, token=token)
-    user = _user_or_raise(session, actor.name)
+def _open_web_session(session: Session, user: User, ttl_hours: int) -> str:
     raw = secrets.token_urlsafe(32)
     session.add(
         WebSession(id_hash=_token_hash(raw), user_id=user.id, expires_at=_now() + dt.timedelta(hours=ttl_hours))
     )
     session.flush()
-    return actor, raw
+    return raw
+
+
+def create_web_session(*, session: Session, token: str, ttl_hours: int = 12) -> tuple[Actor, str]:
+    """Sign in with a token; return the actor and a session id for the cookie (stored only as its hash)."""
+    actor = authenticate(session=session, token=token)
+    user = _user_or_raise(session, actor.name)
+    return actor, _open_web_session(session, user, ttl_hours)
+
+
+# ---- passwords and the second factor -----------------------------------------------------------------------------
+
+
+def _ref(user: User) -> str:
+    return factors.secret_ref(user.id)
+
+
+def set_password(*, session: Session, name: str, password: str) -> User:
+    """Set a user's password (policy-checked, stored as an argon2 hash) and end their browser sessions."""
+    user = _user_or_raise(session, name)
+    factors.check_password_policy(name=user.name, password=password)
+    user.password_hash = factors.hash_password(password)
+    # Whoever signed in with the old password (perhaps the reason for the change) is signed out.
+    session.execute(delete(WebSession).where(WebSession.user_id == user.id))
+    session.flush()
+    return user
+
+
+def enrol_totp(*, session: Session, name: str) -> TotpEnrolment:
+    """Give a user a new TOTP secret (any old one stops working); return its otpauth URI and secret, shown once."""
+    user = _user_or_raise(session, name)
+    enrolment = factors.new_totp_secret(name=user.name)
+    user.totp_secret = factors.wrap_secret(enrolment.secret, ref=_ref(user))
+    user.totp_last_step = None
+    session.flush()
+    return enrolment
+
+
+def second_factor_required(user: User) -> bool:
+    """Whether a password sign-in also needs a code: always for coordinators and the mediator, or once enrolled."""
+    return Role(user.role) in SECOND_FACTOR_ROLES or user.totp_secret is not None
+
+
+def sign_in(
+    *, session: Session, name: str, password: str, code: str | None = None, ttl_hours: int = 12
+) -> tuple[Actor, str]:
+    """Sign in with name, password and (when required) a one-time code; return the actor and a session id.
+
+    An unknown name, a wrong password and a wrong, stale or reused code all raise the same AuthenticationError, in
+    about the same time, so a guesser learns nothing about which was wrong. A coordinator or mediator whose password
+    is right but who has no second factor yet is told how to enrol: only someone holding the password sees that.
+    """
+    # FOR UPDATE: two sign-ins racing with one code must not both pass the replay check (PostgreSQL; SQLite has a
+    # single writer, and the later transaction fails on its stale read).
+    user = session.scalars(select(User).where(User.name == name, User.active.is_(True)).with_for_update()).first()
+    if user is None:
+        factors.dummy_verify(password)
+        raise AuthenticationError(_SIGN_IN_FAILED, hint="check them and try again")
+    if not factors.verify_password(user.password_hash, password):
+        raise AuthenticationError(_SIGN_IN_FAILED, hint="check them and try again")
+    if second_factor_required(user):
+        if user.totp_secret is None:
+            raise SecondFactorMissingError(
+                f"{user.name} must also give a one-time code, and has no authenticator enrolled yet",
+                hint=f"ask an administrator to run: unforgotten user totp {user.name} — then add the secret it "
+                "prints to an authenticator app",
+            )
+        secret = factors.unwrap_secret(user.totp_secret, ref=_ref(user))
+        step = factors.matching_step(secret, code or "")
+        if step is None or (user.totp_last_step is not None and step <= user.totp_last_step):
+            raise AuthenticationError(_SIGN_IN_FAILED, hint="check them and try again")
+        user.totp_last_step = step
+    if user.password_hash is not None and factors.needs_rehash(user.password_hash):
+        user.password_hash = factors.hash_password(password)
+    return actor_for(session=session, user=user), _open_web_session(session, user, ttl_hours)
 
 
 def session_actor(*, session: Session, session_id: str) -> Actor:

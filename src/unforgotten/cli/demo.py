@@ -45,7 +45,7 @@ def demo(
             )  # fmt: skip
             uow.commit()
     for line in outcome.lines():
-        console.print(line)
+        console.print(line, soft_wrap=True)  # one line each: a password or token cut in two is hard to copy
     if serve:
         from unforgotten.cli.serve import run_server
 

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+import sys
+from pathlib import Path
 
 import typer
 from rich.table import Table
@@ -10,7 +12,9 @@ from rich.table import Table
 from unforgotten.cli.app import app
 from unforgotten.cli.context import console, database, default_actor
 
-user_app = typer.Typer(help="Users: add, list, deactivate, rotate a token.", no_args_is_help=True)
+user_app = typer.Typer(
+    help="Users: add, list, deactivate, rotate a token, set a password, enrol a second factor.", no_args_is_help=True
+)
 party_app = typer.Typer(help="Parties: the two sides and the mediator.", no_args_is_help=True)
 app.add_typer(user_app, name="user")
 app.add_typer(party_app, name="party")
@@ -76,15 +80,19 @@ def add(
 
 @user_app.command("list")
 def list_users() -> None:
-    """List users with their roles, parties and token expiry."""
+    """List users with their roles, parties, token expiry, and whether they can sign in with a password and code."""
     from unforgotten.auth import service as auth
 
-    table = Table("name", "role", "party", "active", "token expires")
+    table = Table("name", "role", "party", "active", "token expires", "password", "one-time code")
     with database().read() as session:
         for user in auth.get_all_users(session=session):
             actor = auth.actor_for(session=session, user=user)
             expires = user.token_expires_at.date().isoformat() if user.token_expires_at else "never"
-            table.add_row(user.name, user.role, actor.party_code or "", "yes" if user.active else "no", expires)
+            code = "enrolled" if user.totp_secret else ("missing" if auth.second_factor_required(user) else "")
+            table.add_row(
+                user.name, user.role, actor.party_code or "", "yes" if user.active else "no", expires,
+                "set" if user.password_hash else "", code,
+            )  # fmt: skip
     console.print(table)
 
 
@@ -113,3 +121,72 @@ def rotate_token(name: str = typer.Argument(..., help="The user."), as_json: boo
         typer.echo(json.dumps({"name": user.name, "token": token}))
         return
     console.print(f"new API token for {name} (valid {ttl} days): {token}", soft_wrap=True)
+
+
+def _read_password(password_file: Path | None) -> str:
+    """The new password: from the file, else from stdin — prompted (hidden, twice) only when stdin is a terminal.
+
+    Never an argument: command lines end up in shell history and in every other user's ``ps``.
+    """
+    from unforgotten.errors import FileReadError, InputError
+
+    if password_file is not None:
+        try:
+            text = password_file.read_text(encoding="utf-8")
+        except OSError as error:
+            raise FileReadError(f"cannot read {password_file}: {error.strerror}", hint="check the path") from error
+        password = text.splitlines()[0] if text else ""
+    elif sys.stdin is not None and sys.stdin.isatty():
+        import getpass
+
+        password = getpass.getpass("new password: ")
+        if getpass.getpass("again: ") != password:
+            raise InputError("the two passwords differ", hint="run the command again")
+    else:
+        line = sys.stdin.readline() if sys.stdin is not None else ""
+        password = line.rstrip("\r\n")
+    if not password:
+        raise InputError(
+            "no password given", hint="pipe it on stdin (printf '%s\\n' ... | unforgotten user password NAME) "
+            "or pass --password-file FILE",
+        )  # fmt: skip
+    return password
+
+
+@user_app.command("password")
+def password(
+    name: str = typer.Argument(..., help="The user."),
+    password_file: Path | None = typer.Option(
+        None, "--password-file", help="Read the password from the first line of this file instead of stdin."
+    ),
+) -> None:
+    """Set a user's web sign-in password (from stdin or --password-file, never an argument); ends their sessions."""
+    from unforgotten.auth import service as auth
+
+    secret = _read_password(password_file)
+    with database().unit_of_work(actor=default_actor(), reason=f"set password of {name}") as uow:
+        user = auth.set_password(session=uow.session, name=name, password=secret)
+        needs_code = auth.second_factor_required(user) and user.totp_secret is None
+        uow.commit()
+    console.print(f"password set for {name}; their browser sessions were ended")
+    if needs_code:
+        console.print(
+            f"{name} also needs a one-time code to sign in: enrol one with `unforgotten user totp {name}`",
+            soft_wrap=True,
+        )
+
+
+@user_app.command("totp")
+def totp(name: str = typer.Argument(..., help="The user."), as_json: bool = JSON) -> None:
+    """Enrol a user's authenticator (TOTP): print the otpauth URI and secret once; any earlier one stops working."""
+    from unforgotten.auth import service as auth
+
+    with database().unit_of_work(actor=default_actor(), reason=f"enrol one-time codes of {name}") as uow:
+        enrolment = auth.enrol_totp(session=uow.session, name=name)
+        uow.commit()
+    if as_json:
+        typer.echo(json.dumps({"name": name, "otpauth_uri": enrolment.uri, "secret": enrolment.secret}))
+        return
+    console.print(f"one-time codes enrolled for {name}; add this to an authenticator app (shown once):")
+    console.print(f"otpauth URI: {enrolment.uri}", soft_wrap=True, markup=False)
+    console.print(f"secret: {enrolment.secret}", soft_wrap=True, markup=False)

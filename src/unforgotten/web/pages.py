@@ -8,7 +8,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from unforgotten.agreements import service as agreements
 from unforgotten.auth import service as auth
 from unforgotten.deps import SESSION_COOKIE, PageActor, ReadSession, get_database
-from unforgotten.errors import AuthenticationError, RateLimitedError
+from unforgotten.errors import AuthenticationError, RateLimitedError, SecondFactorMissingError
 from unforgotten.lists import service as lists
 from unforgotten.persons import service as persons
 from unforgotten.releases import service as releases
@@ -56,31 +56,51 @@ def overview(request: Request, session: ReadSession, actor: PageActor) -> HTMLRe
 
 @router.get("/login", response_class=HTMLResponse, name="login")
 def login_form(request: Request, next: str = "/") -> HTMLResponse:
-    """Ask for the API token that `unforgotten user add` printed."""
-    return render(request, "login.html", {"next": next, "error": None})
+    """Ask for user name, password and one-time code (or, in a smaller form, an API token)."""
+    return render(request, "login.html", {"next": next, "error": None, "problem": None, "name": ""})
 
 
 @router.post("/login", response_class=HTMLResponse)
-def login(request: Request, token: str = Form(...), next: str = Form("/")) -> Response:
-    """Check the token and open a server-side session; the cookie holds only the session's random id."""
+def login(
+    request: Request,
+    name: str = Form(""),
+    password: str = Form(""),
+    code: str = Form(""),
+    token: str = Form(""),
+    next: str = Form("/"),
+) -> Response:
+    """Check the password and code (or the API token) and open a server-side session; the cookie holds its id.
+
+    Both forms count their failures in the same per-client limiter as the API's bearer tokens: switching between
+    them does not buy a guesser more tries.
+    """
     database = get_database(request)
     limiter = request.app.state.sign_in_limiter
     client = request.client.host if request.client is not None else "unknown"
     settings = request.app.state.settings
+    page = {"next": next, "error": None, "problem": None, "name": name}
     try:
         limiter.check(client)
         with database.unit_of_work(actor="web:sign-in") as uow:
-            actor, session_id = auth.create_web_session(
-                session=uow.session, token=token, ttl_hours=settings.session_ttl_hours
-            )
+            if token:
+                actor, session_id = auth.create_web_session(
+                    session=uow.session, token=token, ttl_hours=settings.session_ttl_hours
+                )
+            else:
+                actor, session_id = auth.sign_in(
+                    session=uow.session, name=name.strip(), password=password, code=code or None,
+                    ttl_hours=settings.session_ttl_hours,
+                )  # fmt: skip
             uow.commit()
     except RateLimitedError as error:
-        return render(
-            request, "login.html", {"next": next, "error": f"{error.message} — {error.hint}"}, status_code=429
-        )
+        return render(request, "login.html", {**page, "error": f"{error.message} — {error.hint}"}, status_code=429)
+    except SecondFactorMissingError:
+        # The password was right: not a guess, so not counted; the page says how to enrol.
+        return render(request, "login.html", {**page, "problem": "enrol"}, status_code=401)
     except AuthenticationError as error:
-        limiter.failed(client, database, where="web")
-        return render(request, "login.html", {"next": next, "error": error.message}, status_code=401)
+        limiter.failed(client, database, where="web" if token else "web-password")
+        failure = {"error": error.message} if token else {"problem": "failed"}
+        return render(request, "login.html", {**page, **failure}, status_code=401)
     target = next if next.startswith("/") and not next.startswith("//") else "/"
     response = RedirectResponse(target, status_code=303)
     secure = settings.environment != "local"
