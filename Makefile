@@ -6,7 +6,7 @@ PORT   ?= 8000
 export UV_PYTHON_DOWNLOADS := never
 export UV_PROJECT_ENVIRONMENT := $(VENV)
 
-.PHONY: install demo test check lint typecheck audit-deps unit integration e2e bench format clean
+.PHONY: install demo test check lint typecheck audit-deps unit integration e2e bench format i18n clean
 
 install: $(VENV)/.installed  ## create .venv from uv.lock (idempotent)
 
@@ -37,6 +37,19 @@ test: install lint typecheck audit-deps  ## every check: ruff, mypy, dependency 
 format: install
 	$(BIN)/ruff format src tests bench
 	$(BIN)/ruff check --fix src tests bench
+
+# Page strings: extract into the template (.pot), merge into the uk and ru catalogues, compile the .mo files that
+# are committed beside them (no line numbers, sorted: a rerun after a merge changes only what changed). New strings
+# arrive untranslated; tests/unit/test_translations.py fails until each has a uk and a ru translation.
+LOCALES := src/unforgotten/web/locales
+i18n: install  ## re-extract the page strings, update the uk/ru catalogues and compile them
+	$(BIN)/pybabel extract -F babel.cfg -o $(LOCALES)/unforgotten.pot --add-location=file --sort-output \
+		--project=Unforgotten --version=0.1 --msgid-bugs-address=- --copyright-holder=Unforgotten --omit-header .
+	$(BIN)/pybabel update -i $(LOCALES)/unforgotten.pot -d $(LOCALES) -D unforgotten --no-fuzzy-matching \
+		--ignore-obsolete
+	@# update stamps the time of the run into each .po (and so each .mo); a fixed stamp lets a rerun change nothing.
+	sed -i 's/^"POT-Creation-Date: .*/"POT-Creation-Date: 1970-01-01 00:00+0000\\n"/' $(LOCALES)/*/LC_MESSAGES/unforgotten.po
+	$(BIN)/pybabel compile -d $(LOCALES) -D unforgotten --statistics
 
 bench: install  ## all benchmarks (slow); results go to docs/benchmarks.md by hand
 	$(BIN)/python -m bench

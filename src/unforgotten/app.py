@@ -17,6 +17,7 @@ from unforgotten import __version__
 from unforgotten.db import Database
 from unforgotten.errors import AuthenticationError, UnforgottenError
 from unforgotten.settings import Settings, get_settings
+from unforgotten.web.i18n import problem_title
 
 __all__ = ["create_app"]
 
@@ -54,9 +55,10 @@ PROBLEM_RESPONSES: dict[int | str, dict[str, object]] = {
 
 
 def _problem_body(kind: str, title: str, status: int, detail: str, request: Request) -> dict[str, object]:
+    # The title is a fixed phrase per kind, so it is translated (Accept-Language); the detail carries data, kept as is.
     return {
         "type": f"https://unforgotten.invalid/problems/{kind}",
-        "title": title,
+        "title": problem_title(title, request.headers.get("accept-language")),
         "status": status,
         "detail": detail,
         "instance": str(request.url.path),

@@ -1,7 +1,12 @@
 """Translation: every user-facing string goes through gettext, from day one.
 
-Catalogues live in ``web/locales/<lang>/LC_MESSAGES/unforgotten.mo``; a language without a catalogue falls back to
-the English source strings, so adding uk and ru later needs no code change.
+Catalogues live in ``web/locales/<lang>/LC_MESSAGES/unforgotten.mo`` (``make i18n`` rebuilds them from the sources);
+a language without a catalogue falls back to the English source strings. The terms follow ``docs/glossary.md``.
+
+Stored values (a list's kind, a person's status, a reconciliation outcome) are machine words such as
+``not_acknowledged``; :data:`LABELS` gives each its English label, marked with :func:`N_` so that extraction finds
+it, and pages show ``gettext(LABELS[value])``. Problem titles of the API are listed the same way in
+:data:`PROBLEM_TITLES` because they are class attributes in ``errors.py``, which extraction cannot see.
 """
 
 from __future__ import annotations
@@ -10,10 +15,104 @@ import gettext
 from functools import lru_cache
 from pathlib import Path
 
-__all__ = ["SUPPORTED_LANGUAGES", "pick_language", "translations"]
+__all__ = [
+    "LABELS",
+    "LANGUAGE_COOKIE",
+    "PROBLEM_TITLES",
+    "SUPPORTED_LANGUAGES",
+    "N_",
+    "label",
+    "pick_language",
+    "problem_title",
+    "translations",
+]
 
 SUPPORTED_LANGUAGES = ("en", "uk", "ru")
+LANGUAGE_COOKIE = "lang"
 _LOCALES = Path(__file__).resolve().parent / "locales"
+
+
+def N_(message: str) -> str:  # noqa: N802 - the gettext convention for "mark for extraction, translate later"
+    """Mark ``message`` for extraction without translating it here (it is translated where it is shown)."""
+    return message
+
+
+LABELS: dict[str, str] = {
+    # party kinds
+    "side": N_("side"),
+    "mediator": N_("mediator"),
+    # list kinds
+    "custody": N_("custody"),
+    "request": N_("request"),
+    "tracing": N_("tracing"),
+    "remains": N_("remains"),
+    "response": N_("response"),
+    # entry statuses
+    "accepted": N_("accepted"),
+    "quarantined": N_("quarantined"),
+    "blank": N_("blank"),
+    # finding severities
+    "error": N_("error"),
+    "warning": N_("warning"),
+    "info": N_("info"),
+    # reconciliation outcomes
+    "conflicting": N_("conflicting"),
+    "pending_review": N_("pending review"),
+    "not_requested": N_("not requested"),
+    # exchange formats
+    "all_for_all": N_("all for all"),
+    "n_for_n": N_("n for n"),
+    "one_for_one": N_("one for one"),
+    # case statuses
+    "requested": N_("requested"),
+    "acknowledged": N_("acknowledged"),
+    "not_acknowledged": N_("not acknowledged"),
+    "held": N_("held"),
+    "identity_confirmed": N_("identity confirmed"),
+    "eligible": N_("eligible"),
+    "not_eligible": N_("not eligible"),
+    "consent_confirmed": N_("consent confirmed"),
+    "declined": N_("declined"),
+    "scheduled": N_("scheduled"),
+    "exchanged": N_("exchanged"),
+    "not_delivered": N_("not delivered"),
+    "deceased": N_("deceased"),
+    "remains_held": N_("remains held"),
+    "remains_transferred": N_("remains transferred"),
+    "sought": N_("sought"),
+    "located": N_("located"),
+    "reunited": N_("reunited"),
+}
+
+PROBLEM_TITLES: tuple[str, ...] = (
+    # errors.py, one per class of the hierarchy
+    N_("Unforgotten error"),
+    N_("Invalid input"),
+    N_("File cannot be read"),
+    N_("Columns cannot be mapped"),
+    N_("Invalid rule"),
+    N_("Not found"),
+    N_("Permission denied"),
+    N_("Authentication required"),
+    N_("Too many attempts"),
+    N_("Conflict"),
+    N_("Transition not allowed"),
+    N_("Integrity check failed"),
+    N_("Audit chain broken"),
+    N_("Linkage failed"),
+    N_("Configuration error"),
+    N_("Temporarily unavailable"),
+    # the framework's own errors (HTTP reason phrases), answered as problem+json too
+    N_("Bad Request"),
+    N_("Unauthorized"),
+    N_("Forbidden"),
+    N_("Not Found"),
+    N_("Method Not Allowed"),
+    N_("Content Too Large"),
+    N_("Request Entity Too Large"),
+    N_("Unsupported Media Type"),
+    N_("Internal Server Error"),
+)
 
 
 @lru_cache(maxsize=8)
@@ -22,12 +121,25 @@ def translations(language: str) -> gettext.NullTranslations:
     return gettext.translation("unforgotten", localedir=_LOCALES, languages=[language], fallback=True)
 
 
-def pick_language(accept_language: str | None, requested: str | None = None) -> str:
-    """Choose the page language: an explicit ``?lang=`` first, then the browser's preference, then English."""
-    if requested in SUPPORTED_LANGUAGES:
-        return requested
+def label(value: object, language: str) -> str:
+    """The translated label of a stored machine word; an unknown word is shown as it is, never hidden."""
+    text = str(value)
+    english = LABELS.get(text)
+    return text if english is None else translations(language).gettext(english)
+
+
+def pick_language(accept_language: str | None, requested: str | None = None, remembered: str | None = None) -> str:
+    """Choose the page language: ``?lang=`` first, then the remembered choice (cookie), the browser's, English."""
+    for choice in (requested, remembered):
+        if choice in SUPPORTED_LANGUAGES:
+            return choice
     for part in (accept_language or "").split(","):
         code = part.split(";")[0].strip().lower()[:2]
         if code in SUPPORTED_LANGUAGES:
             return code
     return "en"
+
+
+def problem_title(title: str, accept_language: str | None) -> str:
+    """An API problem's title in the language of ``Accept-Language`` (the API has no cookie or ``?lang=``)."""
+    return translations(pick_language(accept_language)).gettext(title)

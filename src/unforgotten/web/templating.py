@@ -1,28 +1,73 @@
-"""Jinja2 environment with the gettext extension, shared by every domain's pages."""
+"""Jinja2 environments with the gettext extension, shared by every domain's pages.
+
+One environment per language, each with its own catalogue and locale-bound filters installed once: installing the
+gettext callables on a single shared environment per request would let two concurrent requests (sync routes run in
+a thread pool) render in each other's language.
+"""
 
 from __future__ import annotations
 
+import datetime as dt
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
+from babel.dates import format_date, format_datetime
+from babel.numbers import format_decimal
 from fastapi import Request
 from fastapi.responses import HTMLResponse
 from fastapi.templating import Jinja2Templates
 
-from unforgotten.web.i18n import pick_language, translations
+from unforgotten.web.i18n import LANGUAGE_COOKIE, SUPPORTED_LANGUAGES, label, pick_language, translations
 
-__all__ = ["render", "templates"]
+__all__ = ["LANGUAGE_COOKIE_MAX_AGE", "render", "templates"]
 
-templates = Jinja2Templates(directory=str(Path(__file__).resolve().parent / "templates"))
-templates.env.add_extension("jinja2.ext.i18n")
+_TEMPLATES = Path(__file__).resolve().parent / "templates"
+LANGUAGE_COOKIE_MAX_AGE = 365 * 24 * 3600  # a year: a coordinator chooses once per browser
+
+
+@lru_cache(maxsize=len(SUPPORTED_LANGUAGES))
+def templates(language: str) -> Jinja2Templates:
+    """The templates of ``language``: its catalogue, and filters that format dates and numbers as its locale does.
+
+    Filters: ``date`` and ``datetime`` (Babel's medium format; ``None`` shows as nothing); ``number`` (grouped digits,
+    e.g. 12 345 in uk, with an optional CLDR pattern such as ``"0.000"`` for a probability); ``label`` (a stored
+    machine word such as ``not_acknowledged``, translated).
+    """
+    bundle = Jinja2Templates(directory=str(_TEMPLATES))
+    env = bundle.env
+    env.add_extension("jinja2.ext.i18n")
+    catalogue = translations(language)
+    env.install_gettext_callables(  # type: ignore[attr-defined]
+        catalogue.gettext, catalogue.ngettext, newstyle=True, pgettext=catalogue.pgettext, npgettext=catalogue.npgettext
+    )
+
+    def date(value: dt.date | None) -> str:
+        return "" if value is None else format_date(value, format="medium", locale=language)
+
+    def datetime(value: dt.datetime | None) -> str:  # stored times are UTC; a naive one is taken as UTC too
+        return "" if value is None else format_datetime(value, format="medium", tzinfo=dt.UTC, locale=language)
+
+    def number(value: float | None, pattern: str | None = None) -> str:
+        return "" if value is None else format_decimal(value, format=pattern, locale=language)
+
+    env.filters.update(date=date, datetime=datetime, number=number, label=lambda value: label(value, language))
+    return bundle
 
 
 def render(request: Request, name: str, context: dict[str, Any], *, status_code: int = 200) -> HTMLResponse:
-    """Render a page in the language the request asks for."""
-    language = pick_language(request.headers.get("accept-language"), request.query_params.get("lang"))
-    catalogue = translations(language)
-    env = templates.env
-    env.install_gettext_callables(  # type: ignore[attr-defined]
-        catalogue.gettext, catalogue.ngettext, newstyle=True
-    )
-    return templates.TemplateResponse(request, name, {"lang": language, **context}, status_code=status_code)
+    """Render a page in the language the request asks for; an explicit ``?lang=`` is remembered in a cookie."""
+    requested = request.query_params.get("lang")
+    language = pick_language(request.headers.get("accept-language"), requested, request.cookies.get(LANGUAGE_COOKIE))
+    switch = []  # the same page (with its query, e.g. a search) in each language, as a relative link
+    for code in SUPPORTED_LANGUAGES:
+        url = request.url.include_query_params(lang=code)
+        switch.append((code, f"{url.path}?{url.query}"))
+    page = {"lang": language, "language_switch": switch, **context}
+    response = templates(language).TemplateResponse(request, name, page, status_code=status_code)
+    if requested in SUPPORTED_LANGUAGES:
+        response.set_cookie(
+            LANGUAGE_COOKIE, language, max_age=LANGUAGE_COOKIE_MAX_AGE, samesite="lax", httponly=True,
+            secure=request.url.scheme == "https",
+        )  # fmt: skip
+    return response
