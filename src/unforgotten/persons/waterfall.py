@@ -156,7 +156,7 @@ def layout(
     width: float = 720.0,
     label_width: float = 250.0,
     value_width: float = 70.0,
-    row_height: float = 24.0,
+    row_height: float = 30.0,
     axis_height: float = 22.0,
 ) -> Chart:
     """Lay a waterfall out horizontally: one row per step, x proportional to the running weight in bits.
@@ -174,7 +174,7 @@ def layout(
     def x_of(bits: float) -> float:
         return plot_left + (bits - low) * scale
 
-    bar_height = row_height * 0.62
+    bar_height = row_height * 0.55
     bars = []
     for row, step in enumerate(chart.steps):
         left, right = sorted((x_of(step.start), x_of(step.end)))
