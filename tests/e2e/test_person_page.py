@@ -37,7 +37,8 @@ RU_ROWS = [
     "RU-3,Мельник,Богдан,Степанович,2001-11-21,Сумы,А4321,рядовой",
 ]
 USERS = {"ua_coord": ("party_coordinator", "UA"), "ua_viewer": ("party_viewer", "UA"),
-         "ru_coord": ("party_coordinator", "RU"), "mediator": ("mediator", "ICRC")}  # fmt: skip
+         "ru_coord": ("party_coordinator", "RU"), "mediator": ("mediator", "ICRC"),
+         "mediator2": ("mediator", "ICRC")}  # fmt: skip
 
 
 @dataclass
@@ -170,6 +171,32 @@ def test_split_moves_the_entry_to_a_new_person(world: World) -> None:
             )
         )
     assert here == new and new in now and person not in now
+
+
+def test_a_pending_change_is_confirmed_by_another_user_through_the_page(world: World) -> None:
+    person = _person_of(world, "ICRC", "Шевчук")
+    with _client(world, "mediator") as asking:
+        asked = asking.post(f"/persons/{person}/transition", follow_redirects=False,
+                            data={"to": "deceased", "reason": "commission report", "evidence": "act 17"})  # fmt: skip
+        assert asked.status_code == 303 and "done=pending" in asked.headers["location"]
+        page = asking.get(asked.headers["location"])
+        assert "second confirmation" in page.text and "act 17" in page.text
+        assert "person_confirm" not in page.text and f'action="/persons/{person}/confirm"' not in page.text
+    with world.database.read() as session:
+        change_id, state = session.execute(
+            select(StatusChange.id, StatusChange.state).where(StatusChange.person_id == person)
+        ).one()
+        assert state == "pending"
+    with _client(world, "mediator2") as second:
+        page = second.get(f"/persons/{person}")
+        assert f'action="/persons/{person}/confirm"' in page.text
+        confirmed = second.post(f"/persons/{person}/confirm", data={"change_id": str(change_id), "reason": "seen"},
+                                follow_redirects=False)  # fmt: skip
+        assert confirmed.status_code == 303 and "done=confirmed" in confirmed.headers["location"]
+        again = second.post(f"/persons/{person}/confirm", data={"change_id": str(change_id), "reason": "twice"})
+    assert again.status_code == 409 and "not pending" in again.text
+    with world.database.read() as session:
+        assert session.get(Person, person).status == "deceased"  # type: ignore[union-attr]
 
 
 @pytest.mark.browser

@@ -13,10 +13,11 @@ from urllib.parse import urlencode, urlsplit
 from fastapi import APIRouter, Form, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from sqlalchemy.orm import Session
+from sqlalchemy.orm.exc import StaleDataError
 
 from unforgotten.audit.service import record_access
 from unforgotten.auth.service import Actor
-from unforgotten.db import RowId
+from unforgotten.db import RowId, domain_error
 from unforgotten.deps import PageActor, PageSession, ReadSession, get_database
 from unforgotten.errors import InputError, NotFoundError, PermissionDeniedError, UnforgottenError
 from unforgotten.persons import cases, dossier, review, service
@@ -109,6 +110,8 @@ def _act(request: Request, session: Session, actor: Actor, person_id: int, actio
         return render(request, "person.html", {"actor": actor, "missing": person_id}, status_code=404)
     except UnforgottenError as error:
         return _person_page(request, session, actor, person_id, error=error)
+    except StaleDataError as error:  # two people changed this person at once: the second is told, on the page
+        return _person_page(request, session, actor, person_id, error=domain_error(error))
     path = request.app.url_path_for("person_page", person_id=str(person_id))
     return RedirectResponse(f"{path}?{urlencode({'done': done, **query})}", status_code=303)
 
