@@ -1,12 +1,27 @@
-"""HTML pages for persons: the review queue and search."""
+"""HTML pages for persons: the review queue, search, and the person page with its actions.
+
+The person page's forms post to routes here that call the same services as the API and the CLI; those services
+decide visibility (404 first, as everywhere) and permissions. A done action redirects back to the page (303) with a
+message; a refused one shows its reason on the page, never a JSON body.
+"""
 
 from __future__ import annotations
 
-from fastapi import APIRouter, Request
-from fastapi.responses import HTMLResponse
+from collections.abc import Callable
+from urllib.parse import urlencode, urlsplit
 
-from unforgotten.deps import PageActor, ReadSession
-from unforgotten.persons import review, service
+from fastapi import APIRouter, Form, Request
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from sqlalchemy.orm import Session
+from sqlalchemy.orm.exc import StaleDataError
+
+from unforgotten.audit.service import record_access
+from unforgotten.auth.service import Actor
+from unforgotten.db import RowId, domain_error
+from unforgotten.deps import PageActor, PageSession, ReadSession, get_database
+from unforgotten.errors import InputError, NotFoundError, PermissionDeniedError, UnforgottenError
+from unforgotten.persons import cases, dossier, review, service
+from unforgotten.persons.waterfall import layout
 from unforgotten.web.templating import render
 
 __all__ = ["router"]
@@ -30,3 +45,134 @@ def search_page(request: Request, session: ReadSession, actor: PageActor, q: str
     query = q.strip()[:200]
     found, total = service.search(session=session, actor=actor, query=query, limit=50) if query else ([], 0)
     return render(request, "search.html", {"actor": actor, "query": query, "persons": found, "total": total})
+
+
+# What a redirect back to the person page may announce: a fixed vocabulary, so a link cannot make the page say
+# anything else.
+_DONE = frozenset({"transition", "pending", "confirmed", "split"})
+
+
+def _person_page(request: Request, session: Session, actor: Actor, person_id: int, **extra: object) -> HTMLResponse:
+    """Render the person page, or the same 404 page for a person that is missing or outside the reader's spaces."""
+    try:
+        found = dossier.get(session=session, actor=actor, person_id=person_id)
+    except NotFoundError:
+        return render(request, "person.html", {"actor": actor, "missing": person_id}, status_code=404)
+    status = 200
+    error = extra.get("error")
+    if isinstance(error, UnforgottenError):
+        status = error.http_status
+    context = {"actor": actor, "d": found, "chart": layout, **extra}
+    return render(request, "person.html", context, status_code=status)
+
+
+@router.get("/persons/{person_id}", response_class=HTMLResponse, name="person_page")
+def person_page(
+    request: Request, person_id: RowId, session: ReadSession, actor: PageActor, done: str = "", new: int = 0
+) -> HTMLResponse:
+    """Show one person: its entries as each list wrote them, why each is linked, its history, and what one may do."""
+    page = _person_page(request, session, actor, person_id, done=done if done in _DONE else "", new=new)
+    if page.status_code == 200:
+        record_access(get_database(request), actor=f"web:{actor.name}", action="access.person_viewed",
+                      subject_type="persons", subject_id=person_id, details={"page": True})  # fmt: skip
+    return page
+
+
+def _same_origin(request: Request) -> None:
+    """Refuse a form posted from another site: in local mode no cookie guards the pages, so the Origin must.
+
+    Browsers send ``Origin`` with every form POST; a client that sends none (a script, the test client) is not a
+    browser tricked by another site.
+    """
+    origin = request.headers.get("origin")
+    if origin is not None and (origin == "null" or urlsplit(origin).netloc != request.headers.get("host", "")):
+        raise PermissionDeniedError("a form from another site cannot act here", hint="use the person page itself")
+
+
+def _reason(text: str) -> str:
+    reason = text.strip()
+    if not reason:
+        raise InputError("a reason is required", hint="say why, for the record")
+    return reason[:2000]
+
+
+Action = Callable[[], tuple[str, dict[str, int]]]  # runs one service call; returns the ``done`` word and query
+
+
+def _act(request: Request, session: Session, actor: Actor, person_id: int, action: Action) -> Response:
+    """Run one action in a savepoint: redirect back to the page (303) when done, or show why it was refused."""
+    try:
+        _same_origin(request)
+        service.get_visible_or_raise(session=session, actor=actor, person_id=person_id)  # 404 before anything
+        with session.begin_nested():
+            done, query = action()
+    except NotFoundError:
+        return render(request, "person.html", {"actor": actor, "missing": person_id}, status_code=404)
+    except UnforgottenError as error:
+        return _person_page(request, session, actor, person_id, error=error)
+    except StaleDataError as error:  # two people changed this person at once: the second is told, on the page
+        return _person_page(request, session, actor, person_id, error=domain_error(error))
+    path = request.app.url_path_for("person_page", person_id=str(person_id))
+    return RedirectResponse(f"{path}?{urlencode({'done': done, **query})}", status_code=303)
+
+
+@router.post("/persons/{person_id}/transition", name="person_transition")
+def person_transition(
+    request: Request,
+    person_id: RowId,
+    session: PageSession,
+    actor: PageActor,
+    to: str = Form(""),
+    reason: str = Form(""),
+    evidence: str = Form(""),
+) -> Response:
+    """Move the person to another status, with a reason (the state machine decides who may, and what it needs)."""
+
+    def action() -> tuple[str, dict[str, int]]:
+        change = cases.transition(session=session, actor=actor, person_id=person_id, to_status=to,
+                                  reason=_reason(reason), evidence=evidence.strip() or None)  # fmt: skip
+        return ("pending" if change.state == "pending" else "transition"), {}
+
+    return _act(request, session, actor, person_id, action)
+
+
+@router.post("/persons/{person_id}/confirm", name="person_confirm")
+def person_confirm(
+    request: Request,
+    person_id: RowId,
+    session: PageSession,
+    actor: PageActor,
+    change_id: int = Form(0),
+    reason: str = Form(""),
+) -> Response:
+    """Confirm a pending change of this person, as someone outside the side that asked for it."""
+
+    def action() -> tuple[str, dict[str, int]]:
+        if change_id not in {c.id for c in cases.history(session=session, actor=actor, person_id=person_id)}:
+            raise InputError("that change is not one of this person's", value=str(change_id))
+        cases.confirm(session=session, actor=actor, change_id=change_id, reason=_reason(reason))
+        return "confirmed", {}
+
+    return _act(request, session, actor, person_id, action)
+
+
+@router.post("/persons/{person_id}/split", name="person_split")
+def person_split(
+    request: Request,
+    person_id: RowId,
+    session: PageSession,
+    actor: PageActor,
+    entry_id: int = Form(0),
+    reason: str = Form(""),
+) -> Response:
+    """Split one of this person's entries off into a new person of its own."""
+    from unforgotten.persons.flows import split_entry
+
+    def action() -> tuple[str, dict[str, int]]:
+        found = dossier.get(session=session, actor=actor, person_id=person_id)
+        if entry_id not in {e.entry.id for e in found.entries}:
+            raise InputError("that entry is not one of this person's", value=str(entry_id))
+        person = split_entry(session=session, actor=actor, entry_id=entry_id, reason=_reason(reason))
+        return "split", {"new": person.id}
+
+    return _act(request, session, actor, person_id, action)
