@@ -82,6 +82,14 @@ LABELS: dict[str, str] = {
     "sought": N_("sought"),
     "located": N_("located"),
     "reunited": N_("reunited"),
+    # how an entry came to its person; the state of a link or of a status change
+    "automatic": N_("automatic"),
+    "reviewed": N_("reviewed"),
+    "new_person": N_("new person"),
+    "pending": N_("pending"),
+    "rejected": N_("rejected"),
+    "withdrawn": N_("withdrawn"),
+    "applied": N_("applied"),
 }
 
 PROBLEM_TITLES: tuple[str, ...] = (
@@ -95,6 +103,7 @@ PROBLEM_TITLES: tuple[str, ...] = (
     N_("Permission denied"),
     N_("Authentication required"),
     N_("Too many attempts"),
+    N_("Second factor not enrolled"),
     N_("Conflict"),
     N_("Transition not allowed"),
     N_("Integrity check failed"),
