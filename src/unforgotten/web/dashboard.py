@@ -84,6 +84,7 @@ class Action:
     key: str
     count: int
     links: tuple[tuple[str, str], ...]  # (href, label)
+    more: bool = False  # more places than links shown (the links are capped at _LINKS)
 
 
 @dataclass
@@ -209,20 +210,27 @@ def _unreleased(session: Session, summaries: Sequence[ListSummary]) -> list[tupl
     ]
 
 
+_LINKS = 10
+
+
 def _actions(session: Session, actor: Actor, summaries: Sequence[ListSummary]) -> list[Action]:
-    out = [Action("review", _pending_reviews(session, actor), (("/review", "/review"),))]
+    out = [Action("review", _pending_reviews(session, actor), (("/review", "review"),))]
     pending = cases.pending_confirmations(session=session, actor=actor)
     persons = sorted({change.person_id for change in pending})
-    out.append(Action("confirm", len(pending), tuple((f"/persons/{p}", f"#{p}") for p in persons[:10])))
+    out.append(Action("confirm", len(pending), tuple((f"/persons/{p}", f"#{p}") for p in persons[:_LINKS]),
+                      more=len(persons) > _LINKS))  # fmt: skip
     if actor.operator or actor.is_mediator:
         pairs = _unreleased(session, summaries)
         out.append(Action("release", len(pairs), tuple(
-            (f"/reconciliation/{r.id}/{c.id}", f"{r.party} {r.name} ↔ {c.party} {c.name}") for r, c in pairs[:10]
-        )))  # fmt: skip
+            (f"/reconciliation/{r.id}/{c.id}", f"{r.party} {r.name} ↔ {c.party} {c.name}") for r, c in pairs[:_LINKS]
+        ), more=len(pairs) > _LINKS))  # fmt: skip
+    # Quarantined rows are mended by the side that submitted them: a side sees its own lists' here (the other
+    # side's shared lists stay in the table below); the mediator and the operator see every list they read.
     own = actor.operator or actor.is_mediator
     quarantined = [s for s in summaries if s.quarantined_count and (own or s.party == actor.party_code)]
     out.append(Action("quarantine", sum(s.quarantined_count for s in quarantined),
-                      tuple((f"/lists/{s.id}", f"{s.party} {s.name}") for s in quarantined[:10])))  # fmt: skip
+                      tuple((f"/lists/{s.id}", f"{s.party} {s.name}") for s in quarantined[:_LINKS]),
+                      more=len(quarantined) > _LINKS))  # fmt: skip
     return out
 
 
