@@ -142,7 +142,8 @@ def expected_ua() -> dict[str, dict[str, int]]:
     """UA's categories by stage, from the rows and the two transitions made above (not from the service)."""
     statuses = {rid: "requested" for rid in UA_ROWS}
     statuses["UA-2"] = "acknowledged"  # UA-3's *deceased* waits for a second confirmation: still requested
-    young = {rid for rid, row in UA_ROWS.items() if 18 <= _age(dt.date.fromisoformat(row.split(",")[3]), REFERENCE) <= 25}
+    born = {rid: dt.date.fromisoformat(row.split(",")[3]) for rid, row in UA_ROWS.items()}
+    young = {rid for rid, day in born.items() if 18 <= _age(day, REFERENCE) <= 25}
     out = {}
     for category, members in (("aged 18-25", young), ("all requested", set(UA_ROWS))):
         counts = {"persons": len(members)}
@@ -182,9 +183,13 @@ def check_bars(page: Any, categories: dict[str, dict[str, int]]) -> None:
     charts = page.locator("svg.status-chart")
     assert charts.count() >= 1
     for index in range(charts.count()):
-        rects = charts.nth(index).locator("rect[data-status]").evaluate_all(
-            """rects => rects.map(r => [r.closest('g').dataset.category, r.dataset.status, Number(r.dataset.count),
+        rects = (
+            charts.nth(index)
+            .locator("rect[data-status]")
+            .evaluate_all(
+                """rects => rects.map(r => [r.closest('g').dataset.category, r.dataset.status, Number(r.dataset.count),
                                         r.width.baseVal.value])""",
+            )
         )
         assert rects, "a chart with no bars"
         scales = {width / count for _, _, count, width in rects}
@@ -231,7 +236,8 @@ def test_the_dashboard_in_chromium(world: World, tmp_path: Path) -> None:
         assert page.locator("svg.ack-chart").get_attribute("data-total") == "1"
         # Remains against the quota of 10: UA handed over 3.
         ua_quota = page.locator("#remains-quota tr[data-side=UA]")
-        assert ua_quota.locator("td.handed").inner_text() == "3" and ua_quota.locator("td.remaining").inner_text() == "7"
+        assert ua_quota.locator("td.handed").inner_text() == "3"
+        assert ua_quota.locator("td.remaining").inner_text() == "7"
         assert page.locator("#remains-quota tr[data-side=RU] td.remaining").inner_text() == "10"
         # What waits: the review queue, the pending *deceased*, the quarantined row of UA's list.
         actions = read_actions(page)

@@ -212,7 +212,7 @@ def day_bars(
     ticks = nice_ticks(max(positive.get(day, 0) for day in window), count=4)
     scale = (plot_bottom - top) / ticks[-1]
     step = (width - left - 6.0) / len(window)
-    bar_width = max(step * 0.8, 1.0)
+    bar_width = min(max(step * 0.8, 1.0), 36.0)  # one day alone is a column, not a wall
     bars = []
     for index, day in enumerate(window):
         value = positive.get(day, 0)

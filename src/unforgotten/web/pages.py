@@ -31,6 +31,11 @@ def overview(request: Request, session: ReadSession, actor: PageActor) -> HTMLRe
     by_agreement: dict[int, list[dashboard.CategoryState]] = {}
     for state in board.categories:
         by_agreement.setdefault(state.agreement_id, []).append(state)
+    # The table leaves out a stage no person of the agreement's categories is at, so the others fit on a screen.
+    stage_columns = {
+        agreement_id: [stage for stage in dashboard.STAGES if any(s.stages[stage] for s in states)]
+        for agreement_id, states in by_agreement.items()
+    }
     status_charts = {
         agreement_id: charts.stacked_bars([(s.category, s.stages) for s in states], keys=dashboard.STAGES)
         for agreement_id, states in by_agreement.items()
@@ -54,6 +59,7 @@ def overview(request: Request, session: ReadSession, actor: PageActor) -> HTMLRe
             "dashboard": board,
             "categories_by_agreement": by_agreement,
             "status_charts": status_charts,
+            "stage_columns": stage_columns,
             "space_chart": charts.stacked_bars([(board.space or "", board.space_stages)], keys=dashboard.STAGES)
             if board.space_stages
             else None,
