@@ -12,6 +12,7 @@ from unforgotten.errors import AuthenticationError, RateLimitedError, SecondFact
 from unforgotten.lists import service as lists
 from unforgotten.persons import service as persons
 from unforgotten.releases import service as releases
+from unforgotten.web import charts, dashboard
 from unforgotten.web.templating import render
 
 __all__ = ["router"]
@@ -23,8 +24,22 @@ _PERSONS_SHOWN = 50
 
 @router.get("/", response_class=HTMLResponse, name="overview")
 def overview(request: Request, session: ReadSession, actor: PageActor) -> HTMLResponse:
-    """Show parties, agreements, the lists the viewer may see, the releases to it, and its space's persons."""
+    """Show the viewer's dashboard, then parties, agreements, the lists it may see, the releases to it, and its
+    space's persons."""
     summaries = lists.get_summaries(session=session, actor=actor)
+    board = dashboard.build(session=session, actor=actor, summaries=summaries)
+    by_agreement: dict[int, list[dashboard.CategoryState]] = {}
+    for state in board.categories:
+        by_agreement.setdefault(state.agreement_id, []).append(state)
+    # The table leaves out a stage no person of the agreement's categories is at, so the others fit on a screen.
+    stage_columns = {
+        agreement_id: [stage for stage in dashboard.STAGES if any(s.stages[stage] for s in states)]
+        for agreement_id, states in by_agreement.items()
+    }
+    status_charts = {
+        agreement_id: charts.stacked_bars([(s.category, s.stages) for s in states], keys=dashboard.STAGES)
+        for agreement_id, states in by_agreement.items()
+    }
     reconcilable = actor.operator or actor.is_mediator or actor.space_id is not None
     reconciliations = [
         (request_list, custody_list)
@@ -41,6 +56,14 @@ def overview(request: Request, session: ReadSession, actor: PageActor) -> HTMLRe
         "overview.html",
         {
             "actor": actor,
+            "dashboard": board,
+            "categories_by_agreement": by_agreement,
+            "status_charts": status_charts,
+            "stage_columns": stage_columns,
+            "space_chart": charts.stacked_bars([(board.space or "", board.space_stages)], keys=dashboard.STAGES)
+            if board.space_stages
+            else None,
+            "ack_chart": charts.day_bars(board.acknowledged_by_day),
             "parties": auth.get_all(session=session),
             "agreements": agreements.get_all(session=session),
             "lists": summaries,
