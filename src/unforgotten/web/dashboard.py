@@ -44,9 +44,9 @@ ASSESS_LIMIT = 20_000
 # The columns of a category's row, in the order of the exchange: each person counts in exactly one of them.
 # "conflicting" is a requested person whose current released answer is conflicting (a conflicting answer moves no
 # status, so without it the person would hide among the requested); "other" holds every status not named here
-# (held, not eligible, declined, deceased, …), so the columns add up to the category's persons.
-STAGES = ("requested", "conflicting", "not_acknowledged", "acknowledged", "identity_confirmed", "eligible",
-          "consent_confirmed", "scheduled", "exchanged", "other")  # fmt: skip
+# (not eligible, declined, deceased, …), so the columns add up to the category's persons.
+STAGES = ("requested", "conflicting", "not_acknowledged", "acknowledged", "held", "identity_confirmed", "eligible",
+          "consent_confirmed", "scheduled", "exchanged", "remains_held", "remains_transferred", "other")  # fmt: skip
 _NAMED = frozenset(STAGES) - {"conflicting", "other"}
 # The rule verdicts that put a person in a category: eligible, or not decidable yet from the facts at hand.
 _IN_CATEGORY = frozenset({"eligible", "undetermined"})
