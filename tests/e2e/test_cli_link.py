@@ -59,7 +59,12 @@ def test_link_explain_and_reuse_the_model(files: tuple[Path, set[tuple[str, str]
     again = run_cli("link", "left.csv", "right.csv", "-o", "again.csv", "--model", "m.json", "--threshold", "0.9",
                     "-q", cwd=directory)  # fmt: skip
     assert again.returncode == 0, again.stderr
-    assert list(_read(directory / "again.csv")[0]) == ["left_id", "right_id", "score"]
+    again_rows = _read(directory / "again.csv")
+    # the contract's three columns first; the names as the files wrote them after them (issue 12)
+    assert list(again_rows[0]) == ["left_id", "right_id", "score", "left_name", "right_name"]
+    written = {r["record_id"]: " ".join(filter(None, (r["family_name"], r["given_name"], r["patronymic"])))
+               or r["full_name"] for r in _read(directory / "left.csv")}  # fmt: skip
+    assert all(r["left_name"] == written[r["left_id"]] for r in again_rows)
     assert {(r["left_id"], r["right_id"]) for r in _read(directory / "again.csv")} <= found | truth
 
 

@@ -3,6 +3,7 @@ assess, carry a category through verification, and prove the accounting — then
 
 from __future__ import annotations
 
+import csv
 import json
 import os
 import sqlite3
@@ -65,6 +66,12 @@ def test_the_whole_workflow(tmp_path: Path) -> None:
     cli("assess", agreement_id, "-o", str(out))
     eligible = sorted({int(line.split(",")[0]) for line in out.read_text(encoding="utf-8").splitlines()[1:]
                        if ",aged 18-25,eligible," in line})  # fmt: skip
+    with out.open(encoding="utf-8-sig", newline="") as handle:  # UTF-8 with a BOM, names after the four columns
+        assessed_rows = list(csv.DictReader(handle))
+    assert list(assessed_rows[0])[:5] == ["person_id", "category", "verdict", "reasons", "name"]
+    assert all(row["name"] for row in assessed_rows)
+    queue = cli("review", "list", "--as", "anna", "--limit", "5").stdout
+    assert "as written" in queue and "shown as" in queue
     with sqlite3.connect(tmp_path / "flow.db") as db:  # the mediator's persons: where the exchange's statuses live
         held = {row[0] for row in db.execute(
             "SELECT persons.id FROM persons JOIN parties ON parties.id = persons.space_id "

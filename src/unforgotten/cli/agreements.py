@@ -63,17 +63,27 @@ def assess_command(
     from unforgotten.agreements import service as agreements
     from unforgotten.agreements.flows import assess
     from unforgotten.auth.service import working_space
+    from unforgotten.ingest.safe import neutralise_cell
+    from unforgotten.persons import service as persons
 
     with database().read() as session:
         actor = acting(session, as_user)
         agreement = agreements.get_or_raise(session=session, agreement_id=agreement_id)
-        report = assess(session=session, agreement=agreement, space_id=working_space(session=session, actor=actor))
+        space_id = working_space(session=session, actor=actor)
+        report = assess(session=session, agreement=agreement, space_id=space_id)
+        # the persons assessed are those of the caller's space, so their names are the caller's to see
+        names = persons.display_names(session=session, actor=actor, person_ids={r.person_id for r in report.rows})
     if output is not None:
         log_access(actor, "access.assessment_exported", "agreements", agreement_id, rows=len(report.rows))
-        with output.open("w", encoding="utf-8", newline="") as handle:
+        # UTF-8 with a BOM, as every CSV export: Excel on a Cyrillic Windows reads it right; names after the
+        # columns scripts already read, neutralised against formulas like every cell that came from a list
+        with output.open("w", encoding="utf-8-sig", newline="") as handle:
             writer = csv.writer(handle)
-            writer.writerow(["person_id", "category", "verdict", "reasons"])
-            writer.writerows((r.person_id, r.category, r.verdict, "; ".join(r.reasons)) for r in report.rows)
+            writer.writerow(["person_id", "category", "verdict", "reasons", "name"])
+            writer.writerows(
+                (r.person_id, r.category, r.verdict, "; ".join(r.reasons), neutralise_cell(names.get(r.person_id, "")))
+                for r in report.rows
+            )
     if as_json:
         typer.echo(json.dumps(report.as_dict(), ensure_ascii=False))
         return

@@ -63,8 +63,16 @@ def read_rows(path: Path, progress: Callable[[int], None] | None = None) -> list
     return rows
 
 
-def write_pairs(pairs: list[PairLink], path: Path, *, explain: bool, names: tuple[str, str]) -> None:
-    """One CSV row per pair: ids and score, then with ``explain`` each field's level and weight."""
+def write_pairs(
+    pairs: list[PairLink],
+    path: Path,
+    *,
+    explain: bool,
+    names: tuple[str, str],
+    rows: tuple[list[Row], list[Row]],
+) -> None:
+    """One CSV row per pair: ids and score, then with ``explain`` each field's level and weight, then both names as
+    the files wrote them (after every column scripts already read, so that they keep working)."""
     fields: list[str] = []
     if explain:
         for pair in pairs:
@@ -74,6 +82,8 @@ def write_pairs(pairs: list[PairLink], path: Path, *, explain: bool, names: tupl
     header = [names[0], names[1], "score"]
     if explain:
         header += [f"{f}_{part}" for f in fields for part in ("level", "weight")] + ["via"]
+    header += [names[0].replace("_id", "_name"), names[1].replace("_id", "_name")]
+    left_names, right_names = _names_by_id(rows[0]), _names_by_id(rows[1])
     with path.open("w", encoding="utf-8", newline="") as handle:
         writer = csv.writer(handle)
         writer.writerow(header)
@@ -84,7 +94,21 @@ def write_pairs(pairs: list[PairLink], path: Path, *, explain: bool, names: tupl
                     part = pair.explanation.get(name) if pair.explanation else None
                     line += [part.level, f"{part.weight:.3f}"] if part else ["", ""]
                 line.append(pair.via or "")
+            line += [left_names.get(pair.left_id, ""), right_names.get(pair.right_id, "")]
             writer.writerow(line)
+
+
+def _names_by_id(rows: list[Row]) -> dict[str, str]:
+    """Each record's name as its file wrote it (family, given, patronymic; else the full name), neutralised so a
+    name cannot become a formula in a spreadsheet."""
+    from unforgotten.ingest.safe import neutralise_cell
+
+    names = {}
+    for row in rows:
+        parts = [row.get(column) for column in ("family_name", "given_name", "patronymic")]
+        name = " ".join(str(part) for part in parts if part) or str(row.get("full_name") or "")
+        names[str(row.get("record_id"))] = neutralise_cell(name)
+    return names
 
 
 @contextmanager
@@ -143,7 +167,7 @@ def link_command(
             progress=step,
         )
         step("writing")
-        write_pairs(result.pairs, output, explain=explain, names=("left_id", "right_id"))
+        write_pairs(result.pairs, output, explain=explain, names=("left_id", "right_id"), rows=(left_rows, right_rows))
     if save_model is not None:
         result.model.save(save_model)
     persons = len({p.left_id for p in result.pairs})
@@ -178,7 +202,7 @@ def dedupe_command(
             rows, threshold=threshold, model=_model(model), engine=engine, explain=explain, progress=step
         )
         step("writing")
-        write_pairs(result.pairs, output, explain=explain, names=("left_id", "right_id"))
+        write_pairs(result.pairs, output, explain=explain, names=("left_id", "right_id"), rows=(rows, rows))
         clusters_path = output.with_name(output.stem + ".clusters.csv")
         with clusters_path.open("w", encoding="utf-8", newline="") as handle:
             writer = csv.writer(handle)

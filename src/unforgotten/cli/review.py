@@ -17,17 +17,21 @@ REASON = typer.Option(..., "--reason", help="Why: recorded in the audit log.")
 
 @review_app.command("list")
 def list_pending(limit: int = typer.Option(50, help="How many to show."), as_user: str | None = AS) -> None:
-    """Show pending suggestions in your space (every space without --as), most probable first."""
+    """Show pending suggestions in your space (every space without --as), most probable first, with the names
+    as the entry's list wrote them and as the suggested person is shown, and the fields that weighed most."""
     from unforgotten.persons import review as review_service
 
-    table = Table("match", "entry", "suggested person", "probability", "why")
+    table = Table("match", "entry", "as written", "suggested person", "shown as", "probability", "why")
     with database().read() as session:
         actor = acting(session, as_user)
-        for match in review_service.get_pending(session=session, actor=actor, limit=limit):
-            why = ", ".join(f"{k}: {v}" for k, v in list(match.explanation.get("levels", {}).items())[:4])
+        matches = review_service.get_pending(session=session, actor=actor, limit=limit)
+        names = review_service.names_of(session=session, matches=matches)
+        for match in matches:
+            entry_name, person_name = names.get(match.id, ("", ""))
             table.add_row(
-                str(match.id), str(match.entry_id), str(match.person_id), f"{match.probability or 0:.3f}", why
-            )
+                str(match.id), str(match.entry_id), entry_name, str(match.person_id), person_name,
+                f"{match.probability or 0:.3f}", review_service.why(match.explanation),
+            )  # fmt: skip
     console.print(table)
 
 

@@ -10,7 +10,7 @@ change with who decided and why.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 from sqlalchemy import func, select
@@ -19,6 +19,8 @@ from sqlalchemy.orm import Session
 from unforgotten.auth.service import REVIEWER_ROLES, Actor, readable_spaces, require_role
 from unforgotten.db import AnySelect
 from unforgotten.errors import ConflictError, InputError, NotFoundError
+from unforgotten.lists.models import Entry
+from unforgotten.persons.linking import display_name
 from unforgotten.persons.models import Match, MatchMethod, MatchState, Person
 from unforgotten.persons.service import get_visible_or_raise
 
@@ -28,12 +30,14 @@ __all__ = [
     "current_match",
     "get_pending",
     "merge",
+    "names_of",
     "new_person",
     "propose",
     "reject",
     "retire_entries",
     "split",
     "split_space",
+    "why",
 ]
 
 
@@ -128,6 +132,36 @@ def get_pending(*, session: Session, actor: Actor, limit: int = 100) -> Sequence
     if spaces is not None:
         query = query.where(Match.space_id.in_(spaces))
     return session.scalars(query.limit(limit)).all()
+
+
+def names_of(*, session: Session, matches: Sequence[Match]) -> dict[int, tuple[str, str]]:
+    """Per match: the entry's name as its list wrote it, and the suggested person's display name.
+
+    Only for matches the caller already got from :func:`get_pending` (scoped to its spaces): the entry and the person
+    of a match in a space are both in that space, so naming them shows nothing the caller may not see.
+    """
+    if not matches:
+        return {}
+    entries = {e.id: e for e in session.scalars(select(Entry).where(Entry.id.in_({m.entry_id for m in matches})))}
+    persons = {
+        p.id: p.display_name
+        for p in session.scalars(select(Person).where(Person.id.in_({m.person_id for m in matches})))
+    }
+    return {
+        m.id: (display_name(entries[m.entry_id]) if m.entry_id in entries else "", persons.get(m.person_id) or "")
+        for m in matches
+    }
+
+
+def why(explanation: Mapping[str, Any] | None, most: int = 4) -> str:
+    """The fields that moved the match weight most, strongest first: ``surname: exact (+8.1)``."""
+    fields = [
+        (name, value) for name, value in (explanation or {}).items() if isinstance(value, Mapping) and "weight" in value
+    ]
+    fields.sort(key=lambda item: -abs(float(item[1]["weight"] or 0)))
+    return ", ".join(
+        f"{name}: {value.get('level')} ({float(value['weight'] or 0):+.1f})" for name, value in fields[:most]
+    )
 
 
 def _visible_match(session: Session, actor: Actor, match_id: int) -> Match:

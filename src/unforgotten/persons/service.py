@@ -7,7 +7,7 @@ as an id that does not exist.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 
 from sqlalchemy import ColumnElement, CompoundSelect, Select, func, literal, select, union_all
 from sqlalchemy.orm import Session, aliased
@@ -19,7 +19,16 @@ from unforgotten.lists.models import EntrySearchKey
 from unforgotten.names.search import key_hash, key_hashes, parse_query
 from unforgotten.persons.models import Match, MatchState, Person, current_persons
 
-__all__ = ["count", "count_by_status", "get_all", "get_ids", "get_visible_or_raise", "in_spaces", "search"]
+__all__ = [
+    "count",
+    "count_by_status",
+    "display_names",
+    "get_all",
+    "get_ids",
+    "get_visible_or_raise",
+    "in_spaces",
+    "search",
+]
 
 MAX_SEARCH_RESULTS = 500
 
@@ -49,6 +58,18 @@ def get_all(
     if space_id is not None:
         query = query.where(Person.space_id == space_id)
     return session.scalars(query.order_by(Person.id).limit(limit).offset(offset)).all()
+
+
+def display_names(*, session: Session, actor: Actor, person_ids: Iterable[int]) -> dict[int, str]:
+    """The display names of those of ``person_ids`` the actor may see (the others are simply absent)."""
+    wanted = sorted(set(person_ids))
+    names: dict[int, str] = {}
+    for start in range(0, len(wanted), 5_000):  # within every database's parameter limit
+        query = in_spaces(select(Person.id, Person.display_name), actor).where(
+            Person.id.in_(wanted[start : start + 5_000])
+        )
+        names.update((int(i), name or "") for i, name in session.execute(query))
+    return names
 
 
 def count(*, session: Session, actor: Actor) -> int:
