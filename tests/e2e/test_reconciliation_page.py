@@ -14,6 +14,8 @@ import datetime as dt
 import io
 import os
 import re
+import subprocess
+import sys
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -64,6 +66,7 @@ class World:
     tokens: dict[str, str]
     request_list: int
     custody_list: int
+    url: str
 
     @property
     def path(self) -> str:
@@ -72,7 +75,8 @@ class World:
 
 def build(tmp: Path) -> World:
     """Two sides and the mediator, production mode (real sign-in); linked through the same use case as the CLI."""
-    settings = Settings(database_url=f"sqlite:///{tmp / 'recon.db'}", environment="production",
+    url = f"sqlite:///{tmp / 'recon.db'}"
+    settings = Settings(database_url=url, environment="production",
                         secret_key="r" * 40)  # fmt: skip
     database = bootstrap(settings)
     tokens: dict[str, str] = {}
@@ -96,7 +100,7 @@ def build(tmp: Path) -> World:
         uow.commit()
     app = create_app(settings, database=database)
     app.state.database = database  # what the lifespan would set
-    return World(app, database, tokens, ids["request"], ids["custody"])
+    return World(app, database, tokens, ids["request"], ids["custody"], url)
 
 
 @pytest.fixture(scope="module")
@@ -194,6 +198,53 @@ def test_a_side_sees_no_custody_names_it_was_not_given_and_cannot_release(world:
     assert "may not" in refused.text
     with world.database.read() as session:
         assert session.scalar(select(func.count(Release.id))) == 0
+
+
+def _cli(world: World, tmp: Path, *args: str) -> subprocess.CompletedProcess[str]:
+    paths = [str(Path(p).resolve()) for p in os.environ.get("PYTHONPATH", "").split(os.pathsep) if p]
+    env = {**os.environ, "UNFORGOTTEN_DATABASE_URL": world.url}
+    if paths:  # the command runs in another directory: a relative PYTHONPATH must still name this checkout
+        env["PYTHONPATH"] = os.pathsep.join(paths)
+    return subprocess.run([sys.executable, "-m", "unforgotten", *args], cwd=tmp, env=env, capture_output=True,
+                          text=True, timeout=180)  # fmt: skip
+
+
+def test_reconcile_o_writes_the_same_csv_as_the_page(world: World, tmp_path: Path) -> None:
+    ids = (str(world.request_list), str(world.custody_list))
+    done = _cli(world, tmp_path, "reconcile", *ids, "-o", "mediator.csv", "--as", "mediator")
+    assert done.returncode == 0, done.stderr
+    written = (tmp_path / "mediator.csv").read_bytes()
+    with _client(world, "mediator") as mediator:
+        assert mediator.get(f"{world.path}/requests.csv").content == written  # one writer, one rule
+    rows = _read_csv(written)
+    assert len(rows) == 110 and rows[CONFLICT - 1]["custody_name"].startswith("Коваленко Дмитро")
+    # RU reconciles in its own space: UA's request list was shared with it, its custody list is its own.
+    done = _cli(world, tmp_path, "reconcile", *ids, "-o", "ru.csv", "--as", "ru_coord")
+    assert done.returncode == 0, done.stderr
+    assert _read_csv((tmp_path / "ru.csv").read_bytes())[0]["request_name"].startswith("Коваленко Андрій")
+    # UA may not see RU's custody list: no file, no name.
+    refused = _cli(world, tmp_path, "reconcile", *ids, "-o", "ua.csv", "--as", "ua_coord")
+    assert refused.returncode != 0 and not (tmp_path / "ua.csv").exists()
+    assert CANARY not in refused.stdout + refused.stderr
+
+
+def test_names_follow_list_visibility_not_the_reconciliation(world: World) -> None:
+    """A reconciliation row is no way around visibility: rows the mediator computed, named for UA, keep RU's names
+    out (UA never saw RU's custody list) and UA's own in."""
+    from unforgotten.lists import service as lists
+    from unforgotten.lists.flows import reconcile
+    from unforgotten.lists.reconciliation import name_rows
+
+    with world.database.read() as session:
+        mediator_space = auth.get_by_code_or_raise(session=session, code="ICRC").id
+        request = lists.get_or_raise(session=session, list_id=world.request_list)
+        custody = lists.get_or_raise(session=session, list_id=world.custody_list)
+        result = reconcile(session=session, request=request, custody=custody, space_id=mediator_space)
+        ua = auth.actor_for(session=session, user=auth.get_user_by_name_or_raise(session=session, name="ua_coord"))
+        rows, unrequested = name_rows(session=session, actor=ua, result=result)
+    assert sum(r.custody_name is not None for r in rows) == 0 and all(u.name is None for u in unrequested)
+    assert all(r.request_name for r in rows) and len(rows) == 110
+    assert CANARY not in repr(rows) + repr(unrequested)
 
 
 def _ua_person(world: World, record_id: str) -> int:
