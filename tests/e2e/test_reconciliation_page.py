@@ -186,8 +186,11 @@ def test_a_side_sees_no_custody_names_it_was_not_given_and_cannot_release(world:
         download = ua.get(f"{world.path}/requests.csv")
         unrequested = ua.get(f"{world.path}/unrequested.csv")
         posted = ua.post(f"{world.path}/release", data={"reason": "probe"})
-    for response in (page, download, unrequested, posted):
-        assert response.status_code == 404
+        absent = ua.get(f"/reconciliation/{world.request_list}/{world.custody_list + 1000}")
+    hidden_path, absent_path = world.path, f"/reconciliation/{world.request_list}/{world.custody_list + 1000}"
+    assert page.text.replace(hidden_path, "P") == absent.text.replace(absent_path, "P")  # hidden reads as missing
+    for response in (page, download, unrequested, posted, absent):
+        assert response.status_code == 404 and response.headers["content-type"].startswith("text/html")
         assert CANARY not in response.text and "RU-" not in response.text
     # RU sees UA's request list (shared with it) and its own custody list: it may read the page, not release.
     with _client(world, "ru_coord") as ru:

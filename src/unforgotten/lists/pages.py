@@ -73,6 +73,11 @@ def _lists(session: Session, actor: Actor, request_list_id: int, custody_list_id
     return request_list, custody_list, space_id
 
 
+def _not_found(request: Request, actor: Actor) -> HTMLResponse:
+    """The same page for lists that are missing and lists outside the reader's spaces: a 404, never JSON."""
+    return render(request, "reconciliation.html", {"actor": actor, "missing": True}, status_code=404)
+
+
 def _named(
     session: Session, actor: Actor, request_list_id: int, custody_list_id: int
 ) -> tuple[List, List, ReconciliationResult, list[NamedRow], list[Unrequested]]:
@@ -126,11 +131,14 @@ def reconciliation_page(
     """Show which requests the other side acknowledges, with the names the reader may see; filter, sort, page."""
     view = _View(status=status, sort=sort, page=page, unrequested_page=unrequested_page)
     try:
-        select_rows([], status=status, sort=sort)  # an unknown filter or order: say so on the page, show all
-    except InputError as error:
-        return _page(request, session, actor, request_list_id, custody_list_id, _View(), error=error)
-    return _page(request, session, actor, request_list_id, custody_list_id, view,
-                 done=done if done in _DONE else "")  # fmt: skip
+        try:
+            select_rows([], status=status, sort=sort)  # an unknown filter or order: say so on the page, show all
+        except InputError as error:
+            return _page(request, session, actor, request_list_id, custody_list_id, _View(), error=error)
+        return _page(request, session, actor, request_list_id, custody_list_id, view,
+                     done=done if done in _DONE else "")  # fmt: skip
+    except NotFoundError:
+        return _not_found(request, actor)
 
 
 def _csv_response(content: bytes, file_name: str) -> Response:
@@ -149,7 +157,10 @@ def reconciliation_csv_page(
     sort: str = "list",
 ) -> Response:
     """Download the reconciliation (all rows, or one outcome's) as the CSV `unforgotten reconcile -o` writes."""
-    _, _, _, rows, _ = _named(session, actor, request_list_id, custody_list_id)
+    try:
+        _, _, _, rows, _ = _named(session, actor, request_list_id, custody_list_id)
+    except NotFoundError:
+        return _not_found(request, actor)
     chosen = select_rows(rows, status=status, sort=sort)
     record_access(get_database(request), actor=f"web:{actor.name}", action="access.reconciliation_exported",
                   subject_type="lists", subject_id=request_list_id,
@@ -165,7 +176,10 @@ def reconciliation_unrequested_csv(
     request: Request, request_list_id: RowId, custody_list_id: RowId, session: ReadSession, actor: PageActor
 ) -> Response:
     """Download the custody entries nobody requested, as CSV."""
-    _, _, _, _, unrequested = _named(session, actor, request_list_id, custody_list_id)
+    try:
+        _, _, _, _, unrequested = _named(session, actor, request_list_id, custody_list_id)
+    except NotFoundError:
+        return _not_found(request, actor)
     record_access(get_database(request), actor=f"web:{actor.name}", action="access.reconciliation_exported",
                   subject_type="lists", subject_id=request_list_id,
                   details={"custody_list": custody_list_id, "rows": len(unrequested),
@@ -199,7 +213,7 @@ def reconciliation_release(
             releases.create(session=session, actor=actor, request_list_id=request_list_id,
                             custody_list_id=custody_list_id)  # fmt: skip
     except NotFoundError:
-        raise
+        return _not_found(request, actor)
     except UnforgottenError as error:
         return _page(request, session, actor, request_list_id, custody_list_id, _View(), error=error)
     except StaleDataError as error:
