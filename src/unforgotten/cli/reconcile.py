@@ -3,7 +3,6 @@ answers the mediator releases to the asking side."""
 
 from __future__ import annotations
 
-import csv
 import json
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -20,47 +19,12 @@ if TYPE_CHECKING:  # the CLI imports the database and the engines only in the co
     from unforgotten.lists.flows import ReconciliationResult
 
 
-def write_reconciliation(result: ReconciliationResult, path: Path) -> None:
-    """One row per request entry (CSV), plus the unrequested custody entries on a second sheet (XLSX)."""
-    from unforgotten.errors import InputError
-
-    header = ["request_record_id", "custody_record_id", "status", "probability", "person_id", "reason"]
-    rows = [
-        [r.request_record_id, r.custody_record_id, r.status.value, r.probability, r.person_id, r.reason]
-        for r in result.rows
-    ]
-    suffix = path.suffix.lower()
-    if suffix == ".csv":
-        with path.open("w", encoding="utf-8", newline="") as handle:
-            writer = csv.writer(handle)
-            writer.writerow(header)
-            writer.writerows([["" if v is None else v for v in row] for row in rows])
-        return
-    if suffix != ".xlsx":
-        raise InputError("unsupported output format", file=str(path), hint="name the output .csv or .xlsx")
-    from openpyxl import Workbook
-
-    workbook = Workbook(write_only=True)
-    sheet = workbook.create_sheet("requests")
-    sheet.append(header)
-    for row in rows:
-        sheet.append(row)
-    unrequested = workbook.create_sheet("not requested")
-    unrequested.append(["custody_record_id", "person_id"])
-    for _, record_id, person_id in result.not_requested:
-        unrequested.append([record_id, person_id])
-    counts = workbook.create_sheet("counts")
-    for key, value in result.counts().items():
-        counts.append([key, value])
-    workbook.save(path)
-
-
 @app.command("reconcile")
 def reconcile_command(
     request_list_id: int = typer.Argument(..., help="The request list (persons one side asks for)."),
     custody_list_id: int = typer.Argument(..., help="The other side's custody list (persons it holds)."),
     as_json: bool = typer.Option(False, "--json", help="Print one JSON object with the counts."),
-    output: Path | None = typer.Option(None, "-o", "--output", help="OUT.csv (one row per request) or OUT.xlsx"),
+    output: Path | None = typer.Option(None, "-o", "--output", help="OUT.csv (a row per request, names last) or .xlsx"),
     agreement_id: int | None = typer.Option(None, "--agreement", help="Also count outcomes per category of it."),
     as_user: str | None = AS_OPTION,
 ) -> None:
@@ -70,6 +34,7 @@ def reconcile_command(
     """
     from unforgotten.lists import service as lists
     from unforgotten.lists.flows import reconcile, reconciliation_space
+    from unforgotten.lists.reconciliation import name_rows, write_reconciliation
 
     with database().read() as session:
         actor = acting(session, as_user)
@@ -78,8 +43,10 @@ def reconcile_command(
         space_id = reconciliation_space(session=session, actor=actor, request=request, custody=custody)
         result = reconcile(session=session, request=request, custody=custody, space_id=space_id)
         per_category = _per_category(session, agreement_id, result, space_id) if agreement_id is not None else {}
+        # Names as far as the caller sees them: the same rule and the same writer as the page's download.
+        named, unrequested = name_rows(session=session, actor=actor, result=result) if output else ([], [])
     if output is not None:
-        write_reconciliation(result, output)
+        write_reconciliation(named, unrequested, result.counts(), output)
         log_access(actor, "access.reconciliation_exported", "lists", request_list_id, custody_list=custody_list_id,
                    rows=len(result.rows), file=output.name)  # fmt: skip
     counts = result.counts()

@@ -1,14 +1,42 @@
 """HTML pages for lists: one list with its rows and every finding; the reconciliation of a request list against a
-custody list."""
+custody list, its CSV downloads, and the mediator's form that releases the answers.
+
+The release form posts to a route that calls the same service as the API and the CLI; a done release redirects back
+to the page (303) with a fixed message, a refused one shows its reason on the page, never a JSON body — as the person
+page's actions do.
+"""
 
 from __future__ import annotations
 
-from fastapi import APIRouter, Request
-from fastapi.responses import HTMLResponse, Response
+from dataclasses import asdict, dataclass
+from urllib.parse import urlencode
 
-from unforgotten.deps import PageActor, ReadSession
+from fastapi import APIRouter, Form, Request
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from sqlalchemy.orm import Session
+from sqlalchemy.orm.exc import StaleDataError
+
+from unforgotten.audit.service import record_access
+from unforgotten.auth.models import Role
+from unforgotten.auth.service import Actor, require_role
+from unforgotten.db import RowId, domain_error
+from unforgotten.deps import PageActor, PageSession, ReadSession, get_database
+from unforgotten.errors import InputError, NotFoundError, UnforgottenError
 from unforgotten.lists import service
-from unforgotten.lists.flows import reconcile, reconciliation_space
+from unforgotten.lists.flows import ReconciliationResult, reconcile, reconciliation_space
+from unforgotten.lists.models import List
+from unforgotten.lists.reconciliation import (
+    SORTS,
+    STATUSES,
+    NamedRow,
+    Unrequested,
+    name_rows,
+    page_of,
+    reconciliation_csv,
+    select_rows,
+    unrequested_csv,
+)
+from unforgotten.web.forms import same_origin
 from unforgotten.web.templating import render
 
 __all__ = ["router"]
@@ -16,28 +44,183 @@ __all__ = ["router"]
 router = APIRouter(include_in_schema=False)
 
 
+# What a redirect back to the reconciliation page may announce: a fixed vocabulary, so a link cannot make the page
+# say anything else.
+_DONE = frozenset({"released"})
+
+
+@dataclass(frozen=True)
+class _View:
+    """The query a reconciliation page was asked with, checked: the filter, the order and the two page numbers."""
+
+    status: str = ""
+    sort: str = "list"
+    page: int = 1
+    unrequested_page: int = 1
+
+    def query(self, **changed: object) -> str:
+        """This view's query string with some values changed, leaving out the defaults (for paging links)."""
+        values = {**asdict(self), **changed}
+        defaults = asdict(_View())
+        return urlencode({k: v for k, v in values.items() if v != defaults[k]})
+
+
+def _lists(session: Session, actor: Actor, request_list_id: int, custody_list_id: int) -> tuple[List, List, int]:
+    """Both lists (the same 404 as for a missing id when either is not visible) and the space to reconcile in."""
+    request_list = service.get_visible_or_raise(session=session, actor=actor, list_id=request_list_id)
+    custody_list = service.get_visible_or_raise(session=session, actor=actor, list_id=custody_list_id)
+    space_id = reconciliation_space(session=session, actor=actor, request=request_list, custody=custody_list)
+    return request_list, custody_list, space_id
+
+
+def _not_found(request: Request, actor: Actor) -> HTMLResponse:
+    """The same page for lists that are missing and lists outside the reader's spaces: a 404, never JSON."""
+    return render(request, "reconciliation.html", {"actor": actor, "missing": True}, status_code=404)
+
+
+def _named(
+    session: Session, actor: Actor, request_list_id: int, custody_list_id: int
+) -> tuple[List, List, ReconciliationResult, list[NamedRow], list[Unrequested]]:
+    request_list, custody_list, space_id = _lists(session, actor, request_list_id, custody_list_id)
+    result = reconcile(session=session, request=request_list, custody=custody_list, space_id=space_id)
+    rows, unrequested = name_rows(session=session, actor=actor, result=result)
+    return request_list, custody_list, result, rows, unrequested
+
+
+def _page(
+    request: Request, session: Session, actor: Actor, request_list_id: int, custody_list_id: int, view: _View,
+    **extra: object,
+) -> HTMLResponse:  # fmt: skip
+    """Render the reconciliation page; an error in ``extra`` (a refused release) sets the status code."""
+    request_list, custody_list, result, rows, unrequested = _named(session, actor, request_list_id, custody_list_id)
+    chosen = select_rows(rows, status=view.status, sort=view.sort)
+    error = extra.get("error")
+    status = error.http_status if isinstance(error, UnforgottenError) else 200
+    context = {
+        "actor": actor,
+        "request_list": request_list,
+        "custody_list": custody_list,
+        "result": result,
+        "counts": result.counts(),
+        "view": view,
+        "statuses": STATUSES,
+        "sorts": SORTS,
+        "rows": page_of(chosen, view.page),
+        "unrequested": page_of(unrequested, view.unrequested_page),
+        "may_release": actor.operator or actor.is_mediator,
+        **extra,
+    }
+    return render(request, "reconciliation.html", context, status_code=status)
+
+
 @router.get(
     "/reconciliation/{request_list_id}/{custody_list_id}", response_class=HTMLResponse, name="reconciliation_page"
 )
 def reconciliation_page(
-    request: Request, request_list_id: int, custody_list_id: int, session: ReadSession, actor: PageActor
+    request: Request,
+    request_list_id: RowId,
+    custody_list_id: RowId,
+    session: ReadSession,
+    actor: PageActor,
+    status: str = "",
+    sort: str = "list",
+    page: int = 1,
+    unrequested_page: int = 1,
+    done: str = "",
 ) -> HTMLResponse:
-    """Show which requests the other side acknowledges, with counts that add up to the list sizes."""
-    request_list = service.get_visible_or_raise(session=session, actor=actor, list_id=request_list_id)
-    custody_list = service.get_visible_or_raise(session=session, actor=actor, list_id=custody_list_id)
-    space_id = reconciliation_space(session=session, actor=actor, request=request_list, custody=custody_list)
-    result = reconcile(session=session, request=request_list, custody=custody_list, space_id=space_id)
-    return render(
-        request,
-        "reconciliation.html",
-        {
-            "actor": actor,
-            "request_list": request_list,
-            "custody_list": custody_list,
-            "result": result,
-            "counts": result.counts(),
-        },
-    )
+    """Show which requests the other side acknowledges, with the names the reader may see; filter, sort, page."""
+    view = _View(status=status, sort=sort, page=page, unrequested_page=unrequested_page)
+    try:
+        try:
+            select_rows([], status=status, sort=sort)  # an unknown filter or order: say so on the page, show all
+        except InputError as error:
+            return _page(request, session, actor, request_list_id, custody_list_id, _View(), error=error)
+        return _page(request, session, actor, request_list_id, custody_list_id, view,
+                     done=done if done in _DONE else "")  # fmt: skip
+    except NotFoundError:
+        return _not_found(request, actor)
+
+
+def _csv_response(content: bytes, file_name: str) -> Response:
+    return Response(content, media_type="text/csv; charset=utf-8",
+                    headers={"Content-Disposition": f'attachment; filename="{file_name}"'})  # fmt: skip
+
+
+@router.get("/reconciliation/{request_list_id}/{custody_list_id}/requests.csv", name="reconciliation_csv")
+def reconciliation_csv_page(
+    request: Request,
+    request_list_id: RowId,
+    custody_list_id: RowId,
+    session: ReadSession,
+    actor: PageActor,
+    status: str = "",
+    sort: str = "list",
+) -> Response:
+    """Download the reconciliation (all rows, or one outcome's) as the CSV `unforgotten reconcile -o` writes."""
+    try:
+        _, _, _, rows, _ = _named(session, actor, request_list_id, custody_list_id)
+    except NotFoundError:
+        return _not_found(request, actor)
+    chosen = select_rows(rows, status=status, sort=sort)
+    record_access(get_database(request), actor=f"web:{actor.name}", action="access.reconciliation_exported",
+                  subject_type="lists", subject_id=request_list_id,
+                  details={"custody_list": custody_list_id, "rows": len(chosen), "status": status})  # fmt: skip
+    suffix = f"-{status}" if status else ""
+    return _csv_response(reconciliation_csv(chosen), f"reconciliation-{request_list_id}-{custody_list_id}{suffix}.csv")
+
+
+@router.get(
+    "/reconciliation/{request_list_id}/{custody_list_id}/unrequested.csv", name="reconciliation_unrequested_csv"
+)
+def reconciliation_unrequested_csv(
+    request: Request, request_list_id: RowId, custody_list_id: RowId, session: ReadSession, actor: PageActor
+) -> Response:
+    """Download the custody entries nobody requested, as CSV."""
+    try:
+        _, _, _, _, unrequested = _named(session, actor, request_list_id, custody_list_id)
+    except NotFoundError:
+        return _not_found(request, actor)
+    record_access(get_database(request), actor=f"web:{actor.name}", action="access.reconciliation_exported",
+                  subject_type="lists", subject_id=request_list_id,
+                  details={"custody_list": custody_list_id, "rows": len(unrequested),
+                           "part": "unrequested"})  # fmt: skip
+    return _csv_response(unrequested_csv(unrequested), f"unrequested-{request_list_id}-{custody_list_id}.csv")
+
+
+@router.post("/reconciliation/{request_list_id}/{custody_list_id}/release", name="reconciliation_release")
+def reconciliation_release(
+    request: Request,
+    request_list_id: RowId,
+    custody_list_id: RowId,
+    session: PageSession,
+    actor: PageActor,
+    reason: str = Form(""),
+) -> Response:
+    """Release this request list's answers to the side that asked, with a reason (the mediator, from this page)."""
+    from unforgotten.releases import service as releases
+
+    try:
+        same_origin(request)
+        _lists(session, actor, request_list_id, custody_list_id)  # 404 before anything else
+        # The service also lets the holding side release; from this page only the mediator does, as the brief of
+        # the page is the intermediary's (GC III Art. 122-123).
+        require_role(actor, frozenset({Role.MEDIATOR}), "release answers from the reconciliation page")
+        text = reason.strip()
+        if not text:
+            raise InputError("a reason is required", hint="say why, for the record")
+        with session.begin_nested():
+            session.info["reason"] = text[:2000]  # the audit records of this release carry it
+            releases.create(session=session, actor=actor, request_list_id=request_list_id,
+                            custody_list_id=custody_list_id)  # fmt: skip
+    except NotFoundError:
+        return _not_found(request, actor)
+    except UnforgottenError as error:
+        return _page(request, session, actor, request_list_id, custody_list_id, _View(), error=error)
+    except StaleDataError as error:
+        return _page(request, session, actor, request_list_id, custody_list_id, _View(), error=domain_error(error))
+    path = request.app.url_path_for("reconciliation_page", request_list_id=str(request_list_id),
+                                    custody_list_id=str(custody_list_id))  # fmt: skip
+    return RedirectResponse(f"{path}?{urlencode({'done': 'released'})}", status_code=303)
 
 
 _SHOWN = 500  # findings on the page; the rest are a command away (`unforgotten findings ID`)
