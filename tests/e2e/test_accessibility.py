@@ -3,8 +3,6 @@ Chromium. axe-core comes vendored in the `axe-playwright-python` package: nothin
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
 from tests.e2e.browser import browser_page, chromium_available, live_server
 from tests.e2e.test_person_page import World, _person_of, build
