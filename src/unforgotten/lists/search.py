@@ -64,7 +64,13 @@ def index_unlinked(session: Session, list_id: int) -> int:
 
 def index_missing(connection: Connection | Session) -> int:
     """Index every linked accepted entry that has no keys yet (the backfill; safe to run twice)."""
-    # NOT IN, not NOT EXISTS: the index leads with the key, so one pass over it beats a scan per entry.
-    indexed = select(EntrySearchKey.entry_id).distinct()
-    query = select(Entry.id).where(Entry.status == EntryStatus.ACCEPTED, ~_never_linked(), Entry.id.not_in(indexed))
+    # An outer join to the indexed ids, not NOT EXISTS (the index leads with the key: SQLite would scan it per
+    # entry) nor NOT IN (PostgreSQL compares each entry with every id once they outgrow work_mem): both databases
+    # make it one pass — a hash anti-join, or SQLite's automatic index on the derived table.
+    indexed = select(EntrySearchKey.entry_id).distinct().subquery()
+    query = (
+        select(Entry.id)
+        .outerjoin(indexed, indexed.c.entry_id == Entry.id)
+        .where(Entry.status == EntryStatus.ACCEPTED, ~_never_linked(), indexed.c.entry_id.is_(None))
+    )
     return _index(connection, query)

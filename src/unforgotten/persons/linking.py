@@ -96,8 +96,10 @@ def link_space(*, session: Session, space_id: int, decided_by: str, lower: float
     from unforgotten.linkage.model import SMALL_LISTS
 
     visible = lists.linkable_lists_in_space([space_id])  # withdrawn lists link nowhere
-    linked = _linked_here(space_id)
-    waiting = (Entry.status == EntryStatus.ACCEPTED, Entry.list_id.in_(visible), Entry.id.not_in(linked))
+    # NOT EXISTS, never NOT IN: PostgreSQL cannot turn NOT IN into an anti-join (NULLs), and once the linked ids
+    # outgrow work_mem it compares each entry with every one of them — 346,000 × 346,000, hours (the load benchmark)
+    linked = _linked_here(space_id).where(Match.entry_id == Entry.id).exists()
+    waiting = (Entry.status == EntryStatus.ACCEPTED, Entry.list_id.in_(visible), ~linked)
     per_list = session.execute(
         select(Entry.list_id, func.count()).where(*waiting).group_by(Entry.list_id).order_by(Entry.list_id)
     ).all()

@@ -62,10 +62,10 @@ def apply_responses(*, session: Session, actor: Actor, list_id: int, today: dt.d
     if found.kind != ListKind.RESPONSE:
         raise InputError(f"list {list_id} is a {found.kind} list", hint="import the file with --kind response")
     report = ResponseReport(list_id=list_id, rows=found.row_count, quarantined=found.quarantined_count)
-    done = select(ResponseRow.entry_id).where(ResponseRow.list_id == list_id)
+    done = select(ResponseRow.id).where(ResponseRow.entry_id == Entry.id).exists()  # NOT EXISTS, not NOT IN
     entries = session.scalars(
         select(Entry)
-        .where(Entry.list_id == list_id, Entry.status == EntryStatus.ACCEPTED, Entry.id.not_in(done))
+        .where(Entry.list_id == list_id, Entry.status == EntryStatus.ACCEPTED, ~done)
         .order_by(Entry.row_number)
     ).all()
     handed = select(HandOver.list_id).where(HandOver.to_party_id == found.party_id)

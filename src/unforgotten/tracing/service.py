@@ -130,11 +130,9 @@ def register(*, session: Session, actor: Actor, list_id: int) -> int:
     )
     if found.kind != ListKind.TRACING:
         raise InputError(f"list {list_id} is a {found.kind} list", hint="tracing requests come from a tracing list")
-    done = select(TracingRequest.entry_id).where(TracingRequest.list_id == list_id)
+    done = select(TracingRequest.id).where(TracingRequest.entry_id == Entry.id).exists()  # NOT EXISTS, not NOT IN
     entries = session.scalars(
-        select(Entry)
-        .where(Entry.list_id == list_id, Entry.status == EntryStatus.ACCEPTED, Entry.id.not_in(done))
-        .order_by(Entry.id)
+        select(Entry).where(Entry.list_id == list_id, Entry.status == EntryStatus.ACCEPTED, ~done).order_by(Entry.id)
     ).all()
     for entry in entries:
         extras = {field: _extra(entry.raw, field) for field in EXTRA_FIELDS}
