@@ -20,7 +20,7 @@ from unforgotten.auth.service import Actor
 from unforgotten.db import RowId, domain_error
 from unforgotten.deps import PageActor, PageSession, ReadSession, get_database
 from unforgotten.errors import InputError, NotFoundError, PermissionDeniedError, UnforgottenError
-from unforgotten.persons import cases, dossier, review, service
+from unforgotten.persons import cases, dossier, review, service, suggestions
 from unforgotten.persons.waterfall import layout
 from unforgotten.web.templating import render
 
@@ -29,14 +29,97 @@ __all__ = ["router"]
 router = APIRouter(include_in_schema=False)
 
 
+# What a redirect back to the review queue may announce: a fixed vocabulary, as for the person page.
+_DECIDED = frozenset({"accepted", "rejected", "merged", "split"})
+
+
+def _review_page(request: Request, session: Session, actor: Actor, at: int, **extra: object) -> HTMLResponse:
+    """Render the queue at position ``at`` (1-based, clamped), one suggestion with both its sides."""
+    queue = suggestions.pending(session=session, actor=actor)
+    at = min(max(at, 1), len(queue)) if queue else 0
+    shown = suggestions.get(session=session, actor=actor, match=queue[at - 1]) if queue else None
+    status = 200
+    error = extra.get("error")
+    if isinstance(error, UnforgottenError):
+        status = error.http_status
+    context = {"actor": actor, "s": shown, "at": at, "total": len(queue), "capped": len(queue) >= suggestions.QUEUE_CAP,
+               "chart": layout, **extra}  # fmt: skip
+    return render(request, "review.html", context, status_code=status)
+
+
 @router.get("/review", response_class=HTMLResponse, name="review_queue")
-def review_queue(request: Request, session: ReadSession, actor: PageActor) -> HTMLResponse:
-    """Show pending suggestions in the viewer's space, with why the model suggests them."""
-    return render(
-        request,
-        "review.html",
-        {"actor": actor, "matches": review.get_pending(session=session, actor=actor, limit=200)},
-    )
+def review_queue(
+    request: Request, session: ReadSession, actor: PageActor, at: int = 1, done: str = "", person: int = 0
+) -> HTMLResponse:
+    """Show one pending suggestion of the reader's space at a time: both sides, what differs, why, and the choices."""
+    return _review_page(request, session, actor, at, done=done if done in _DECIDED else "", person=person)
+
+
+Decision = Callable[[str], int]  # runs the decision with the reason; returns the person the entry now belongs to
+
+
+def _decide(request: Request, session: Session, actor: Actor, match_id: int, at: int, reason: str,
+            done: str, decision: Decision) -> Response:  # fmt: skip
+    """Decide one suggestion in a savepoint: on to the next (303) when done, or show why it was refused."""
+    try:
+        _same_origin(request)
+        suggestions.get_visible_match_or_raise(session=session, actor=actor, match_id=match_id)  # 404 first
+        with session.begin_nested():
+            person = decision(_reason(reason))
+    except NotFoundError:
+        return render(request, "review.html", {"actor": actor, "missing": match_id}, status_code=404)
+    except UnforgottenError as error:
+        return _review_page(request, session, actor, at, error=error)
+    except StaleDataError as error:  # two reviewers decided at once: the second is told, on the page
+        return _review_page(request, session, actor, at, error=domain_error(error))
+    # The decided suggestion left the queue, so the same position now holds the next one.
+    path = request.app.url_path_for("review_queue")
+    return RedirectResponse(f"{path}?{urlencode({'at': max(at, 1), 'done': done, 'person': person})}", status_code=303)
+
+
+@router.post("/review/{match_id}/accept", name="review_accept")
+def review_accept(request: Request, match_id: RowId, session: PageSession, actor: PageActor,
+                  reason: str = Form(""), at: int = Form(1)) -> Response:  # fmt: skip
+    """Accept a suggestion: the entry joins the suggested person."""
+
+    def decision(why: str) -> int:
+        return review.accept(session=session, actor=actor, match_id=match_id, reason=why).person_id
+
+    return _decide(request, session, actor, match_id, at, reason, "accepted", decision)
+
+
+@router.post("/review/{match_id}/reject", name="review_reject")
+def review_reject(request: Request, match_id: RowId, session: PageSession, actor: PageActor,
+                  reason: str = Form(""), at: int = Form(1)) -> Response:  # fmt: skip
+    """Reject a suggestion: the entry stays with its person."""
+
+    def decision(why: str) -> int:
+        match = review.reject(session=session, actor=actor, match_id=match_id, reason=why)
+        return review.current_match(session=session, entry_id=match.entry_id, space_id=match.space_id).person_id
+
+    return _decide(request, session, actor, match_id, at, reason, "rejected", decision)
+
+
+@router.post("/review/{match_id}/merge", name="review_merge")
+def review_merge(request: Request, match_id: RowId, session: PageSession, actor: PageActor,
+                 reason: str = Form(""), at: int = Form(1)) -> Response:  # fmt: skip
+    """Accept a suggestion and merge the entry's current person into the suggested one: they are one individual."""
+
+    def decision(why: str) -> int:
+        return suggestions.merge(session=session, actor=actor, match_id=match_id, reason=why).id
+
+    return _decide(request, session, actor, match_id, at, reason, "merged", decision)
+
+
+@router.post("/review/{match_id}/split", name="review_split")
+def review_split(request: Request, match_id: RowId, session: PageSession, actor: PageActor,
+                 reason: str = Form(""), at: int = Form(1)) -> Response:  # fmt: skip
+    """Reject a suggestion and split the entry off its current person into a new person: it is neither."""
+
+    def decision(why: str) -> int:
+        return suggestions.split(session=session, actor=actor, match_id=match_id, reason=why).id
+
+    return _decide(request, session, actor, match_id, at, reason, "split", decision)
 
 
 @router.get("/search", response_class=HTMLResponse, name="search_page")
