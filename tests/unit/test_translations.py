@@ -53,12 +53,17 @@ def test_the_template_is_current_with_the_sources(tmp_path: Path) -> None:
     assert committed - extracted == set(), "strings gone from the sources still in unforgotten.pot: run `make i18n`"
 
 
+def _forms(string: object) -> tuple[str, ...]:
+    """A message's translation as its forms: one, or one per plural form (``ngettext``; uk and ru have three)."""
+    return tuple(str(form) for form in string) if isinstance(string, list | tuple) else (str(string or ""),)
+
+
 @pytest.mark.parametrize("language", LANGUAGES)
 def test_every_string_has_a_reviewed_translation(language: str) -> None:
     template = _keys(_read_po(LOCALES / "unforgotten.pot"))
     catalog = _po(language)
     assert _keys(catalog) == template, "the .po does not match the .pot: run `make i18n`"
-    untranslated = [m.id for m in catalog if m.id and (not m.string or not str(m.string).strip())]
+    untranslated = [m.id for m in catalog if m.id and not all(form.strip() for form in _forms(m.string))]
     fuzzy = [m.id for m in catalog if m.id and m.fuzzy]
     assert untranslated == [], f"{language}: no translation for {untranslated}"
     assert fuzzy == [], f"{language}: fuzzy (unreviewed) translations for {fuzzy}"
@@ -71,8 +76,8 @@ def test_the_committed_mo_is_compiled_from_the_po(language: str) -> None:
     po = _po(language)
     with (LOCALES / language / "LC_MESSAGES" / "unforgotten.mo").open("rb") as f:
         mo = read_mo(f)
-    expected = {(m.context, str(m.id)): m.string for m in po if m.id and not m.fuzzy}
-    compiled = {(m.context, str(m.id)): m.string for m in mo if m.id}
+    expected = {(m.context, _forms(m.id)): _forms(m.string) for m in po if m.id and not m.fuzzy}
+    compiled = {(m.context, _forms(m.id)): _forms(m.string) for m in mo if m.id}
     assert compiled == expected, "unforgotten.mo is stale: run `make i18n`"
 
 

@@ -8,7 +8,7 @@ message; a refused one shows its reason on the page, never a JSON body.
 from __future__ import annotations
 
 from collections.abc import Callable
-from urllib.parse import urlencode, urlsplit
+from urllib.parse import urlencode
 
 from fastapi import APIRouter, Form, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
@@ -19,9 +19,10 @@ from unforgotten.audit.service import record_access
 from unforgotten.auth.service import Actor
 from unforgotten.db import RowId, domain_error
 from unforgotten.deps import PageActor, PageSession, ReadSession, get_database
-from unforgotten.errors import InputError, NotFoundError, PermissionDeniedError, UnforgottenError
+from unforgotten.errors import InputError, NotFoundError, UnforgottenError
 from unforgotten.persons import cases, dossier, review, service, suggestions
 from unforgotten.persons.waterfall import layout
+from unforgotten.web.forms import same_origin
 from unforgotten.web.templating import render
 
 __all__ = ["router"]
@@ -62,7 +63,7 @@ def _decide(request: Request, session: Session, actor: Actor, match_id: int, at:
             done: str, decision: Decision) -> Response:  # fmt: skip
     """Decide one suggestion in a savepoint: on to the next (303) when done, or show why it was refused."""
     try:
-        _same_origin(request)
+        same_origin(request)
         suggestions.get_visible_match_or_raise(session=session, actor=actor, match_id=match_id)  # 404 first
         with session.begin_nested():
             person = decision(_reason(reason))
@@ -161,17 +162,6 @@ def person_page(
     return page
 
 
-def _same_origin(request: Request) -> None:
-    """Refuse a form posted from another site: in local mode no cookie guards the pages, so the Origin must.
-
-    Browsers send ``Origin`` with every form POST; a client that sends none (a script, the test client) is not a
-    browser tricked by another site.
-    """
-    origin = request.headers.get("origin")
-    if origin is not None and (origin == "null" or urlsplit(origin).netloc != request.headers.get("host", "")):
-        raise PermissionDeniedError("a form from another site cannot act here", hint="use the person page itself")
-
-
 def _reason(text: str) -> str:
     reason = text.strip()
     if not reason:
@@ -185,7 +175,7 @@ Action = Callable[[], tuple[str, dict[str, int]]]  # runs one service call; retu
 def _act(request: Request, session: Session, actor: Actor, person_id: int, action: Action) -> Response:
     """Run one action in a savepoint: redirect back to the page (303) when done, or show why it was refused."""
     try:
-        _same_origin(request)
+        same_origin(request)
         service.get_visible_or_raise(session=session, actor=actor, person_id=person_id)  # 404 before anything
         with session.begin_nested():
             done, query = action()
