@@ -3,19 +3,29 @@
 from __future__ import annotations
 
 from collections import Counter, defaultdict
-from collections.abc import Iterable
+from collections.abc import Collection, Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from unforgotten.agreements import service
 from unforgotten.agreements.models import Agreement
 from unforgotten.lists.models import Entry, EntryStatus, List
 from unforgotten.persons.models import Match, MatchState, MedicalFinding, Person, current_persons
 from unforgotten.rules import Facts, evaluate
 
-__all__ = ["Assessment", "AssessmentReport", "assess", "facts_by_person", "reconciliation_by_category"]
+__all__ = [
+    "Assessment",
+    "AssessmentReport",
+    "PersonAssessment",
+    "assess",
+    "assess_person",
+    "assess_person_in_force",
+    "facts_by_person",
+    "reconciliation_by_category",
+]
 
 
 @dataclass(frozen=True)
@@ -45,9 +55,10 @@ def _most_complete(dates: list[str]) -> str | None:
     return max(dates, key=len) if dates else None
 
 
-def facts_by_person(*, session: Session, space_id: int) -> dict[int, Facts]:
+def facts_by_person(*, session: Session, space_id: int, person_ids: Collection[int] | None = None) -> dict[int, Facts]:
     """Gather each current person's facts of one space from its accepted entries there (and, in the mediator's
-    space, the medical commission's findings)."""
+    space, the medical commission's findings); ``person_ids`` narrows it to those persons (the person page asks for
+    one, and must not pay for the whole space)."""
     query = (
         select(Match.person_id, Entry.date_of_birth, Entry.person_type, Entry.health_status, Entry.sex, List.kind)
         .join(Entry, Entry.id == Match.entry_id)
@@ -60,6 +71,15 @@ def facts_by_person(*, session: Session, space_id: int) -> dict[int, Facts]:
             current_persons(),
         )
     )
+    findings_query = (
+        select(MedicalFinding.person_id, MedicalFinding.examined_on, MedicalFinding.outcome)
+        .join(Person, Person.id == MedicalFinding.person_id)
+        .where(Person.space_id == space_id)
+    )
+    if person_ids is not None:
+        wanted = sorted(set(person_ids))
+        query = query.where(Match.person_id.in_(wanted))
+        findings_query = findings_query.where(MedicalFinding.person_id.in_(wanted))
     gathered: dict[int, dict[str, set[str]]] = defaultdict(lambda: defaultdict(set))
     for person_id, dob, person_type, health, sex, kind in session.execute(query.execution_options(yield_per=10000)):
         bag = gathered[person_id]
@@ -67,11 +87,7 @@ def facts_by_person(*, session: Session, space_id: int) -> dict[int, Facts]:
             if value:
                 bag[key].add(str(value))
     findings: dict[int, list[tuple[str, str]]] = defaultdict(list)
-    for person_id, day, outcome in session.execute(
-        select(MedicalFinding.person_id, MedicalFinding.examined_on, MedicalFinding.outcome)
-        .join(Person, Person.id == MedicalFinding.person_id)
-        .where(Person.space_id == space_id)
-    ):
+    for person_id, day, outcome in session.execute(findings_query):
         findings[person_id].append((day.isoformat(), outcome))
     return {
         person_id: Facts(
@@ -95,6 +111,47 @@ def assess(*, session: Session, agreement: Agreement, space_id: int) -> Assessme
             outcome = evaluate(category.rule, person_facts, reference_date=agreement.reference_date)
             report.rows.append(Assessment(person_id, category.name, outcome.verdict.value, tuple(outcome.reasons)))
     return report
+
+
+def assess_person(*, session: Session, agreement: Agreement, person_id: int, space_id: int) -> list[Assessment]:
+    """Evaluate every category rule for one person of a space, from that person's facts alone (the person page).
+
+    The same rows :func:`assess` gives for this person; none for a person that is not current (merged, retired) or
+    has no accepted entry in the space, as :func:`assess` leaves such persons out.
+    """
+    facts = facts_by_person(session=session, space_id=space_id, person_ids=(person_id,)).get(person_id)
+    if facts is None:
+        return []
+    rows = []
+    for category in agreement.categories:
+        outcome = evaluate(category.rule, facts, reference_date=agreement.reference_date)
+        rows.append(Assessment(person_id, category.name, outcome.verdict.value, tuple(outcome.reasons)))
+    return rows
+
+
+@dataclass(frozen=True)
+class PersonAssessment:
+    """One agreement's verdicts for one person, for the person page."""
+
+    agreement: Agreement
+    in_force: bool
+    rows: list[Assessment]
+
+
+def assess_person_in_force(*, session: Session, person_id: int, space_id: int) -> list[PersonAssessment]:
+    """Assess one person against each agreement in force, or against every agreement while none is in force (so a
+    coordinator sees the verdicts of an agreement waiting for the other side's acceptance)."""
+    everything = service.get_all(session=session)
+    forced = [a for a in everything if service.in_force(session=session, agreement=a)]
+    chosen = forced or list(everything)
+    return [
+        PersonAssessment(
+            agreement=agreement,
+            in_force=bool(forced),
+            rows=assess_person(session=session, agreement=agreement, person_id=person_id, space_id=space_id),
+        )
+        for agreement in chosen
+    ]
 
 
 def reconciliation_by_category(rows: Iterable[tuple[int, str]], report: AssessmentReport) -> dict[str, dict[str, int]]:
