@@ -216,6 +216,7 @@ def create_app(settings: Settings | None = None, *, database: Database | None = 
         return JSONResponse(body, status_code=422, media_type="application/problem+json")
 
     app.include_router(_api_router())
+    from unforgotten.agreements.pages import router as agreement_pages
     from unforgotten.deps import page_actor
     from unforgotten.lists.pages import router as list_pages
     from unforgotten.persons.pages import router as person_pages
@@ -224,6 +225,7 @@ def create_app(settings: Settings | None = None, *, database: Database | None = 
     app.include_router(pages_router)  # sign-in and sign-out are open; its other pages ask for PageActor themselves
     app.include_router(list_pages, dependencies=[Depends(page_actor)])
     app.include_router(person_pages, dependencies=[Depends(page_actor)])
+    app.include_router(agreement_pages, dependencies=[Depends(page_actor)])
     _offline_docs(app)
     app.mount("/static", StaticFiles(directory=str(Path(__file__).resolve().parent / "web" / "static")), name="static")
     return app

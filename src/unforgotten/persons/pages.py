@@ -146,7 +146,11 @@ def _person_page(request: Request, session: Session, actor: Actor, person_id: in
     error = extra.get("error")
     if isinstance(error, UnforgottenError):
         status = error.http_status
-    context = {"actor": actor, "d": found, "chart": layout, **extra}
+    # agreements come after persons in the order of packages, so the page (not the persons domain) asks them
+    from unforgotten.agreements.flows import assess_person_in_force
+
+    assessments = assess_person_in_force(session=session, person_id=found.person.id, space_id=found.person.space_id)
+    context = {"actor": actor, "d": found, "chart": layout, "assessments": assessments, **extra}
     return render(request, "person.html", context, status_code=status)
 
 
