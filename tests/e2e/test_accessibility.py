@@ -3,11 +3,16 @@ Chromium. axe-core comes vendored in the `axe-playwright-python` package: nothin
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 from tests.e2e.browser import browser_page, chromium_available, live_server
 from tests.e2e.test_person_page import World, _person_of, build
 
+from unforgotten.agreements import service as agreements
 from unforgotten.lists import service as lists
+
+EXAMPLE = Path(__file__).resolve().parents[2] / "examples" / "agreements" / "2025-06-02.yaml"
 
 pytestmark = [
     pytest.mark.browser,
@@ -31,8 +36,11 @@ def _pages(world: World) -> list[str]:
     request = next(s.id for s in summaries if s.kind == "request")
     custody = next(s.id for s in summaries if s.kind == "custody")
     person = _person_of(world, "UA", "Коваленко")
+    with world.database.unit_of_work(actor="cli:test") as uow:  # the same file twice is the same agreement
+        agreement = agreements.load_file(session=uow.session, path=EXAMPLE).id
+        uow.commit()
     return ["/", "/search?q=Kovalenko", f"/persons/{person}", "/review", f"/lists/{request}",
-            f"/reconciliation/{request}/{custody}"]  # fmt: skip
+            f"/reconciliation/{request}/{custody}", "/agreements", f"/agreements/{agreement}"]  # fmt: skip
 
 
 def _violations(page: object) -> list[str]:
