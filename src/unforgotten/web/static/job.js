@@ -8,14 +8,19 @@
   var bar = document.getElementById("job-progress");
   var phase = document.getElementById("job-phase");
   var phases = JSON.parse(phase.getAttribute("data-phases") || "{}");
+  var state = document.getElementById("job-state");
+  var states = JSON.parse(state.getAttribute("data-labels") || "{}");
   var number = new Intl.NumberFormat(document.documentElement.lang || undefined);
 
   function show(job) {
     var done = job.progress.done, total = job.progress.total;
-    document.getElementById("job-state").textContent = job.state;
-    phase.textContent = phases[job.phase] || job.phase;
+    var running = job.state === "queued" || job.state === "running";
+    state.textContent = states[job.state] || job.state;
+    phase.textContent = job.phase === job.state ? "" : (phases[job.phase] || job.phase);
+    document.getElementById("job-phase-sep").hidden = job.phase === job.state;
     document.getElementById("job-done").textContent = number.format(done);
     document.getElementById("job-total").textContent = total ? number.format(total) : "";
+    document.getElementById("job-of").hidden = !(running && total);
     section.className = "job job-" + job.state;
     if (job.state === "done") {
       bar.max = 1; bar.value = 1;
@@ -38,7 +43,7 @@
       error.textContent = job.error || "";
       result.replaceChildren(error);
     }
-    return job.state === "queued" || job.state === "running";
+    return running;
   }
 
   function poll() {
