@@ -124,6 +124,7 @@ def _api_router() -> APIRouter:
     from unforgotten.audit.api import router as audit_router
     from unforgotten.auth.api import router as auth_router
     from unforgotten.exchanges.api import router as exchanges_router
+    from unforgotten.jobs.api import router as jobs_router
     from unforgotten.lists.api import router as lists_router
     from unforgotten.negotiations.api import feed_router
     from unforgotten.negotiations.api import router as negotiations_router
@@ -135,7 +136,7 @@ def _api_router() -> APIRouter:
     protected = APIRouter(dependencies=[Depends(current_actor)])
     for domain_router in (
         auth_router, lists_router, persons_router, releases_router, audit_router, agreements_router,
-        negotiations_router, tracing_router, exchanges_router,
+        negotiations_router, tracing_router, exchanges_router, jobs_router,
     ):  # fmt: skip
         protected.include_router(domain_router)
     router.include_router(protected)
@@ -144,9 +145,13 @@ def _api_router() -> APIRouter:
     return router
 
 
-def create_app(settings: Settings | None = None, *, database: Database | None = None) -> FastAPI:
-    """Build the application; the database is migrated and opened when the app starts, not at import."""
+def create_app(
+    settings: Settings | None = None, *, database: Database | None = None, run_jobs: bool = False
+) -> FastAPI:
+    """Build the application; the database is migrated and opened when the app starts, not at import. The job
+    runner starts with it when ``settings.run_jobs`` says so, or (unset) when ``run_jobs`` does (``serve``)."""
     settings = settings or get_settings()
+    runs_jobs = run_jobs if settings.run_jobs is None else settings.run_jobs
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
@@ -156,7 +161,14 @@ def create_app(settings: Settings | None = None, *, database: Database | None = 
             app.state.database = bootstrap(settings)
         else:
             app.state.database = database
+        if runs_jobs:
+            from unforgotten.jobs.runner import JobRunner
+
+            app.state.job_runner = JobRunner(app.state.database)
+            app.state.job_runner.start()
         yield
+        if app.state.job_runner is not None:
+            app.state.job_runner.stop()
         if database is None:
             app.state.database.engine.dispose()
 
@@ -175,6 +187,7 @@ def create_app(settings: Settings | None = None, *, database: Database | None = 
 
     app.add_middleware(BodyLimit, upload_bytes=settings.max_upload_mb << 20, body_bytes=settings.max_body_kb << 10)
     app.state.settings = settings
+    app.state.job_runner = None
     app.state.sign_in_limiter = SignInLimiter()
     app.state.operator_name = _os_user()
 
@@ -218,6 +231,7 @@ def create_app(settings: Settings | None = None, *, database: Database | None = 
     app.include_router(_api_router())
     from unforgotten.agreements.pages import router as agreement_pages
     from unforgotten.deps import page_actor
+    from unforgotten.jobs.pages import router as job_pages
     from unforgotten.lists.pages import router as list_pages
     from unforgotten.persons.pages import router as person_pages
     from unforgotten.web.pages import router as pages_router
@@ -226,6 +240,7 @@ def create_app(settings: Settings | None = None, *, database: Database | None = 
     app.include_router(list_pages, dependencies=[Depends(page_actor)])
     app.include_router(person_pages, dependencies=[Depends(page_actor)])
     app.include_router(agreement_pages, dependencies=[Depends(page_actor)])
+    app.include_router(job_pages, dependencies=[Depends(page_actor)])
     _offline_docs(app)
     app.mount("/static", StaticFiles(directory=str(Path(__file__).resolve().parent / "web" / "static")), name="static")
     return app

@@ -7,6 +7,7 @@ from unforgotten.agreements.models import Acceptance, Agreement, Category
 from unforgotten.audit.models import ChainHead, DataKey, Event
 from unforgotten.auth.models import Party, User, WebSession
 from unforgotten.db import Base
+from unforgotten.jobs.models import Job
 from unforgotten.lists.models import Entry, List, ListShare
 from unforgotten.negotiations.models import ActionItem, CalendarFeed, Document, Meeting, Negotiation, Round
 from unforgotten.persons.models import Match, MedicalFinding, Person, SpaceModel, StatusChange
@@ -27,6 +28,7 @@ __all__ = [
     "Entry",
     "Event",
     "HandOver",
+    "Job",
     "List",
     "ListShare",
     "Match",

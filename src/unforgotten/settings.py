@@ -35,6 +35,9 @@ class Settings(BaseSettings):
     # Request bodies: an uploaded list file, and anything else (JSON). Refused with 413 beyond, before being read.
     max_upload_mb: int = 200
     max_body_kb: int = 1024
+    # The background job runner (list uploads from the pages) in this web process: None = on for `serve`, off
+    # elsewhere (tests run jobs themselves, deterministically).
+    run_jobs: bool | None = None
 
     @model_validator(mode="after")
     def _refuse_default_secret_outside_local(self) -> Settings:

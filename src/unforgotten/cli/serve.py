@@ -36,7 +36,7 @@ def run_server(*, host: str, port: int) -> None:
 
     _check_host(host)
     console.print(f"serving Unforgotten on http://{host}:{port}/ (API: http://{host}:{port}/api/v1/docs)")
-    uvicorn.run(create_app(), host=host, port=port, log_level="warning")
+    uvicorn.run(create_app(run_jobs=True), host=host, port=port, log_level="warning")
 
 
 @app.command()

@@ -65,11 +65,13 @@ def submit_list(
     link: bool = True,
     progress: Callable[[int], None] | None = None,
     replaces: int | None = None,
+    phase: Callable[[str], None] | None = None,
 ) -> Submission:
     """Submit a list for a party: import it, share it as asked, and link it into every space that now sees it.
 
     The one use case behind ``unforgotten import``, ``POST /api/v1/lists`` and the demo. Only the party's own
-    coordinators (or the local operator) may submit for it.
+    coordinators (or the local operator) may submit for it. ``progress`` gets the rows read so far, ``phase`` the
+    step begun (``reading``, ``linking``), for a caller that shows how far a long submission got.
     """
     if not path.is_file():  # the first thing a coordinator needs to hear about
         from unforgotten.errors import FileReadError
@@ -79,6 +81,8 @@ def submit_list(
     lists.require_may_submit(actor=actor, party=party)
     if replaces is not None:  # a corrected file: the replaced list's next version, whatever the file's name
         name = lists.replaced_name(session=session, actor=actor, list_id=replaces, party_code=party.code, kind=kind)
+    if phase is not None:
+        phase("reading")
     outcome = lists.import_file(
         session=session,
         path=path,
@@ -97,6 +101,8 @@ def submit_list(
         lists.share(session=session, actor=actor, list_id=outcome.list_id, party_code=code)
         submission.shared_with.append(code.upper())
     if link:
+        if phase is not None:
+            phase("linking")
         spaces = [party.code, *submission.shared_with]
         for code in spaces:
             space = auth.get_by_code_or_raise(session=session, code=code)

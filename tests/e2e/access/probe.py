@@ -17,6 +17,7 @@ from tests.e2e.access.world import World
 from unforgotten.agreements.models import Agreement
 from unforgotten.auth.service import operator
 from unforgotten.exchanges.models import HandoverLine, Plan, Stage
+from unforgotten.jobs.models import Job
 from unforgotten.lists.models import Entry, List
 from unforgotten.lists.service import lists_in_space
 from unforgotten.negotiations.models import ActionItem, Document, Meeting, Negotiation
@@ -48,6 +49,7 @@ KINDS = {
     "document_id": "negotiation_documents",
     "meeting_id": "negotiation_meetings",
     "action_id": "negotiation_actions",
+    "job_id": "jobs",
     # counts, not ids: a duration in minutes, a period in days
     "duration_minutes": "numbers",
     "days": "numbers",
@@ -57,7 +59,7 @@ _TABLES = {
     "entries": Entry.id, "agreements": Agreement.id, "releases": Release.id,
     "exchange_plans": Plan.id, "exchange_stages": Stage.id, "exchange_lines": HandoverLine.id,
     "tracing_requests": TracingRequest.id, "negotiations": Negotiation.id, "negotiation_documents": Document.id,
-    "negotiation_meetings": Meeting.id, "negotiation_actions": ActionItem.id,
+    "negotiation_meetings": Meeting.id, "negotiation_actions": ActionItem.id, "jobs": Job.id,
 }  # fmt: skip
 SKIP_PATHS = {f"{API}/openapi.json", f"{API}/docs", f"{API}/docs/oauth2-redirect", "/login", "/logout"}
 
@@ -131,6 +133,10 @@ def hidden_ids(world: World, party: str | None) -> dict[str, set[Any]]:
                 )
             ),  # fmt: skip
         }
+        # A job is its party's, and the mediator's when the upload shares the list with it.
+        code = party or ""
+        out["jobs"] = {job.id for job in session.scalars(select(Job))
+                       if job.party_id not in spaces and code not in job.options.get("share_with", [])}  # fmt: skip
         # Exchanges live in the mediator's space; a side sees the plans it is party to, with their stages and lines.
         party_to = select(Plan.id).where((Plan.space_id.in_(spaces)) | Plan.side_a_id.in_(spaces)
                                          | Plan.side_b_id.in_(spaces))  # fmt: skip
@@ -208,15 +214,26 @@ def api_calls(client: TestClient, ids: Ids) -> Iterator[Call]:
                     yield Call(method.upper(), concrete, path_ids + body_ids, **body)
 
 
+def _api_routes(routes: list[Any], prefix: str = "") -> Iterator[tuple[str, APIRoute]]:
+    """Every APIRoute with its full path. FastAPI 0.165 keeps an included router as one entry of ``app.routes``
+    (``_IncludedRouter``) instead of copying its routes there, so the pages must be looked for inside."""
+    for route in routes:
+        inner = getattr(route, "original_router", None)
+        if inner is not None:
+            yield from _api_routes(inner.routes, prefix + getattr(route.include_context, "prefix", ""))
+        elif isinstance(route, APIRoute):
+            yield prefix + route.path, route
+
+
 def page_calls(client: TestClient, ids: Ids) -> Iterator[Call]:
-    for route in client.app.routes:  # type: ignore[attr-defined]
-        if not isinstance(route, APIRoute) or route.path.startswith(API) or route.path in SKIP_PATHS:
+    for path, route in _api_routes(client.app.routes):  # type: ignore[attr-defined]
+        if path.startswith(API) or path in SKIP_PATHS:
             continue
-        names = re.findall(r"{(\w+)}", route.path)
+        names = re.findall(r"{(\w+)}", path)
         for name in names:
-            assert name in KINDS, f"page {route.path}: path parameter {name!r} is not in KINDS"
+            assert name in KINDS, f"page {path}: path parameter {name!r} is not in KINDS"
         for values in itertools.product(*[ids.values[KINDS[n]] for n in names]) if names else [()]:
-            concrete = route.path
+            concrete = path
             for name, value in zip(names, values, strict=True):
                 concrete = concrete.replace("{" + name + "}", str(value))
             for method in sorted(route.methods):

@@ -18,6 +18,7 @@ from unforgotten.auth import service as auth
 from unforgotten.auth.models import PartyKind
 from unforgotten.bootstrap import bootstrap
 from unforgotten.db import Database
+from unforgotten.jobs.service import create_import
 from unforgotten.persons import cases, review
 from unforgotten.persons.flows import submit_list
 from unforgotten.persons.models import Match, MatchState, Person
@@ -140,4 +141,7 @@ def plant_secrets(world: World, side: str) -> None:
         named = next(p for p in persons if canary(side, "family_name") in p.display_name)
         cases.transition(session=s, actor=coordinator, person_id=named.id, to_status="not_acknowledged",
                          reason=canary(side, "status"))  # fmt: skip
+        # An upload waiting as a job, not shared with the mediator: its file's name is the side's canary.
+        create_import(session=s, actor=coordinator, path=path, file_name=path.name, party_code=side,
+                      kind="custody", share_with_mediator=False)  # fmt: skip
         uow.commit()
