@@ -14,6 +14,7 @@ from fastapi.testclient import TestClient
 from sqlalchemy import func, select
 from tests.e2e.browser import browser_page, chromium_available, live_server
 from tests.e2e.test_person_page import World, build
+from tests.e2e.worlds import signed_in
 
 from unforgotten.agreements import service as agreements
 from unforgotten.agreements.flows import assess, assess_person
@@ -35,10 +36,7 @@ def world(tmp_path: Path) -> World:
 
 
 def _client(world: World, user: str) -> TestClient:
-    client = TestClient(world.app, base_url="https://testserver")
-    response = client.post("/login", data={"token": world.tokens[user], "next": "/"}, follow_redirects=False)
-    assert response.status_code == 303, response.text
-    return client
+    return signed_in(world, user)
 
 
 def _load(world: World) -> int:

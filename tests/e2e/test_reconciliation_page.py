@@ -24,6 +24,7 @@ from fastapi import FastAPI
 from fastapi.testclient import TestClient
 from sqlalchemy import func, select
 from tests.e2e.browser import browser_page, chromium_available, live_server
+from tests.e2e.worlds import signed_in
 
 from unforgotten.app import create_app
 from unforgotten.auth import service as auth
@@ -109,10 +110,7 @@ def world(tmp_path_factory: pytest.TempPathFactory) -> World:
 
 
 def _client(world: World, user: str) -> TestClient:
-    client = TestClient(world.app, base_url="https://testserver")
-    response = client.post("/login", data={"token": world.tokens[user], "next": "/"}, follow_redirects=False)
-    assert response.status_code == 303, response.text
-    return client
+    return signed_in(world, user)
 
 
 def _rows_of(html: str) -> list[str]:

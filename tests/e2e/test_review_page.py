@@ -16,21 +16,15 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
-from fastapi import FastAPI
 from fastapi.testclient import TestClient
 from sqlalchemy import select
 from tests.e2e.browser import browser_page, chromium_available, live_server
+from tests.e2e.worlds import Submission, World, build_world, signed_in
 
-from unforgotten.app import create_app
 from unforgotten.auth import service as auth
-from unforgotten.auth.models import PartyKind
-from unforgotten.bootstrap import bootstrap
-from unforgotten.db import Database
 from unforgotten.lists.models import Entry
 from unforgotten.persons import review
-from unforgotten.persons.flows import submit_list
 from unforgotten.persons.models import Match, MatchState
-from unforgotten.settings import Settings
 
 COLUMNS = "record_id,family_name,given_name,patronymic,date_of_birth,place_of_birth,military_unit,rank"
 UA_ROWS = [
@@ -50,37 +44,12 @@ USERS = {"ua_coord": ("party_coordinator", "UA"), "ua_viewer": ("party_viewer", 
          "ru_coord": ("party_coordinator", "RU"), "mediator": ("mediator", "ICRC")}  # fmt: skip
 
 
-@dataclass
-class World:
-    app: FastAPI
-    database: Database
-    tokens: dict[str, str]
-
-
 def build(tmp: Path) -> World:
     """Two sides and the mediator, every list shared with the mediator and the other side; production mode."""
-    settings = Settings(database_url=f"sqlite:///{tmp / 'review.db'}", environment="production",
-                        secret_key="r" * 40)  # fmt: skip
-    database = bootstrap(settings)
-    tokens: dict[str, str] = {}
-    with database.unit_of_work(actor="cli:setup") as uow:
-        auth.create(session=uow.session, code="UA", name="Ukraine")
-        auth.create(session=uow.session, code="RU", name="Russia")
-        auth.create(session=uow.session, code="ICRC", name="Mediator", kind=PartyKind.MEDIATOR)
-        for name, (role, party) in USERS.items():
-            tokens[name] = auth.create_user(session=uow.session, name=name, role=role, party_code=party)[1]
-        uow.commit()
-    operator = auth.operator("cli:setup")
-    with database.unit_of_work(actor="cli:setup") as uow:
-        for side, other, kind, rows in (("UA", "RU", "request", UA_ROWS), ("RU", "UA", "custody", RU_ROWS)):
-            path = tmp / f"{side.lower()}_{kind}.csv"
-            path.write_text("\n".join([COLUMNS, *rows]) + "\n", encoding="utf-8")
-            submit_list(session=uow.session, actor=operator, path=path, party_code=side, kind=kind,
-                        name=f"{side.lower()}_{kind}", share_with=("ICRC", other))  # fmt: skip
-        uow.commit()
-    app = create_app(settings, database=database)
-    app.state.database = database  # what the lifespan would set
-    return World(app=app, database=database, tokens=tokens)
+    return build_world(tmp, users=USERS, secret="r", submissions=[
+        Submission("UA", "request", COLUMNS, UA_ROWS, ("ICRC", "RU")),
+        Submission("RU", "custody", COLUMNS, RU_ROWS, ("ICRC", "UA")),
+    ])  # fmt: skip
 
 
 @dataclass(frozen=True)
@@ -110,10 +79,7 @@ def _state(world: World, match_id: int) -> str:
 
 
 def _client(world: World, user: str) -> TestClient:
-    client = TestClient(world.app, base_url="https://testserver")
-    response = client.post("/login", data={"token": world.tokens[user], "next": "/"}, follow_redirects=False)
-    assert response.status_code == 303, response.text
-    return client
+    return signed_in(world, user)
 
 
 @pytest.fixture

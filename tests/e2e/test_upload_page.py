@@ -9,23 +9,16 @@ from __future__ import annotations
 
 import os
 import threading
-from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
-from fastapi import FastAPI
 from fastapi.testclient import TestClient
 from sqlalchemy import func, select
 from tests.e2e.browser import browser_page, chromium_available, live_server
+from tests.e2e.worlds import World, build_world, signed_in
 
-from unforgotten.app import create_app
-from unforgotten.auth import service as auth
-from unforgotten.auth.models import PartyKind
-from unforgotten.bootstrap import bootstrap
-from unforgotten.db import Database
 from unforgotten.jobs.models import Job
 from unforgotten.jobs.runner import JobRunner
-from unforgotten.settings import Settings
 
 CSV = (
     "record_id,family_name,given_name,patronymic,date_of_birth\n"
@@ -37,37 +30,14 @@ USERS = {"ua_coord": ("party_coordinator", "UA"), "ua_viewer": ("party_viewer", 
          "ru_coord": ("party_coordinator", "RU"), "mediator": ("mediator", "ICRC")}  # fmt: skip
 
 
-@dataclass
-class World:
-    app: FastAPI
-    database: Database
-    tokens: dict[str, str]
-
-
 @pytest.fixture
 def world(tmp_path: Path) -> World:
     """Two sides and the mediator, no list yet; production mode, so sign-in and sessions are real."""
-    settings = Settings(database_url=f"sqlite:///{tmp_path / 'upload.db'}", environment="production",
-                        secret_key="u" * 40)  # fmt: skip
-    database = bootstrap(settings)
-    tokens: dict[str, str] = {}
-    with database.unit_of_work(actor="cli:setup") as uow:
-        auth.create(session=uow.session, code="UA", name="Ukraine")
-        auth.create(session=uow.session, code="RU", name="Russia")
-        auth.create(session=uow.session, code="ICRC", name="Mediator", kind=PartyKind.MEDIATOR)
-        for name, (role, party) in USERS.items():
-            tokens[name] = auth.create_user(session=uow.session, name=name, role=role, party_code=party)[1]
-        uow.commit()
-    app = create_app(settings, database=database)
-    app.state.database = database  # what the lifespan would set
-    return World(app=app, database=database, tokens=tokens)
+    return build_world(tmp_path, users=USERS, secret="u")
 
 
 def _client(world: World, user: str) -> TestClient:
-    client = TestClient(world.app, base_url="https://testserver")
-    response = client.post("/login", data={"token": world.tokens[user], "next": "/"}, follow_redirects=False)
-    assert response.status_code == 303, response.text
-    return client
+    return signed_in(world, user)
 
 
 def _jobs(world: World) -> int:
