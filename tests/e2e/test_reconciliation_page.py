@@ -24,18 +24,13 @@ from fastapi import FastAPI
 from fastapi.testclient import TestClient
 from sqlalchemy import func, select
 from tests.e2e.browser import browser_page, chromium_available, live_server
-from tests.e2e.worlds import signed_in
+from tests.e2e.worlds import Submission, build_world, signed_in
 
-from unforgotten.app import create_app
 from unforgotten.auth import service as auth
-from unforgotten.auth.models import PartyKind
-from unforgotten.bootstrap import bootstrap
 from unforgotten.db import Database
 from unforgotten.lists.models import Entry, List
-from unforgotten.persons.flows import submit_list
 from unforgotten.persons.models import Match, MatchState, Person
 from unforgotten.releases.models import Release
-from unforgotten.settings import Settings
 
 COLUMNS = "record_id,family_name,given_name,patronymic,date_of_birth,sex,military_unit"
 FAMILIES = ["Коваленко", "Шевчук", "Мельник", "Бондаренко", "Ткаченко", "Кравченко", "Олійник", "Лисенко",
@@ -76,32 +71,12 @@ class World:
 
 def build(tmp: Path) -> World:
     """Two sides and the mediator, production mode (real sign-in); linked through the same use case as the CLI."""
-    url = f"sqlite:///{tmp / 'recon.db'}"
-    settings = Settings(database_url=url, environment="production",
-                        secret_key="r" * 40)  # fmt: skip
-    database = bootstrap(settings)
-    tokens: dict[str, str] = {}
-    with database.unit_of_work(actor="cli:setup") as uow:
-        auth.create(session=uow.session, code="UA", name="Ukraine")
-        auth.create(session=uow.session, code="RU", name="Russia")
-        auth.create(session=uow.session, code="ICRC", name="Mediator", kind=PartyKind.MEDIATOR)
-        for name, (role, party) in USERS.items():
-            tokens[name] = auth.create_user(session=uow.session, name=name, role=role, party_code=party)[1]
-        uow.commit()
-    operator = auth.operator("cli:setup")
     ua, ru = _rows()
-    ids = {}
-    with database.unit_of_work(actor="cli:setup") as uow:
-        for side, kind, rows, share in (("UA", "request", ua, ("ICRC", "RU")), ("RU", "custody", ru, ("ICRC",))):
-            path = tmp / f"{side.lower()}_{kind}.csv"
-            path.write_text("\n".join([COLUMNS, *rows]) + "\n", encoding="utf-8")
-            submission = submit_list(session=uow.session, actor=operator, path=path, party_code=side, kind=kind,
-                                     name=f"{side.lower()}_{kind}", share_with=share)  # fmt: skip
-            ids[kind] = submission.outcome.list_id
-        uow.commit()
-    app = create_app(settings, database=database)
-    app.state.database = database  # what the lifespan would set
-    return World(app, database, tokens, ids["request"], ids["custody"], url)
+    built = build_world(tmp, users=USERS, secret="r", submissions=[
+        Submission("UA", "request", COLUMNS, ua, ("ICRC", "RU")), Submission("RU", "custody", COLUMNS, ru, ("ICRC",)),
+    ])  # fmt: skip
+    url = f"sqlite:///{tmp / 'world.db'}"
+    return World(built.app, built.database, built.tokens, built.lists["request"], built.lists["custody"], url)
 
 
 @pytest.fixture(scope="module")
