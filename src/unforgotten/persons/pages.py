@@ -64,7 +64,7 @@ def _decide(request: Request, session: Session, actor: Actor, match_id: int, at:
     """Decide one suggestion in a savepoint: on to the next (303) when done, or show why it was refused."""
     try:
         same_origin(request)
-        suggestions.get_visible_match_or_raise(session=session, actor=actor, match_id=match_id)  # 404 first
+        review.get_visible_match_or_raise(session=session, actor=actor, match_id=match_id, called="suggestion")  # 404
         with session.begin_nested():
             person = decision(_reason(reason))
     except NotFoundError:

@@ -29,6 +29,7 @@ __all__ = [
     "attach",
     "current_match",
     "get_pending",
+    "get_visible_match_or_raise",
     "merge",
     "names_of",
     "new_person",
@@ -164,19 +165,21 @@ def why(explanation: Mapping[str, Any] | None, most: int = 4) -> str:
     )
 
 
-def _visible_match(session: Session, actor: Actor, match_id: int) -> Match:
+def get_visible_match_or_raise(*, session: Session, actor: Actor, match_id: int, called: str = "match") -> Match:
+    """Return a match of the reader's spaces, in any state (NotFoundError otherwise, as for a missing id); the
+    message names it as the caller's user knows it (a "suggestion" on the review page)."""
     query = select(Match).where(Match.id == match_id)
     spaces = readable_spaces(actor)
     if spaces is not None:
         query = query.where(Match.space_id.in_(spaces))
     match = session.scalars(query).first()
     if match is None:
-        raise NotFoundError(f"no match with id {match_id}")
+        raise NotFoundError(f"no {called} with id {match_id}")
     return match
 
 
 def _pending_or_raise(session: Session, actor: Actor, match_id: int) -> Match:
-    match = _visible_match(session, actor, match_id)
+    match = get_visible_match_or_raise(session=session, actor=actor, match_id=match_id)
     require_role(actor, REVIEWER_ROLES, "decide matches")
     if match.state != MatchState.PENDING:
         raise ConflictError(f"match {match_id} was already decided ({match.state})")

@@ -21,14 +21,14 @@ from dataclasses import dataclass
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from unforgotten.auth.service import REVIEWER_ROLES, Actor, readable_spaces
+from unforgotten.auth.service import REVIEWER_ROLES, Actor
 from unforgotten.errors import ConflictError, NotFoundError
 from unforgotten.persons import dossier, review
 from unforgotten.persons.differences import Row, compare
 from unforgotten.persons.models import Match, MatchState, Person
 from unforgotten.persons.waterfall import Waterfall, waterfall
 
-__all__ = ["QUEUE_CAP", "Suggestion", "get", "get_visible_match_or_raise", "merge", "pending", "split"]
+__all__ = ["QUEUE_CAP", "Suggestion", "get", "merge", "pending", "split"]
 
 QUEUE_CAP = 1000  # suggestions the page pages through at once; beyond it the count reads "1,000+"
 
@@ -49,18 +49,6 @@ class Suggestion:
     def others_of_current(self) -> int:
         """How many other entries the entry's current person has: merging or splitting means something only then."""
         return len(self.current.entries) - 1
-
-
-def get_visible_match_or_raise(*, session: Session, actor: Actor, match_id: int) -> Match:
-    """Return a match of the reader's spaces, in any state (NotFoundError otherwise, as for a missing id)."""
-    query = select(Match).where(Match.id == match_id)
-    spaces = readable_spaces(actor)
-    if spaces is not None:
-        query = query.where(Match.space_id.in_(spaces))
-    match = session.scalars(query).first()
-    if match is None:
-        raise NotFoundError(f"no suggestion with id {match_id}")
-    return match
 
 
 def get(*, session: Session, actor: Actor, match: Match) -> Suggestion:
@@ -85,7 +73,7 @@ def get(*, session: Session, actor: Actor, match: Match) -> Suggestion:
 
 def merge(*, session: Session, actor: Actor, match_id: int, reason: str) -> Person:
     """Accept the suggestion and merge the entry's current person, with its other entries, into the suggested one."""
-    match = get_visible_match_or_raise(session=session, actor=actor, match_id=match_id)
+    match = review.get_visible_match_or_raise(session=session, actor=actor, match_id=match_id, called="suggestion")
     old = review.current_match(session=session, entry_id=match.entry_id, space_id=match.space_id).person_id
     others = session.scalar(
         select(func.count()).where(Match.person_id == old, Match.space_id == match.space_id,
