@@ -18,6 +18,10 @@ from unforgotten.db import Database, make_engine
 from unforgotten.migrations import upgrade
 from unforgotten.settings import Settings
 
+# Tests read the command line in English whatever the machine's locale (LANGUAGE is gettext's first choice
+# after UNFORGOTTEN_LANG, which some tests clear); a test of another language sets UNFORGOTTEN_LANG or --lang.
+os.environ["LANGUAGE"] = "en"
+
 _POSTGRES_SKIPS: list[str] = []
 
 

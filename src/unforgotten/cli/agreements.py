@@ -11,6 +11,7 @@ from rich.table import Table
 
 from unforgotten.cli.app import app
 from unforgotten.cli.context import AS_OPTION, acting, acting_unit_of_work, console, database, log_access
+from unforgotten.cli.i18n import _, tr
 
 agreement_app = typer.Typer(help="Agreements: load them (mediator) and accept them (each side).", no_args_is_help=True)
 app.add_typer(agreement_app, name="agreement")
@@ -44,7 +45,10 @@ def accept(
         agreement = agreements.get_or_raise(session=uow.session, agreement_id=agreement_id)
         force = agreements.in_force(session=uow.session, agreement=agreement)
         uow.commit()
-    console.print(f"agreement {agreement_id} accepted; {'in force' if force else 'waiting for the other side'}")
+    if force:
+        console.print(tr("agreement {agreement} accepted; in force", agreement=agreement_id))
+    else:
+        console.print(tr("agreement {agreement} accepted; waiting for the other side", agreement=agreement_id))
 
 
 @app.command("assess")
@@ -87,7 +91,13 @@ def assess_command(
     if as_json:
         typer.echo(json.dumps(report.as_dict(), ensure_ascii=False))
         return
-    table = Table("category", "eligible", "not eligible", "undetermined", title=f"agreement {agreement_id}")
+    table = Table(
+        _("category"),
+        _("eligible"),
+        _("not eligible"),
+        _("undetermined"),
+        title=tr("agreement {agreement}", agreement=agreement_id),
+    )
     for category, counts in report.counts().items():
         table.add_row(category, *(f"{counts.get(k, 0):,}" for k in ("eligible", "not_eligible", "undetermined")))
     console.print(table)

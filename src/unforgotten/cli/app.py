@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import importlib
 import sys
+from enum import StrEnum
 from typing import Annotated
 
 import typer
 from rich.console import Console
 
+from unforgotten.cli.i18n import _, language, set_language
 from unforgotten.errors import UnforgottenError
 
 __all__ = ["app", "err_console", "main"]
@@ -28,6 +30,16 @@ app = typer.Typer(
     add_completion=False,
 )
 err_console = Console(stderr=True)
+
+
+class Language(StrEnum):
+    """The languages of the catalogues (``web/locales``), as ``--lang`` accepts them."""
+
+    EN = "en"
+    UK = "uk"
+    RU = "ru"
+
+
 _state = {"debug": False}
 
 # Command modules register themselves on `app` when imported; listed here so the order of --help is stable.
@@ -67,8 +79,24 @@ def _root(
     version: Annotated[
         bool, typer.Option("--version", callback=_version, is_eager=True, help="Print the version and exit.")
     ] = False,
+    lang: Annotated[
+        Language | None,
+        typer.Option(
+            "--lang",
+            help="Language of the messages (en, uk, ru). Default: UNFORGOTTEN_LANG, else the locale (LANG), else en.",
+        ),
+    ] = None,
 ) -> None:
     _state["debug"] = debug
+    set_language(lang.value if lang is not None else None)
+
+
+def _error_line(error: UnforgottenError) -> str:
+    """``error: …`` in English, unchanged for scripts; in another language the translated kind of error leads, and
+    the service's own words (English) follow."""
+    if language() == "en":
+        return f"[bold red]error:[/] {error}"
+    return f"[bold red]{_('error')} ({_(error.title)}):[/] {error}"
 
 
 def _load_commands() -> None:
@@ -86,10 +114,10 @@ def main() -> None:
     except UnforgottenError as error:
         if _state["debug"] or "--debug" in sys.argv:
             raise
-        err_console.print(f"[bold red]error:[/] {error}", highlight=False, soft_wrap=True)
+        err_console.print(_error_line(error), highlight=False, soft_wrap=True)
         sys.exit(error.exit_code)
     except typer.Abort:
-        err_console.print("aborted")
+        err_console.print(_("aborted"))
         sys.exit(1)
     except SystemExit:
         raise
@@ -98,7 +126,7 @@ def main() -> None:
 
         translated = domain_error(error)
         if translated is not None and not (_state["debug"] or "--debug" in sys.argv):
-            err_console.print(f"[bold red]error:[/] {translated}", highlight=False, soft_wrap=True)
+            err_console.print(_error_line(translated), highlight=False, soft_wrap=True)
             sys.exit(translated.exit_code)
         show = getattr(error, "show", None)
         if isinstance(error, typer.TyperException) and callable(show):
@@ -109,7 +137,8 @@ def main() -> None:
         if _state["debug"] or "--debug" in sys.argv:
             raise
         err_console.print(
-            f"[bold red]unexpected error:[/] {type(error).__name__}: {error} (run with --debug for details)",
+            f"[bold red]{_('unexpected error')}:[/] {type(error).__name__}: {error} "
+            + _("(run with --debug for details)"),
             highlight=False,
             soft_wrap=True,
         )

@@ -10,6 +10,7 @@ import typer
 
 from unforgotten.cli.app import app
 from unforgotten.cli.context import console, database
+from unforgotten.cli.i18n import number, tr
 
 audit_app = typer.Typer(
     help="The audit log: verify its hash chain, sign checkpoints, list events.", no_args_is_help=True
@@ -36,9 +37,9 @@ def verify(
         else:
             loaded = _load_receipts(receipts)
             count = audit_service.verify_receipts(session=session, receipts=loaded)
-    console.print(f"audit chain intact: {count} events verify")
+    console.print(tr("audit chain intact: {count} events verify", count=number(count)))
     if receipts is not None:
-        console.print(f"{len(loaded)} receipts: every receipted head is still in the chain")
+        console.print(tr("{count} receipts: every receipted head is still in the chain", count=number(len(loaded))))
 
 
 def _load_receipts(folder: Path) -> dict[str, dict[str, Any]]:
@@ -72,8 +73,14 @@ def checkpoint(
     output.write_text(json.dumps(receipt, indent=2) + "\n", encoding="utf-8")
     head = receipt["head"]
     console.print(
-        f"checkpoint: event {head['event_id']} ({head['count']} events), hash {head['hash'][:12]}…, "
-        f"key {receipt['key_id']} → {output}",
+        tr(
+            "checkpoint: event {event} ({count} events), hash {hash}…, key {key} → {file}",
+            event=head["event_id"],
+            count=number(head["count"]),
+            hash=head["hash"][:12],
+            key=receipt["key_id"],
+            file=output,
+        ),
         soft_wrap=True,
     )
 

@@ -7,6 +7,7 @@ from rich.table import Table
 
 from unforgotten.cli.app import app
 from unforgotten.cli.context import AS_OPTION, acting, acting_unit_of_work, console, database, log_access
+from unforgotten.cli.i18n import _, number, tr, word
 
 case_app = typer.Typer(help="Case statuses: show, transition, confirm.", no_args_is_help=True)
 app.add_typer(case_app, name="case")
@@ -26,10 +27,19 @@ def show(person_id: int, as_user: str | None = AS) -> None:
         actor = acting(session, as_user)
         person = persons.get_visible_or_raise(session=session, actor=actor, person_id=person_id)
         changes = cases.history(session=session, actor=actor, person_id=person_id)
-        console.print(f"person {person.id}: {person.display_name} — status [bold]{person.status}[/]")
-        nexts = ", ".join(str(t.to_status) for t in allowed_transitions(person.status))
-        console.print(f"may move to: {nexts or 'nothing (final)'}")
-        table = Table("change", "from", "to", "state", "by", "confirmed by", "evidence", "reason")
+        console.print(
+            tr(
+                "person {person}: {name} — status {status}",
+                person=person.id,
+                name=person.display_name,
+                status=f"[bold]{word(person.status)}[/]",
+            )
+        )
+        nexts = ", ".join(word(t.to_status) for t in allowed_transitions(person.status))
+        console.print(tr("may move to: {statuses}", statuses=nexts or _("nothing (final)")))
+        table = Table(
+            _("change"), _("from"), _("to"), _("state"), _("by"), _("confirmed by"), _("evidence"), _("reason")
+        )
         for c in changes:
             table.add_row(str(c.id), c.from_status, c.to_status, c.state, c.requested_by, c.confirmed_by or "",
                           c.evidence or "", c.reason or "")  # fmt: skip
@@ -53,9 +63,17 @@ def transition(
             session=uow.session, actor=actor, person_ids=person_ids, to_status=to, reason=reason, evidence=evidence
         )
         uow.commit()
-    console.print(f"changed {len(outcome.changed)}, awaiting a second confirmation {len(outcome.pending)}")
+    console.print(
+        tr(
+            "changed {changed}, awaiting a second confirmation {pending}",
+            changed=number(len(outcome.changed)),
+            pending=number(len(outcome.pending)),
+        )
+    )
     for person_id, why in outcome.refused.items():
-        console.print(f"[red]refused[/] person {person_id}: {why}", soft_wrap=True)
+        console.print(
+            f"[red]{_('refused')}[/] " + tr("person {person}: {why}", person=person_id, why=why), soft_wrap=True
+        )
     if outcome.refused:
         raise typer.Exit(6)
 
@@ -68,7 +86,9 @@ def confirm(change_id: int, as_user: str | None = AS, reason: str = REASON) -> N
     with acting_unit_of_work(as_user, reason=reason) as (uow, actor):
         change = cases.confirm(session=uow.session, actor=actor, change_id=change_id, reason=reason)
         uow.commit()
-    console.print(f"confirmed: person {change.person_id} is now {change.to_status}")
+    console.print(
+        tr("confirmed: person {person} is now {status}", person=change.person_id, status=word(change.to_status))
+    )
 
 
 @case_app.command("finding")
@@ -94,4 +114,11 @@ def finding(
             session=uow.session, actor=actor, person_id=person_id, outcome=outcome, examined_on=day, note=note
         )
         uow.commit()
-    console.print(f"person {person_id}: medical commission {recorded.examined_on} — {recorded.outcome}")
+    console.print(
+        tr(
+            "person {person}: medical commission {date} — {outcome}",
+            person=person_id,
+            date=recorded.examined_on,
+            outcome=recorded.outcome,
+        )
+    )

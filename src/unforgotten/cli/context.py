@@ -16,6 +16,8 @@ from typing import TYPE_CHECKING, Any
 import typer
 from rich.console import Console
 
+from unforgotten.cli.i18n import tr
+
 if TYPE_CHECKING:  # imported only where used: `unforgotten --help` must not load the database layer
     from sqlalchemy.orm import Session
 
@@ -97,7 +99,7 @@ def database() -> Database:
     url = get_settings().database_url
     if not _CREATE["allowed"]:
         _require_existing(url)
-    err_console.print(f"database: {safe_url(url)}", highlight=False, soft_wrap=True)
+    err_console.print(tr("database: {url}", url=safe_url(url)), highlight=False, soft_wrap=True)
     return bootstrap()
 
 

@@ -8,6 +8,7 @@ import typer
 
 from unforgotten.cli.app import app
 from unforgotten.cli.context import allow_new_database, console, database, safe_url
+from unforgotten.cli.i18n import number, tr
 
 
 @app.command()
@@ -17,7 +18,7 @@ def init() -> None:
 
     allow_new_database()
     database()
-    console.print(f"database ready: {safe_url(get_settings().database_url)}")
+    console.print(tr("database ready: {url}", url=safe_url(get_settings().database_url)))
 
 
 @app.command("backup")
@@ -35,7 +36,14 @@ def backup_command(
 
     meta = backup(database=database(), output=output, passphrase=passphrase_from(passphrase_file),
                   actor=default_actor())  # fmt: skip
-    console.print(f"backed up the {meta['dialect']} database to {output} ({output.stat().st_size:,} bytes, encrypted)")
+    console.print(
+        tr(
+            "backed up the {dialect} database to {file} ({size} bytes, encrypted)",
+            dialect=meta["dialect"],
+            file=output,
+            size=number(output.stat().st_size),
+        )
+    )
 
 
 @app.command("restore")
@@ -59,4 +67,6 @@ def restore_command(
     url = get_settings().database_url
     meta = restore(url=url, source=source, passphrase=passphrase_from(passphrase_file), actor=default_actor(),
                    force=force)  # fmt: skip
-    console.print(f"restored {source.name} (made {meta['created_at']}) into {safe_url(url)}")
+    console.print(
+        tr("restored {name} (made {made}) into {url}", name=source.name, made=meta["created_at"], url=safe_url(url))
+    )

@@ -6,6 +6,7 @@ import typer
 
 from unforgotten.cli.app import app
 from unforgotten.cli.context import AS_OPTION, acting_unit_of_work, console, database
+from unforgotten.cli.i18n import tr
 
 erase_app = typer.Typer(
     help="Erase a data subject's personal values from the current rows and, by destroying its key, from the log.",
@@ -28,4 +29,7 @@ def person(
         uow.commit()
     scrub(database().engine)
     blanked = ", ".join(f"{table} {n}" for table, n in done.blanked.items()) or "none were set"
-    console.print(f"person {person_id} erased: values blanked ({blanked}); its key is destroyed", soft_wrap=True)
+    console.print(
+        tr("person {person} erased: values blanked ({fields}); its key is destroyed", person=person_id, fields=blanked),
+        soft_wrap=True,
+    )

@@ -13,6 +13,7 @@ import typer
 from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 
 from unforgotten.cli.app import app, err_console
+from unforgotten.cli.i18n import tr
 from unforgotten.errors import InputError
 
 if TYPE_CHECKING:
@@ -172,8 +173,17 @@ def link_command(
         result.model.save(save_model)
     persons = len({p.left_id for p in result.pairs})
     err_console.print(
-        f"linked {len(left_rows)} × {len(right_rows)} entries: {len(result.pairs)} pairs ({persons} left entries "
-        f"matched) at threshold {result.threshold:g} in {time.perf_counter() - started:.1f} s → {output}",
+        tr(
+            "linked {left} × {right} entries: {pairs} pairs ({matched} left entries matched) "
+            "at threshold {threshold} in {seconds} s → {file}",
+            left=len(left_rows),
+            right=len(right_rows),
+            pairs=len(result.pairs),
+            matched=persons,
+            threshold=f"{result.threshold:g}",
+            seconds=f"{time.perf_counter() - started:.1f}",
+            file=output,
+        ),
         highlight=False,
         soft_wrap=True,
     )
@@ -212,8 +222,16 @@ def dedupe_command(
         result.model.save(save_model)
     persons = len(set(result.clusters.values()))
     err_console.print(
-        f"deduplicated {len(rows)} entries: {len(result.pairs)} pairs, {persons} persons at threshold "
-        f"{result.threshold:g} in {time.perf_counter() - started:.1f} s → {output}, {clusters_path}",
+        tr(
+            "deduplicated {count} entries: {pairs} pairs, {persons} persons "
+            "at threshold {threshold} in {seconds} s → {files}",
+            count=len(rows),
+            pairs=len(result.pairs),
+            persons=persons,
+            threshold=f"{result.threshold:g}",
+            seconds=f"{time.perf_counter() - started:.1f}",
+            files=f"{output}, {clusters_path}",
+        ),
         highlight=False,
         soft_wrap=True,
     )

@@ -12,6 +12,7 @@ from rich.table import Table
 
 from unforgotten.cli.app import app
 from unforgotten.cli.context import AS_OPTION, acting, acting_unit_of_work, console, database, log_access
+from unforgotten.cli.i18n import _, number, tr
 
 list_app = typer.Typer(help="Lists: share them with the mediator or the other side, or withdraw a share.")
 app.add_typer(list_app, name="list")
@@ -37,9 +38,9 @@ def import_(
     The list belongs to --party; it is linked into that party's space, and into each space it is shared with.
     """
     progress = Progress(
-        TextColumn("[bold]reading {task.description}"),
+        TextColumn("[bold]" + _("reading") + " {task.description}"),
         BarColumn(),
-        TextColumn("{task.completed:,} rows"),
+        TextColumn("{task.completed:,} " + _("rows")),
         TimeElapsedColumn(),
         console=console,
         transient=True,
@@ -70,34 +71,57 @@ def import_(
         typer.echo(json.dumps(body, ensure_ascii=False, default=str))
         return
     if outcome.unchanged:
-        console.print(f"unchanged: {file.name} was already imported as list {outcome.list_id} (nothing to do)")
+        console.print(
+            tr(
+                "unchanged: {file} was already imported as list {list} (nothing to do)",
+                file=file.name,
+                list=outcome.list_id,
+            )
+        )
         return
     console.print(
-        f"list {outcome.list_id} ({outcome.name} v{outcome.version}): {outcome.rows:,} rows — "
-        f"{outcome.accepted:,} accepted, {outcome.quarantined:,} quarantined, {outcome.blank:,} blank"
+        tr(
+            "list {list} ({name} v{version}): {rows} rows — "
+            "{accepted} accepted, {quarantined} quarantined, {blank} blank",
+            list=outcome.list_id,
+            name=outcome.name,
+            version=outcome.version,
+            rows=number(outcome.rows),
+            accepted=number(outcome.accepted),
+            quarantined=number(outcome.quarantined),
+            blank=number(outcome.blank),
+        )
     )
     if outcome.diff:
         d = outcome.diff
         console.print(
-            f"since v{outcome.version - 1}: +{d['added']} added, -{d['removed']} removed, ~{d['changed']} changed"
+            tr(
+                "since v{version}: +{added} added, -{removed} removed, ~{changed} changed",
+                version=outcome.version - 1,
+                added=d["added"],
+                removed=d["removed"],
+                changed=d["changed"],
+            )
         )
     if outcome.finding_counts:
-        counts = ", ".join(f"{code} {n:,}" for code, n in sorted(outcome.finding_counts.items()))
-        console.print(f"findings: {counts}", soft_wrap=True)
+        counts = ", ".join(f"{code} {number(n)}" for code, n in sorted(outcome.finding_counts.items()))
+        console.print(tr("findings: {counts}", counts=counts), soft_wrap=True)
         for finding in outcome.first_findings[:8]:
-            where = f"row {finding.get('row')}" + (f", column {finding['column']}" if finding.get("column") else "")
+            where = tr("row {row}", row=finding.get("row")) + (
+                tr(", column {column}", column=finding["column"]) if finding.get("column") else ""
+            )
             console.print(f"  {where}: {finding.get('severity')} {finding.get('code')} — {finding.get('message')}",
                           soft_wrap=True, highlight=False)  # fmt: skip
-        console.print(f"every finding, row by row: unforgotten findings {outcome.list_id}")
+        console.print(tr("every finding, row by row: {command}", command=f"unforgotten findings {outcome.list_id}"))
     if submission.replaced is not None:
-        console.print(f"list {submission.replaced} is replaced by this version and withdrawn")
+        console.print(tr("list {list} is replaced by this version and withdrawn", list=submission.replaced))
     if submission.shared_with:
-        console.print(f"shared with {', '.join(submission.shared_with)}")
+        console.print(tr("shared with {parties}", parties=", ".join(submission.shared_with)))
     if linked:
-        spaces = ", ".join(f"{code} {n:,}" for code, n in submission.linked.items() if n)
-        console.print(f"{linked:,} entries linked into persons ({spaces})")
+        spaces = ", ".join(f"{code} {number(n)}" for code, n in submission.linked.items() if n)
+        console.print(tr("{count} entries linked into persons ({spaces})", count=number(linked), spaces=spaces))
     if outcome.quarantined:
-        console.print(f"see the reasons with: unforgotten quarantine {outcome.list_id}")
+        console.print(tr("see the reasons with: {command}", command=f"unforgotten quarantine {outcome.list_id}"))
 
 
 @app.command()
@@ -105,7 +129,7 @@ def quarantine(list_id: int = typer.Argument(..., help="The list id."), as_user:
     """Show the quarantined rows of a list with their row numbers and reasons."""
     from unforgotten.lists import service as lists
 
-    table = Table("sheet", "row", "reason", "raw values")
+    table = Table(_("sheet"), _("row"), _("reason"), _("raw values"))
     with database().read() as session:
         actor = acting(session, as_user)
         lists.get_visible_or_raise(session=session, actor=actor, list_id=list_id)
@@ -115,7 +139,7 @@ def quarantine(list_id: int = typer.Argument(..., help="The list id."), as_user:
             raw = ", ".join(f"{k}={v}" for k, v in entry.raw.items() if v not in (None, ""))
             table.add_row(entry.sheet, str(entry.row_number), reasons, raw[:120])
     if not rows:
-        console.print(f"list {list_id} has no quarantined rows")
+        console.print(tr("list {list} has no quarantined rows", list=list_id))
         return
     console.print(table)
 
@@ -140,9 +164,9 @@ def findings(
         typer.echo(json.dumps(found, ensure_ascii=False, default=str))
         return
     if not found:
-        console.print(f"list {list_id} has no findings")
+        console.print(tr("list {list} has no findings", list=list_id))
         return
-    table = Table("sheet", "row", "status", "severity", "code", "column", "message")
+    table = Table(_("sheet"), _("row"), _("status"), _("severity"), _("code"), _("column"), _("message"))
     for f in found:
         table.add_row(f["sheet"], str(f["row"]), f["status"], str(f.get("severity", "")), str(f.get("code", "")),
                       str(f.get("column") or ""), str(f.get("message", "")))  # fmt: skip
@@ -163,7 +187,9 @@ def export(
         actor = acting(session, as_user)
         count = lists.export_entries(session=session, actor=actor, list_id=list_id, path=output, findings=findings)
     log_access(actor, "access.list_exported", "lists", list_id, entries=count, file=output.name)
-    console.print(f"exported {count:,} accepted entries of list {list_id} to {output}")
+    console.print(
+        tr("exported {count} accepted entries of list {list} to {file}", count=number(count), list=list_id, file=output)
+    )
 
 
 @list_app.command("original")
@@ -180,7 +206,15 @@ def original_command(
         file_name, content = read_original(session=session, actor=actor, list_id=list_id)
     output.write_bytes(content)
     log_access(actor, "access.list_original", "lists", list_id, bytes=len(content), file=output.name)
-    console.print(f"wrote {file_name} of list {list_id} ({len(content):,} bytes) to {output}")
+    console.print(
+        tr(
+            "wrote {name} of list {list} ({size} bytes) to {file}",
+            name=file_name,
+            list=list_id,
+            size=number(len(content)),
+            file=output,
+        )
+    )
 
 
 @list_app.command("share")
@@ -195,7 +229,14 @@ def share_command(
     with acting_unit_of_work(as_user, reason=f"share list {list_id} with {with_party}") as (uow, actor):
         linked = share_list(session=uow.session, actor=actor, list_id=list_id, party_code=with_party)
         uow.commit()
-    console.print(f"list {list_id} shared with {with_party.upper()}; {linked:,} entries linked there")
+    console.print(
+        tr(
+            "list {list} shared with {party}; {count} entries linked there",
+            list=list_id,
+            party=with_party.upper(),
+            count=number(linked),
+        )
+    )
 
 
 @list_app.command("unshare")
@@ -210,7 +251,14 @@ def unshare_command(
     with acting_unit_of_work(as_user, reason=f"unshare list {list_id} from {with_party}") as (uow, actor):
         withdrawn = unshare_list(session=uow.session, actor=actor, list_id=list_id, party_code=with_party)
         uow.commit()
-    console.print(f"list {list_id} no longer shared with {with_party.upper()}; {withdrawn:,} links withdrawn")
+    console.print(
+        tr(
+            "list {list} no longer shared with {party}; {count} links withdrawn",
+            list=list_id,
+            party=with_party.upper(),
+            count=number(withdrawn),
+        )
+    )
 
 
 @list_app.command("withdraw")
@@ -225,4 +273,10 @@ def withdraw_command(
     with acting_unit_of_work(as_user, reason=f"withdraw list {list_id}: {reason}") as (uow, actor):
         withdrawn = withdraw_list(session=uow.session, actor=actor, list_id=list_id, reason=reason)
         uow.commit()
-    console.print(f"list {list_id} withdrawn; {withdrawn:,} links to persons withdrawn (the list and its log stay)")
+    console.print(
+        tr(
+            "list {list} withdrawn; {count} links to persons withdrawn (the list and its log stay)",
+            list=list_id,
+            count=number(withdrawn),
+        )
+    )

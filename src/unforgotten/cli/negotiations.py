@@ -11,6 +11,7 @@ from rich.table import Table
 
 from unforgotten.cli.app import app
 from unforgotten.cli.context import AS_OPTION, acting, acting_unit_of_work, console, database
+from unforgotten.cli.i18n import _, tr, word
 
 negotiation_app = typer.Typer(help="Negotiations: rounds, documents, meetings, action items.", no_args_is_help=True)
 app.add_typer(negotiation_app, name="negotiation")
@@ -125,7 +126,15 @@ def add_document(
             series=series,
         )
         uow.commit()
-    console.print(f"document {made.id} v{made.version} sha256 {made.sha256}; review by {made.review_deadline}")
+    console.print(
+        tr(
+            "document {document} v{version} sha256 {sha256}; review by {deadline}",
+            document=made.id,
+            version=made.version,
+            sha256=made.sha256,
+            deadline=made.review_deadline,
+        )
+    )
 
 
 @negotiation_app.command("answer")
@@ -149,7 +158,7 @@ def answer(
             party_code=party,
         )
         uow.commit()
-    console.print(f"document {document_id} answered")
+    console.print(tr("document {document} answered", document=document_id))
 
 
 @negotiation_app.command("meeting")
@@ -195,7 +204,7 @@ def meeting_status(
             held_on=_d(held_on, "held_on") if held_on else None,
         )
         uow.commit()
-    console.print(f"meeting {meeting_id} {status}")
+    console.print(tr("meeting {meeting} {status}", meeting=meeting_id, status=word(status)))
 
 
 @negotiation_app.command("action")
@@ -238,7 +247,14 @@ def due(
     if as_json:
         typer.echo(json.dumps([i.as_dict() for i in items], ensure_ascii=False))
         return
-    table = Table("due", "kind", "title", "status", "days left", title=f"due by {day + dt.timedelta(days=days)}")
+    table = Table(
+        _("due"),
+        _("kind"),
+        _("title"),
+        _("status"),
+        _("days left"),
+        title=tr("due by {date}", date=day + dt.timedelta(days=days)),
+    )
     for i in items:
         table.add_row(str(i.due_on), i.kind, i.title, i.status, str(i.days_left))
     console.print(table)
@@ -256,4 +272,4 @@ def calendar(
     with database().read() as session:
         items = timeline.calendar_items(session=session, actor=acting(session, as_user))
     output.write_bytes(to_ics(items))
-    console.print(f"{len(items)} events written to {output}")
+    console.print(tr("{count} events written to {file}", count=len(items), file=output))

@@ -8,6 +8,7 @@ import typer
 
 from unforgotten.cli.app import app
 from unforgotten.cli.context import AS_OPTION, acting, console, database, log_access
+from unforgotten.cli.i18n import number, tr
 
 persons_app = typer.Typer(help="Persons: export them for tracing agencies (PFIF 1.4).", no_args_is_help=True)
 app.add_typer(persons_app, name="persons")
@@ -30,4 +31,4 @@ def export(
         actor = acting(session, as_user)
         count = export_pfif(session=session, actor=actor, path=output, domain=domain)
     log_access(actor, "access.persons_exported", "persons", None, persons=count, file=output.name)
-    console.print(f"exported {count:,} persons to {output}")
+    console.print(tr("exported {count} persons to {file}", count=number(count), file=output))

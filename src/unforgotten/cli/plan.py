@@ -12,6 +12,7 @@ from rich.table import Table
 
 from unforgotten.cli.app import app, err_console
 from unforgotten.cli.context import AS_OPTION, acting, acting_unit_of_work, console, database
+from unforgotten.cli.i18n import _, tr, word
 
 __all__ = ["approve_command", "create_command", "diff_command", "plan_app", "show_command", "solve_command"]
 
@@ -48,7 +49,7 @@ def solve_command(
     plan = solve(parsed, time_limit=time_limit)
     output.write_text(json.dumps(plan.to_json(), ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
     if not quiet:
-        table = Table("level", "value", "status", "bound", "gap", "seconds")
+        table = Table(_("level"), _("value"), _("status"), _("bound"), _("gap"), _("seconds"))
         for level in plan.levels:
             table.add_row(
                 level.name,
@@ -59,11 +60,21 @@ def solve_command(
                 f"{level.seconds:.1f}",
             )
         err_console.print(table)
-    verdict = "proven optimal" if plan.proven else "NOT proven optimal (time limit)"
+    verdict = _("proven optimal") if plan.proven else _("NOT proven optimal (time limit)")
     err_console.print(
-        f"planned {len(parsed.persons)} persons on {len(parsed.stages)} stages: {plan.assigned} assigned, "
-        f"{len(plan.unassigned)} left out with a reason, cost {plan.cost}, {plan.stages_used} stages used, "
-        f"{verdict} in {time.perf_counter() - started:.1f} s → {output}",
+        tr(
+            "planned {persons} persons on {stages} stages: {assigned} assigned, {left_out} left out with a reason, "
+            "cost {cost}, {used} stages used, {verdict} in {seconds} s → {file}",
+            persons=len(parsed.persons),
+            stages=len(parsed.stages),
+            assigned=plan.assigned,
+            left_out=len(plan.unassigned),
+            cost=plan.cost,
+            used=plan.stages_used,
+            verdict=verdict,
+            seconds=f"{time.perf_counter() - started:.1f}",
+            file=output,
+        ),
         highlight=False,
         soft_wrap=True,
     )
@@ -73,18 +84,29 @@ def _print_plan(view: dict[str, object], as_json: bool) -> None:
     if as_json:
         typer.echo(json.dumps(view, ensure_ascii=False, indent=2))
         return
-    console.print(f"plan {view['id']} (agreement {view['agreement_id']}, version {view['version']}): {view['state']}")
+    console.print(
+        tr(
+            "plan {plan} (agreement {agreement}, version {version}): {state}",
+            plan=view["id"],
+            agreement=view["agreement_id"],
+            version=view["version"],
+            state=word(view["state"]),
+        )
+    )
     if view.get("reason"):
-        console.print(f"empty: {view['reason']}", soft_wrap=True)
+        console.print(tr("empty: {reason}", reason=view["reason"]), soft_wrap=True)
     sides = list(view["sides"])  # type: ignore[call-overload]
-    table = Table("stage", "code", "date", "place", "state", *sides)
+    table = Table(_("stage"), _("code"), _("date"), _("place"), _("state"), *sides)
     for stage in view["stages"]:  # type: ignore[attr-defined]
         table.add_row(str(stage["id"]), stage["code"], stage["date"], stage["place"], stage["state"],
                       *(str(stage["counts"][side]) for side in sides))  # fmt: skip
     console.print(table)
-    console.print(f"left out: {view['left_out']}; approved by: {view['approvals'] or 'nobody yet'}", soft_wrap=True)
+    console.print(
+        tr("left out: {count}; approved by: {who}", count=view["left_out"], who=view["approvals"] or _("nobody yet")),
+        soft_wrap=True,
+    )
     for person, reason in dict(view.get("unassigned") or {}).items():  # type: ignore[call-overload]
-        console.print(f"  person {person}: {reason}", soft_wrap=True)
+        console.print("  " + tr("person {person}: {why}", person=person, why=reason), soft_wrap=True)
 
 
 @plan_app.command("create")
@@ -155,4 +177,6 @@ def approve_command(
         plan = plans.approve(session=uow.session, actor=actor, plan_id=plan_id, party_code=party)
         state, approved = plan.state, plans.approvals(session=uow.session, plan=plan)
         uow.commit()
-    console.print(f"plan {plan_id}: {state}; approved by {approved}", soft_wrap=True)
+    console.print(
+        tr("plan {plan}: {state}; approved by {who}", plan=plan_id, state=word(state), who=approved), soft_wrap=True
+    )

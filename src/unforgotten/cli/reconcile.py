@@ -12,6 +12,7 @@ from rich.table import Table
 
 from unforgotten.cli.app import app
 from unforgotten.cli.context import AS_OPTION, acting, acting_unit_of_work, console, database, log_access
+from unforgotten.cli.i18n import _, number, tr, word
 
 if TYPE_CHECKING:  # the CLI imports the database and the engines only in the commands that use them
     from sqlalchemy.orm import Session
@@ -56,14 +57,18 @@ def reconcile_command(
             body["by_category"] = per_category
         typer.echo(json.dumps(body, ensure_ascii=False))
         return
-    table = Table("outcome", "entries", title=f"request list {request_list_id} vs custody list {custody_list_id}")
+    table = Table(
+        _("outcome"),
+        _("entries"),
+        title=tr("request list {request} vs custody list {custody}", request=request_list_id, custody=custody_list_id),
+    )
     for key, value in counts.items():
-        table.add_row(key.replace("_", " "), f"{value:,}")
+        table.add_row(word(key), number(value))
     console.print(table)
     for category, category_counts in per_category.items():
-        console.print(f"{category}: " + ", ".join(f"{k} {v}" for k, v in category_counts.items()))
+        console.print(f"{category}: " + ", ".join(f"{word(k)} {number(v)}" for k, v in category_counts.items()))
     if output is not None:
-        console.print(f"written to {output}")
+        console.print(tr("written to {file}", file=output))
 
 
 def _per_category(
@@ -104,5 +109,13 @@ def release_command(
     if as_json:
         typer.echo(json.dumps({"release_id": release.id, "to": to_party, **release.counts, "fields": release.fields}))
         return
-    counts = ", ".join(f"{k.replace('_', ' ')} {v:,}" for k, v in release.counts.items())
-    console.print(f"release {release.id} to {to_party}: {counts}; fields sent: {', '.join(release.fields)}")
+    counts = ", ".join(f"{word(k)} {number(v)}" for k, v in release.counts.items())
+    console.print(
+        tr(
+            "release {release} to {party}: {counts}; fields sent: {fields}",
+            release=release.id,
+            party=to_party,
+            counts=counts,
+            fields=", ".join(release.fields),
+        )
+    )

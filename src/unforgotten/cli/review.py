@@ -7,6 +7,7 @@ from rich.table import Table
 
 from unforgotten.cli.app import app
 from unforgotten.cli.context import AS_OPTION, acting, acting_unit_of_work, console, database, default_actor
+from unforgotten.cli.i18n import _, number, tr
 
 review_app = typer.Typer(help="Review possible matches and correct persons.", no_args_is_help=True)
 app.add_typer(review_app, name="review")
@@ -21,7 +22,9 @@ def list_pending(limit: int = typer.Option(50, help="How many to show."), as_use
     as the entry's list wrote them and as the suggested person is shown, and the fields that weighed most."""
     from unforgotten.persons import review as review_service
 
-    table = Table("match", "entry", "as written", "suggested person", "shown as", "probability", "why")
+    table = Table(
+        _("match"), _("entry"), _("as written"), _("suggested person"), _("shown as"), _("probability"), _("why")
+    )
     with database().read() as session:
         actor = acting(session, as_user)
         matches = review_service.get_pending(session=session, actor=actor, limit=limit)
@@ -43,7 +46,7 @@ def accept(match_id: int, as_user: str | None = AS, reason: str = REASON) -> Non
     with acting_unit_of_work(as_user, reason=reason) as (uow, actor):
         match = review_service.accept(session=uow.session, actor=actor, match_id=match_id, reason=reason)
         uow.commit()
-    console.print(f"accepted: entry {match.entry_id} is person {match.person_id}")
+    console.print(tr("accepted: entry {entry} is person {person}", entry=match.entry_id, person=match.person_id))
 
 
 @review_app.command("reject")
@@ -54,7 +57,7 @@ def reject(match_id: int, as_user: str | None = AS, reason: str = REASON) -> Non
     with acting_unit_of_work(as_user, reason=reason) as (uow, actor):
         review_service.reject(session=uow.session, actor=actor, match_id=match_id, reason=reason)
         uow.commit()
-    console.print(f"rejected match {match_id}")
+    console.print(tr("rejected match {match}", match=match_id))
 
 
 @review_app.command("merge")
@@ -65,7 +68,7 @@ def merge(keep_id: int, merge_id: int, as_user: str | None = AS, reason: str = R
     with acting_unit_of_work(as_user, reason=reason) as (uow, actor):
         review_service.merge(session=uow.session, actor=actor, keep_id=keep_id, merge_id=merge_id, reason=reason)
         uow.commit()
-    console.print(f"merged person {merge_id} into {keep_id}")
+    console.print(tr("merged person {merged} into {kept}", merged=merge_id, kept=keep_id))
 
 
 @review_app.command("split")
@@ -76,7 +79,7 @@ def split(entry_id: int, as_user: str | None = AS, reason: str = REASON) -> None
     with acting_unit_of_work(as_user, reason=reason) as (uow, actor):
         person = split_entry(session=uow.session, actor=actor, entry_id=entry_id, reason=reason)
         uow.commit()
-    console.print(f"entry {entry_id} is now person {person.id}")
+    console.print(tr("entry {entry} is now person {person}", entry=entry_id, person=person.id))
 
 
 @review_app.command("link")
@@ -87,4 +90,4 @@ def link() -> None:
     with database().unit_of_work(actor=default_actor(), reason="link entries into persons") as uow:
         linked = link_all(session=uow.session, decided_by=default_actor())
         uow.commit()
-    console.print(f"{linked:,} entries linked into persons")
+    console.print(tr("{count} entries linked into persons", count=number(linked)))

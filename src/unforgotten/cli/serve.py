@@ -6,6 +6,7 @@ import typer
 
 from unforgotten.cli.app import app
 from unforgotten.cli.context import console
+from unforgotten.cli.i18n import tr
 
 
 def _check_host(host: str) -> None:
@@ -35,7 +36,13 @@ def run_server(*, host: str, port: int) -> None:
     from unforgotten.app import create_app
 
     _check_host(host)
-    console.print(f"serving Unforgotten on http://{host}:{port}/ (API: http://{host}:{port}/api/v1/docs)")
+    console.print(
+        tr(
+            "serving Unforgotten on {url} (API: {docs})",
+            url=f"http://{host}:{port}/",
+            docs=f"http://{host}:{port}/api/v1/docs",
+        )
+    )
     uvicorn.run(create_app(run_jobs=True), host=host, port=port, log_level="warning")
 
 

@@ -11,6 +11,7 @@ from rich.table import Table
 
 from unforgotten.cli.app import app
 from unforgotten.cli.context import console, database, default_actor
+from unforgotten.cli.i18n import _, tr, word
 
 user_app = typer.Typer(
     help="Users: add, list, deactivate, rotate a token, set a password, enrol a second factor.", no_args_is_help=True
@@ -40,7 +41,9 @@ def add_party(
     if as_json:
         typer.echo(json.dumps({"id": party.id, "code": party.code, "name": party.name, "kind": party.kind}))
         return
-    console.print(f"party {party.code} ({party.name}) added as a {party.kind}")
+    console.print(
+        tr("party {code} ({name}) added as a {kind}", code=party.code, name=party.name, kind=word(party.kind))
+    )
 
 
 @party_app.command("list")
@@ -48,7 +51,7 @@ def list_parties() -> None:
     """List the parties."""
     from unforgotten.auth import service as auth
 
-    table = Table("code", "name", "kind")
+    table = Table(_("code"), _("name"), _("kind"))
     with database().read() as session:
         for party in auth.get_all(session=session):
             table.add_row(party.code, party.name, party.kind)
@@ -74,8 +77,14 @@ def add(
     if as_json:
         typer.echo(json.dumps({"name": user.name, "role": user.role, "party": code, "token": token}))
         return
-    console.print(f"user {user.name} added as {user.role}{' of ' + code if code else ''}")
-    console.print(f"API token (keep it secret, it is not shown again; valid {ttl} days): {token}", soft_wrap=True)
+    if code:
+        console.print(tr("user {name} added as {role} of {party}", name=user.name, role=user.role, party=code))
+    else:
+        console.print(tr("user {name} added as {role}", name=user.name, role=user.role))
+    console.print(
+        tr("API token (keep it secret, it is not shown again; valid {days} days): {token}", days=ttl, token=token),
+        soft_wrap=True,
+    )
 
 
 @user_app.command("list")
@@ -83,7 +92,7 @@ def list_users() -> None:
     """List users with their roles, parties, token expiry, and whether they can sign in with a password and code."""
     from unforgotten.auth import service as auth
 
-    table = Table("name", "role", "party", "active", "token expires", "password", "one-time code")
+    table = Table(_("name"), _("role"), _("party"), _("active"), _("token expires"), _("password"), _("one-time code"))
     with database().read() as session:
         for user in auth.get_all_users(session=session):
             actor = auth.actor_for(session=session, user=user)
@@ -104,7 +113,7 @@ def deactivate(name: str = typer.Argument(..., help="The user to deactivate.")) 
     with database().unit_of_work(actor=default_actor(), reason=f"deactivate {name}") as uow:
         auth.deactivate_user(session=uow.session, name=name)
         uow.commit()
-    console.print(f"user {name} deactivated; their token and sessions no longer work")
+    console.print(tr("user {name} deactivated; their token and sessions no longer work", name=name))
 
 
 @user_app.command("rotate-token")
@@ -120,7 +129,10 @@ def rotate_token(name: str = typer.Argument(..., help="The user."), as_json: boo
     if as_json:
         typer.echo(json.dumps({"name": user.name, "token": token}))
         return
-    console.print(f"new API token for {name} (valid {ttl} days): {token}", soft_wrap=True)
+    console.print(
+        tr("new API token for {name} (valid {days} days): {token}", name=name, days=ttl, token=token),
+        soft_wrap=True,
+    )
 
 
 def _read_password(password_file: Path | None) -> str:
@@ -168,10 +180,14 @@ def password(
         user = auth.set_password(session=uow.session, name=name, password=secret)
         needs_code = auth.second_factor_required(user) and user.totp_secret is None
         uow.commit()
-    console.print(f"password set for {name}; their browser sessions were ended")
+    console.print(tr("password set for {name}; their browser sessions were ended", name=name))
     if needs_code:
         console.print(
-            f"{name} also needs a one-time code to sign in: enrol one with `unforgotten user totp {name}`",
+            tr(
+                "{name} also needs a one-time code to sign in: enrol one with {command}",
+                name=name,
+                command=f"`unforgotten user totp {name}`",
+            ),
             soft_wrap=True,
         )
 
@@ -187,6 +203,6 @@ def totp(name: str = typer.Argument(..., help="The user."), as_json: bool = JSON
     if as_json:
         typer.echo(json.dumps({"name": name, "otpauth_uri": enrolment.uri, "secret": enrolment.secret}))
         return
-    console.print(f"one-time codes enrolled for {name}; add this to an authenticator app (shown once):")
+    console.print(tr("one-time codes enrolled for {name}; add this to an authenticator app (shown once):", name=name))
     console.print(f"otpauth URI: {enrolment.uri}", soft_wrap=True, markup=False)
-    console.print(f"secret: {enrolment.secret}", soft_wrap=True, markup=False)
+    console.print(tr("secret: {secret}", secret=enrolment.secret), soft_wrap=True, markup=False)
