@@ -136,6 +136,25 @@ def test_the_mediator_sees_both_sides_names_filters_and_pages(world: World) -> N
     assert "unknown outcome" in bad.text and len(_rows_of(bad.text)) == 100
 
 
+def test_a_page_number_that_is_not_one_shows_a_page_not_json(world: World) -> None:
+    """An edited or truncated link (``?page=abc``) once answered the framework's JSON 422; now what is not a number
+    is the first page, and a number past the last page the last one, as the pager's own links would show them."""
+    with _client(world, "mediator") as mediator:
+        answers = {query: mediator.get(world.path, params=params) for query, params in (
+            ("abc", {"page": "abc"}), ("empty", {"page": ""}), ("negative", {"page": "-2"}),
+            ("superscript", {"page": "²"}), ("unrequested", {"page": "2", "unrequested_page": "x"}),
+            ("far", {"page": "9" * 40}),
+        )}  # fmt: skip
+    for query, response in answers.items():
+        assert response.status_code == 200, query
+        assert response.headers["content-type"].startswith("text/html"), query
+    for query in ("abc", "empty", "negative", "superscript"):
+        assert len(_rows_of(answers[query].text)) == 100 and "1–100 of 110" in answers[query].text, query
+    for query in ("unrequested", "far"):
+        assert len(_rows_of(answers[query].text)) == 10 and "101–110 of 110" in answers[query].text, query
+    assert "1–3 of 3" in answers["unrequested"].text
+
+
 def test_the_csv_download_keeps_the_contract_and_adds_names(world: World) -> None:
     with _client(world, "mediator") as mediator:
         page = mediator.get(world.path, params={"status": "conflicting"})

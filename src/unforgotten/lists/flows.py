@@ -11,7 +11,6 @@ Custody entries whose person nobody requested are reported too. Counts always ad
 from __future__ import annotations
 
 from collections import Counter, defaultdict
-from collections.abc import Iterable
 from dataclasses import asdict, dataclass, field
 from enum import StrEnum
 from typing import Any
@@ -161,7 +160,7 @@ def reconcile(*, session: Session, request: List, custody: List, space_id: int) 
     held_by_person: dict[int, list[tuple[Entry, Match]]] = defaultdict(list)
     for entry, match in held:
         held_by_person[match.person_id].append((entry, match))
-    pending = _pending_between(session, space_id, (e.id for e, _ in requested), set(held_by_person))
+    pending = _pending_between(session, space_id, (request.id, custody.id), requested, held)
     requested_persons: set[int] = set()
     for entry, match in requested:
         requested_persons.add(match.person_id)
@@ -173,19 +172,44 @@ def reconcile(*, session: Session, request: List, custody: List, space_id: int) 
 
 
 def _pending_between(
-    session: Session, space_id: int, request_entry_ids: Iterable[int], custody_persons: set[int]
+    session: Session,
+    space_id: int,
+    list_ids: tuple[int, int],
+    requested: list[tuple[Entry, Match]],
+    held: list[tuple[Entry, Match]],
 ) -> dict[int, float]:
-    ids = list(request_entry_ids)
-    if not ids or not custody_persons:
+    """Request entries with a suggestion waiting between them and a custody entry, with its probability.
+
+    A suggestion points either way: a request entry suggested for a holding person, or — what linking leaves when
+    the custody list comes after the request list, the usual order — a custody entry suggested for a requested
+    person. Either way the request is not answered until a reviewer decides: read as "not acknowledged", a release
+    would tell the asking side its person is not held while the match waits in the queue.
+    """
+    if not requested or not held:
         return {}
-    query = select(Match.entry_id, Match.person_id, Match.probability).where(
-        Match.state == MatchState.PENDING, Match.space_id == space_id, Match.entry_id.in_(ids)
+    request_ids = {entry.id for entry, _ in requested}
+    custody_ids = {entry.id for entry, _ in held}
+    custody_persons = {match.person_id for _, match in held}
+    request_entries_of: dict[int, list[int]] = defaultdict(list)
+    for entry, match in requested:
+        request_entries_of[match.person_id].append(entry.id)
+    # By the two lists, not by their entry ids: a list of 200,000 ids is no query parameter.
+    query = (
+        select(Match.entry_id, Match.person_id, Match.probability)
+        .join(Entry, Entry.id == Match.entry_id)
+        .where(Match.state == MatchState.PENDING, Match.space_id == space_id, Entry.list_id.in_(list_ids))
     )
-    return {
-        int(entry_id): float(probability or 0.0)
-        for entry_id, person_id, probability in session.execute(query)
-        if person_id in custody_persons
-    }
+    found: dict[int, float] = {}
+    for entry_id, person_id, probability in session.execute(query):
+        if entry_id in request_ids and person_id in custody_persons:
+            answered = [int(entry_id)]
+        elif entry_id in custody_ids:
+            answered = request_entries_of.get(int(person_id), [])
+        else:
+            continue
+        for request_entry_id in answered:
+            found[request_entry_id] = max(found.get(request_entry_id, 0.0), float(probability or 0.0))
+    return found
 
 
 def _row(

@@ -113,6 +113,16 @@ def _page(
     return render(request, "reconciliation.html", context, status_code=status)
 
 
+def _page_number(text: str) -> int:
+    """A page number from a link, leniently: what is not a number is the first page, as a number past the last page
+    is the last one (``page_of`` clamps) — an edited or truncated link still shows the reconciliation, never an
+    error in JSON."""
+    text = text.strip()
+    if not (text.isascii() and text.isdigit()):  # "abc", "", "-1", "²"
+        return 1
+    return int(text) if len(text) <= 12 else 10**12  # runaway digits are past the last page too (int() limits them)
+
+
 @router.get(
     "/reconciliation/{request_list_id}/{custody_list_id}", response_class=HTMLResponse, name="reconciliation_page"
 )
@@ -124,12 +134,12 @@ def reconciliation_page(
     actor: PageActor,
     status: str = "",
     sort: str = "list",
-    page: int = 1,
-    unrequested_page: int = 1,
+    page: str = "1",
+    unrequested_page: str = "1",
     done: str = "",
 ) -> HTMLResponse:
     """Show which requests the other side acknowledges, with the names the reader may see; filter, sort, page."""
-    view = _View(status=status, sort=sort, page=page, unrequested_page=unrequested_page)
+    view = _View(status=status, sort=sort, page=_page_number(page), unrequested_page=_page_number(unrequested_page))
     try:
         try:
             select_rows([], status=status, sort=sort)  # an unknown filter or order: say so on the page, show all

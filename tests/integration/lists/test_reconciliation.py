@@ -135,3 +135,29 @@ def test_kinds_are_checked(session: Session) -> None:
 )
 def test_dates_conflict(left: str | None, right: str | None, conflict: bool) -> None:
     assert dates_conflict(left, right) is conflict
+
+
+def test_a_custody_entry_suggested_for_a_requested_person_waits_for_review(session: Session) -> None:
+    """Linking the custody list after the request list (the usual order) leaves the suggestion on the custody
+    entry: the request it may answer waits for the reviewer, it is not "not acknowledged"."""
+    ua = auth.create(session=session, code="UA", name="Ukraine")
+    ru = auth.create(session=session, code="RU", name="Russia")
+    request, r = make_list(session, ua.id, "request", [("r1", "1993-06-05", "M"), ("r2", "1985-02-17", "M")])
+    custody, c = make_list(session, ru.id, "custody", [("c1", "1994-05-06", "M")])
+    space = auth.create(session=session, code="ICRC", name="ICRC", kind=PartyKind.MEDIATOR).id
+    requested = review.new_person(
+        session=session, space_id=space, entry_id=r[0], status="requested", display_name="", decided_by="t"
+    )
+    for entry_id, status in ((r[1], "requested"), (c[0], "held")):
+        review.new_person(session=session, space_id=space, entry_id=entry_id, status=status, display_name="",
+                          decided_by="t")  # fmt: skip
+    review.propose(session=session, space_id=space, entry_id=c[0], person_id=requested.id, probability=0.44,
+                   explanation={})  # fmt: skip
+    session.flush()
+
+    result = reconcile(session=session, request=request, custody=custody, space_id=space)
+    by_record = {row.request_record_id: row for row in result.rows}
+    assert by_record["r1"].status == ReconciliationStatus.PENDING_REVIEW and by_record["r1"].probability == 0.44
+    assert by_record["r2"].status == ReconciliationStatus.NOT_ACKNOWLEDGED
+    counts = result.counts()
+    assert counts["pending_review"] == 1 and counts["not_acknowledged"] == 1 and counts["not_requested"] == 1
