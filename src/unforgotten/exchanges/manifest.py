@@ -71,8 +71,8 @@ LABELS: dict[str, str] = {
     "line": N_("Line"),
     "name": N_("Name"),
     "date_of_birth": N_("Date of birth"),
-    "released_by": N_("Released by"),
-    "received_by": N_("Received by"),
+    "released_by": N_("Releasing side"),  # not "Released by": that msgid is a release of information
+    "received_by": N_("Receiving side"),
     "category": N_("Category"),
     "outcome": N_("Outcome"),
     "reason": N_("Reason"),
