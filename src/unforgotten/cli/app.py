@@ -60,6 +60,7 @@ _COMMAND_MODULES: tuple[str, ...] = (
     "unforgotten.cli.link",
     "unforgotten.cli.plan",
     "unforgotten.cli.exchange",
+    "unforgotten.cli.manifest",
     "unforgotten.cli.negotiations",
     "unforgotten.cli.tracing",
 )
