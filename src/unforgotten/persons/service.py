@@ -114,12 +114,11 @@ def search(*, session: Session, actor: Actor, query: str, limit: int = 20) -> tu
         return [], 0
     spaces = readable_spaces(actor)
     # Entries with a key of every word, scored by how many of the query's keys they have. The rarest word drives
-    # (:func:`_rarest_first`); the entries it finds are kept only if an accepted match puts them in the actor's
-    # spaces (one probe of the partial unique index on (entry, space) each: half of them or fewer), and only then
-    # are the other words checked and counted per entry on the primary key, one probe per key of the word. 1M
-    # entries, "Shevchenko Oleksandr": intersecting every word's index rows read 637 000 of them (170 ms);
-    # driving by the surname reads 3 400; driving by the given name, as the order by kind of word did when the
-    # surname looked like a given name too (Kharytov ~ Khariton), 629 000 and 209 000 probes (26 s).
+    # (:func:`_rarest_first`, which also drops the keys no entry has); each other word then keeps the driven
+    # entries that have one of its keys and adds how many, either probed per entry or by reading its rows once
+    # (:func:`_probe`); only the entries left are looked up in the matches, on the partial unique index of
+    # accepted matches by (entry, space). 1M entries, "Shevchenko Oleksandr": intersecting every word's index
+    # rows read 637 000 of them (170 ms); driving by the surname reads 3 400.
     (driving, driver_rows), *others = ranked = _rarest_first(session, parsed.words)
     if not all(word for word, _ in ranked):  # a word no entry has a key of: only the whole id may answer
         driving, others = frozenset(), []
@@ -161,7 +160,8 @@ def search(*, session: Session, actor: Actor, query: str, limit: int = 20) -> tu
 _RARITY_CAP = 20_000
 # A broad word is checked per entry of the driving word (one probe of the primary key per key of the word) while
 # that takes at most this many probes (the driving word's index rows, about two per entry, times the word's keys);
-# past it, the word's own rows are read once and joined (a row read costs some fifty times less than a probe).
+# past it, the word's own rows are read once and joined (a row read in index order cost 0.2 µs, a probe of a key
+# some 30 µs, both at load average 14).
 # 1M entries, load average 14: "Haydets' Oleksiy" (1,077 driving rows) read Oleksiy's 195,000 rows in 198 ms
 # where probing its 359 entries takes 37 ms; "Shapovalenko Serhiy" (31,355 driving rows) probed 14,319 entries
 # in 2.1 s where reading Serhiy's 183,000 rows takes 0.6 s.
@@ -187,15 +187,17 @@ def _rarest_first(session: Session, words: Sequence[frozenset[str]]) -> list[tup
     def kind(word: frozenset[str]) -> tuple[bool, int]:
         return any(k.startswith("g:") for k in word), -len(word)
 
+    if len(words) == 1:  # one word drives whatever its size, and an absent key costs it one probe: no statement
+        return [(words[0], 0)]
     keys = sorted(set().union(*words))
     hashes = [key_hash(key) for key in keys]
     sizes = []
-    for word in words if len(words) > 1 else ():  # one word drives whatever its size
+    for word in words:
         rows = select(literal(1)).where(EntrySearchKey.key.in_(key_hashes(word))).limit(_RARITY_CAP).subquery()
         sizes.append(select(func.count()).select_from(rows).scalar_subquery())
     present = [select(EntrySearchKey.entry_id).where(EntrySearchKey.key == h).exists() for h in hashes]
     answer = session.execute(select(*sizes, *present)).one()
-    counted = [int(n) for n in answer[: len(sizes)]] or [0]
+    counted = [int(n) for n in answer[: len(sizes)]]
     live = {key for key, there in zip(keys, answer[len(sizes) :], strict=True) if there}
     order = sorted(range(len(words)), key=lambda i: (counted[i], kind(words[i]), i))
     return [(words[i] & live, counted[i]) for i in order]
@@ -213,7 +215,7 @@ def _and_word(answering: Select[int, int], word: frozenset[str], *, probe: bool)
     if probe:
         count = select(func.count()).where(other.entry_id == kept.c.entry_id, of_word).scalar_subquery()
         scored = select(kept.c.entry_id, kept.c.score.label("before"), (kept.c.score + count).label("score"))
-        counted = scored.subquery()  # the count in one column, then a filter on it (each entry probed once)
+        counted = scored.subquery()  # the count in one column, then a filter on it
         return select(counted.c.entry_id, counted.c.score).where(counted.c.score > counted.c.before)
     joined = select(kept.c.entry_id, (kept.c.score + func.count()).label("score")).join(
         other, other.entry_id == kept.c.entry_id
