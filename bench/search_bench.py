@@ -1,7 +1,10 @@
 """Search latency at scale on PostgreSQL: ``persons.service.search`` over N entries (issue 12 item 3).
 
 Run: .venv/bin/python -m bench.search_bench [--entries 1000000] [--queries 300] [--url postgresql+psycopg://…]
-Without ``--url`` a throwaway database is made on the server the tests use (``tests/postgres.py``). The data are
+Without ``--url`` a throwaway database is made on the server the tests use (``tests/postgres.py``). With ``--url``
+of an empty database it is loaded and kept; ``--url … --no-load`` measures it again without rebuilding it (the
+same sample, so the same queries). The machine's load average is printed before and after: the cores may be
+shared, and a latency means little without it. The data are
 synthetic and loaded with COPY, not through import and linking (which would take hours at this size): two sides,
 half the entries each, names from the scenario generator's surname pool (Zipf, so the common surnames repeat by
 tens of thousands) and the given-name lexicon, one person per entry, one accepted match. The keys are the real
@@ -13,6 +16,7 @@ from __future__ import annotations
 
 import argparse
 import io
+import os
 import platform
 import random
 import statistics
@@ -211,6 +215,7 @@ def main() -> None:
         sample = _sample(url) if args.no_load else load(url, args.entries, args.seed, args.zipf)[0]
         verb = "sampled" if args.no_load else "loaded"
         print(f"{verb} {args.entries:,} entries in {time.perf_counter() - start:.0f} s ({platform.python_version()})")  # noqa: T201
+        print(f"load average before: {_load()}")  # noqa: T201 -- the cores are shared: say how busy they were
         timings, hits = measure(url, sample, args.queries, args.seed)
         for kind, times in timings.items():
             times.sort()
@@ -219,6 +224,12 @@ def main() -> None:
                 f"{kind:15} n={len(times)} found={hits.get(kind, 0)} p50={statistics.median(times):.1f} ms "
                 f"p95={p95:.1f} ms max={times[-1]:.1f} ms"
             )
+        print(f"load average after: {_load()}")  # noqa: T201
+
+
+def _load() -> str:
+    """The 1, 5 and 15-minute load averages, as ``uptime`` prints them."""
+    return ", ".join(f"{value:.2f}" for value in os.getloadavg())
 
 
 if __name__ == "__main__":

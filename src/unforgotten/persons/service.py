@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 
-from sqlalchemy import ColumnElement, CompoundSelect, Select, func, literal, select, union_all
+from sqlalchemy import ColumnExpressionArgument, CompoundSelect, Select, func, literal, select, union_all
 from sqlalchemy.orm import Session, aliased
 
 from unforgotten.auth.service import Actor, readable_spaces
@@ -112,36 +112,35 @@ def search(*, session: Session, actor: Actor, query: str, limit: int = 20) -> tu
     parsed = parse_query(query)
     if not parsed.words:
         return [], 0
-    # Entries with a key of every word, scored by how many of the query's keys they have. The first word drives
-    # (a word with no given-name group first: surnames and ids are rarer than given names); the others are
-    # checked and counted per driven entry on the primary key, so the planner sees as many rows as the driving
-    # word has. 1M entries, "Shevchenko Oleksandr": intersecting every word's index rows read 637 000 of them
-    # (170 ms); driving by the surname reads 3 400.
-    words = sorted(parsed.words, key=lambda word: (any(k.startswith("g:") for k in word), -len(word)))
-    driven = (
+    spaces = readable_spaces(actor)
+    # Entries with a key of every word, scored by how many of the query's keys they have. The rarest word drives
+    # (:func:`_rarest_first`, which also drops the keys no entry has); each other word then keeps the driven
+    # entries that have one of its keys and adds how many, either probed per entry or by reading its rows once
+    # (:func:`_probe`); only the entries left are looked up in the matches, on the partial unique index of
+    # accepted matches by (entry, space). 1M entries, "Shevchenko Oleksandr": intersecting every word's index
+    # rows read 637 000 of them (170 ms); driving by the surname reads 3 400.
+    (driving, driver_rows), *others = ranked = _rarest_first(session, parsed.words)
+    if not all(word for word, _ in ranked):  # a word no entry has a key of: only the whole id may answer
+        driving, others = frozenset(), []
+    answering: Select[int, int] = (
         select(EntrySearchKey.entry_id, func.count().label("score"))
-        .where(EntrySearchKey.key.in_(key_hashes(words[0])))
+        .where(EntrySearchKey.key.in_(key_hashes(driving)))
         .group_by(EntrySearchKey.entry_id)
-        .subquery()
     )
-    counts: list[ColumnElement[int]] = [driven.c.score]
-    for number, word in enumerate(words[1:]):
-        other = aliased(EntrySearchKey)
-        of_word = select(func.count()).where(other.entry_id == driven.c.entry_id, other.key.in_(key_hashes(word)))
-        counts.append(of_word.scalar_subquery().label(f"w{number}"))
-    per_word = select(driven.c.entry_id, *counts).subquery()
-    answering: Select[int, int] | CompoundSelect[int, int] = select(
-        per_word.c.entry_id, sum((per_word.c[c.name] for c in counts[1:]), per_word.c.score).label("score")
-    ).where(*(per_word.c[c.name] > 0 for c in counts[1:]))
+    for word, word_rows in others:
+        answering = _and_word(answering, word, probe=_probe(driver_rows, word, word_rows))
+    entries = answering.subquery()
+    found_by: Select[int, int] | CompoundSelect[int, int]
+    found_by = _accepted(select(Match.person_id, entries.c.score), entries.c.entry_id, spaces)
     if parsed.identifier is not None:  # the whole query as one identifier (ids written with spaces)
-        by_id = select(EntrySearchKey.entry_id, literal(1).label("score"))
-        answering = union_all(answering, by_id.where(EntrySearchKey.key == key_hash(parsed.identifier)))
-    scores = answering.subquery()
+        by_id = select(Match.person_id, literal(1).label("score")).select_from(EntrySearchKey)
+        by_id = by_id.where(EntrySearchKey.key == key_hash(parsed.identifier))
+        found_by = union_all(found_by, _accepted(by_id, EntrySearchKey.entry_id, spaces))
+    scores = found_by.subquery()
     found = in_spaces(
         select(Person.id.label("person_id"), func.max(scores.c.score).label("score"))
-        .join(Match, Match.person_id == Person.id)
-        .join(scores, scores.c.entry_id == Match.entry_id)
-        .where(Match.state == MatchState.ACCEPTED, current_persons()),
+        .join(scores, scores.c.person_id == Person.id)
+        .where(current_persons()),
         actor,
     )
     best = found.group_by(Person.id).subquery()
@@ -153,3 +152,83 @@ def search(*, session: Session, actor: Actor, query: str, limit: int = 20) -> tu
     )
     rows = session.execute(page).all()
     return [row[0] for row in rows], int(rows[0][1]) if rows else 0
+
+
+# How many index rows of each word are counted to find the rarest: a cap, so that counting a common given name
+# (629 000 rows at 1M entries) costs a few milliseconds. Words past it are all broad; among them a word that is no
+# given name (a surname, an id) drives, then the one with more keys (a longer word).
+_RARITY_CAP = 20_000
+# A broad word is checked per entry of the driving word (one probe of the primary key per key of the word) while
+# that takes at most this many probes (the driving word's index rows, about two per entry, times the word's keys);
+# past it, the word's own rows are read once and joined (a row read in index order cost 0.2 µs, a probe of a key
+# some 30 µs, both at load average 14).
+# 1M entries, load average 14: "Haydets' Oleksiy" (1,077 driving rows) read Oleksiy's 195,000 rows in 198 ms
+# where probing its 359 entries takes 37 ms; "Shapovalenko Serhiy" (31,355 driving rows) probed 14,319 entries
+# in 2.1 s where reading Serhiy's 183,000 rows takes 0.6 s.
+_PROBE_BUDGET = 10_000
+
+
+def _probe(driver_rows: int, word: frozenset[str], word_rows: int) -> bool:
+    """Whether to check ``word`` by probing per driven entry rather than by reading its rows (see above)."""
+    return word_rows >= _RARITY_CAP and driver_rows * len(word) <= _PROBE_BUDGET
+
+
+def _rarest_first(session: Session, words: Sequence[frozenset[str]]) -> list[tuple[frozenset[str], int]]:
+    """The query's words, each with only its keys that some entry has, and its index rows, the fewest first.
+
+    One statement counts each word's index rows up to a cap and asks of each key whether any entry has it. Why
+    count and not guess by the kind of word: a surname may look like a given name to the lexicon's typo match
+    (Kharytov ~ Khariton), and then driving by the given name read 629,000 rows and probed 209,000 entries (26
+    s at 1M entries, where driving by the surname reads 5,800). Why drop the absent keys: most of a long word's
+    keys are its skeletons with one consonant deleted, which few names have (Oleksandr: 5 of its 9 keys, none at
+    1M entries), and each key is one more probe per checked entry. A word left without keys answers nothing.
+    """
+
+    def kind(word: frozenset[str]) -> tuple[bool, int]:
+        return any(k.startswith("g:") for k in word), -len(word)
+
+    if len(words) == 1:  # one word drives whatever its size, and an absent key costs it one probe: no statement
+        return [(words[0], 0)]
+    keys = sorted(set().union(*words))
+    hashes = [key_hash(key) for key in keys]
+    sizes = []
+    for word in words:
+        rows = select(literal(1)).where(EntrySearchKey.key.in_(key_hashes(word))).limit(_RARITY_CAP).subquery()
+        sizes.append(select(func.count()).select_from(rows).scalar_subquery())
+    present = [select(EntrySearchKey.entry_id).where(EntrySearchKey.key == h).exists() for h in hashes]
+    answer = session.execute(select(*sizes, *present)).one()
+    counted = [int(n) for n in answer[: len(sizes)]]
+    live = {key for key, there in zip(keys, answer[len(sizes) :], strict=True) if there}
+    order = sorted(range(len(words)), key=lambda i: (counted[i], kind(words[i]), i))
+    return [(words[i] & live, counted[i]) for i in order]
+
+
+def _and_word(answering: Select[int, int], word: frozenset[str], *, probe: bool) -> Select[int, int]:
+    """Keep the (entry, score) rows of ``answering`` whose entry has a key of ``word``, adding how many it has.
+
+    With ``probe``, a correlated count per entry (the database probes the index for each); otherwise a join
+    to the word's own index rows, which the database reads once (a hash join) or probes, as it estimates.
+    """
+    kept = answering.subquery()
+    other = aliased(EntrySearchKey)
+    of_word = other.key.in_(key_hashes(word))
+    if probe:
+        count = select(func.count()).where(other.entry_id == kept.c.entry_id, of_word).scalar_subquery()
+        scored = select(kept.c.entry_id, kept.c.score.label("before"), (kept.c.score + count).label("score"))
+        counted = scored.subquery()  # the count in one column, then a filter on it
+        return select(counted.c.entry_id, counted.c.score).where(counted.c.score > counted.c.before)
+    joined = select(kept.c.entry_id, (kept.c.score + func.count()).label("score")).join(
+        other, other.entry_id == kept.c.entry_id
+    )
+    return joined.where(of_word).group_by(kept.c.entry_id, kept.c.score)
+
+
+def _accepted(query: AnySelect, entry_id: ColumnExpressionArgument[int], spaces: frozenset[int] | None) -> AnySelect:
+    """``query`` joined to the accepted matches of ``entry_id`` into the given spaces (every space: ``None``).
+
+    The match's space is its person's: filtering on it here lets the partial unique index on (entry, space) of
+    accepted matches drop the entries of other spaces before the persons are read; the person's own space is
+    still checked (:func:`in_spaces`), so this is a shortcut, never the access rule.
+    """
+    query = query.join(Match, Match.entry_id == entry_id).where(Match.state == MatchState.ACCEPTED)
+    return query if spaces is None else query.where(Match.space_id.in_(spaces))

@@ -14,6 +14,7 @@ from unforgotten.auth.models import PartyKind
 from unforgotten.auth.service import Actor
 from unforgotten.lists.models import Entry, EntrySearchKey, EntryStatus
 from unforgotten.lists.search import index_missing
+from unforgotten.names.search import parse_query
 from unforgotten.persons import service
 from unforgotten.persons.flows import submit_list
 
@@ -88,3 +89,66 @@ def test_another_sides_unshared_list_is_never_found(session: Session, actors: di
 
 def test_an_empty_query_finds_nothing(session: Session, actors: dict[str, Actor]) -> None:
     assert service.search(session=session, actor=actors["operator"], query="  ") == ([], 0)
+
+
+def _reference(session: Session, actor: Actor, query: str) -> dict[str, int]:
+    """Search by its definition, in Python over the whole index: display name -> best score of its entries."""
+    from unforgotten.auth.service import readable_spaces
+    from unforgotten.names.search import key_hash
+    from unforgotten.persons.models import Match, MatchState, Person
+
+    parsed = parse_query(query)
+    keys: dict[int, set[int]] = {}
+    for key, entry_id in session.execute(select(EntrySearchKey.key, EntrySearchKey.entry_id)):
+        keys.setdefault(entry_id, set()).add(key)
+    words = [{key_hash(k) for k in word} for word in parsed.words]
+    every = set().union(*words)
+    ident = key_hash(parsed.identifier) if parsed.identifier else None
+    spaces = readable_spaces(actor)
+    best: dict[str, int] = {}
+    rows = session.execute(
+        select(Match.entry_id, Person.display_name, Person.space_id)
+        .join(Person, Person.id == Match.person_id)
+        .where(Match.state == MatchState.ACCEPTED)
+    )
+    for entry_id, name, space in rows:
+        has = keys.get(entry_id, set())
+        score = len(has & every) if words and all(has & word for word in words) else 0
+        score = max(score, 1 if ident in has else 0)
+        if score and (spaces is None or space in spaces):
+            best[name] = max(best.get(name, 0), score)
+    return best
+
+
+@pytest.mark.parametrize("budget", [0, 10**9], ids=["rows-joined", "probed-per-entry"])
+def test_both_ways_of_checking_a_word_answer_as_the_definition(
+    session: Session, actors: dict[str, Actor], monkeypatch: pytest.MonkeyPatch, budget: int
+) -> None:
+    """Whichever way a word is checked (its rows read and joined, or probed per driven entry), the answer is the
+    set the definition gives, ranked by the definition's score (the planner's choice is not the answer's)."""
+    monkeypatch.setattr(service, "_RARITY_CAP", 1)  # every word counts as broad, so the budget decides
+    monkeypatch.setattr(service, "_PROBE_BUDGET", budget)
+    queries = ("Shevchenko Oleksandr", "Олександр Шевченко", "Shevchneko Oleksnadr", "Shevchuk Oleksandr Petrovych",
+               "Kovalenko Bohdan", "Oleksandr", "Шевченко Александр Игоревич", "UA 1", "Shevchenko Zzyzx")  # fmt: skip
+    for actor in (actors["UA"], actors["RU"], actors["operator"]):
+        for query in queries:
+            expected = _reference(session, actor, query)
+            persons, total = service.search(session=session, actor=actor, query=query, limit=20)
+            assert {p.display_name: expected.get(p.display_name) for p in persons} == expected, query
+            assert total == len(expected), query
+            ranks = [expected[p.display_name] for p in persons]
+            assert ranks == sorted(ranks, reverse=True), query
+
+
+def test_the_rarest_word_drives_and_absent_keys_are_dropped(session: Session, actors: dict[str, Actor]) -> None:
+    """The word with the fewest index rows drives, whatever its kind: two given names here (as when a surname
+    reads as a given name too, Kharytov ~ Khariton), where the order by kind put the longer, commoner one first."""
+    ranked = service._rarest_first(session, parse_query("Oleksandr Bohdan").words)
+    assert "g:bohdan" in ranked[0][0] and "g:oleksandr" in ranked[1][0]  # 1 entry against 3
+    assert ranked[0][1] < ranked[1][1]
+    words = parse_query("Shevchenko Oleksandr").words
+    kept = {k for word, _ in service._rarest_first(session, words) for k in word}
+    absent = {k for word in words for k in word} - kept
+    assert absent and all(k.startswith("c:") for k in absent)  # skeletons with a consonant deleted: no one has them
+    assert {"n:xevxenko", "n:olexandr", "g:oleksandr"} <= kept
+    assert service.search(session=session, actor=actors["operator"], query="Shevchenko Zzyzx") == ([], 0)
