@@ -29,7 +29,7 @@ def test_demo_loads_and_is_accounted_for(tmp_path: Path) -> None:
 
     def cli(*args: str) -> subprocess.CompletedProcess[str]:
         return subprocess.run([sys.executable, "-m", "unforgotten", *args], env=env, cwd=tmp_path,
-                              capture_output=True, text=True, timeout=600)  # fmt: skip
+                              capture_output=True, text=True, timeout=1200)  # fmt: skip
 
     first = cli("demo", "--size", "300", "--no-serve")
     assert first.returncode == 0, first.stderr
