@@ -1,4 +1,5 @@
-"""Load the synthetic scenario into the database: parties, negotiation, agreement, every list, persons, releases.
+"""Load the synthetic scenario into the database: parties, negotiation, agreement, every list, persons, releases,
+and an exchange carried out in part (a plan, a closed stage with a signed act, an open one, remains batches).
 
 This is the same path a real deployment takes — files written to disk, submitted through the one use case
 (import, share, link into each space that sees them), the agreement loaded by the mediator and accepted by both
@@ -47,6 +48,7 @@ class DemoOutcome:
     agreement_id: int | None = None
     persons_linked: int = 0
     releases: list[str] = field(default_factory=list)
+    exchange: list[str] = field(default_factory=list)
     credentials: list[str] = field(default_factory=list)
 
     def lines(self) -> list[str]:
@@ -61,6 +63,7 @@ class DemoOutcome:
             out.append(f"agreement {self.agreement_id} loaded")
         out.append(f"entries linked into persons (each space that sees them): {self.persons_linked:,}")
         out.extend(self.releases)
+        out.extend(self.exchange)
         out.extend(self.credentials)
         return out
 
@@ -132,6 +135,10 @@ def load_scenario(
     _negotiation_history(session, operator_actor, negotiation.id, outcome, store or directory / "store", directory)
     _children(session, operator_actor, outcome)
     add_demo_users(session, outcome)
+    if outcome.agreement_id is not None:  # after the users: the coordinators and the mediator carry it out
+        from unforgotten.exchanges.demo import carry_out
+
+        outcome.exchange = carry_out(session=session, agreement_id=outcome.agreement_id, seed=seed)
     return outcome
 
 

@@ -1,6 +1,7 @@
 """The accounting proof: every row of every file is one entry, every accepted entry one person in each space that
 sees it (and in no space that does not), every audited row (lists, shares, persons, matches, status changes) the
-state its events produce, every import event its list, and the audit chain intact.
+state its events produce, every import event its list, every exchange carried out what its acts and events say
+(:mod:`.exchange_checks`), and the audit chain intact.
 
 It reads the database as stored, so it also catches what was done behind the system's back (a row deleted with
 ``sqlite3``, a status edited by hand). Each violation names the object and the way to investigate.
@@ -17,6 +18,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from unforgotten.audit import service as audit_service
+from unforgotten.audit.exchange_checks import exchange_differences
 from unforgotten.audit.models import Event
 from unforgotten.audit.replay import replay
 from unforgotten.auth.models import Party
@@ -62,6 +64,8 @@ def account(*, session: Session) -> AccountingReport:
     _check_lists(session, report)
     _check_persons(session, report)
     for difference in replay(session=session):
+        report.violations.append(Violation(difference.check, difference.subject, difference.message))
+    for difference in exchange_differences(session=session):
         report.violations.append(Violation(difference.check, difference.subject, difference.message))
     try:
         report.events = audit_service.verify(session=session)

@@ -23,7 +23,7 @@ from unforgotten.lists.models import Entry, List, ListKind
 from unforgotten.persons import service as persons
 from unforgotten.persons.models import Match, MatchState, Person, current_persons
 
-__all__ = ["create_plan", "parse_stages", "set_facts"]
+__all__ = ["create_plan", "custody_holders", "parse_stages", "set_facts"]
 
 _STAGE_FIELDS = {"id", "date", "place", "capacity", "remainder"}
 _NO_DATE = dt.date(1900, 1, 1)  # no earliest date recorded: can travel at any stage
@@ -103,7 +103,7 @@ def _priorities(agreement: Agreement) -> dict[str, int]:
     return out
 
 
-def _holders(session: Session, space_id: int, person_ids: list[int]) -> dict[int, int]:
+def custody_holders(session: Session, space_id: int, person_ids: list[int]) -> dict[int, int]:
     """Person → the side whose custody list names them (lowest party id when several do)."""
     query = (
         select(Match.person_id, func.min(List.party_id))
@@ -150,7 +150,7 @@ def create_plan(
                                                  Plan.state == PlanState.APPROVED)):  # fmt: skip
         raise ConflictError(f"agreement {agreement.id} already has an approved plan", hint="it is being carried out")
     chosen, _ = _candidates(session, agreement, space_id)
-    holders = _holders(session, space_id, list(chosen))
+    holders = custody_holders(session, space_id, list(chosen))
     facts = {f.person_id: f for f in session.scalars(select(PersonFacts).where(PersonFacts.person_id.in_(chosen)))}
     skipped = {str(p): "no side's custody list names them in the mediator's space" for p in chosen
                if holders.get(p) not in codes}  # fmt: skip

@@ -98,6 +98,9 @@ def record_line(
                             f"{getattr(line, _BY[half])}", hint="a recorded half is not overwritten")  # fmt: skip
     line.outcome = _outcome(line)
     session.flush()
+    if written:  # the conditional UPDATE is Core, which the recorder's flush hook does not see: say who did what
+        record(session, action="handover.recorded", subject_type="exchange_lines", subject_id=line.id,
+               after={"half": half, "value": value, "by": actor.name, "outcome": line.outcome})  # fmt: skip
     return line
 
 
