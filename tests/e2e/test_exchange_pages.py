@@ -431,3 +431,30 @@ def test_plan_and_remains_pages_in_chromium(exchange: Exchange, tmp_path: Path) 
         assert page.locator("#remains-totals tr[data-side='UA'] .total").inner_text() == "2"
         assert page.locator("#remains-chart circle").count() == 4
         page.screenshot(path=str(shots / "remains.png"), full_page=True)
+
+
+@pytest.mark.browser
+@pytest.mark.skipif(not chromium_available(), reason="BROWSER TESTS SKIPPED: Debian's chromium is not installed")
+def test_the_exchange_pages_pass_axe(exchange: Exchange) -> None:
+    """WCAG 2.1 A and AA on every exchange page, as the mediator (forms, persons) and as a side (counts only)."""
+    from tests.e2e.test_accessibility import _violations
+
+    x = exchange
+    _add_batches(x)
+    found: dict[str, list[str]] = {}
+    with live_server(x.world.app) as base, browser_page() as page:
+
+        def check(user: str, paths: list[str]) -> None:
+            sign_in(page, base, x.world.tokens[user])
+            for path in paths:
+                response = page.goto(base + path)
+                assert response is not None and response.status == 200, (user, path)
+                found[f"{user} {path}"] = _violations(page)
+
+        for user in ("mediator", "ru_coord"):  # the draft, with its approve form
+            check(user, ["/plans", f"/plans/{x.plan_v2}", f"/plans/{x.plan_v1}", f"/remains/{x.agreement_id}"])
+        _approve_all(x)
+        stage = _close_and_sign(x)
+        for user in ("mediator", "ru_coord"):
+            check(user, [f"/plans/{x.plan_v2}", f"/stages/{stage}/act"])
+    assert {path: v for path, v in found.items() if v} == {}
