@@ -25,6 +25,7 @@ from unforgotten.exchanges.models import HandoverLine, Plan, PlanApproval, PlanS
 __all__ = [
     "SIDE_ROLES",
     "approve",
+    "approval_rows",
     "approvals",
     "diff",
     "get_all",
@@ -115,6 +116,13 @@ def approvals(*, session: Session, plan: Plan) -> dict[str, str]:
     return {codes.get(p, str(p)): str(by) for p, by in rows}
 
 
+def approval_rows(*, session: Session, plan: Plan) -> list[dict[str, Any]]:
+    """Each approval of the plan — party code, who, when — in the order given (the pages show the time too)."""
+    codes = party_codes(session)
+    rows = session.scalars(select(PlanApproval).where(PlanApproval.plan_id == plan.id).order_by(PlanApproval.id))
+    return [{"party": codes.get(a.party_id, str(a.party_id)), "by": a.approved_by, "at": a.approved_at} for a in rows]
+
+
 def _stages(session: Session, plan: Plan) -> Sequence[Stage]:
     return session.scalars(select(Stage).where(Stage.plan_id == plan.id).order_by(Stage.date, Stage.id)).all()
 
@@ -132,13 +140,15 @@ def view(*, session: Session, actor: Actor, plan_id: int) -> dict[str, Any]:
     counts: Counter[tuple[str, str]] = Counter((stage, held[pid]) for pid, stage in assignments.items())
     unassigned: dict[str, str] = {**plan.result.get("unassigned", {}), **plan.result.get("skipped", {})}
     sides = [codes[plan.side_a_id], codes[plan.side_b_id]]
+    capacity = {str(s["id"]): s.get("capacity", {}) for s in plan.stages_spec}
     out: dict[str, Any] = {
         "id": plan.id, "agreement_id": plan.agreement_id, "version": plan.version, "state": plan.state,
         "reason": plan.reason, "sides": sides, "mediator": codes.get(plan.space_id),
         "objective": plan.result.get("objective", {}), "proven": plan.result.get("proven", {}),
         "stages": [
             {"id": s.id, "code": s.code, "date": s.date.isoformat(), "place": s.place, "state": s.state,
-             "counts": {side: counts[(s.code, side)] for side in sides}}
+             "counts": {side: counts[(s.code, side)] for side in sides},
+             "capacity": {side: int(capacity.get(s.code, {}).get(side, 0)) for side in sides}}
             for s in _stages(session, plan)
         ],
         "left_out": {side: sum(1 for pid in unassigned if held.get(pid) == side) for side in sides},

@@ -15,11 +15,14 @@ from dataclasses import dataclass
 __all__ = [
     "DayBar",
     "DayChart",
+    "RunningChart",
+    "RunningLine",
     "Segment",
     "StackedBar",
     "StackedChart",
     "day_bars",
     "nice_ticks",
+    "running_lines",
     "stacked_bars",
 ]
 
@@ -231,3 +234,115 @@ def day_bars(
         first=first,
         last=last,
     )
+
+
+@dataclass(frozen=True)
+class RunningLine:
+    """One series' running total as a step line: ``points`` are its (day, total) after each day with a change,
+    ``vertices`` the polyline that stays level between them (a running total does not change between batches)."""
+
+    key: str
+    points: tuple[tuple[dt.date, int, float, float], ...]  # (day, running total, x, y)
+    vertices: tuple[tuple[float, float], ...]
+
+    @property
+    def polyline(self) -> str:
+        """The vertices as an SVG ``points`` attribute."""
+        return " ".join(f"{x:.2f},{y:.2f}" for x, y in self.vertices)
+
+
+@dataclass(frozen=True)
+class RunningChart:
+    """Running totals of several series over shared date and value axes, with an optional target line."""
+
+    lines: tuple[RunningLine, ...]
+    width: float
+    height: float
+    plot_left: float
+    plot_right: float
+    plot_top: float
+    plot_bottom: float
+    ticks: tuple[tuple[float, int], ...]  # (y, value)
+    target: tuple[float, int] | None  # (y, value) of the target line
+    first: dt.date | None
+    last: dt.date | None
+
+    @property
+    def empty(self) -> bool:
+        return self.first is None
+
+
+def running_lines(
+    series: Mapping[str, Sequence[tuple[dt.date, int]]],
+    *,
+    target: int = 0,
+    width: float = 720.0,
+    height: float = 220.0,
+    left: float = 48.0,
+    right: float = 16.0,
+    top: float = 10.0,
+    bottom: float = 24.0,
+    inset: float = 12.0,
+) -> RunningChart:
+    """Lay out each series' running total over time, as step lines from 0 on one value axis.
+
+    Args:
+        series: per key, the amounts added on each date (several on one date are summed); dates need not be sorted.
+        target: a level every series works towards (a quota), drawn as a line and kept inside the axis; 0 for none.
+        inset: room between the value axis (and the right edge) and the first (last) date, so no mark sits on them.
+
+    Returns:
+        One step line per key, starting at 0 on the chart's first date and ending level at its last, so that two
+        series can be compared on any date. The value axis reaches the largest total and the target; the date axis
+        is linear in days (one date alone sits in the middle).
+
+    Examples:
+        >>> chart = running_lines({"UA": [(dt.date(2025, 6, 9), 3), (dt.date(2025, 6, 11), 2)]}, target=10,
+        ...                       width=164, height=134, left=30, right=14, top=10, bottom=24, inset=10)
+        >>> [(day.day, total, x, y) for day, total, x, y in chart.lines[0].points]
+        [(9, 3, 40.0, 80.0), (11, 5, 140.0, 60.0)]
+        >>> chart.target
+        (10.0, 10)
+    """
+    by_key: dict[str, dict[dt.date, int]] = {}
+    for key, amounts in series.items():
+        daily: dict[dt.date, int] = {}
+        for day, amount in amounts:
+            daily[day] = daily.get(day, 0) + max(int(amount), 0)
+        by_key[key] = daily
+    days = sorted({day for daily in by_key.values() for day in daily})
+    plot_right, plot_bottom = width - right, height - bottom
+    totals = [sum(daily.values()) for daily in by_key.values()]
+    ticks = nice_ticks(max([*totals, max(target, 0)], default=0), count=4)
+    scale = (plot_bottom - top) / ticks[-1]
+    tick_marks = tuple((plot_bottom - value * scale, value) for value in ticks)
+    target_mark = (plot_bottom - target * scale, target) if target > 0 else None
+    if not days:
+        empty = tuple(RunningLine(key, (), ()) for key in by_key)
+        return RunningChart(empty, width, height, left, plot_right, top, plot_bottom, tick_marks, target_mark, None,
+                            None)  # fmt: skip
+    first, last = days[0], days[-1]
+    span = (last - first).days
+
+    start, end = left + inset, plot_right - inset
+
+    def x_of(day: dt.date) -> float:
+        if span == 0:
+            return (start + end) / 2
+        return start + (day - first).days / span * (end - start)
+
+    lines = []
+    for key, daily in by_key.items():
+        running, points = 0, []
+        vertices = [(x_of(first), plot_bottom)]
+        for day in sorted(daily):
+            x = x_of(day)
+            vertices.append((x, plot_bottom - running * scale))
+            running += daily[day]
+            y = plot_bottom - running * scale
+            vertices.append((x, y))
+            points.append((day, running, x, y))
+        vertices.append((x_of(last), plot_bottom - running * scale))
+        lines.append(RunningLine(key, tuple(points), tuple(vertices)))
+    return RunningChart(tuple(lines), width, height, left, plot_right, top, plot_bottom, tick_marks, target_mark,
+                        first, last)  # fmt: skip

@@ -90,6 +90,20 @@ LABELS: dict[str, str] = {
     "rejected": N_("rejected"),
     "withdrawn": N_("withdrawn"),
     "applied": N_("applied"),
+    # exchanges: a plan's state, a stage's state, a handover line's halves and outcome
+    "draft": N_("draft"),
+    "approved": N_("approved"),
+    "superseded": N_("superseded"),
+    "planned": N_("planned"),
+    "open": N_("open"),
+    "closed": N_("closed"),
+    "handed_over": N_("handed over"),
+    "received": N_("received"),
+    "not_received": N_("not received"),
+    "observed": N_("observed"),
+    "discrepancy": N_("discrepancy"),
+    "party_coordinator": N_("party coordinator"),
+    "officer": N_("officer"),
 }
 
 PROBLEM_TITLES: tuple[str, ...] = (
