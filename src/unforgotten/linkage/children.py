@@ -65,8 +65,11 @@ CHILD_MIN_ESTIMATE = 300
 CHILD_WEAK_FIELDS = ("family_name", "place_of_birth", "mother_maiden_name", "father_name", "guardian")
 _WEAK_FLOOR = 0.25
 _VETO_M = 1e-5  # births more than two years apart: not the same child, whatever else agrees
+_SIBLING_M = 1e-12  # two different recognised given names (the main model's veto, linkage.model.VETO_M)
 
 CHILD_COLUMNS = ("sex", "father_key", "guardian_key")
+# Both given names are in the lexicon (an unknown one's group is its key with a "~" prefix).
+_BOTH_KNOWN = "NOT starts_with(given_group_l, '~') AND NOT starts_with(given_group_r, '~')"
 
 CHILD_BLOCKING_RULES = (
     block_on("given_group", "dob_year"),
@@ -159,8 +162,17 @@ def _comparisons() -> list[Any]:
                 _level(cll.ExactMatchLevel("given_group"), 0.85, 0.03, label="same name group"),
                 _level(cll.JaroWinklerLevel("given_key", 0.9), 0.08, 0.02, label="similar"),
                 _level(cll.JaroWinklerLevel("given_raw", 0.88), 0.03, 0.02, label="similar as written"),
-                # Another name: a sibling, or a renamed child. Strong, fixed, not a veto.
-                _level(cll.ElseLevel(), 0.01, 0.93, fix_m=True, label="another name"),
+                # Two different names the lexicon knows: a sibling or a twin. A veto, as in the main model: the
+                # family's fields (surname, parents, place) are the same for siblings and count together up to
+                # +26 bits, which a merely strong negative (tried: m = 1e-4, -13 bits) did not outweigh — a sister
+                # was proposed at 0.55. The price: a child renamed (not Russified) by a new family is not found.
+                _level(
+                    cll.CustomLevel(_BOTH_KNOWN, label_for_charts="two different known names"),
+                    _SIBLING_M,
+                    0.9,
+                    fix_m=True,
+                ),
+                _level(cll.ElseLevel(), 0.01, 0.03, fix_m=True, label="another name"),
             ],
         ),
         cl.CustomComparison(
