@@ -28,7 +28,7 @@ def test_the_mediator_matches_and_a_rerun_adds_nothing(tmp_path: Path) -> None:
 
     refused = run(tmp_path, "tracing", "match", "--as", "olena")
     assert refused.returncode != 0 and "may not match" in refused.stderr
-    printed = ok(tmp_path, "tracing", "match", "--as", "marta")
+    printed = " ".join(ok(tmp_path, "tracing", "match", "--as", "marta").split())  # Rich wraps long lines
     assert "3 requests against 4 records" in printed and "new in the review queue" in printed
     again = json.loads(ok(tmp_path, "tracing", "match", "--json", "--as", "marta"))
     assert again["new"] == 0 and again["already_proposed"] >= 1 and again["proposals"] >= 1
