@@ -175,3 +175,26 @@ def overdue(
     for r in rows:
         table.add_row(r.record_id, r.name, str(r.handed_over_on), str(r.deadline), str(r.days_overdue), r.status)
     console.print(table)
+
+
+@tracing_app.command("match")
+def match(
+    as_json: bool = typer.Option(False, "--json", help="One JSON object of the counts."),
+    as_user: str | None = AS_OPTION,
+) -> None:
+    """Propose matches for the handed-over requests among the other side's records (the mediator); every proposal
+    goes to the mediator's review queue, none is accepted."""
+    from unforgotten.tracing import matching
+
+    with acting_unit_of_work(as_user, reason="match tracing requests") as (uow, actor):
+        report = matching.match(session=uow.session, actor=actor)
+        uow.commit()
+    if as_json:
+        typer.echo(json.dumps(report.as_dict()))
+        return
+    console.print(
+        f"{report.requests} requests against {report.records} records: {report.proposals} proposals, "
+        f"{report.review_band} weaker candidates; {report.new} new in the review queue, "
+        f"{report.already_proposed} proposed before, {report.already_linked} already one person",
+        highlight=False,
+    )

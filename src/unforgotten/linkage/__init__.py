@@ -9,6 +9,7 @@ fixed priors. See docs/linkage.md.
 from __future__ import annotations
 
 from unforgotten.linkage.backend import ENGINES
+from unforgotten.linkage.children import ChildCandidate, ChildMatchResult, estimate_child_model, match_children
 from unforgotten.linkage.engine import DedupeResult, LinkResult, PairLink, dedupe_list, default_model, link_lists
 from unforgotten.linkage.explain import FieldExplanation
 from unforgotten.linkage.features import FEATURE_COLUMNS, features
@@ -29,6 +30,8 @@ __all__ = [
     "FEATURE_COLUMNS",
     "MIN_ESTIMATE_ROWS",
     "Assignment",
+    "ChildCandidate",
+    "ChildMatchResult",
     "DedupeResult",
     "FieldExplanation",
     "LinkResult",
@@ -36,10 +39,12 @@ __all__ = [
     "PairLink",
     "dedupe_list",
     "default_model",
+    "estimate_child_model",
     "estimate_model",
     "features",
     "link_incremental",
     "link_into_persons",
     "link_lists",
+    "match_children",
     "train_model",
 ]

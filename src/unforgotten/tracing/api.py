@@ -16,7 +16,7 @@ from unforgotten.db import RowId
 from unforgotten.deps import CurrentActor, DbSession, ReadSession, get_database
 from unforgotten.lists import service as lists
 from unforgotten.negotiations.service import parse_date
-from unforgotten.tracing import flows, service
+from unforgotten.tracing import flows, matching, service
 from unforgotten.tracing.schemas import HandOverCreate, ResponseCreate, ReunificationCreate
 
 __all__ = ["router"]
@@ -131,3 +131,10 @@ def overdue(session: ReadSession, actor: CurrentActor, as_of: str | None = None)
     """Children past due: unanswered after the deadline, or located and not reunited after 30 days."""
     day = parse_date(as_of, field="as_of") if as_of else dt.date.today()
     return [row.as_dict() for row in service.overdue(session=session, actor=actor, as_of=day)]
+
+
+@router.post("/match")
+def match(session: DbSession, actor: CurrentActor) -> dict[str, Any]:
+    """Propose matches for the handed-over requests among the other side's records (the mediator); the proposals
+    wait in its review queue."""
+    return matching.match(session=session, actor=actor).as_dict()

@@ -7,7 +7,7 @@ from __future__ import annotations
 import datetime as dt
 from enum import StrEnum
 
-from sqlalchemy import Date, DateTime, ForeignKey, Integer, String, Text, UniqueConstraint
+from sqlalchemy import Boolean, Date, DateTime, Float, ForeignKey, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
 from unforgotten.db import Base
@@ -15,6 +15,7 @@ from unforgotten.db import Base
 __all__ = [
     "HandOver",
     "Outcome",
+    "Proposal",
     "Reunification",
     "ResponseRow",
     "TracingRequest",
@@ -132,3 +133,24 @@ class Reunification(Base):
     place: Mapped[str] = mapped_column(String(300))
     with_whom: Mapped[str] = mapped_column(String(300))
     observed_by: Mapped[str] = mapped_column(String(200))
+
+
+class Proposal(Base):
+    """A record of the other side proposed for a tracing request by the children's matcher (issue 14 item 3).
+
+    The decision lives in the mediator's review queue: ``match_id`` is the pending match of the request's entry to
+    the record's person in the mediator's space, which a reviewer accepts or rejects. This row keeps what was
+    proposed for which request, whatever happens to the persons later, so a rerun proposes no pair twice.
+    """
+
+    __tablename__ = "tracing_proposals"
+    __table_args__ = (UniqueConstraint("request_id", "record_entry_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    request_id: Mapped[int] = mapped_column(ForeignKey("tracing_requests.id"), index=True)
+    record_entry_id: Mapped[int] = mapped_column(ForeignKey("entries.id"))
+    match_id: Mapped[int] = mapped_column(ForeignKey("matches.id"))
+    probability: Mapped[float] = mapped_column(Float)
+    rank: Mapped[int] = mapped_column(Integer)
+    proposed: Mapped[bool] = mapped_column(Boolean)  # at or above the threshold; else a weaker candidate
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=_utcnow)

@@ -15,6 +15,8 @@ def test_exports_are_the_intended_api() -> None:
         "ENGINES",
         "FEATURE_COLUMNS",
         "Assignment",
+        "ChildCandidate",
+        "ChildMatchResult",
         "DedupeResult",
         "FieldExplanation",
         "LinkResult",
@@ -23,11 +25,13 @@ def test_exports_are_the_intended_api() -> None:
         "PairLink",
         "dedupe_list",
         "default_model",
+        "estimate_child_model",
         "estimate_model",
         "features",
         "link_incremental",
         "link_into_persons",
         "link_lists",
+        "match_children",
         "train_model",
     }
     for name in linkage.__all__:
