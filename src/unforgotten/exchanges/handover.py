@@ -4,7 +4,9 @@ a canonical act, which a sending-side officer, a receiving-side officer and the 
 A line's outcome follows from its halves: *exchanged* when it was handed over, received and observed; *not
 delivered* when the sending side says so (with a reason), the receiving side confirms it and the mediator observed;
 *declined* when the mediator records that the person declined at the crossing. Halves that contradict each other
-are a *discrepancy*, which keeps the stage open (invariant 4).
+are a *discrepancy*, which keeps the stage open (invariant 4); so does a person who arrived but is not on the
+manifest until the mediator resolves it (:mod:`unforgotten.exchanges.unexpected`), and the act lists every such
+arrival under ``discrepancies``.
 """
 
 from __future__ import annotations
@@ -22,7 +24,7 @@ from unforgotten.audit.recorder import record
 from unforgotten.auth.models import Role
 from unforgotten.auth.service import Actor
 from unforgotten.errors import ConflictError, InputError, PermissionDeniedError
-from unforgotten.exchanges import acts
+from unforgotten.exchanges import acts, unexpected
 from unforgotten.exchanges import service as plans
 from unforgotten.exchanges.models import Act, ActSignature, HandoverLine, LineOutcome, SigningKey, Stage, StageState
 from unforgotten.persons.models import Person
@@ -127,6 +129,8 @@ def _payload(session: Session, stage: Stage, plan: Any, lines: Sequence[Handover
         "stage": {"id": stage.id, "code": stage.code, "date": stage.date.isoformat(), "place": stage.place},
         "parties": {"sides": sides, "mediator": codes[plan.space_id]},
         "persons": persons, "totals": totals, "closed_by": closer,
+        # added after format 1 was fixed: a reader of format 1 that does not know the key loses nothing it knew
+        "discrepancies": unexpected.payload(session, stage, codes[plan.space_id]),
     }  # fmt: skip
 
 
@@ -145,6 +149,12 @@ def close(*, session: Session, actor: Actor, stage_id: int) -> Act:
         listed = ", ".join(map(str, unsettled[:20]))
         raise ConflictError(f"stage {stage.id} has {len(unsettled)} open line(s): {listed}",
                             hint="each needs its sending, receiving and mediator halves")  # fmt: skip
+    arrivals = unexpected.open_for_stage(session, stage.id)
+    if arrivals:
+        named = "; ".join(f"#{a.id} {a.names!r} (recorded by {a.recorded_by})" for a in arrivals[:10])
+        raise ConflictError(f"stage {stage.id} has {len(arrivals)} unresolved unexpected person(s): {named}",
+                            hint="resolve each: choose one of its candidates, or none with a note saying what "
+                            "was done")  # fmt: skip
     mediator = plans.mediator_actor(session, plan, actor.name)
     moves = {LineOutcome.EXCHANGED: "exchanged", LineOutcome.NOT_DELIVERED: "not_delivered"}
     for line in lines:
