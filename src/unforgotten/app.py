@@ -231,6 +231,7 @@ def create_app(
     app.include_router(_api_router())
     from unforgotten.agreements.pages import router as agreement_pages
     from unforgotten.deps import page_actor
+    from unforgotten.exchanges.crossing import router as crossing_pages
     from unforgotten.jobs.pages import router as job_pages
     from unforgotten.lists.pages import router as list_pages
     from unforgotten.persons.pages import router as person_pages
@@ -241,6 +242,7 @@ def create_app(
     app.include_router(person_pages, dependencies=[Depends(page_actor)])
     app.include_router(agreement_pages, dependencies=[Depends(page_actor)])
     app.include_router(job_pages, dependencies=[Depends(page_actor)])
+    app.include_router(crossing_pages, dependencies=[Depends(page_actor)])
     _offline_docs(app)
     app.mount("/static", StaticFiles(directory=str(Path(__file__).resolve().parent / "web" / "static")), name="static")
     return app
