@@ -6,7 +6,11 @@ scripts — in real Chromium at a tablet's viewports, with screenshots looked at
 from __future__ import annotations
 
 import datetime as dt
+import json
+import os
 import re
+import subprocess
+import sys
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -40,7 +44,8 @@ SUBMISSIONS = [
                                           "RU-3,Шевченко,Олександр,Петрович,1991-04-04,M,soldier,"]),
 ]  # fmt: skip
 STAGES = "stages:\n  - {id: S1, date: 2025-06-09, place: Crossing point A, capacity: {UA: 2, RU: 2}}\n"
-SCREENSHOTS = Path(__file__).resolve().parents[2] / "docs" / "screenshots"
+ROOT = Path(__file__).resolve().parents[2]
+SCREENSHOTS = ROOT / "docs" / "screenshots"
 
 
 @dataclass
@@ -196,3 +201,26 @@ def test_officers_record_by_touch_and_the_mediator_finds_the_unexpected_person(
     with signed_in(x.world, "ua_officer") as ua:  # the side learns it was resolved, not whom the mediator chose
         html = ua.get(f"/stages/{x.stage_id}/crossing").text
         assert "Shevchenko Oleksandr" in html and "Шевченко" not in html and 'table class="candidates"' not in html
+
+
+def test_the_command_records_an_unexpected_person_and_prints_the_candidates(crossing: Crossing, tmp_path: Path) -> None:
+    """Last in this module: it leaves an arrival open at the stage."""
+    x = crossing
+    url = str(x.world.database.engine.url)
+    env = {**os.environ, "UNFORGOTTEN_DATABASE_URL": url, "UNFORGOTTEN_SECRET_KEY": "w" * 40,
+           "UNFORGOTTEN_ENVIRONMENT": "production", "COLUMNS": "200",  # the world's settings
+           "PYTHONPATH": os.pathsep.join([str(ROOT / "src"), str(ROOT)])}  # this checkout's code  # fmt: skip
+
+    def cli(*args: str) -> subprocess.CompletedProcess[str]:
+        return subprocess.run([sys.executable, "-m", "unforgotten", *args], env=env, cwd=tmp_path,
+                              capture_output=True, text=True, timeout=300)  # fmt: skip
+
+    done = cli("handover", "unexpected", str(x.stage_id), "--name", "Shevchenko Oleksandr", "--dob", "1991-04-04",
+               "--from", "RU", "--as", "mediator")  # fmt: skip
+    assert done.returncode == 0, done.stderr
+    assert "Шевченко Олександр Петрович" in done.stdout and "dob: exact" in done.stdout
+    officer = cli("handover", "unexpected", str(x.stage_id), "--name", "Бондар Тарас", "--as", "ru_officer", "--json")
+    assert officer.returncode == 0, officer.stderr
+    assert "candidates" not in json.loads(officer.stdout)
+    refused = cli("stage", "close", str(x.stage_id), "--as", "mediator")
+    assert refused.returncode != 0 and "open line" in refused.stderr + refused.stdout
