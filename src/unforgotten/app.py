@@ -232,6 +232,7 @@ def create_app(
     from unforgotten.agreements.pages import router as agreement_pages
     from unforgotten.deps import page_actor
     from unforgotten.exchanges.pages import router as exchange_pages
+    from unforgotten.exchanges.crossing import router as crossing_pages
     from unforgotten.jobs.pages import router as job_pages
     from unforgotten.lists.pages import router as list_pages
     from unforgotten.persons.pages import router as person_pages
@@ -243,6 +244,7 @@ def create_app(
     app.include_router(agreement_pages, dependencies=[Depends(page_actor)])
     app.include_router(exchange_pages, dependencies=[Depends(page_actor)])
     app.include_router(job_pages, dependencies=[Depends(page_actor)])
+    app.include_router(crossing_pages, dependencies=[Depends(page_actor)])
     _offline_docs(app)
     app.mount("/static", StaticFiles(directory=str(Path(__file__).resolve().parent / "web" / "static")), name="static")
     return app

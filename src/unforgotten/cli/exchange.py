@@ -145,6 +145,71 @@ def record_command(
     console.print(f"line {line_id}: {action} recorded; outcome {outcome}")
 
 
+def _print_arrival(view: dict[str, object]) -> None:
+    said = f"{view['names']}" + (f", born {view['date_of_birth']}" if view.get("date_of_birth") else "")
+    came = f", from {view['from']}" if view.get("from") else ""
+    console.print(f"unexpected arrival #{view['id']} at stage {view['stage_id']}: {said}{came} — {view['state']}",
+                  soft_wrap=True)  # fmt: skip
+    candidates = view.get("candidates")
+    if candidates is None:
+        console.print("the mediator sees the candidates from its space and resolves it")
+        return
+    if not candidates:
+        console.print("no candidate in the mediator's space")
+        return
+    table = Table("person", "name", "status", "probability", "why (field: level, bits)")
+    for c in candidates:  # type: ignore[attr-defined]
+        why = "; ".join(f"{k}: {v.get('level')} {v.get('weight', 0):+.1f}" for k, v in c["explanation"].items()
+                        if v.get("level") != "missing")  # fmt: skip
+        p = c["probability"]
+        table.add_row(str(c["person_id"]), c["name"], c["status"], "—" if p is None else f"{p:.3f}", why)
+    console.print(table)
+
+
+@handover_app.command("unexpected")
+def unexpected_command(
+    stage_id: Annotated[int, typer.Argument(help="The stage.")],
+    name: Annotated[str, typer.Option("--name", help="The names the person gave, in any script, as said.")],
+    dob: Annotated[
+        str | None, typer.Option("--dob", help="Date of birth if known (YYYY-MM-DD, YYYY-MM, YYYY).")
+    ] = None,
+    from_side: Annotated[str | None, typer.Option("--from", help="The side they came from, e.g. RU.")] = None,
+    note: Annotated[str | None, typer.Option("--note", help="What else was said or seen.")] = None,
+    as_user: str | None = AS_OPTION,
+    as_json: Annotated[bool, typer.Option("--json", help="One JSON object.")] = False,
+) -> None:
+    """Record a person who arrived but is not on the manifest, and print the candidates of the mediator's space."""
+    from unforgotten.exchanges import unexpected
+
+    with acting_unit_of_work(as_user, reason=f"unexpected arrival at stage {stage_id}") as (uow, actor):
+        arrival = unexpected.record(session=uow.session, actor=actor, stage_id=stage_id, names=name,
+                                    date_of_birth=dob, from_side=from_side, note=note)  # fmt: skip
+        view = unexpected.view(session=uow.session, actor=actor, arrival=arrival)
+        uow.commit()
+    if as_json:
+        typer.echo(json.dumps(view, ensure_ascii=False))
+        return
+    _print_arrival(view)
+
+
+@handover_app.command("resolve")
+def resolve_command(
+    unexpected_id: Annotated[int, typer.Argument(help="The unexpected arrival.")],
+    person: Annotated[int | None, typer.Option("--person", help="The candidate it is (mediator's person id).")] = None,
+    note: Annotated[str | None, typer.Option("--note", help="What was done (needed when it is none of them).")] = None,
+    as_user: str | None = AS_OPTION,
+) -> None:
+    """Resolve an unexpected arrival (mediator): one of its candidates, or none with a note."""
+    from unforgotten.exchanges import unexpected
+
+    with acting_unit_of_work(as_user, reason=note or f"resolve unexpected arrival {unexpected_id}") as (uow, actor):
+        arrival = unexpected.resolve(session=uow.session, actor=actor, unexpected_id=unexpected_id, person_id=person,
+                                     note=note)  # fmt: skip
+        chosen = arrival.person_id
+        uow.commit()
+    console.print(f"unexpected arrival #{unexpected_id} resolved: {'person ' + str(chosen) if chosen else 'none'}")
+
+
 @stage_app.command("close")
 def close_command(stage_id: Annotated[int, typer.Argument(help="The stage.")], as_user: str | None = AS_OPTION) -> None:
     """Close a stage (mediator): refused while a line is open; freezes the act and its SHA-256."""

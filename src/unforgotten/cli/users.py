@@ -61,7 +61,9 @@ def list_parties() -> None:
 @user_app.command("add")
 def add(
     name: str = typer.Argument(..., help="Unique user name."),
-    role: str = typer.Option(..., help="party_coordinator, party_viewer, mediator, auditor or admin."),
+    role: str = typer.Option(
+        ..., help="party_coordinator, party_viewer, officer, tracing_officer, mediator, auditor or admin."
+    ),
     party: str | None = typer.Option(None, help="Party code for party roles and the mediator, e.g. UA or ICRC."),
     as_json: bool = JSON,
 ) -> None:

@@ -9,9 +9,16 @@ from fastapi import APIRouter
 
 from unforgotten.db import RowId
 from unforgotten.deps import CurrentActor, DbSession, ReadSession
-from unforgotten.exchanges import flows, handover, remains
+from unforgotten.exchanges import flows, handover, remains, unexpected
 from unforgotten.exchanges import service as plans
-from unforgotten.exchanges.schemas import BatchCreate, LineRead, LineRecord, PlanCreate
+from unforgotten.exchanges.schemas import (
+    BatchCreate,
+    LineRead,
+    LineRecord,
+    PlanCreate,
+    UnexpectedCreate,
+    UnexpectedResolve,
+)
 
 __all__ = ["router"]
 
@@ -65,6 +72,33 @@ def record_line(line_id: RowId, body: LineRecord, session: DbSession, actor: Cur
     line = handover.record_line(session=session, actor=actor, line_id=line_id, action=body.action,
                                 reason=body.reason)  # fmt: skip
     return LineRead.model_validate(line)
+
+
+@router.get("/stages/{stage_id}/unexpected")
+def list_unexpected(stage_id: RowId, session: ReadSession, actor: CurrentActor) -> list[dict[str, Any]]:
+    """Persons who arrived at the stage but are not on its manifest (candidates for the mediator only)."""
+    arrivals = unexpected.get_all(session=session, actor=actor, stage_id=stage_id)
+    return [unexpected.view(session=session, actor=actor, arrival=a) for a in arrivals]
+
+
+@router.post("/stages/{stage_id}/unexpected", status_code=201)
+def record_unexpected(stage_id: RowId, body: UnexpectedCreate, session: DbSession, actor: CurrentActor) -> (
+    dict[str, Any]
+):  # fmt: skip
+    """Record a person who arrived but is not on the manifest; the mediator's space is searched for candidates."""
+    arrival = unexpected.record(session=session, actor=actor, stage_id=stage_id, names=body.names,
+                                date_of_birth=body.date_of_birth, from_side=body.from_side, note=body.note)  # fmt: skip
+    return unexpected.view(session=session, actor=actor, arrival=arrival)
+
+
+@router.post("/unexpected/{unexpected_id}/resolve")
+def resolve_unexpected(unexpected_id: RowId, body: UnexpectedResolve, session: DbSession, actor: CurrentActor) -> (
+    dict[str, Any]
+):  # fmt: skip
+    """Resolve an unexpected arrival (mediator): one of its candidates, or none with a note."""
+    arrival = unexpected.resolve(session=session, actor=actor, unexpected_id=unexpected_id, person_id=body.person_id,
+                                 note=body.note)  # fmt: skip
+    return unexpected.view(session=session, actor=actor, arrival=arrival)
 
 
 @router.post("/stages/{stage_id}/close")

@@ -4,7 +4,9 @@ a canonical act, which a sending-side officer, a receiving-side officer and the 
 A line's outcome follows from its halves: *exchanged* when it was handed over, received and observed; *not
 delivered* when the sending side says so (with a reason), the receiving side confirms it and the mediator observed;
 *declined* when the mediator records that the person declined at the crossing. Halves that contradict each other
-are a *discrepancy*, which keeps the stage open (invariant 4).
+are a *discrepancy*, which keeps the stage open (invariant 4); so does a person who arrived but is not on the
+manifest until the mediator resolves it (:mod:`unforgotten.exchanges.unexpected`), and the act lists every such
+arrival under ``discrepancies``.
 """
 
 from __future__ import annotations
@@ -12,6 +14,7 @@ from __future__ import annotations
 import datetime as dt
 from collections import Counter
 from collections.abc import Sequence
+from dataclasses import dataclass
 from typing import Any
 
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
@@ -22,12 +25,14 @@ from unforgotten.audit.recorder import record
 from unforgotten.auth.models import Role
 from unforgotten.auth.service import Actor
 from unforgotten.errors import ConflictError, InputError, PermissionDeniedError
-from unforgotten.exchanges import acts
+from unforgotten.exchanges import acts, unexpected
 from unforgotten.exchanges import service as plans
 from unforgotten.exchanges.models import Act, ActSignature, HandoverLine, LineOutcome, SigningKey, Stage, StageState
-from unforgotten.persons.models import Person
+from unforgotten.lists.models import Entry
+from unforgotten.persons.models import Match, MatchState, Person
 
-__all__ = ["ACTIONS", "close", "counts_by_outcome", "export", "get_lines", "record_line", "sign"]
+__all__ = ["ACTIONS", "LineFacts", "close", "counts_by_outcome", "export", "get_lines", "line_facts", "record_line",
+           "recordable", "sign"]  # fmt: skip
 
 # action → (the half it fills, the value written)
 ACTIONS: dict[str, tuple[str, str]] = {
@@ -69,6 +74,56 @@ def _may_record(actor: Actor, half: str, line: HandoverLine) -> None:
         who = "sending" if half == "sent" else "receiving"
         raise PermissionDeniedError(f"{actor.label} may not record this line's {half} half",
                                     hint=f"an officer of the {who} side records it")  # fmt: skip
+
+
+def recordable(actor: Actor, line: HandoverLine) -> tuple[str, ...]:
+    """The actions the actor may still record on a line: its own half, while that half is empty."""
+    out = []
+    for action, (half, _value) in ACTIONS.items():
+        if getattr(line, half) is not None:
+            continue
+        try:
+            _may_record(actor, half, line)
+        except PermissionDeniedError:
+            continue
+        out.append(action)
+    return tuple(out)
+
+
+@dataclass(frozen=True)
+class LineFacts:
+    """What an officer checks a person against at the crossing, with no photograph: name, birth, sex, rank."""
+
+    name: str
+    date_of_birth: str | None = None
+    sex: str | None = None
+    rank: str | None = None
+
+
+def line_facts(*, session: Session, lines: Sequence[HandoverLine]) -> dict[int, LineFacts]:
+    """Person id → the facts of each manifest line's person (the mediator's person and its entries there).
+
+    The manifest names each person to both sides, as the act does; these are the facts to tell namesakes apart at
+    the crossing, the first value of each among the person's entries in the mediator's space.
+    """
+    ids = sorted({line.person_id for line in lines})
+    if not ids:
+        return {}
+    names = {
+        int(i): str(n) for i, n in session.execute(select(Person.id, Person.display_name).where(Person.id.in_(ids)))
+    }
+    first: dict[int, dict[str, str]] = {pid: {} for pid in ids}
+    rows = session.execute(
+        select(Match.person_id, Entry.date_of_birth, Entry.sex, Entry.rank)
+        .join(Entry, Entry.id == Match.entry_id)
+        .where(Match.person_id.in_(ids), Match.state == MatchState.ACCEPTED)
+        .order_by(Entry.id)
+    )
+    for pid, born, sex, rank in rows:
+        for key, value in (("date_of_birth", born), ("sex", sex), ("rank", rank)):
+            if value:
+                first[int(pid)].setdefault(key, str(value))
+    return {pid: LineFacts(name=str(names.get(pid, "")), **first[pid]) for pid in ids}
 
 
 def record_line(
@@ -130,6 +185,8 @@ def _payload(session: Session, stage: Stage, plan: Any, lines: Sequence[Handover
         "stage": {"id": stage.id, "code": stage.code, "date": stage.date.isoformat(), "place": stage.place},
         "parties": {"sides": sides, "mediator": codes[plan.space_id]},
         "persons": persons, "totals": totals, "closed_by": closer,
+        # added after format 1 was fixed: a reader of format 1 that does not know the key loses nothing it knew
+        "discrepancies": unexpected.payload(session, stage, codes[plan.space_id]),
     }  # fmt: skip
 
 
@@ -148,6 +205,12 @@ def close(*, session: Session, actor: Actor, stage_id: int) -> Act:
         listed = ", ".join(map(str, unsettled[:20]))
         raise ConflictError(f"stage {stage.id} has {len(unsettled)} open line(s): {listed}",
                             hint="each needs its sending, receiving and mediator halves")  # fmt: skip
+    arrivals = unexpected.open_for_stage(session, stage.id)
+    if arrivals:
+        named = "; ".join(f"#{a.id} {a.names!r} (recorded by {a.recorded_by})" for a in arrivals[:10])
+        raise ConflictError(f"stage {stage.id} has {len(arrivals)} unresolved unexpected person(s): {named}",
+                            hint="resolve each: choose one of its candidates, or none with a note saying what "
+                            "was done")  # fmt: skip
     mediator = plans.mediator_actor(session, plan, actor.name)
     moves = {LineOutcome.EXCHANGED: "exchanged", LineOutcome.NOT_DELIVERED: "not_delivered"}
     for line in lines:

@@ -25,6 +25,8 @@ __all__ = [
     "SigningKey",
     "Stage",
     "StageState",
+    "Unexpected",
+    "UnexpectedState",
 ]
 
 
@@ -49,6 +51,11 @@ class LineOutcome(StrEnum):
     NOT_DELIVERED = "not_delivered"
     DECLINED = "declined"
     DISCREPANCY = "discrepancy"  # the two sides' halves contradict each other: open until corrected
+
+
+class UnexpectedState(StrEnum):
+    OPEN = "open"  # recorded at the crossing; the mediator has not said who it is (or that no one is known)
+    RESOLVED = "resolved"
 
 
 class PersonFacts(Base):
@@ -137,6 +144,36 @@ class HandoverLine(Base):
     observed_by: Mapped[str | None] = mapped_column(String(200))
     reason: Mapped[str | None] = mapped_column(Text)
     outcome: Mapped[str | None] = mapped_column(String(16))  # None while open
+
+
+class Unexpected(Base):
+    """A person who arrived at a stage's crossing but is not on its manifest: a discrepancy of the stage.
+
+    ``candidates`` keeps what the mediator's space offered when it was recorded (person id, name, probability and the
+    per-field explanation), so the choice made from them stays explainable after the space changes. It is open
+    until the mediator resolves it with one of them (``person_id``) or with none (``resolution`` says why); an open
+    one keeps the stage from closing.
+    """
+
+    __tablename__ = "exchange_unexpected"
+    # What was said about the person, and the candidates' names and dates: sealed in the log under its own key.
+    __audit_personal__ = frozenset({"names", "date_of_birth", "note", "candidates", "resolution"})
+    __audit_subject__ = ("exchange_unexpected", "id")
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    stage_id: Mapped[int] = mapped_column(ForeignKey("exchange_stages.id"), index=True)
+    names: Mapped[str] = mapped_column(String(300))  # as said at the crossing, in any script
+    date_of_birth: Mapped[str | None] = mapped_column(String(10))  # YYYY, YYYY-MM or YYYY-MM-DD
+    from_party_id: Mapped[int | None] = mapped_column(ForeignKey("parties.id"))  # the side they came from, if known
+    note: Mapped[str | None] = mapped_column(Text)
+    candidates: Mapped[list[dict[str, Any]]] = mapped_column(JSONType, default=list)
+    state: Mapped[str] = mapped_column(String(16), default=UnexpectedState.OPEN)
+    person_id: Mapped[int | None] = mapped_column(ForeignKey("persons.id"))  # the chosen candidate (mediator's)
+    resolution: Mapped[str | None] = mapped_column(Text)
+    recorded_by: Mapped[str] = mapped_column(String(200))
+    recorded_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=_utcnow)
+    resolved_by: Mapped[str | None] = mapped_column(String(200))
+    resolved_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
 
 
 class Act(Base):

@@ -9,7 +9,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from unforgotten.db import RowId
 
-__all__ = ["BatchCreate", "LineRead", "LineRecord", "PlanCreate"]
+__all__ = ["BatchCreate", "LineRead", "LineRecord", "PlanCreate", "UnexpectedCreate", "UnexpectedResolve"]
 
 
 class PlanCreate(BaseModel):
@@ -49,3 +49,19 @@ class BatchCreate(BaseModel):
     party: str
     date: dt.date
     refs: list[str]
+
+
+class UnexpectedCreate(BaseModel):
+    """A person who arrived at the crossing but is not on the stage's manifest."""
+
+    names: str = Field(description="The names the person gave, in any script, as said", max_length=300)
+    date_of_birth: str | None = Field(None, description="YYYY-MM-DD, YYYY-MM or YYYY, if known")
+    from_side: str | None = Field(None, description="The side they came from (a party code), if known")
+    note: str | None = Field(None, max_length=2000)
+
+
+class UnexpectedResolve(BaseModel):
+    """Who the arrival is: one of its candidates, or none (``person_id`` null) with a note saying what was done."""
+
+    person_id: RowId | None = None
+    note: str | None = Field(None, max_length=2000)

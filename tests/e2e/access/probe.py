@@ -16,7 +16,7 @@ from tests.e2e.access.world import World
 
 from unforgotten.agreements.models import Agreement
 from unforgotten.auth.service import operator
-from unforgotten.exchanges.models import HandoverLine, Plan, Stage
+from unforgotten.exchanges.models import HandoverLine, Plan, Stage, Unexpected
 from unforgotten.jobs.models import Job
 from unforgotten.lists.models import Entry, List
 from unforgotten.lists.service import lists_in_space
@@ -42,6 +42,7 @@ KINDS = {
     "plan_id": "exchange_plans",
     "stage_id": "exchange_stages",
     "line_id": "exchange_lines",
+    "unexpected_id": "exchange_unexpected",
     "party": "parties",
     "name": "users",
     "request_id": "tracing_requests",
@@ -58,6 +59,7 @@ _TABLES = {
     "lists": List.id, "persons": Person.id, "matches": Match.id, "status_changes": StatusChange.id,
     "entries": Entry.id, "agreements": Agreement.id, "releases": Release.id,
     "exchange_plans": Plan.id, "exchange_stages": Stage.id, "exchange_lines": HandoverLine.id,
+    "exchange_unexpected": Unexpected.id,
     "tracing_requests": TracingRequest.id, "negotiations": Negotiation.id, "negotiation_documents": Document.id,
     "negotiation_meetings": Meeting.id, "negotiation_actions": ActionItem.id, "jobs": Job.id,
 }  # fmt: skip
@@ -144,6 +146,9 @@ def hidden_ids(world: World, party: str | None) -> dict[str, set[Any]]:
         out["exchange_stages"] = set(session.scalars(select(Stage.id).where(Stage.plan_id.not_in(party_to))))
         out["exchange_lines"] = set(session.scalars(
             select(HandoverLine.id).join(Stage, Stage.id == HandoverLine.stage_id).where(Stage.plan_id.not_in(party_to))
+        ))  # fmt: skip
+        out["exchange_unexpected"] = set(session.scalars(
+            select(Unexpected.id).join(Stage, Stage.id == Unexpected.stage_id).where(Stage.plan_id.not_in(party_to))
         ))  # fmt: skip
     return out
 
