@@ -231,8 +231,8 @@ def create_app(
     app.include_router(_api_router())
     from unforgotten.agreements.pages import router as agreement_pages
     from unforgotten.deps import page_actor
-    from unforgotten.exchanges.pages import router as exchange_pages
     from unforgotten.exchanges.crossing import router as crossing_pages
+    from unforgotten.exchanges.pages import router as exchange_pages
     from unforgotten.jobs.pages import router as job_pages
     from unforgotten.lists.pages import router as list_pages
     from unforgotten.persons.pages import router as person_pages
