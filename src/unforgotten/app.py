@@ -235,7 +235,9 @@ def create_app(
     from unforgotten.exchanges.pages import router as exchange_pages
     from unforgotten.jobs.pages import router as job_pages
     from unforgotten.lists.pages import router as list_pages
+    from unforgotten.negotiations.pages import router as negotiation_pages
     from unforgotten.persons.pages import router as person_pages
+    from unforgotten.tracing.pages import router as tracing_pages
     from unforgotten.web.pages import router as pages_router
 
     app.include_router(pages_router)  # sign-in and sign-out are open; its other pages ask for PageActor themselves
@@ -245,6 +247,8 @@ def create_app(
     app.include_router(exchange_pages, dependencies=[Depends(page_actor)])
     app.include_router(job_pages, dependencies=[Depends(page_actor)])
     app.include_router(crossing_pages, dependencies=[Depends(page_actor)])
+    app.include_router(tracing_pages, dependencies=[Depends(page_actor)])
+    app.include_router(negotiation_pages, dependencies=[Depends(page_actor)])
     _offline_docs(app)
     app.mount("/static", StaticFiles(directory=str(Path(__file__).resolve().parent / "web" / "static")), name="static")
     return app

@@ -279,7 +279,7 @@ def test_the_main_flow_as_two_coordinators_and_the_mediator(walk: Walk, runner: 
         ua.locator("header .languages a", has_text="uk").click()
         ua.wait_for_url(re.compile(r"lang=uk"))
         assert ua.locator("html").get_attribute("lang") == "uk"
-        assert ua.locator("nav.pages").inner_text().split() == ["Огляд", "Списки", "Черга", "перевірки", "Угоди"]
+        assert ua.locator("nav.pages").inner_text().split()[:5] == ["Огляд", "Списки", "Черга", "перевірки", "Угоди"]
         assert ua.locator("#status").inner_text() == "підтверджено"
         ua.click("nav.pages a[href='/lists']")
         ua.wait_for_url(f"{base}/lists")

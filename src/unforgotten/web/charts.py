@@ -15,11 +15,14 @@ from dataclasses import dataclass
 __all__ = [
     "DayBar",
     "DayChart",
+    "Line",
+    "LineChart",
     "RunningChart",
     "RunningLine",
     "Segment",
     "StackedBar",
     "StackedChart",
+    "cumulative_lines",
     "day_bars",
     "nice_ticks",
     "running_lines",
@@ -346,3 +349,104 @@ def running_lines(
         lines.append(RunningLine(key, tuple(points), tuple(vertices)))
     return RunningChart(tuple(lines), width, height, left, plot_right, top, plot_bottom, tick_marks, target_mark,
                         first, last)  # fmt: skip
+
+
+@dataclass(frozen=True)
+class Line:
+    """One cumulative series: its key, its running total at the last day, and the SVG polyline ``points``."""
+
+    key: str
+    total: int
+    points: str
+
+
+@dataclass(frozen=True)
+class LineChart:
+    """Cumulative step lines over consecutive days on one value axis; ``x_ticks`` are (x, day) for the date axis."""
+
+    lines: tuple[Line, ...]
+    width: float
+    height: float
+    plot_left: float
+    plot_right: float
+    plot_top: float
+    plot_bottom: float
+    ticks: tuple[tuple[float, int], ...]  # (y, value)
+    x_ticks: tuple[tuple[float, dt.date], ...]
+    first: dt.date | None
+    last: dt.date | None
+
+    @property
+    def empty(self) -> bool:
+        return all(line.total == 0 for line in self.lines)
+
+
+def cumulative_lines(
+    series: Mapping[str, Mapping[dt.date, int]],
+    *,
+    end: dt.date | None = None,
+    width: float = 720.0,
+    height: float = 200.0,
+    left: float = 40.0,
+    right: float = 10.0,
+    top: float = 10.0,
+    bottom: float = 24.0,
+) -> LineChart:
+    """Lay out each series' running total, day by day from its first event to ``end``, as step lines.
+
+    Args:
+        series: events per day, by key (e.g. requests handed over, answered, reunited); the order of the keys is
+            the drawing order. Negative counts are treated as 0.
+        end: the last day drawn (default: the latest day with an event); events after it are not counted.
+
+    Returns:
+        One polyline per key whose height at a day is the number of events up to and including that day, all on
+        one axis from 0, so a line never falls and the last point's height is the key's total. A step line, not a
+        slope: a count changes on a day, not between days. No events at all give an empty chart.
+
+    Examples:
+        >>> day = dt.date(2025, 6, 1)
+        >>> chart = cumulative_lines({"a": {day: 2, day + dt.timedelta(days=2): 2}}, width=150, left=40, right=10)
+        >>> chart.lines[0].total, chart.lines[0].points.split()[0], chart.lines[0].points.split()[-1]
+        (4, '40.0,176.0', '140.0,10.0')
+    """
+    positive = {k: {d: int(n) for d, n in days.items() if int(n) > 0} for k, days in series.items()}
+    plot_bottom, plot_right = height - bottom, width - right
+    every = [d for days in positive.values() for d in days if end is None or d <= end]
+    if not every:
+        empty = tuple(Line(key, 0, "") for key in series)
+        return LineChart(empty, width, height, left, plot_right, top, plot_bottom, ((plot_bottom, 0),), (), None, None)
+    first, last = min(every), end or max(every)
+    span = max((last - first).days, 1)
+    totals = {k: sum(n for d, n in days.items() if d <= last) for k, days in positive.items()}
+    ticks = nice_ticks(max(totals.values()), count=4)
+    y_scale = (plot_bottom - top) / ticks[-1]
+    x_scale = (plot_right - left) / span
+
+    def x(day: dt.date) -> float:
+        return round(left + (day - first).days * x_scale, 2)
+
+    lines = []
+    for key, days in positive.items():
+        running, points = 0, [f"{x(first)},{round(plot_bottom, 2)}"]
+        for day in sorted(d for d in days if d <= last):
+            points.append(f"{x(day)},{round(plot_bottom - running * y_scale, 2)}")  # the step up happens on the day
+            running += days[day]
+            points.append(f"{x(day)},{round(plot_bottom - running * y_scale, 2)}")
+        points.append(f"{x(last)},{round(plot_bottom - running * y_scale, 2)}")
+        lines.append(Line(key, running, " ".join(points)))
+    middle = first + dt.timedelta(days=span // 2)
+    x_ticks = tuple((x(day), day) for day in sorted({first, middle, last}))
+    return LineChart(
+        lines=tuple(lines),
+        width=width,
+        height=height,
+        plot_left=left,
+        plot_right=plot_right,
+        plot_top=top,
+        plot_bottom=plot_bottom,
+        ticks=tuple((round(plot_bottom - value * y_scale, 2), value) for value in ticks),
+        x_ticks=x_ticks,
+        first=first,
+        last=last,
+    )

@@ -82,6 +82,14 @@ LABELS: dict[str, str] = {
     "sought": N_("sought"),
     "located": N_("located"),
     "reunited": N_("reunited"),
+    # a tracing answer's outcome, and a death not yet confirmed by the mediator
+    "returned": N_("returned"),
+    "in_care": N_("in care"),
+    "no_information": N_("no information"),
+    "not_found": N_("not found"),
+    "deceased_unconfirmed": N_("deceased, not yet confirmed"),
+    # a negotiation's state
+    "open": N_("open"),
     # how an entry came to its person; the state of a link or of a status change
     "automatic": N_("automatic"),
     "reviewed": N_("reviewed"),
@@ -95,7 +103,6 @@ LABELS: dict[str, str] = {
     "approved": N_("approved"),
     "superseded": N_("superseded"),
     "planned": N_("planned"),
-    "open": N_("open"),
     "closed": N_("closed"),
     "handed_over": N_("handed over"),
     "received": N_("received"),

@@ -6,6 +6,7 @@ import datetime as dt
 
 import pytest
 
+from unforgotten.web import charts
 from unforgotten.web.charts import day_bars, nice_ticks, stacked_bars
 
 KEYS = ("requested", "acknowledged", "exchanged")
@@ -84,3 +85,39 @@ def test_no_days_is_an_empty_chart() -> None:
     chart = day_bars({})
     assert chart.empty and chart.bars == () and chart.first is None
     assert day_bars({dt.date(2026, 1, 1): 0}).empty
+
+
+def _points(line: charts.Line) -> list[tuple[float, float]]:
+    return [(float(x), float(y)) for x, y in (p.split(",") for p in line.points.split())]
+
+
+def test_cumulative_lines_rise_to_their_totals_on_one_axis() -> None:
+    day = dt.date(2025, 6, 1)
+    chart = charts.cumulative_lines(
+        {
+            "handed_over": {day: 6},
+            "answered": {day + dt.timedelta(days=20): 2, day + dt.timedelta(days=25): 1},
+            "reunited": {},
+        },  # fmt: skip
+        end=day + dt.timedelta(days=40),
+    )
+    assert [(line.key, line.total) for line in chart.lines] == [("handed_over", 6), ("answered", 3), ("reunited", 0)]
+    scale = (chart.plot_bottom - chart.plot_top) / chart.ticks[-1][1]
+    for line in chart.lines[:2]:
+        points = _points(line)
+        assert [y for _, y in points] == sorted((y for _, y in points), reverse=True)  # never falls
+        assert [x for x, _ in points] == sorted(x for x, _ in points)  # left to right
+        assert points[-1] == (chart.plot_right, pytest.approx(chart.plot_bottom - line.total * scale, abs=0.01))
+    # the answered line steps up on day 20 by 2, on day 25 by 1
+    steps = [(x, y) for x, y in _points(chart.lines[1]) if y < chart.plot_bottom]
+    day_width = (chart.plot_right - chart.plot_left) / 40
+    expected = (chart.plot_left + 20 * day_width, chart.plot_bottom - 2 * scale)
+    assert steps[0] == (pytest.approx(expected[0], abs=0.01), pytest.approx(expected[1], abs=0.01))
+    assert chart.x_ticks[0][1] == day and chart.x_ticks[-1][1] == day + dt.timedelta(days=40)
+
+
+def test_cumulative_lines_leave_out_what_is_after_the_end_and_say_when_empty() -> None:
+    day = dt.date(2025, 6, 1)
+    chart = charts.cumulative_lines({"a": {day: 1, day + dt.timedelta(days=9): 5}}, end=day + dt.timedelta(days=3))
+    assert chart.lines[0].total == 1
+    assert charts.cumulative_lines({"a": {}, "b": {day: 0}}).empty
