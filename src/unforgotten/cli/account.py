@@ -9,6 +9,7 @@ from rich.table import Table
 
 from unforgotten.cli.app import app
 from unforgotten.cli.context import console, database
+from unforgotten.cli.i18n import _, number, tr
 
 _SHOWN = 3
 
@@ -25,21 +26,35 @@ def account(as_json: bool = typer.Option(False, "--json", help="Print one JSON o
         typer.echo(json.dumps(report.as_dict(), ensure_ascii=False))
     else:
         console.print(
-            f"{report.lists} lists, {report.rows:,} rows → {report.entries:,} entries "
-            f"({report.accepted:,} accepted, {report.quarantined:,} quarantined, {report.blank:,} blank); "
-            f"{report.persons:,} persons; {report.events:,} events"
+            tr(
+                "{lists} lists, {rows} rows → {entries} entries ({accepted} accepted, {quarantined} quarantined, "
+                "{blank} blank); {persons} persons; {events} events",
+                lists=number(report.lists),
+                rows=number(report.rows),
+                entries=number(report.entries),
+                accepted=number(report.accepted),
+                quarantined=number(report.quarantined),
+                blank=number(report.blank),
+                persons=number(report.persons),
+                events=number(report.events),
+            )
         )
         if report.ok:
-            console.print("[green]accounted for: every invariant holds[/]")
+            console.print(f"[green]{_('accounted for: every invariant holds')}[/]")
         else:
             by_check: dict[str, list[Violation]] = {}
             for violation in report.violations:
                 by_check.setdefault(violation.check, []).append(violation)
-            table = Table("check", "violations", "first ones", title=f"{len(report.violations):,} violations")
+            table = Table(
+                _("check"),
+                _("violations"),
+                _("first ones"),
+                title=tr("{count} violations", count=number(len(report.violations))),
+            )
             for check, violations in by_check.items():
                 first = "; ".join(f"{v.subject}: {v.message}" for v in violations[:_SHOWN])
-                table.add_row(check, f"{len(violations):,}", first + (" …" if len(violations) > _SHOWN else ""))
+                table.add_row(check, number(len(violations)), first + (" …" if len(violations) > _SHOWN else ""))
             console.print(table)
-            console.print("every violation: unforgotten account --json")
+            console.print(tr("every violation: {command}", command="unforgotten account --json"))
     if not report.ok:
         raise typer.Exit(7)

@@ -16,6 +16,7 @@ from rich.table import Table
 
 from unforgotten.cli.app import app, err_console
 from unforgotten.cli.context import AS_OPTION, acting, acting_unit_of_work, console, database, default_actor
+from unforgotten.cli.i18n import _, term, tr, word
 from unforgotten.cli.plan import plan_app
 from unforgotten.cli.users import user_app
 from unforgotten.errors import FileReadError, InputError
@@ -61,7 +62,7 @@ def user_key(
         if revoke:
             key = keys.revoke(session=uow.session, user_name=name)
             uow.commit()
-            console.print(f"key {key.fingerprint} of {name} revoked")
+            console.print(tr("key {fingerprint} of {name} revoked", fingerprint=key.fingerprint, name=name))
             return
         if output is None and not store:
             raise InputError("say where the private key goes", hint="-o FILE, or --store with --passphrase-env")
@@ -75,7 +76,9 @@ def user_key(
                 handle.write(pem)
         uow.commit()
     typer.echo(key.fingerprint)
-    err_console.print(f"signing key of {name} registered; compare this fingerprint out of band", soft_wrap=True)
+    err_console.print(
+        tr("signing key of {name} registered; compare this fingerprint out of band", name=name), soft_wrap=True
+    )
 
 
 @plan_app.command("facts")
@@ -95,7 +98,9 @@ def facts_command(
     with acting_unit_of_work(as_user, reason=f"travel facts of {person_id}") as (uow, actor):
         flows.set_facts(session=uow.session, actor=actor, person_id=person_id, earliest=day, group=group)
         uow.commit()
-    console.print(f"person {person_id}: earliest {day or '—'}, group {group or '—'}")
+    console.print(
+        tr("person {person}: earliest {day}, group {group}", person=person_id, day=day or "—", group=group or "—")
+    )
 
 
 @handover_app.command("lines")
@@ -118,11 +123,11 @@ def lines_command(
     if as_json:
         typer.echo(json.dumps({"stage": stage_id, "state": state, "lines": rows}))
         return
-    table = Table("line", "from", "to", "handed over", "received", "observed", "outcome")
+    table = Table(_("line"), _("from"), _("to"), _("handed over"), _("received"), _("observed"), _("outcome"))
     for r in rows:
         table.add_row(*(str(r[k] or "") for k in ("line", "from", "to", "handed_over", "received", "observed",
                                                   "outcome")))  # fmt: skip
-    console.print(f"stage {stage_id}: {state}")
+    console.print(tr("stage {stage}: {state}", stage=stage_id, state=word(state)))
     console.print(table)
 
 
@@ -142,22 +147,32 @@ def record_command(
         line = handover.record_line(session=uow.session, actor=actor, line_id=line_id, action=action, reason=reason)
         outcome = line.outcome or "open"
         uow.commit()
-    console.print(f"line {line_id}: {action} recorded; outcome {outcome}")
+    console.print(
+        tr(
+            "line {line}: {action} recorded; outcome {outcome}",
+            line=line_id,
+            action=term(action),
+            outcome=term(outcome),
+        )
+    )
 
 
 def _print_arrival(view: dict[str, object]) -> None:
-    said = f"{view['names']}" + (f", born {view['date_of_birth']}" if view.get("date_of_birth") else "")
-    came = f", from {view['from']}" if view.get("from") else ""
-    console.print(f"unexpected arrival #{view['id']} at stage {view['stage_id']}: {said}{came} — {view['state']}",
-                  soft_wrap=True)  # fmt: skip
+    said = f"{view['names']}" + (tr(", born {day}", day=view["date_of_birth"]) if view.get("date_of_birth") else "")
+    came = tr(", from {party}", party=view["from"]) if view.get("from") else ""
+    console.print(
+        tr("unexpected arrival #{id} at stage {stage}: {said} — {state}", id=view["id"], stage=view["stage_id"],
+           said=said + came, state=term(view["state"])),
+        soft_wrap=True,
+    )  # fmt: skip
     candidates = view.get("candidates")
     if candidates is None:
-        console.print("the mediator sees the candidates from its space and resolves it")
+        console.print(_("the mediator sees the candidates from its space and resolves it"))
         return
     if not candidates:
-        console.print("no candidate in the mediator's space")
+        console.print(_("no candidate in the mediator's space"))
         return
-    table = Table("person", "name", "status", "probability", "why (field: level, bits)")
+    table = Table(_("person"), _("name"), _("status"), _("probability"), _("why (field: level, bits)"))
     for c in candidates:  # type: ignore[attr-defined]
         why = "; ".join(f"{k}: {v.get('level')} {v.get('weight', 0):+.1f}" for k, v in c["explanation"].items()
                         if v.get("level") != "missing")  # fmt: skip
@@ -207,7 +222,8 @@ def resolve_command(
                                      note=note)  # fmt: skip
         chosen = arrival.person_id
         uow.commit()
-    console.print(f"unexpected arrival #{unexpected_id} resolved: {'person ' + str(chosen) if chosen else 'none'}")
+    chosen_text = tr("person {person}", person=chosen) if chosen else _("none")
+    console.print(tr("unexpected arrival #{id} resolved: {chosen}", id=unexpected_id, chosen=chosen_text))
 
 
 @stage_app.command("close")
@@ -219,7 +235,10 @@ def close_command(stage_id: Annotated[int, typer.Argument(help="The stage.")], a
         act = handover.close(session=uow.session, actor=actor, stage_id=stage_id)
         sha, totals = act.sha256, act.payload["totals"]
         uow.commit()
-    console.print(f"stage {stage_id} closed; act sha256 {sha}; totals {totals}", soft_wrap=True)
+    console.print(
+        tr("stage {stage} closed; act sha256 {sha}; totals {totals}", stage=stage_id, sha=sha, totals=totals),
+        soft_wrap=True,
+    )
 
 
 @act_app.command("sign")
@@ -242,7 +261,14 @@ def sign_command(
         handover.sign(session=uow.session, actor=actor, stage_id=stage_id, private_key=private, key=registered)
         fingerprint = registered.fingerprint
         uow.commit()
-    console.print(f"act of stage {stage_id} signed by {actor.name} with {fingerprint}")
+    console.print(
+        tr(
+            "act of stage {stage} signed by {name} with {fingerprint}",
+            stage=stage_id,
+            name=actor.name,
+            fingerprint=fingerprint,
+        )
+    )
 
 
 @act_app.command("export")
@@ -257,7 +283,14 @@ def export_command(
     with database().read() as session:
         document = handover.export(session=session, actor=acting(session, as_user), stage_id=stage_id)
     output.write_text(json.dumps(document, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
-    console.print(f"act of stage {stage_id} ({len(document['signatures'])} signatures) → {output}")
+    console.print(
+        tr(
+            "act of stage {stage} ({count} signatures) → {file}",
+            stage=stage_id,
+            count=len(document["signatures"]),
+            file=output,
+        )
+    )
 
 
 @act_app.command("verify")
@@ -277,14 +310,14 @@ def verify_command(
         raise FileReadError("the act cannot be read", file=str(act), hint=str(error)) from error
     result = acts.verify_act(document, pinned)
     for line in result.verified:
-        console.print(f"ok: {line}", soft_wrap=True)
+        console.print(tr("ok: {line}", line=line), soft_wrap=True)
     for line in result.warnings:
-        err_console.print(f"[yellow]warning:[/] {line}", soft_wrap=True)
+        err_console.print(f"[yellow]{_('warning')}:[/] {line}", soft_wrap=True)
     if not result.ok:
         for line in result.failures:
-            err_console.print(f"[bold red]fails:[/] {line}", soft_wrap=True, highlight=False)
+            err_console.print(f"[bold red]{_('fails')}:[/] {line}", soft_wrap=True, highlight=False)
         raise typer.Exit(7)
-    console.print(f"act verifies: sha256 {document['sha256']}")
+    console.print(tr("act verifies: sha256 {sha}", sha=document["sha256"]))
 
 
 @remains_app.command("add")
@@ -309,7 +342,14 @@ def remains_add(
         summary = remains.totals(session=uow.session, actor=actor, agreement_id=agreement)
         count = batch.count
         uow.commit()
-    console.print(f"batch of {count} from {party.upper()}; imbalance {summary['imbalance']}")
+    console.print(
+        tr(
+            "batch of {count} from {party}; imbalance {imbalance}",
+            count=count,
+            party=party.upper(),
+            imbalance=summary["imbalance"],
+        )
+    )
 
 
 @remains_app.command("totals")

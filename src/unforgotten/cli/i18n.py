@@ -16,7 +16,7 @@ import os
 
 from unforgotten.web.i18n import LABELS, SUPPORTED_LANGUAGES, translations
 
-__all__ = ["_", "choose_language", "language", "ngettext", "number", "set_language", "tr", "word"]
+__all__ = ["_", "choose_language", "language", "ngettext", "number", "set_language", "term", "tr", "word"]
 
 _state: dict[str, str | None] = {"language": None}
 ENVIRONMENT = ("UNFORGOTTEN_LANG", "LANGUAGE", "LC_ALL", "LC_MESSAGES", "LANG")
@@ -78,3 +78,9 @@ def word(value: object) -> str:
     text = str(value)
     english = LABELS.get(text)
     return text.replace("_", " ") if english is None else _(english)
+
+
+def term(value: object) -> str:
+    """A stored word a reader may type back (``handed_over``, ``no_information``): as it is in English, where
+    scripts parse it and commands take it, translated in another language."""
+    return str(value) if language() == "en" else word(value)

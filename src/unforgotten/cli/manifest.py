@@ -12,6 +12,7 @@ from rich.table import Table
 from unforgotten.cli.app import app, err_console
 from unforgotten.cli.context import AS_OPTION, acting, acting_unit_of_work, console, database, log_access
 from unforgotten.cli.exchange import handover_app
+from unforgotten.cli.i18n import _, tr
 
 __all__ = ["import_command", "manifest_command"]
 
@@ -41,7 +42,16 @@ def manifest_command(
     output.write_bytes(content)
     log_access(actor, "access.manifest_exported", "exchange_stages", stage_id, lines=len(document.lines),
                format=kind, language=lang, file=output.name)  # fmt: skip
-    console.print(f"manifest of stage {stage_id} ({len(document.lines)} lines, {kind}, {lang}) → {output}")
+    console.print(
+        tr(
+            "manifest of stage {stage} ({count} lines, {kind}, {language}) → {file}",
+            stage=stage_id,
+            count=len(document.lines),
+            kind=kind,
+            language=lang,
+            file=output,
+        )
+    )
 
 
 @handover_app.command("import")
@@ -65,12 +75,29 @@ def import_command(
                                "rejected_rows": rejected}, ensure_ascii=False))  # fmt: skip
         return
     if report.file_stage_id != stage_id:
-        err_console.print(f"[yellow]warning:[/] {path.name} is the manifest of stage {report.file_stage_id}, "
-                          f"not of stage {stage_id}", soft_wrap=True)  # fmt: skip
-    console.print(f"{path.name}: recorded {counts['recorded']}, already recorded {counts['already_recorded']}, "
-                  f"rejected {counts['rejected']}, not filled in {counts['blank']}", soft_wrap=True)  # fmt: skip
+        err_console.print(
+            f"[yellow]{_('warning')}:[/] "
+            + tr(
+                "{file} is the manifest of stage {found}, not of stage {stage}",
+                file=path.name,
+                found=report.file_stage_id,
+                stage=stage_id,
+            ),
+            soft_wrap=True,
+        )
+    console.print(
+        f"{path.name}: "
+        + tr(
+            "recorded {recorded}, already recorded {already}, rejected {rejected}, not filled in {blank}",
+            recorded=counts["recorded"],
+            already=counts["already_recorded"],
+            rejected=counts["rejected"],
+            blank=counts["blank"],
+        ),
+        soft_wrap=True,
+    )
     if rejected:
-        table = Table("row", "line", "value", "why rejected", title="rejected rows")
+        table = Table(_("row"), _("line"), _("value"), _("why rejected"), title=_("rejected rows"))
         for r in report.rejected():
             table.add_row(str(r.row), r.line, r.value, r.message)
         console.print(table)

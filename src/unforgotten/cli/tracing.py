@@ -11,6 +11,7 @@ from rich.table import Table
 
 from unforgotten.cli.app import app
 from unforgotten.cli.context import AS_OPTION, acting, acting_unit_of_work, console, database, log_access
+from unforgotten.cli.i18n import _, number, term, tr
 
 tracing_app = typer.Typer(help="Tracing of children: requests, hand-overs, responses, reunions.", no_args_is_help=True)
 app.add_typer(tracing_app, name="tracing")
@@ -30,7 +31,7 @@ def register(list_id: int = typer.Argument(..., help="A tracing list's id."), as
     with acting_unit_of_work(as_user, reason=f"register tracing list {list_id}") as (uow, actor):
         count = service.register(session=uow.session, actor=actor, list_id=list_id)
         uow.commit()
-    console.print(f"{count} tracing requests registered from list {list_id}")
+    console.print(tr("{count} tracing requests registered from list {list}", count=number(count), list=list_id))
 
 
 @tracing_app.command("handover")
@@ -56,7 +57,10 @@ def handover(
             days=days,
         )
         uow.commit()
-    console.print(f"list {list_id} handed over to {to.upper()} on {made.handed_over_on}; deadline {made.deadline}")
+    console.print(
+        tr("list {list} handed over to {party} on {day}; deadline {deadline}", list=list_id, party=to.upper(),
+           day=made.handed_over_on, deadline=made.deadline)
+    )  # fmt: skip
 
 
 @tracing_app.command("respond")
@@ -90,7 +94,14 @@ def respond(
             evidence=evidence,
         )
         uow.commit()
-    console.print(f"response {response.id}: request {request_id} {response.outcome}")
+    console.print(
+        tr(
+            "response {response}: request {request} {outcome}",
+            response=response.id,
+            request=request_id,
+            outcome=term(response.outcome),
+        )
+    )
 
 
 @tracing_app.command("responses")
@@ -110,11 +121,17 @@ def responses(
         typer.echo(json.dumps(report.as_dict(), ensure_ascii=False))
         return
     console.print(
-        f"list {report.list_id}: {report.applied} applied, {len(report.refused)} refused, "
-        f"{report.quarantined} quarantined"
+        tr(
+            "list {list}: {applied} applied, {refused} refused, {quarantined} quarantined",
+            list=report.list_id,
+            applied=report.applied,
+            refused=len(report.refused),
+            quarantined=report.quarantined,
+        )  # fmt: skip
     )
     for refused in report.refused:
-        console.print(f"  row {refused['row']} ({refused['record_id']}): {refused['reason']}", highlight=False)
+        console.print("  " + tr("row {row} ({record}): {reason}", row=refused["row"], record=refused["record_id"],
+                                 reason=refused["reason"]), highlight=False)  # fmt: skip
 
 
 @tracing_app.command("show")
@@ -151,7 +168,7 @@ def reunite(
             with_whom=with_whom,
         )
         uow.commit()
-    console.print(f"request {request_id} reunited")
+    console.print(tr("request {request} reunited", request=request_id))
 
 
 @tracing_app.command("overdue")
@@ -171,7 +188,8 @@ def overdue(
     if as_json:
         typer.echo(json.dumps([r.as_dict() for r in rows], ensure_ascii=False))
         return
-    table = Table("record_id", "name", "handed over", "deadline", "days overdue", "status", title=f"overdue on {day}")
+    table = Table("record_id", _("name"), _("handed over"), _("deadline"), _("days overdue"), _("status"),
+                  title=tr("overdue on {day}", day=day))  # fmt: skip
     for r in rows:
         table.add_row(r.record_id, r.name, str(r.handed_over_on), str(r.deadline), str(r.days_overdue), r.status)
     console.print(table)
@@ -193,9 +211,17 @@ def match(
         typer.echo(json.dumps(report.as_dict()))
         return
     console.print(
-        f"{report.requests} requests against {report.records} records: {report.proposals} proposals, "
-        f"{report.review_band} weaker candidates; {report.new} new in the review queue, "
-        f"{report.already_proposed} proposed before, {report.already_linked} already one person",
+        tr(
+            "{requests} requests against {records} records: {proposals} proposals, {weaker} weaker candidates; "
+            "{new} new in the review queue, {before} proposed before, {linked} already one person",
+            requests=report.requests,
+            records=report.records,
+            proposals=report.proposals,
+            weaker=report.review_band,
+            new=report.new,
+            before=report.already_proposed,
+            linked=report.already_linked,
+        ),  # fmt: skip
         highlight=False,
     )
 
@@ -226,5 +252,17 @@ def letter(
     letters.write_xlsx(made, output)
     log_access(actor, "access.tracing_letter_exported", "tracing_requests", None,
                requests=[r.request_id for r in made.rows], side=made.side, language=made.language)  # fmt: skip
-    console.print(f"{output}: {len(made.rows)} overdue children of {made.side} on {day}, to {made.other} "
-                  f"through {made.mediator} ({made.language})", highlight=False, soft_wrap=True)  # fmt: skip
+    console.print(
+        f"{output}: "
+        + tr(
+            "{count} overdue children of {side} on {day}, to {other} through {mediator} ({language})",
+            count=len(made.rows),
+            side=made.side,
+            day=day,
+            other=made.other,
+            mediator=made.mediator,
+            language=made.language,
+        ),
+        highlight=False,
+        soft_wrap=True,
+    )
