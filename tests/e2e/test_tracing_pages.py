@@ -21,6 +21,7 @@ import pytest
 from sqlalchemy import select
 from tests.e2e.browser import browser_page, chromium_available, live_server
 from tests.e2e.worlds import Submission, World, build_world, sign_in, signed_in
+from tests.pdftools import pages_text
 
 from unforgotten.audit.models import Event
 from unforgotten.auth import service as auth
@@ -340,12 +341,20 @@ def test_the_overdue_letter(world: World, tmp_path: Path) -> None:
         assert [(row[1], row[2], row[5]) for row in table] == expected
         assert {row[6] for row in table} == {status}
         assert all(isinstance(row[3], dt.datetime) and row[3].date() == HANDED for row in table)  # a date cell
+        # the same letter on paper: the PDF's text (poppler's pdftotext) holds the same words and children
+        pdf = tmp_path / f"letter_{lang}.pdf"
+        printed = _cli(world, tmp_path, "tracing", "letter", "--side", "UA", "-o", str(pdf), "--lang", lang,
+                       "--as-of", TODAY.isoformat(), "--as", "ua_tracer")  # fmt: skip
+        assert printed.returncode == 0, printed.stderr
+        text = " ".join(" ".join(page.split()) for page in pages_text(pdf))
+        assert " ".join(to.split()) in text and status in text  # cells wrap: the names are checked word by word
+        assert all(record_id in text and all(word in text for word in name.split()) for record_id, name, _ in expected)
     # the other side's coordinator sees no tracing request: its letter for UA lists nobody
     empty = _cli(world, tmp_path, "tracing", "letter", "--side", "UA", "-o", str(tmp_path / "ru.xlsx"),
                  "--as", "ru_coord")  # fmt: skip
     assert empty.returncode == 0 and "0 overdue children" in empty.stdout
-    refused = _cli(world, tmp_path, "tracing", "letter", "--side", "UA", "-o", "letter.pdf", "--as", "ua_tracer")
-    assert refused.returncode != 0 and ".xlsx" in refused.stderr
+    refused = _cli(world, tmp_path, "tracing", "letter", "--side", "UA", "-o", "letter.docx", "--as", "ua_tracer")
+    assert refused.returncode != 0 and ".xlsx or .pdf" in refused.stderr
     unknown = _cli(world, tmp_path, "tracing", "letter", "--side", "UA", "-o", "l.xlsx", "--lang", "de")
     assert unknown.returncode != 0 and "uk, ru or en" in unknown.stderr
 

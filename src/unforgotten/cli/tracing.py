@@ -229,27 +229,27 @@ def match(
 @tracing_app.command("letter")
 def letter(
     side: str = typer.Option(..., "--side", help="The side whose children are overdue (e.g. UA)."),
-    output: Path = typer.Option(..., "-o", "--output", help="The letter to write (.xlsx)."),
+    output: Path = typer.Option(..., "-o", "--output", help="The letter to write: .xlsx or .pdf."),
     lang: str = typer.Option("en", "--lang", help="The letter's language: uk, ru or en."),
     as_of: str | None = typer.Option(None, "--as-of", help="The day to judge by (default today)."),
     as_user: str | None = AS_OPTION,
 ) -> None:
-    """Write the letter to the other side, through the mediator, listing a side's overdue children (XLSX)."""
+    """Write the letter to the other side, through the mediator, listing a side's overdue children (XLSX or PDF)."""
     from unforgotten.errors import InputError
     from unforgotten.tracing import letter as letters
 
-    if output.suffix.lower() != ".xlsx":
+    if output.suffix.lower() not in (".xlsx", ".pdf"):
         raise InputError(
-            "the letter is written as .xlsx",
+            "the letter is written as .xlsx or .pdf",
             column="output",
             value=output.name,
-            hint="name the file letter.xlsx (the PDF letter comes with the shared PDF module)",
+            hint="name the file letter.xlsx or letter.pdf",
         )
     day = _date(as_of, "as_of") or dt.date.today()
     with database().read() as session:
         actor = acting(session, as_user)
         made = letters.build(session=session, actor=actor, side=side, as_of=day, language=lang.lower())
-    letters.write_xlsx(made, output)
+    (letters.write_pdf if output.suffix.lower() == ".pdf" else letters.write_xlsx)(made, output)
     log_access(actor, "access.tracing_letter_exported", "tracing_requests", None,
                requests=[r.request_id for r in made.rows], side=made.side, language=made.language)  # fmt: skip
     console.print(

@@ -23,7 +23,7 @@ from unforgotten.errors import InputError
 from unforgotten.tracing import service
 from unforgotten.tracing.models import TracingRequest
 
-__all__ = ["LANGUAGES", "WORDS", "Letter", "build", "write_xlsx"]
+__all__ = ["LANGUAGES", "WORDS", "Letter", "build", "write_pdf", "write_xlsx"]
 
 LANGUAGES = ("uk", "ru", "en")
 WORDS: dict[str, dict[str, str]] = {
@@ -37,6 +37,10 @@ WORDS: dict[str, dict[str, str]] = {
         "mediator; the deadline to answer each of them has passed.",
         "none": "No child handed over by {side} is overdue on {date}.",
         "closing": "Please answer through {mediator}.",
+        "signed_for": "For the delegation of {side}",
+        "signature": "Signature",
+        "full_name": "Name",
+        "page": "Overdue answers about children, {side}, {date}",
         "no": "No.",
         "record_id": "Record id",
         "name": "Name",
@@ -57,9 +61,13 @@ WORDS: dict[str, dict[str, str]] = {
         "посередника; строк відповіді щодо кожного з них минув.",
         "none": "Немає прострочених відповідей щодо дітей, переданих {side}, станом на {date}.",
         "closing": "Просимо надіслати відповідь через {mediator}.",
+        "signed_for": "За делегацію {side}",
+        "signature": "Підпис",
+        "full_name": "ПІБ",
+        "page": "Прострочені відповіді щодо дітей, {side}, {date}",
         "no": "№",
         "record_id": "Номер запису",
-        "name": "Ім'я",
+        "name": "ПІБ",
         "handed_over_on": "Передано",
         "deadline": "Строк відповіді",
         "days_overdue": "Днів прострочення",
@@ -77,9 +85,13 @@ WORDS: dict[str, dict[str, str]] = {
         "посредника; срок ответа по каждому из них истёк.",
         "none": "Просроченных ответов о детях, переданных {side}, на {date} нет.",
         "closing": "Просим направить ответ через {mediator}.",
+        "signed_for": "За делегацию {side}",
+        "signature": "Подпись",
+        "full_name": "ФИО",
+        "page": "Просроченные ответы о детях, {side}, {date}",
         "no": "№",
         "record_id": "Номер записи",
-        "name": "Имя",
+        "name": "ФИО",
         "handed_over_on": "Передано",
         "deadline": "Срок ответа",
         "days_overdue": "Дней просрочки",
@@ -176,3 +188,37 @@ def write_xlsx(letter: Letter, path: Path) -> None:
     for letter_column, width in zip("ABCDEFG", (6, 16, 34, 15, 15, 14, 30), strict=True):
         sheet.column_dimensions[letter_column].width = width
     book.save(path)
+
+
+def write_pdf(letter: Letter, path: Path) -> None:
+    """Write the letter as a printable A4 page: the same words and table as the sheet, with the vendored font (so
+    Cyrillic prints on a machine with no fonts) and a signature block for the delegation that sends it."""
+    from unforgotten.documents import Column, PrintDocument, SignatureBlock
+
+    w, date = letter.words(), letter.as_of.isoformat()
+    document = PrintDocument(title=w["subject"], footer=w["page"].format(side=letter.side, date=date))
+    heading = letter.heading()
+    for line in heading[:3]:
+        document.paragraph(line)
+    document.heading(w["subject"])
+    document.paragraph(heading[-1])
+    if letter.rows:
+        columns = [Column(w["no"], 0.5, "R"), Column(w["record_id"], 1.5), Column(w["name"], 3.0),
+                   Column(w["handed_over_on"], 1.4), Column(w["deadline"], 1.4), Column(w["days_overdue"], 1.5, "R"),
+                   Column(w["status"], 2.2)]  # fmt: skip
+        rows = [
+            [
+                str(number),
+                row.record_id,
+                row.name,
+                row.handed_over_on.isoformat(),
+                row.deadline.isoformat(),
+                str(row.days_overdue),
+                w.get(row.status, row.status),
+            ]  # fmt: skip
+            for number, row in enumerate(letter.rows, start=1)
+        ]
+        document.grid(columns, rows)
+    document.paragraph(w["closing"].format(mediator=letter.mediator))
+    document.signatures([SignatureBlock(w["signed_for"].format(side=letter.side), (w["full_name"], w["signature"]))])
+    path.write_bytes(document.to_bytes())
