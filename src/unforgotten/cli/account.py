@@ -40,7 +40,7 @@ def account(as_json: bool = typer.Option(False, "--json", help="Print one JSON o
             )
         )
         if report.ok:
-            console.print(f"[green]{_('accounted for: every invariant holds')}[/]")
+            console.print("[green]" + _("accounted for: every invariant holds") + "[/]")
         else:
             by_check: dict[str, list[Violation]] = {}
             for violation in report.violations:

@@ -97,7 +97,7 @@ def _error_line(error: UnforgottenError) -> str:
     the service's own words (English) follow."""
     if language() == "en":
         return f"[bold red]error:[/] {error}"
-    return f"[bold red]{_('error')} ({_(error.title)}):[/] {error}"
+    return "[bold red]" + _("error") + f" ({_(error.title)}):[/] {error}"
 
 
 def _load_commands() -> None:
@@ -138,7 +138,9 @@ def main() -> None:
         if _state["debug"] or "--debug" in sys.argv:
             raise
         err_console.print(
-            f"[bold red]{_('unexpected error')}:[/] {type(error).__name__}: {error} "
+            "[bold red]"
+            + _("unexpected error")
+            + f":[/] {type(error).__name__}: {error} "
             + _("(run with --debug for details)"),
             highlight=False,
             soft_wrap=True,

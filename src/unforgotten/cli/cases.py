@@ -72,7 +72,7 @@ def transition(
     )
     for person_id, why in outcome.refused.items():
         console.print(
-            f"[red]{_('refused')}[/] " + tr("person {person}: {why}", person=person_id, why=why), soft_wrap=True
+            "[red]" + _("refused") + "[/] " + tr("person {person}: {why}", person=person_id, why=why), soft_wrap=True
         )
     if outcome.refused:
         raise typer.Exit(6)

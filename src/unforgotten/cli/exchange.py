@@ -312,10 +312,10 @@ def verify_command(
     for line in result.verified:
         console.print(tr("ok: {line}", line=line), soft_wrap=True)
     for line in result.warnings:
-        err_console.print(f"[yellow]{_('warning')}:[/] {line}", soft_wrap=True)
+        err_console.print("[yellow]" + _("warning") + f":[/] {line}", soft_wrap=True)
     if not result.ok:
         for line in result.failures:
-            err_console.print(f"[bold red]{_('fails')}:[/] {line}", soft_wrap=True, highlight=False)
+            err_console.print("[bold red]" + _("fails") + f":[/] {line}", soft_wrap=True, highlight=False)
         raise typer.Exit(7)
     console.print(tr("act verifies: sha256 {sha}", sha=document["sha256"]))
 

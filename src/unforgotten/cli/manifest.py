@@ -76,7 +76,9 @@ def import_command(
         return
     if report.file_stage_id != stage_id:
         err_console.print(
-            f"[yellow]{_('warning')}:[/] "
+            "[yellow]"
+            + _("warning")
+            + ":[/] "
             + tr(
                 "{file} is the manifest of stage {found}, not of stage {stage}",
                 file=path.name,
