@@ -17,6 +17,9 @@ from babel.numbers import format_decimal
 from fastapi import Request
 from fastapi.responses import HTMLResponse
 from fastapi.templating import Jinja2Templates
+from jinja2 import pass_context
+from starlette.datastructures import URL, URLPath
+from starlette.routing import Router
 
 from unforgotten.web.i18n import LANGUAGE_COOKIE, SUPPORTED_LANGUAGES, label, pick_language, translations
 
@@ -24,6 +27,34 @@ __all__ = ["LANGUAGE_COOKIE_MAX_AGE", "render", "templates"]
 
 _TEMPLATES = Path(__file__).resolve().parent / "templates"
 LANGUAGE_COOKIE_MAX_AGE = 365 * 24 * 3600  # a year: a coordinator chooses once per browser
+
+
+_PATHS = "_unforgotten_route_paths"
+_MOST_PATHS = 10_000
+
+
+def _route_path(router: Router, name: str, params: tuple[tuple[str, Any], ...]) -> URLPath:
+    """A route's path, looked up once per router: Starlette scans every route (and every included router) on each
+    call, and a page asks for a dozen (the nav alone for seven) — that scan was most of the time a small page took.
+    The cache lives on the router, so an app built for a test never reads another app's paths."""
+    cache: dict[tuple[str, tuple[tuple[str, Any], ...]], URLPath] | None = getattr(router, _PATHS, None)
+    if cache is None:
+        cache = {}
+        setattr(router, _PATHS, cache)
+    key = (name, params)
+    if key not in cache:
+        if len(cache) >= _MOST_PATHS:  # links to persons by id are many: bounded, so a server's memory stays flat
+            cache.clear()
+        cache[key] = router.url_path_for(name, **dict(params))
+    return cache[key]
+
+
+@pass_context
+def _url_for(context: Any, name: str, /, **path_params: Any) -> URL:
+    """``url_for`` in templates, as Starlette's, with the route's path cached per app, name and parameters."""
+    request: Request = context["request"]
+    router: Router = request.scope.get("router") or request.scope["app"]
+    return _route_path(router, name, tuple(sorted(path_params.items()))).make_absolute_url(base_url=request.base_url)
 
 
 @lru_cache(maxsize=len(SUPPORTED_LANGUAGES))
@@ -52,6 +83,7 @@ def templates(language: str) -> Jinja2Templates:
         return "" if value is None else format_decimal(value, format=pattern, locale=language)
 
     env.filters.update(date=date, datetime=datetime, number=number, label=lambda value: label(value, language))
+    env.globals["url_for"] = _url_for
     return bundle
 
 
