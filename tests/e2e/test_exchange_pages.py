@@ -493,4 +493,36 @@ def test_the_remains_page_names_an_identified_body_to_the_mediator_only(exchange
             sign_in(browser, base, x.world.tokens["mediator"])
             browser.goto(f"{base}/remains/{x.agreement_id}")
             assert browser.locator(".refs a.identified").inner_text() == name
+            other_id, other_name = sorted(x.persons.items())[1]
+            browser.fill("#identify-body input[name=ref]", REFS["RU"][2])
+            browser.fill("#identify-body input[name=person_id]", str(other_id))
+            browser.fill("#identify-body textarea[name=reason]", "documents found with the body (synthetic)")
+            browser.click("#identify-body button")
+            browser.wait_for_url(re.compile(r"done=identified"))
+            assert browser.locator(".refs a.identified").all_inner_texts() == [name, other_name]
             browser.screenshot(path=str(shots / "remains-identified.png"), full_page=True)
+
+
+def test_the_identify_form_is_the_mediators_and_shows_refusals(exchange: Exchange) -> None:
+    x = exchange
+    _add_batches(x)
+    person_id, name = _identify_one(x)
+    other_id = sorted(x.persons)[1]
+    with signed_in(x.world, "mediator") as client:
+        assert 'id="identify-body"' in client.get(f"/remains/{x.agreement_id}").text
+        clash = client.post(f"/remains/{x.agreement_id}/identify",
+                            data={"ref": REFS["RU"][1], "person_id": str(other_id), "reason": "r"})  # fmt: skip
+        unknown = client.post(f"/remains/{x.agreement_id}/identify",
+                              data={"ref": "NO-SUCH-REF", "person_id": str(other_id), "reason": "r"})  # fmt: skip
+        done = client.post(f"/remains/{x.agreement_id}/identify",
+                           data={"ref": REFS["UA"][0], "person_id": str(other_id), "reason": "r"})  # fmt: skip
+    assert clash.status_code == 409 and f"already identified as person {person_id}" in clash.text
+    assert html.escape(name) in clash.text.split("Not done:", 1)[1].split("</p>", 1)[0]
+    assert unknown.status_code == 422 and "NO-SUCH-REF" in unknown.text and 'value="NO-SUCH-REF"' in unknown.text
+    assert done.status_code == 200 and "linked to its person" in done.text and str(done.url).endswith("done=identified")
+    with signed_in(x.world, "ru_coord") as client:
+        assert 'id="identify-body"' not in client.get(f"/remains/{x.agreement_id}").text
+        refused = client.post(f"/remains/{x.agreement_id}/identify",
+                              data={"ref": REFS["RU"][0], "person_id": str(other_id), "reason": "r"})  # fmt: skip
+    assert refused.status_code == 403 and "may not identify remains" in refused.text
+    assert name not in refused.text
