@@ -458,3 +458,71 @@ def test_the_exchange_pages_pass_axe(exchange: Exchange) -> None:
         for user in ("mediator", "ru_coord"):
             check(user, [f"/plans/{x.plan_v2}", f"/stages/{stage}/act"])
     assert {path: v for path, v in found.items() if v} == {}
+
+
+def _identify_one(x: Exchange) -> tuple[int, str]:
+    """RU's second body identified by the mediator as one of its persons; returns that person's id and name."""
+    person_id, name = sorted(x.persons.items())[0]
+    with x.world.database.unit_of_work(actor="cli:setup") as uow:
+        remains.identify(session=uow.session, actor=_actor(uow.session, "mediator"), agreement_id=x.agreement_id,
+                         ref=REFS["RU"][1], person_id=person_id, reason="DNA match (synthetic)")  # fmt: skip
+        uow.commit()
+    return person_id, name
+
+
+def test_the_remains_page_names_an_identified_body_to_the_mediator_only(exchange: Exchange, tmp_path: Path) -> None:
+    x = exchange
+    _add_batches(x)
+    person_id, name = _identify_one(x)
+    with signed_in(x.world, "mediator") as client:
+        page = client.get(f"/remains/{x.agreement_id}").text
+    link = r'\(<a class="identified" href="/persons/(\d+)"[^>]*>([^<]*)</a>\)'
+    shown = re.search(rf'data-ref="{REFS["RU"][1]}">[^<]*' + link, page)
+    assert shown is not None and shown.groups() == (str(person_id), html.escape(name))
+    assert page.count('class="identified"') == 1
+    for user in ("ru_officer", "ru_coord", "ua_viewer"):
+        with signed_in(x.world, user) as client:
+            side_page = client.get(f"/remains/{x.agreement_id}").text
+        assert 'class="identified"' not in side_page and name not in side_page
+        assert f"/persons/{person_id}" not in side_page
+    if chromium_available():
+        shots = Path(os.environ.get("UNFORGOTTEN_SCREENSHOTS", str(tmp_path)))
+        shots.mkdir(parents=True, exist_ok=True)
+        with live_server(x.world.app) as base, browser_page() as browser:
+            browser.set_viewport_size({"width": 1200, "height": 900})
+            sign_in(browser, base, x.world.tokens["mediator"])
+            browser.goto(f"{base}/remains/{x.agreement_id}")
+            assert browser.locator(".refs a.identified").inner_text() == name
+            other_id, other_name = sorted(x.persons.items())[1]
+            browser.fill("#identify-body input[name=ref]", REFS["RU"][2])
+            browser.fill("#identify-body input[name=person_id]", str(other_id))
+            browser.fill("#identify-body textarea[name=reason]", "documents found with the body (synthetic)")
+            browser.click("#identify-body button")
+            browser.wait_for_url(re.compile(r"done=identified"))
+            assert browser.locator(".refs a.identified").all_inner_texts() == [name, other_name]
+            browser.screenshot(path=str(shots / "remains-identified.png"), full_page=True)
+
+
+def test_the_identify_form_is_the_mediators_and_shows_refusals(exchange: Exchange) -> None:
+    x = exchange
+    _add_batches(x)
+    person_id, name = _identify_one(x)
+    other_id = sorted(x.persons)[1]
+    with signed_in(x.world, "mediator") as client:
+        assert 'id="identify-body"' in client.get(f"/remains/{x.agreement_id}").text
+        clash = client.post(f"/remains/{x.agreement_id}/identify",
+                            data={"ref": REFS["RU"][1], "person_id": str(other_id), "reason": "r"})  # fmt: skip
+        unknown = client.post(f"/remains/{x.agreement_id}/identify",
+                              data={"ref": "NO-SUCH-REF", "person_id": str(other_id), "reason": "r"})  # fmt: skip
+        done = client.post(f"/remains/{x.agreement_id}/identify",
+                           data={"ref": REFS["UA"][0], "person_id": str(other_id), "reason": "r"})  # fmt: skip
+    assert clash.status_code == 409 and f"already identified as person {person_id}" in clash.text
+    assert html.escape(name) in clash.text.split("Not done:", 1)[1].split("</p>", 1)[0]
+    assert unknown.status_code == 422 and "NO-SUCH-REF" in unknown.text and 'value="NO-SUCH-REF"' in unknown.text
+    assert done.status_code == 200 and "linked to its person" in done.text and str(done.url).endswith("done=identified")
+    with signed_in(x.world, "ru_coord") as client:
+        assert 'id="identify-body"' not in client.get(f"/remains/{x.agreement_id}").text
+        refused = client.post(f"/remains/{x.agreement_id}/identify",
+                              data={"ref": REFS["RU"][0], "person_id": str(other_id), "reason": "r"})  # fmt: skip
+    assert refused.status_code == 403 and "may not identify remains" in refused.text
+    assert name not in refused.text

@@ -352,6 +352,25 @@ def remains_add(
     )
 
 
+@remains_app.command("identify")
+def remains_identify(
+    agreement: Annotated[int, typer.Option("--agreement", help="The agreement whose batch holds the reference.")],
+    ref: Annotated[str, typer.Option("--ref", help="The body's reference exactly as recorded in its batch.")],
+    person: Annotated[int, typer.Option("--person", help="The mediator's person it was identified as.")],
+    reason: Annotated[str, typer.Option("--reason", help="What the identification rests on (DNA match, documents).")],
+    as_user: str | None = AS_OPTION,
+) -> None:
+    """Link a body of a remains batch, by its reference, to the person it was identified as (mediator)."""
+    from unforgotten.exchanges import remains
+
+    with acting_unit_of_work(as_user, reason=f"remains {ref} identified") as (uow, actor):
+        link = remains.identify(session=uow.session, actor=actor, agreement_id=agreement, ref=ref, person_id=person,
+                                reason=reason)  # fmt: skip
+        summary = f"reference {link.ref} (batch {link.batch_id}) is person {link.person_id}"
+        uow.commit()
+    console.print(summary)
+
+
 @remains_app.command("totals")
 def remains_totals(
     agreement: Annotated[int, typer.Option("--agreement", help="The agreement.")], as_user: str | None = AS_OPTION

@@ -16,6 +16,7 @@ from unforgotten.exchanges.schemas import (
     LineRead,
     LineRecord,
     PlanCreate,
+    RemainsIdentify,
     UnexpectedCreate,
     UnexpectedResolve,
 )
@@ -126,3 +127,14 @@ def create_batch(body: BatchCreate, session: DbSession, actor: CurrentActor) -> 
     batch = remains.create_batch(session=session, actor=actor, agreement_id=body.agreement_id, party_code=body.party,
                                  date=body.date, refs=body.refs)  # fmt: skip
     return {"id": batch.id, "count": batch.count}
+
+
+@router.post("/remains/{agreement_id}/identifications", status_code=201)
+def identify_remains(
+    agreement_id: RowId, body: RemainsIdentify, session: DbSession, actor: CurrentActor
+) -> dict[str, Any]:
+    """Link a body of one of the agreement's batches to the person it was identified as (mediator)."""
+    link = remains.identify(session=session, actor=actor, agreement_id=agreement_id, ref=body.ref,
+                            person_id=body.person_id, reason=body.reason)  # fmt: skip
+    return {"id": link.id, "batch_id": link.batch_id, "ref": link.ref, "person_id": link.person_id,
+            "identified_by": link.identified_by}  # fmt: skip

@@ -22,6 +22,7 @@ __all__ = [
     "PlanApproval",
     "PlanState",
     "RemainsBatch",
+    "RemainsIdentification",
     "SigningKey",
     "Stage",
     "StageState",
@@ -234,3 +235,25 @@ class RemainsBatch(Base):
     refs: Mapped[list[str]] = mapped_column(JSONType, default=list)
     recorded_by: Mapped[str] = mapped_column(String(200))
     recorded_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=_utcnow)
+
+
+class RemainsIdentification(Base):
+    """A body of a remains batch later identified: its reference linked to a person of the mediator's space.
+
+    Kept apart from the batch so the batch (what the accounting counts) never changes once recorded; one person per
+    reference, set by the mediator with the evidence that made the identification.
+    """
+
+    __tablename__ = "exchange_remains_identifications"
+    # Who the body is and why it is believed: personal, sealed in the log under the person's key.
+    __audit_personal__ = frozenset({"reason"})
+    __audit_subject__ = ("person", "person_id")
+    __table_args__ = (UniqueConstraint("batch_id", "ref"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    batch_id: Mapped[int] = mapped_column(ForeignKey("exchange_remains_batches.id"), index=True)
+    ref: Mapped[str] = mapped_column(String(200))
+    person_id: Mapped[int] = mapped_column(ForeignKey("persons.id"), index=True)  # the mediator's person
+    reason: Mapped[str] = mapped_column(Text)  # the evidence: DNA match, documents found with the body, …
+    identified_by: Mapped[str] = mapped_column(String(200))
+    identified_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=_utcnow)

@@ -41,7 +41,7 @@ __all__ = ["router"]
 router = APIRouter(include_in_schema=False)
 
 # What a redirect back may announce: a fixed vocabulary, so a link cannot make the page say anything else.
-_DONE = frozenset({"approved", "added"})
+_DONE = frozenset({"approved", "added", "identified"})
 _APPROVERS = frozenset({Role.PARTY_COORDINATOR, Role.MEDIATOR})  # as service.approve
 _BATCH_RECORDERS = frozenset({Role.MEDIATOR, Role.PARTY_COORDINATOR, Role.OFFICER})  # as remains.create_batch
 
@@ -267,6 +267,7 @@ def _remains_page(request: Request, session: Session, actor: Actor, agreement_id
         "actor": actor, "agreement": agreement, "totals": totals,
         "chart": running_lines(series, target=totals["quota"]),
         "record_for": _batch_sides(actor, list(totals["sides"])) if counted else [], "counted": counted,
+        "identifies": actor.operator or actor.role == Role.MEDIATOR,
         "today": dt.date.today().isoformat(), **extra,
     }  # fmt: skip
     return render(request, "remains.html", context, status_code=_status(extra))
@@ -321,3 +322,35 @@ def remains_add(
         return _remains_page(request, session, actor, agreement_id, error=domain_error(error), form=form)
     path = request.app.url_path_for("remains_page", agreement_id=str(agreement_id))
     return RedirectResponse(f"{path}?{urlencode({'done': 'added'})}", status_code=303)
+
+
+@router.post("/remains/{agreement_id}/identify", name="remains_identify")
+def remains_identify(
+    request: Request,
+    agreement_id: RowId,
+    session: PageSession,
+    actor: PageActor,
+    ref: str = Form(""),
+    person_id: str = Form(""),
+    reason: str = Form(""),
+) -> Response:
+    """Link a body of a batch, by its reference, to the person it was identified as (the mediator)."""
+    form = {"ref": ref, "person_id": person_id, "reason": reason}
+    try:
+        same_origin(request)
+        agreements.get_or_raise(session=session, agreement_id=agreement_id)
+    except NotFoundError:
+        return _remains_page(request, session, actor, agreement_id)
+    except UnforgottenError as error:
+        return _remains_page(request, session, actor, agreement_id, error=error, id_form=form)
+    try:
+        if not person_id.strip().isdigit():
+            raise InputError("the person is given by its id", column="person", value=person_id,
+                             hint="the number in the person's address, /persons/ID")  # fmt: skip
+        with session.begin_nested():
+            remains.identify(session=session, actor=actor, agreement_id=agreement_id, ref=ref,
+                             person_id=int(person_id.strip()), reason=reason)  # fmt: skip
+    except UnforgottenError as error:
+        return _remains_page(request, session, actor, agreement_id, error=error, id_form=form)
+    path = request.app.url_path_for("remains_page", agreement_id=str(agreement_id))
+    return RedirectResponse(f"{path}?{urlencode({'done': 'identified'})}", status_code=303)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
 from typing import Any
 
 from sqlalchemy import select
@@ -14,9 +15,10 @@ from unforgotten.audit.recorder import record
 from unforgotten.auth.models import Party, PartyKind, Role
 from unforgotten.auth.service import Actor, get_by_code_or_raise, get_mediator, require_role
 from unforgotten.errors import ConflictError, InputError, NotFoundError, PermissionDeniedError
-from unforgotten.exchanges.models import RemainsBatch
+from unforgotten.exchanges.models import RemainsBatch, RemainsIdentification
+from unforgotten.persons import service as persons
 
-__all__ = ["create_batch", "totals"]
+__all__ = ["create_batch", "identify", "totals"]
 
 
 def _readable(actor: Actor) -> bool:
@@ -66,6 +68,8 @@ def totals(*, session: Session, actor: Actor, agreement_id: int) -> dict[str, An
     sides = session.scalars(select(Party).where(Party.kind == PartyKind.SIDE).order_by(Party.id)).all()
     batches = session.scalars(select(RemainsBatch).where(RemainsBatch.agreement_id == agreement.id)
                               .order_by(RemainsBatch.date, RemainsBatch.id)).all()  # fmt: skip
+    # Who a body is stays with the mediator: the sides keep seeing counts (and their own references) only.
+    identified = _identified(session, actor, batches) if actor.operator or actor.role == Role.MEDIATOR else {}
     out: dict[str, Any] = {"agreement_id": agreement.id, "quota": quota, "sides": {}}
     for side in sides:
         running, rows = 0, []
@@ -75,8 +79,68 @@ def totals(*, session: Session, actor: Actor, agreement_id: int) -> dict[str, An
                                    "running_total": running}  # fmt: skip
             if actor.operator or actor.role == Role.MEDIATOR or actor.party_id == side.id:
                 row["refs"] = batch.refs
+            if batch.id in identified:
+                row["identified"] = identified[batch.id]
             rows.append(row)
         out["sides"][side.code] = {"total": running, "remaining": max(quota - running, 0), "batches": rows}
     totals_ = [v["total"] for v in out["sides"].values()]
     out["imbalance"] = (totals_[0] - totals_[1]) if len(totals_) == 2 else 0
     return out
+
+
+def _identified(session: Session, actor: Actor, batches: Sequence[RemainsBatch]) -> dict[int, dict[str, Any]]:
+    """Per batch id, per reference: the identified person's id and display name (for the mediator's totals)."""
+    links = session.scalars(select(RemainsIdentification)
+                            .where(RemainsIdentification.batch_id.in_([b.id for b in batches]))
+                            .order_by(RemainsIdentification.id)).all() if batches else []  # fmt: skip
+    names = persons.display_names(session=session, actor=actor, person_ids=[link.person_id for link in links])
+    out: dict[int, dict[str, Any]] = {}
+    for link in links:
+        out.setdefault(link.batch_id, {})[link.ref] = {"person_id": link.person_id,
+                                                       "display_name": names.get(link.person_id, "")}  # fmt: skip
+    return out
+
+
+def identify(
+    *, session: Session, actor: Actor, agreement_id: int, ref: str, person_id: int, reason: str
+) -> RemainsIdentification:
+    """Link a body of one of the agreement's batches, by its reference, to the person it was identified as.
+
+    Only the mediator (or the local operator) identifies: the person is one of the mediator's space, and the link
+    is what families are told, so it is never silently overwritten — another person for the same reference is a
+    conflict naming the current one; the same person again changes nothing. The batch itself is not touched, so
+    the accounting of remains is the same before and after.
+    """
+    agreement = agreements.get_or_raise(session=session, agreement_id=agreement_id)
+    require_role(actor, frozenset({Role.MEDIATOR}), "identify remains")
+    cleaned, why = ref.strip(), reason.strip()
+    if not why:
+        raise InputError("say what the identification rests on", column="reason",
+                         hint="e.g. DNA match with the mother's sample; documents found with the body")  # fmt: skip
+    batch = next((b for b in session.scalars(select(RemainsBatch).where(RemainsBatch.agreement_id == agreement.id)
+                                             .order_by(RemainsBatch.id)) if cleaned in b.refs), None)  # fmt: skip
+    if batch is None:
+        raise InputError(f"reference {cleaned!r} is in no remains batch of agreement {agreement.id}", column="ref",
+                         value=cleaned, hint="use the reference exactly as recorded in its batch")  # fmt: skip
+    mediator = get_mediator(session=session)
+    person = persons.get_visible_or_raise(session=session, actor=actor, person_id=person_id)
+    if mediator is None or person.space_id != mediator.id:
+        raise NotFoundError(f"no person with id {person_id}")  # the same 404 as a missing one
+    same_ref = (RemainsIdentification.batch_id == batch.id, RemainsIdentification.ref == cleaned)
+    current = session.scalars(select(RemainsIdentification).where(*same_ref)).first()
+    if current is not None:
+        if current.person_id == person.id:
+            return current
+        raise ConflictError(f"reference {cleaned} is already identified as person {current.person_id} "
+                            f"({_person_label(session, actor, current.person_id)}) by {current.identified_by}",
+                            hint="an identification is not overwritten; look into both before going on")  # fmt: skip
+    link = RemainsIdentification(batch_id=batch.id, ref=cleaned, person_id=person.id, reason=why,
+                                 identified_by=actor.name)  # fmt: skip
+    session.add(link)
+    session.flush()
+    return link
+
+
+def _person_label(session: Session, actor: Actor, person_id: int) -> str:
+    """A person's display name as the actor may see it, for messages."""
+    return persons.display_names(session=session, actor=actor, person_ids=[person_id]).get(person_id, "")

@@ -9,7 +9,15 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from unforgotten.db import RowId
 
-__all__ = ["BatchCreate", "LineRead", "LineRecord", "PlanCreate", "UnexpectedCreate", "UnexpectedResolve"]
+__all__ = [
+    "BatchCreate",
+    "LineRead",
+    "LineRecord",
+    "PlanCreate",
+    "RemainsIdentify",
+    "UnexpectedCreate",
+    "UnexpectedResolve",
+]
 
 
 class PlanCreate(BaseModel):
@@ -49,6 +57,14 @@ class BatchCreate(BaseModel):
     party: str
     date: dt.date
     refs: list[str]
+
+
+class RemainsIdentify(BaseModel):
+    """A body of one of the agreement's batches, by its reference, identified as a person of the mediator's space."""
+
+    ref: str = Field(description="The body's reference exactly as recorded in its batch", max_length=200)
+    person_id: RowId
+    reason: str = Field(description="What the identification rests on (DNA match, documents, …)", max_length=2000)
 
 
 class UnexpectedCreate(BaseModel):
