@@ -103,7 +103,10 @@ def test_no_input_makes_a_server_error(
 
 
 def test_created_ids_are_used_again(api_schema: OpenApiSchema, fuzz_world: World) -> None:
-    machine: Any = api_schema.as_state_machine()
+    # The review queue's decisions are left out of the walk (each is fuzzed on its own above): accepting a match
+    # takes it out of `GET /review`, so the next example's steps would draw from another queue — Hypothesis reports
+    # that as a flaky strategy (FlakyStrategyDefinition), not as a finding about the API.
+    machine: Any = api_schema.exclude(path_regex=r"^/api/v1/review/").as_state_machine()
     headers = _auth(fuzz_world)
 
     class Stateful(machine):  # type: ignore[misc,valid-type]
