@@ -55,7 +55,7 @@ def test_manifest_pdf_and_xlsx_then_the_filled_in_xlsx_imported(tmp_path: Path) 
     out = cli("manifest", str(stage), "-o", "m.pdf", "--lang", "uk", "--as", "marie")
     assert re.search(r"\(\d lines, pdf, uk\)", out.stdout) and (tmp_path / "m.pdf").read_bytes().startswith(b"%PDF-")
     cli("manifest", str(stage), "-o", "m.xlsx", "--lang", "ru", "--as", "oksana")
-    events = cli.query("SELECT actor, action, details FROM events WHERE action = 'access.manifest_exported' "
+    events = cli.query("SELECT actor, action, after FROM events WHERE action = 'access.manifest_exported' "
                        "ORDER BY id")  # fmt: skip
     assert [(a, json.loads(str(d))["format"]) for a, _, d in events] == [("cli:marie", "pdf"), ("cli:oksana", "xlsx")]
 
