@@ -72,8 +72,9 @@ def test_the_pdf_shows_cyrillic_and_latin_names_as_written(exchange: Exchange, t
     pdf.write_bytes(manifest.to_pdf(built, language="uk"))
     text = page_text(pdf, 1)
     assert cyrillic in text and "O'Connor Patrick" in text  # exactly as stored, not transliterated or dropped
-    for label in ("Handover manifest", "Officer of UA", "Officer of RU", "Mediator (ICRC)", "seriously wounded"):
-        assert label in text  # English labels until the uk catalogue translates them (merge)
+    for label in ("Відомість передачі", "Посадова особа сторони UA", "Посадова особа сторони RU", "Посередник (ICRC)"):
+        assert label in text  # the labels in Ukrainian, from the catalogue
+    assert "тяжкопоранений" in text or "seriously wounded" in text  # the category, as the catalogue has it
     assert f"S1 (id {stage.id})" in text
     png = page_png(pdf, 1, tmp_path / "page1.png")
     assert png.stat().st_size > 10_000  # a page with text on it, not a blank one
