@@ -56,7 +56,7 @@ def test_the_xlsx_locks_all_but_the_cells_to_fill_and_offers_the_outcomes_as_a_l
     names = [sheet.cell(row=r, column=columns.index("name") + 1) for r in range(first, last + 1)]
     assert names[0].value == "Шевченко Тарас Григорович"
     assert names[1].value.startswith("=HYPERLINK") and names[1].data_type == "s"  # text, never a live formula
-    assert names[3].value == "(not shared with UA)"
+    assert names[3].value == "(доступ стороні UA не надано)"  # the uk catalogue's words
     (validation,) = sheet.data_validations.dataValidation
     outcome = f"{chr(ord('A') + columns.index('outcome'))}"
     assert validation.type == "list" and str(validation.sqref) == f"{outcome}{first}:{outcome}{last}"
