@@ -99,6 +99,10 @@ def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
     skipped = [r for r in terminalreporter.stats.get("skipped", []) if "PostgreSQL unavailable" in str(r.longrepr)]
     if skipped:
         terminalreporter.write_sep("!", f"{len(skipped)} PostgreSQL tests SKIPPED", red=True, bold=True)
-        for reason in sorted(set(_POSTGRES_SKIPS)):
+        # Under pytest-xdist the skips happen in the workers, so the reasons are read back from the reports (a
+        # skip's longrepr is (path, line, message)), not from this process's list alone.
+        reasons = set(_POSTGRES_SKIPS)
+        reasons |= {str(r.longrepr[-1]) for r in skipped if isinstance(r.longrepr, tuple)}
+        for reason in sorted(reasons):
             terminalreporter.write_line(f"reason: {reason}", red=True)
         terminalreporter.write_line("set UNFORGOTTEN_TEST_POSTGRES_URL or install PostgreSQL to run them", red=True)

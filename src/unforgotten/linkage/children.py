@@ -30,6 +30,7 @@ from unforgotten.errors import InputError
 from unforgotten.linkage.backend import Backend, open_backend
 from unforgotten.linkage.explain import Explainer, FieldExplanation
 from unforgotten.linkage.features import features
+from unforgotten.linkage.training import settle
 from unforgotten.names import given_name_group, surname_stem_key
 
 __all__ = [
@@ -355,6 +356,7 @@ def estimate_child_model(
             trained: dict[str, Any] = linker.misc.save_model_to_json()
         _fill(trained, prior)
         trained.pop("linker_uid", None)
+        settle(trained)
         trained["trained_on"] = {"rows": [len(left), len(right)], "prior_kept": False, "em_complete": learned}
         return _cap(trained)
     finally:

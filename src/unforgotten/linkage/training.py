@@ -292,6 +292,22 @@ MIN_ESTIMATE_ROWS = 2_000
 """Below this many rows EM has too few pairs to learn from: :func:`estimate_model` keeps the prior's parameters."""
 
 
+def settle(splink_settings: dict[str, Any], digits: int = 12) -> dict[str, Any]:
+    """Round every learned m and u to ``digits`` significant digits, in place.
+
+    Why: DuckDB sums in parallel, and the order in which threads add up a level's counts moves the estimate in
+    its last one or two digits. Rounded, the same rows give the same model whatever their order or the thread
+    schedule, so a re-estimate that changed nothing real leaves the cached model (and every score) unchanged.
+    """
+    for comparison in splink_settings.get("comparisons", []):
+        for level in comparison.get("comparison_levels", []):
+            for key in ("m_probability", "u_probability"):
+                value = level.get(key)
+                if isinstance(value, float):
+                    level[key] = float(f"{value:.{digits}g}")
+    return splink_settings
+
+
 def estimate_model(
     rows: Iterable[Mapping[str, object]],
     *,
@@ -334,6 +350,7 @@ def estimate_model(
     trained = train_model(frame, None, seed=seed, threshold=base.threshold)
     _fill_from(trained.splink_settings, base.splink_settings)
     trained.splink_settings.pop("linker_uid", None)  # random per linker; the estimate must not differ by it
+    settle(trained.splink_settings)
     trained.trained_on |= {"prior_kept": False, "estimated_on": "rows of one space"}
     return trained
 

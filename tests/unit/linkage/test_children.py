@@ -122,11 +122,6 @@ def _generated(n: int) -> tuple[list[dict[str, str]], list[dict[str, str]]]:
     return scenario.requests, scenario.records
 
 
-@pytest.mark.xfail(
-    reason="known defect (session 19): shuffled input moves the m/u estimates in the last digits; "
-    "the matcher must sort its input before estimating",
-    strict=False,
-)
 def test_the_estimate_is_deterministic_and_order_free(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(children, "CHILD_MIN_ESTIMATE", 50)
     requests, records = _generated(80)
