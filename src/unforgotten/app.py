@@ -17,7 +17,7 @@ from unforgotten import __version__
 from unforgotten.db import Database
 from unforgotten.errors import AuthenticationError, UnforgottenError
 from unforgotten.settings import Settings, get_settings
-from unforgotten.web.i18n import problem_title
+from unforgotten.web.i18n import N_, problem_title
 
 __all__ = ["create_app"]
 
@@ -71,6 +71,37 @@ def _problem(error: UnforgottenError, request: Request) -> JSONResponse:
         body["hint"] = error.hint
     headers = {"WWW-Authenticate": "Bearer"} if isinstance(error, AuthenticationError) else None
     return JSONResponse(body, status_code=error.http_status, media_type="application/problem+json", headers=headers)
+
+
+# A browser that opens a page's address gets a page back, not JSON, whatever went wrong: (title, advice) per status.
+_NOT_VALID = (N_("This address is not valid"), N_("Part of the address is not what this page expects. Open the page "
+              "again from its link instead of editing the address."))  # fmt: skip
+_NOT_FOUND = (N_("Page not found"), N_("There is no such page, or it is not one you may see. Open pages from their "
+              "links."))  # fmt: skip
+_PAGE_PROBLEMS = {
+    400: _NOT_VALID,
+    403: (N_("Not allowed"), N_("Your role does not allow this. Ask your coordinator or the mediator if you need it.")),
+    404: _NOT_FOUND,
+    405: _NOT_FOUND,
+    409: (
+        N_("This cannot be done now"),
+        N_("The record has changed since the page was shown. Open it again and retry."),
+    ),
+    422: _NOT_VALID,
+}
+
+
+def _wants_page(request: Request) -> bool:
+    """A browser asking for a page (not the API, and HTML accepted): it should see a page, not problem+json."""
+    return not request.url.path.startswith(API_PREFIX) and "text/html" in request.headers.get("accept", "")
+
+
+def _problem_page(request: Request, status: int, details: list[str]) -> Response:
+    from unforgotten.web.templating import render
+
+    title, advice = _PAGE_PROBLEMS.get(status, _PAGE_PROBLEMS[400])
+    context = {"actor": None, "title": title, "advice": advice, "details": details}
+    return render(request, "problem.html", context, status_code=400 if status == 422 else status)
 
 
 def _offline_docs(app: FastAPI) -> None:
@@ -195,6 +226,8 @@ def create_app(
     async def _handle_domain_error(request: Request, error: UnforgottenError) -> Response:
         if not request.url.path.startswith(API_PREFIX) and isinstance(error, AuthenticationError):
             return RedirectResponse(f"/login?next={request.url.path}", status_code=303)
+        if _wants_page(request) and error.http_status in _PAGE_PROBLEMS:
+            return _problem_page(request, error.http_status, [error.message])
         return _problem(error, request)
 
     from sqlalchemy.exc import DBAPIError
@@ -217,6 +250,8 @@ def create_app(
     @app.exception_handler(StarletteHTTPException)
     async def _handle_http_error(request: Request, error: StarletteHTTPException) -> Response:
         # The framework's own 404/405 are problem+json too, with no hint that a route or record exists.
+        if _wants_page(request) and error.status_code in _PAGE_PROBLEMS:
+            return _problem_page(request, error.status_code, [])
         body = _problem_body("HTTPError", str(error.detail), error.status_code, str(error.detail), request)
         return JSONResponse(
             body, status_code=error.status_code, media_type="application/problem+json", headers=error.headers
@@ -224,7 +259,10 @@ def create_app(
 
     @app.exception_handler(RequestValidationError)
     async def _handle_validation_error(request: Request, error: RequestValidationError) -> Response:
-        fields = "; ".join(f"{'.'.join(str(p) for p in e.get('loc', ()))}: {e.get('msg', '')}" for e in error.errors())
+        lines = [f"{'.'.join(str(p) for p in e.get('loc', ()))}: {e.get('msg', '')}" for e in error.errors()]
+        if _wants_page(request):  # an edited link (?page=abc) or a form a browser sent: a page saying what and where
+            return _problem_page(request, 422, lines)
+        fields = "; ".join(lines)
         body = _problem_body("InputError", "Invalid input", 422, fields or "the request is malformed", request)
         return JSONResponse(body, status_code=422, media_type="application/problem+json")
 
