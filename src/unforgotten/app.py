@@ -268,6 +268,7 @@ def create_app(
 
     app.include_router(_api_router())
     from unforgotten.agreements.pages import router as agreement_pages
+    from unforgotten.auth.pages import router as account_pages
     from unforgotten.deps import page_actor
     from unforgotten.exchanges.crossing import router as crossing_pages
     from unforgotten.exchanges.pages import router as exchange_pages
@@ -287,6 +288,7 @@ def create_app(
     app.include_router(crossing_pages, dependencies=[Depends(page_actor)])
     app.include_router(tracing_pages, dependencies=[Depends(page_actor)])
     app.include_router(negotiation_pages, dependencies=[Depends(page_actor)])
+    app.include_router(account_pages, dependencies=[Depends(page_actor)])
     _offline_docs(app)
     app.mount("/static", StaticFiles(directory=str(Path(__file__).resolve().parent / "web" / "static")), name="static")
     return app

@@ -108,7 +108,11 @@ def needs_rehash(stored: str) -> bool:
 
 def new_totp_secret(*, name: str) -> TotpEnrolment:
     """A fresh random TOTP secret (160 bits, base32) and its ``otpauth://`` URI for an authenticator app."""
-    secret = pyotp.random_base32(32)
+    return enrolment_for(name=name, secret=pyotp.random_base32(32))
+
+
+def enrolment_for(*, name: str, secret: str) -> TotpEnrolment:
+    """The ``otpauth://`` URI of a known secret, for showing it again."""
     uri = pyotp.TOTP(secret, interval=_STEP_SECONDS).provisioning_uri(name=name, issuer_name=TOTP_ISSUER)
     return TotpEnrolment(uri=uri, secret=secret)
 

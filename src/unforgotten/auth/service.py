@@ -21,6 +21,7 @@ from unforgotten.auth.factors import TotpEnrolment
 from unforgotten.auth.models import Party, PartyKind, Role, User, WebSession
 from unforgotten.errors import (
     AuthenticationError,
+    ConfigurationError,
     ConflictError,
     InputError,
     NotFoundError,
@@ -35,6 +36,8 @@ __all__ = [
     "Actor",
     "actor_for",
     "authenticate",
+    "change_own_password",
+    "confirm_totp",
     "create",
     "create_user",
     "create_web_session",
@@ -48,6 +51,8 @@ __all__ = [
     "get_mediator",
     "get_or_create",
     "get_user_by_name_or_raise",
+    "offer_totp",
+    "reopen_offer",
     "operator",
     "readable_spaces",
     "require_role",
@@ -349,6 +354,69 @@ def enrol_totp(*, session: Session, name: str) -> TotpEnrolment:
     user.totp_last_step = None
     session.flush()
     return enrolment
+
+
+def change_own_password(*, session: Session, name: str, current: str, new: str, again: str) -> User:
+    """A signed-in user changes their own password: the current one first, then the new one twice.
+
+    Why the current password: a browser left signed in must not let the next person at it take the account over.
+    A wrong current password is an AuthenticationError, which the caller counts in the sign-in limiter as a guess.
+    Every browser session of the user ends, this one included (:func:`set_password`).
+    """
+    user = _user_or_raise(session, name)
+    if not factors.verify_password(user.password_hash, current):
+        raise AuthenticationError("the current password is wrong", hint="type the password you signed in with")
+    if new != again:
+        raise InputError("the two new passwords differ", hint="type the same new password in both fields")
+    if new == current:
+        raise InputError("the new password is the current one", hint="choose a password you have not used here")
+    return set_password(session=session, name=name, password=new)
+
+
+def _pending_ref(user: User) -> str:
+    # A secret offered but not yet confirmed is bound to the user and to its being pending, so it can never be
+    # replayed as a stored secret (or moved to another user) through the form that carries it.
+    return f"{_ref(user)}:pending"
+
+
+def offer_totp(*, session: Session, name: str, password: str) -> tuple[TotpEnrolment, bytes]:
+    """Start enrolling a new authenticator: check the password, and return a new secret with that secret sealed for
+    the form that confirms it. Nothing is stored yet, so the old authenticator keeps working until a code from the
+    new one proves it was added (a secret replaced at once would lock out someone who never scanned it)."""
+    user = _user_or_raise(session, name)
+    if not factors.verify_password(user.password_hash, password):
+        raise AuthenticationError("the current password is wrong", hint="type the password you signed in with")
+    enrolment = factors.new_totp_secret(name=user.name)
+    return enrolment, factors.wrap_secret(enrolment.secret, ref=_pending_ref(user))
+
+
+def reopen_offer(*, session: Session, name: str, sealed: bytes) -> TotpEnrolment | None:
+    """The offered secret again (to show it beside a mistyped code), or ``None`` if ``sealed`` is not this user's."""
+    user = _user_or_raise(session, name)
+    try:
+        secret = factors.unwrap_secret(sealed, ref=_pending_ref(user))
+    except ConfigurationError:
+        return None
+    return factors.enrolment_for(name=user.name, secret=secret)
+
+
+def confirm_totp(*, session: Session, name: str, sealed: bytes, code: str) -> User:
+    """Store the offered secret once ``code`` is a current code of it; the old secret stops working."""
+    user = _user_or_raise(session, name)
+    try:
+        secret = factors.unwrap_secret(sealed, ref=_pending_ref(user))
+    except ConfigurationError as error:
+        raise InputError("this enrolment form is not valid any more", hint="start the enrolment again") from error
+    step = factors.matching_step(secret, code)
+    if step is None:
+        raise InputError(
+            "the code does not match the new authenticator entry",
+            hint="type the six digits the app shows now for Unforgotten (the newest entry), before they change",
+        )
+    user.totp_secret = factors.wrap_secret(secret, ref=_ref(user))
+    user.totp_last_step = step
+    session.flush()
+    return user
 
 
 def second_factor_required(user: User) -> bool:

@@ -78,9 +78,10 @@ def overview(request: Request, session: ReadSession, actor: PageActor) -> HTMLRe
 
 
 @router.get("/login", response_class=HTMLResponse, name="login")
-def login_form(request: Request, next: str = "/") -> HTMLResponse:
+def login_form(request: Request, next: str = "/", done: str = "") -> HTMLResponse:
     """Ask for user name, password and one-time code (or, in a smaller form, an API token)."""
-    return render(request, "login.html", {"next": next, "error": None, "problem": None, "name": ""})
+    page = {"next": next, "error": None, "problem": None, "name": "", "done": done if done == "password" else ""}
+    return render(request, "login.html", page)
 
 
 @router.post("/login", response_class=HTMLResponse)
