@@ -8,6 +8,8 @@ page's actions do.
 
 from __future__ import annotations
 
+import datetime as dt
+from collections.abc import Callable
 from dataclasses import asdict, dataclass
 from urllib.parse import urlencode
 
@@ -17,11 +19,12 @@ from sqlalchemy.orm import Session
 from sqlalchemy.orm.exc import StaleDataError
 
 from unforgotten.audit.service import record_access
-from unforgotten.auth.models import Role
+from unforgotten.auth import service as auth
+from unforgotten.auth.models import Party, PartyKind, Role
 from unforgotten.auth.service import Actor, require_role
 from unforgotten.db import RowId, domain_error
 from unforgotten.deps import PageActor, PageSession, ReadSession, get_database
-from unforgotten.errors import InputError, NotFoundError, UnforgottenError
+from unforgotten.errors import InputError, NotFoundError, PermissionDeniedError, UnforgottenError
 from unforgotten.lists import service
 from unforgotten.lists.flows import ReconciliationResult, reconcile, reconciliation_space
 from unforgotten.lists.models import List
@@ -235,23 +238,126 @@ def reconciliation_release(
 
 _SHOWN = 500  # findings on the page; the rest are a command away (`unforgotten findings ID`)
 
+# What a redirect back to the list page may announce (a fixed vocabulary, as above).
+_LIST_DONE = frozenset({"shared", "unshared", "withdrawn"})
 
-@router.get("/lists/{list_id}", response_class=HTMLResponse, name="list_page")
-def list_page(request: Request, list_id: int, session: ReadSession, actor: PageActor) -> HTMLResponse:
-    """Show a list: where it came from, how its rows were read, and every finding (warnings too)."""
-    from unforgotten.auth.models import Party
 
+@dataclass(frozen=True)
+class _Share:
+    """One party the list is shared with, as the page shows it."""
+
+    party: str
+    mediator: bool
+    shared_at: dt.datetime
+    shared_by: str
+
+
+def _may_act(actor: Actor, owner: Party) -> bool:
+    """Whether the reader gets the forms: the services' own rule (``require_may_submit``) asked, not copied; the
+    services ask it again when a form is posted."""
+    try:
+        service.require_may_submit(actor=actor, party=owner)
+    except PermissionDeniedError:
+        return False
+    return True
+
+
+def _list_page(request: Request, session: Session, actor: Actor, list_id: int, **extra: object) -> HTMLResponse:
+    """Render the list page; a list the reader may not see raises the NotFoundError of a missing id (the app's 404
+    page). An error in ``extra`` (a refused form) sets the status code."""
     found = service.get_visible_or_raise(session=session, actor=actor, list_id=list_id)
-    party = session.get(Party, found.party_id)
+    parties = {p.id: p for p in auth.get_all(session=session)}
+    owner = parties[found.party_id]
+    shares = [
+        _Share(party=parties[s.party_id].code, mediator=parties[s.party_id].kind == PartyKind.MEDIATOR,
+               shared_at=s.shared_at, shared_by=s.shared_by)
+        for s in sorted(found.shares, key=lambda s: s.id)
+    ]  # fmt: skip
+    shared_ids = {s.party_id for s in found.shares}
+    may_act = _may_act(actor, owner)
     counts = sorted((found.read_report or {}).get("finding_counts", {}).items())
     findings = service.get_findings(session=session, list_id=list_id, limit=_SHOWN)
     total = sum(n for _, n in counts)
-    return render(
-        request,
-        "list.html",
-        {"actor": actor, "lst": found, "party": party.code if party else "", "counts": counts,
-         "findings": findings, "shown": len(findings), "total_findings": max(total, len(findings))},
-    )  # fmt: skip
+    error = extra.get("error")
+    context = {
+        "actor": actor, "lst": found, "party": owner.code, "counts": counts, "findings": findings,
+        "shown": len(findings), "total_findings": max(total, len(findings)), "shares": shares, "may_act": may_act,
+        "shareable": [(p.code, p.kind == PartyKind.MEDIATOR) for p in parties.values()
+                      if p.id != owner.id and p.id not in shared_ids] if may_act else [],
+        **extra,
+    }  # fmt: skip
+    status = error.http_status if isinstance(error, UnforgottenError) else 200
+    return render(request, "list.html", context, status_code=status)
+
+
+@router.get("/lists/{list_id}", response_class=HTMLResponse, name="list_page")
+def list_page(request: Request, list_id: int, session: ReadSession, actor: PageActor, done: str = "") -> HTMLResponse:
+    """Show a list: where it came from, how its rows were read, every finding (warnings too), and its shares."""
+    return _list_page(request, session, actor, list_id, done=done if done in _LIST_DONE else "")
+
+
+def _list_action(
+    request: Request, session: Session, actor: Actor, list_id: int, done: str, act: Callable[[], object]
+) -> Response:
+    """Run one of the list page's forms as ``plan_approve`` does: the origin first, a list the reader may not see
+    the same 404 as a missing one, the service in a savepoint, a refusal shown on the page, a 303 back when done."""
+    try:
+        same_origin(request)
+    except UnforgottenError as error:
+        return _list_page(request, session, actor, list_id, error=error)
+    service.get_visible_or_raise(session=session, actor=actor, list_id=list_id)  # not visible: 404, before roles
+    try:
+        with session.begin_nested():
+            act()
+    except UnforgottenError as error:
+        return _list_page(request, session, actor, list_id, error=error)
+    except StaleDataError as error:
+        return _list_page(request, session, actor, list_id, error=domain_error(error))
+    path = request.app.url_path_for("list_page", list_id=str(list_id))
+    return RedirectResponse(f"{path}?{urlencode({'done': done})}", status_code=303)
+
+
+def _party(code: str) -> str:
+    """The party a form names; none chosen is said on the page, not looked up as the party ''."""
+    if not code.strip():
+        raise InputError("choose a party", column="party")
+    return code.strip()
+
+
+@router.post("/lists/{list_id}/share", name="list_share")
+def list_share(
+    request: Request, list_id: RowId, session: PageSession, actor: PageActor, party: str = Form("")
+) -> Response:
+    """Share the list with a party and link it into that party's space (its own side's coordinator)."""
+    from unforgotten.persons import flows  # lazily, as the API: lists sit below persons
+
+    return _list_action(request, session, actor, list_id, "shared",
+                        lambda: flows.share_list(session=session, actor=actor, list_id=list_id,
+                                                 party_code=_party(party)))  # fmt: skip
+
+
+@router.post("/lists/{list_id}/unshare", name="list_unshare")
+def list_unshare(
+    request: Request, list_id: RowId, session: PageSession, actor: PageActor, party: str = Form("")
+) -> Response:
+    """Withdraw a share: the list's entries leave that party's space from now on."""
+    from unforgotten.persons import flows  # lazily, as the API: lists sit below persons
+
+    return _list_action(request, session, actor, list_id, "unshared",
+                        lambda: flows.unshare_list(session=session, actor=actor, list_id=list_id,
+                                                   party_code=_party(party)))  # fmt: skip
+
+
+@router.post("/lists/{list_id}/withdraw", name="list_withdraw")
+def list_withdraw(
+    request: Request, list_id: RowId, session: PageSession, actor: PageActor, reason: str = Form("")
+) -> Response:
+    """Withdraw the list, with a reason: its entries leave every person; nothing is deleted."""
+    from unforgotten.persons import flows  # lazily, as the API: lists sit below persons
+
+    return _list_action(request, session, actor, list_id, "withdrawn",
+                        lambda: flows.withdraw_list(session=session, actor=actor, list_id=list_id,
+                                                    reason=reason[:2000]))  # fmt: skip
 
 
 @router.get("/lists/{list_id}/original", name="list_original_page")
