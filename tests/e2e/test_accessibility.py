@@ -40,7 +40,8 @@ def _pages(world: World) -> list[str]:
         agreement = agreements.load_file(session=uow.session, path=EXAMPLE).id
         uow.commit()
     return ["/", "/search?q=Kovalenko", f"/persons/{person}", "/review", f"/lists/{request}",
-            f"/reconciliation/{request}/{custody}", "/agreements", f"/agreements/{agreement}"]  # fmt: skip
+            f"/reconciliation/{request}/{custody}", "/agreements", f"/agreements/{agreement}", "/account",
+            "/no/such/page"]  # fmt: skip
 
 
 def _violations(page: object) -> list[str]:
