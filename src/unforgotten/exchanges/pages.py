@@ -14,6 +14,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -277,6 +278,22 @@ def _references(text: str) -> list[str]:
     return [part.strip() for part in re.split(r"[,;\n]", text) if part.strip()]
 
 
+def _remains_form(request: Request, session: Session, actor: Actor, agreement_id: int, done: str,
+                  act: Callable[[], object], **typed: dict[str, str]) -> Response:  # fmt: skip
+    """Run one remains form: the agreement's 404 before anything, then ``act``; a refusal shows the page with what
+    the reader typed (``form`` or ``id_form``, the form it belongs to)."""
+
+    def work() -> str:
+        agreements.get_or_raise(session=session, agreement_id=agreement_id)
+        act()
+        return page_url(request, "remains_page", {"done": done}, agreement_id=agreement_id)
+
+    def failed(error: UnforgottenError) -> Response:
+        return _remains_page(request, session, actor, agreement_id, error=error, **typed)
+
+    return run_form(request, session, work=work, failed=failed)
+
+
 @router.post("/remains/{agreement_id}", name="remains_add")
 def remains_add(
     request: Request,
@@ -288,10 +305,8 @@ def remains_add(
     refs: str = Form(""),
 ) -> Response:
     """Record a batch of remains handed over by one side (its coordinator or officer, or the mediator)."""
-    form = {"party": party, "date": date, "refs": refs}
 
-    def work() -> str:
-        agreements.get_or_raise(session=session, agreement_id=agreement_id)  # 404 before anything
+    def act() -> object:
         try:
             day = dt.date.fromisoformat(date.strip())
         except ValueError as error:
@@ -299,16 +314,11 @@ def remains_add(
         side = party.strip() or str(actor.party_code or "")
         if not side:
             raise InputError("choose the side that handed the remains over", hint="a side's code, e.g. UA")
-        remains.create_batch(session=session, actor=actor, agreement_id=agreement_id, party_code=side, date=day,
-                             refs=_references(refs))  # fmt: skip
-        return page_url(request, "remains_page", {"done": "added"}, agreement_id=agreement_id)
+        return remains.create_batch(session=session, actor=actor, agreement_id=agreement_id, party_code=side,
+                                    date=day, refs=_references(refs))  # fmt: skip
 
-    return run_form(
-        request,
-        session,
-        work=work,
-        failed=lambda error: _remains_page(request, session, actor, agreement_id, error=error, form=form),
-    )
+    form = {"party": party, "date": date, "refs": refs}
+    return _remains_form(request, session, actor, agreement_id, "added", act, form=form)
 
 
 @router.post("/remains/{agreement_id}/identify", name="remains_identify")
@@ -322,20 +332,13 @@ def remains_identify(
     reason: str = Form(""),
 ) -> Response:
     """Link a body of a batch, by its reference, to the person it was identified as (the mediator)."""
-    form = {"ref": ref, "person_id": person_id, "reason": reason}
 
-    def work() -> str:
-        agreements.get_or_raise(session=session, agreement_id=agreement_id)  # 404 before anything
+    def act() -> object:
         if not person_id.strip().isdigit():
             raise InputError("the person is given by its id", column="person", value=person_id,
                              hint="the number in the person's address, /persons/ID")  # fmt: skip
-        remains.identify(session=session, actor=actor, agreement_id=agreement_id, ref=ref,
-                         person_id=int(person_id.strip()), reason=reason)  # fmt: skip
-        return page_url(request, "remains_page", {"done": "identified"}, agreement_id=agreement_id)
+        return remains.identify(session=session, actor=actor, agreement_id=agreement_id, ref=ref,
+                                person_id=int(person_id.strip()), reason=reason)  # fmt: skip
 
-    return run_form(
-        request,
-        session,
-        work=work,
-        failed=lambda error: _remains_page(request, session, actor, agreement_id, error=error, id_form=form),
-    )
+    form = {"ref": ref, "person_id": person_id, "reason": reason}
+    return _remains_form(request, session, actor, agreement_id, "identified", act, id_form=form)
