@@ -14,24 +14,23 @@ long manifest. Each POST checks ``same_origin`` first.
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
-from urllib.parse import urlencode
 
 from fastapi import APIRouter, Form, Request
-from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from fastapi.responses import HTMLResponse, Response
 from sqlalchemy.orm import Session
-from sqlalchemy.orm.exc import StaleDataError
 
 from unforgotten.auth.models import Role
 from unforgotten.auth.service import Actor
-from unforgotten.db import RowId, domain_error
+from unforgotten.db import RowId
 from unforgotten.deps import PageActor, PageSession, ReadSession
 from unforgotten.errors import InputError, NotFoundError, UnforgottenError
 from unforgotten.exchanges import handover, unexpected
 from unforgotten.exchanges import service as plans
 from unforgotten.exchanges.models import HandoverLine, LineOutcome, StageState
-from unforgotten.web.forms import same_origin
+from unforgotten.web.forms import page_url, run_form
 from unforgotten.web.templating import render
 
 __all__ = ["router"]
@@ -112,10 +111,9 @@ def _page(
     return render(request, "crossing.html", context, status_code=status)
 
 
-def _back(request: Request, stage_id: int, done: str, anchor: str = "", show: str = "all") -> RedirectResponse:
-    path = request.app.url_path_for("crossing_page", stage_id=str(stage_id))
+def _back(request: Request, stage_id: int, done: str, anchor: str = "", show: str = "all") -> str:
     query = {"done": done, **({"show": show} if show == "open" else {})}
-    return RedirectResponse(f"{path}?{urlencode(query)}{'#' + anchor if anchor else ''}", status_code=303)
+    return page_url(request, "crossing_page", query, anchor=anchor, stage_id=stage_id)
 
 
 def _show(value: str) -> str:
@@ -130,16 +128,12 @@ def crossing_page(
     return _page(request, session, actor, stage_id, _show(show), done=done if done in _DONE else "")
 
 
-def _attempt(request: Request, session: Session, actor: Actor, stage_id: int, show: str, work: Any) -> Response:
-    """Run one form's work in a savepoint; a refusal shows the page with its reason, never a JSON body."""
-    try:
-        same_origin(request)
-        with session.begin_nested():
-            return work()  # type: ignore[no-any-return]
-    except UnforgottenError as error:
-        return _page(request, session, actor, stage_id, show, error=error)
-    except StaleDataError as error:
-        return _page(request, session, actor, stage_id, show, error=domain_error(error))
+def _attempt(
+    request: Request, session: Session, actor: Actor, stage_id: int, show: str, work: Callable[[], str]
+) -> Response:
+    """Run one form's work; a refusal shows the screen with its reason (a missing stage: its 404), never JSON."""
+    return run_form(request, session, work=work,
+                    failed=lambda error: _page(request, session, actor, stage_id, show, error=error))  # fmt: skip
 
 
 @router.post("/stages/{stage_id}/crossing/lines/{line_id}", name="crossing_record")
@@ -155,7 +149,7 @@ def crossing_record(
 ) -> Response:
     """Record the reader's half of one line (handed over, received, observed, or their negative)."""
 
-    def work() -> Response:
+    def work() -> str:
         line, _stage, _plan = plans.get_line_visible_or_raise(session=session, actor=actor, line_id=line_id)
         if line.stage_id != stage_id:
             raise NotFoundError(f"no handover line with id {line_id} at stage {stage_id}")
@@ -179,7 +173,7 @@ def crossing_unexpected(
 ) -> Response:
     """Record a person who arrived but is not on the manifest; the mediator sees the candidates on the page."""
 
-    def work() -> Response:
+    def work() -> str:
         arrival = unexpected.record(session=session, actor=actor, stage_id=stage_id, names=names,
                                     date_of_birth=date_of_birth, from_side=from_side, note=note)  # fmt: skip
         return _back(request, stage_id, "unexpected", f"unexpected-{arrival.id}")
@@ -199,7 +193,7 @@ def crossing_resolve(
 ) -> Response:
     """Resolve an unexpected arrival (mediator): one of its candidates, or none of them with a note."""
 
-    def work() -> Response:
+    def work() -> str:
         arrival, _stage, _plan = unexpected.get_visible_or_raise(session=session, actor=actor,
                                                                  unexpected_id=unexpected_id)  # fmt: skip
         if arrival.stage_id != stage_id:
@@ -218,7 +212,7 @@ def crossing_resolve(
 def crossing_close(request: Request, stage_id: RowId, session: PageSession, actor: PageActor) -> Response:
     """Close the stage (mediator): refused while a line or an unexpected arrival is open; freezes the act."""
 
-    def work() -> Response:
+    def work() -> str:
         handover.close(session=session, actor=actor, stage_id=stage_id)
         return _back(request, stage_id, "closed")
 

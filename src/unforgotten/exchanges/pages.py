@@ -14,26 +14,25 @@ from __future__ import annotations
 import datetime as dt
 import json
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
-from urllib.parse import urlencode
 
 from fastapi import APIRouter, Form, Request
-from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from fastapi.responses import HTMLResponse, Response
 from sqlalchemy.orm import Session
-from sqlalchemy.orm.exc import StaleDataError
 
 from unforgotten.agreements import service as agreements
 from unforgotten.agreements.models import ExchangeFormat
 from unforgotten.auth.models import Role
 from unforgotten.auth.service import Actor
-from unforgotten.db import RowId, domain_error
+from unforgotten.db import RowId
 from unforgotten.deps import PageActor, PageSession, ReadSession
 from unforgotten.errors import InputError, NotFoundError, UnforgottenError
 from unforgotten.exchanges import acts, handover, remains
 from unforgotten.exchanges import service as plans
 from unforgotten.web.charts import running_lines, stacked_bars
-from unforgotten.web.forms import same_origin
+from unforgotten.web.forms import page_url, run_form
 from unforgotten.web.templating import render
 
 __all__ = ["router"]
@@ -159,23 +158,16 @@ def plan_approve(
     request: Request, plan_id: RowId, session: PageSession, actor: PageActor, party: str = Form("")
 ) -> Response:
     """Approve the plan for the reader's party (a side's coordinator, the mediator; the local operator names it)."""
-    try:
-        same_origin(request)
-        plans.get_visible_or_raise(session=session, actor=actor, plan_id=plan_id)
-    except NotFoundError:
-        return _plan_page(request, session, actor, plan_id)
-    except UnforgottenError as error:
-        return _plan_page(request, session, actor, plan_id, error=error)
-    try:
-        with session.begin_nested():
-            plans.approve(session=session, actor=actor, plan_id=plan_id,
-                          party_code=(party.strip() or None) if actor.operator else None)  # fmt: skip
-    except UnforgottenError as error:
-        return _plan_page(request, session, actor, plan_id, error=error)
-    except StaleDataError as error:
-        return _plan_page(request, session, actor, plan_id, error=domain_error(error))
-    path = request.app.url_path_for("plan_page", plan_id=str(plan_id))
-    return RedirectResponse(f"{path}?{urlencode({'done': 'approved'})}", status_code=303)
+
+    def work() -> str:
+        plans.get_visible_or_raise(session=session, actor=actor, plan_id=plan_id)  # 404 before anything
+        plans.approve(session=session, actor=actor, plan_id=plan_id,
+                      party_code=(party.strip() or None) if actor.operator else None)  # fmt: skip
+        return page_url(request, "plan_page", {"done": "approved"}, plan_id=plan_id)
+
+    return run_form(
+        request, session, work=work, failed=lambda error: _plan_page(request, session, actor, plan_id, error=error)
+    )
 
 
 @dataclass(frozen=True)
@@ -286,6 +278,22 @@ def _references(text: str) -> list[str]:
     return [part.strip() for part in re.split(r"[,;\n]", text) if part.strip()]
 
 
+def _remains_form(request: Request, session: Session, actor: Actor, agreement_id: int, done: str,
+                  act: Callable[[], object], **typed: dict[str, str]) -> Response:  # fmt: skip
+    """Run one remains form: the agreement's 404 before anything, then ``act``; a refusal shows the page with what
+    the reader typed (``form`` or ``id_form``, the form it belongs to)."""
+
+    def work() -> str:
+        agreements.get_or_raise(session=session, agreement_id=agreement_id)
+        act()
+        return page_url(request, "remains_page", {"done": done}, agreement_id=agreement_id)
+
+    def failed(error: UnforgottenError) -> Response:
+        return _remains_page(request, session, actor, agreement_id, error=error, **typed)
+
+    return run_form(request, session, work=work, failed=failed)
+
+
 @router.post("/remains/{agreement_id}", name="remains_add")
 def remains_add(
     request: Request,
@@ -297,15 +305,8 @@ def remains_add(
     refs: str = Form(""),
 ) -> Response:
     """Record a batch of remains handed over by one side (its coordinator or officer, or the mediator)."""
-    form = {"party": party, "date": date, "refs": refs}
-    try:
-        same_origin(request)
-        agreements.get_or_raise(session=session, agreement_id=agreement_id)
-    except NotFoundError:
-        return _remains_page(request, session, actor, agreement_id)
-    except UnforgottenError as error:
-        return _remains_page(request, session, actor, agreement_id, error=error, form=form)
-    try:
+
+    def act() -> object:
         try:
             day = dt.date.fromisoformat(date.strip())
         except ValueError as error:
@@ -313,15 +314,11 @@ def remains_add(
         side = party.strip() or str(actor.party_code or "")
         if not side:
             raise InputError("choose the side that handed the remains over", hint="a side's code, e.g. UA")
-        with session.begin_nested():
-            remains.create_batch(session=session, actor=actor, agreement_id=agreement_id, party_code=side, date=day,
-                                 refs=_references(refs))  # fmt: skip
-    except UnforgottenError as error:
-        return _remains_page(request, session, actor, agreement_id, error=error, form=form)
-    except StaleDataError as error:
-        return _remains_page(request, session, actor, agreement_id, error=domain_error(error), form=form)
-    path = request.app.url_path_for("remains_page", agreement_id=str(agreement_id))
-    return RedirectResponse(f"{path}?{urlencode({'done': 'added'})}", status_code=303)
+        return remains.create_batch(session=session, actor=actor, agreement_id=agreement_id, party_code=side,
+                                    date=day, refs=_references(refs))  # fmt: skip
+
+    form = {"party": party, "date": date, "refs": refs}
+    return _remains_form(request, session, actor, agreement_id, "added", act, form=form)
 
 
 @router.post("/remains/{agreement_id}/identify", name="remains_identify")
@@ -335,22 +332,13 @@ def remains_identify(
     reason: str = Form(""),
 ) -> Response:
     """Link a body of a batch, by its reference, to the person it was identified as (the mediator)."""
-    form = {"ref": ref, "person_id": person_id, "reason": reason}
-    try:
-        same_origin(request)
-        agreements.get_or_raise(session=session, agreement_id=agreement_id)
-    except NotFoundError:
-        return _remains_page(request, session, actor, agreement_id)
-    except UnforgottenError as error:
-        return _remains_page(request, session, actor, agreement_id, error=error, id_form=form)
-    try:
+
+    def act() -> object:
         if not person_id.strip().isdigit():
             raise InputError("the person is given by its id", column="person", value=person_id,
                              hint="the number in the person's address, /persons/ID")  # fmt: skip
-        with session.begin_nested():
-            remains.identify(session=session, actor=actor, agreement_id=agreement_id, ref=ref,
-                             person_id=int(person_id.strip()), reason=reason)  # fmt: skip
-    except UnforgottenError as error:
-        return _remains_page(request, session, actor, agreement_id, error=error, id_form=form)
-    path = request.app.url_path_for("remains_page", agreement_id=str(agreement_id))
-    return RedirectResponse(f"{path}?{urlencode({'done': 'identified'})}", status_code=303)
+        return remains.identify(session=session, actor=actor, agreement_id=agreement_id, ref=ref,
+                                person_id=int(person_id.strip()), reason=reason)  # fmt: skip
+
+    form = {"ref": ref, "person_id": person_id, "reason": reason}
+    return _remains_form(request, session, actor, agreement_id, "identified", act, id_form=form)

@@ -8,21 +8,19 @@ message; a refused one shows its reason on the page, never a JSON body.
 from __future__ import annotations
 
 from collections.abc import Callable
-from urllib.parse import urlencode
 
 from fastapi import APIRouter, Form, Request
-from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from fastapi.responses import HTMLResponse, Response
 from sqlalchemy.orm import Session
-from sqlalchemy.orm.exc import StaleDataError
 
 from unforgotten.audit.service import record_access
 from unforgotten.auth.service import Actor
-from unforgotten.db import RowId, domain_error
+from unforgotten.db import RowId
 from unforgotten.deps import PageActor, PageSession, ReadSession, get_database
 from unforgotten.errors import InputError, NotFoundError, UnforgottenError
 from unforgotten.persons import cases, dossier, review, service, suggestions
 from unforgotten.persons.waterfall import layout
-from unforgotten.web.forms import same_origin
+from unforgotten.web.forms import page_url, run_form
 from unforgotten.web.templating import render
 
 __all__ = ["router"]
@@ -61,21 +59,18 @@ Decision = Callable[[str], int]  # runs the decision with the reason; returns th
 
 def _decide(request: Request, session: Session, actor: Actor, match_id: int, at: int, reason: str,
             done: str, decision: Decision) -> Response:  # fmt: skip
-    """Decide one suggestion in a savepoint: on to the next (303) when done, or show why it was refused."""
-    try:
-        same_origin(request)
+    """Decide one suggestion: on to the next (303) when done, or show why it was refused (a lost race included)."""
+
+    def work() -> str:
         review.get_visible_match_or_raise(session=session, actor=actor, match_id=match_id, called="suggestion")  # 404
-        with session.begin_nested():
-            person = decision(_reason(reason))
-    except NotFoundError:
-        return render(request, "review.html", {"actor": actor, "missing": match_id}, status_code=404)
-    except UnforgottenError as error:
-        return _review_page(request, session, actor, at, error=error)
-    except StaleDataError as error:  # two reviewers decided at once: the second is told, on the page
-        return _review_page(request, session, actor, at, error=domain_error(error))
-    # The decided suggestion left the queue, so the same position now holds the next one.
-    path = request.app.url_path_for("review_queue")
-    return RedirectResponse(f"{path}?{urlencode({'at': max(at, 1), 'done': done, 'person': person})}", status_code=303)
+        person = decision(_reason(reason))
+        # The decided suggestion left the queue, so the same position now holds the next one.
+        return page_url(request, "review_queue", {"at": max(at, 1), "done": done, "person": person})
+
+    return run_form(request, session, work=work,
+                    failed=lambda error: _review_page(request, session, actor, at, error=error),
+                    missing=lambda: render(request, "review.html", {"actor": actor, "missing": match_id},
+                                           status_code=404))  # fmt: skip
 
 
 @router.post("/review/{match_id}/accept", name="review_accept")
@@ -177,20 +172,17 @@ Action = Callable[[], tuple[str, dict[str, int]]]  # runs one service call; retu
 
 
 def _act(request: Request, session: Session, actor: Actor, person_id: int, action: Action) -> Response:
-    """Run one action in a savepoint: redirect back to the page (303) when done, or show why it was refused."""
-    try:
-        same_origin(request)
+    """Run one action: back to the page (303) when done, or show why it was refused (a lost race included)."""
+
+    def work() -> str:
         service.get_visible_or_raise(session=session, actor=actor, person_id=person_id)  # 404 before anything
-        with session.begin_nested():
-            done, query = action()
-    except NotFoundError:
-        return render(request, "person.html", {"actor": actor, "missing": person_id}, status_code=404)
-    except UnforgottenError as error:
-        return _person_page(request, session, actor, person_id, error=error)
-    except StaleDataError as error:  # two people changed this person at once: the second is told, on the page
-        return _person_page(request, session, actor, person_id, error=domain_error(error))
-    path = request.app.url_path_for("person_page", person_id=str(person_id))
-    return RedirectResponse(f"{path}?{urlencode({'done': done, **query})}", status_code=303)
+        done, query = action()
+        return page_url(request, "person_page", {"done": done, **query}, person_id=person_id)
+
+    return run_form(request, session, work=work,
+                    failed=lambda error: _person_page(request, session, actor, person_id, error=error),
+                    missing=lambda: render(request, "person.html", {"actor": actor, "missing": person_id},
+                                           status_code=404))  # fmt: skip
 
 
 @router.post("/persons/{person_id}/transition", name="person_transition")

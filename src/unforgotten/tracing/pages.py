@@ -10,27 +10,26 @@ view of a child's record is an access event, as ``GET /api/v1/tracing/requests/{
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from typing import Any
-from urllib.parse import urlencode
 
 from fastapi import APIRouter, Form, Request
-from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from fastapi.responses import HTMLResponse, Response
 from sqlalchemy import select
 from sqlalchemy.orm import Session
-from sqlalchemy.orm.exc import StaleDataError
 
 from unforgotten.audit.recorder import record
 from unforgotten.audit.service import record_access
 from unforgotten.auth.models import Party, Role
 from unforgotten.auth.service import Actor
-from unforgotten.db import RowId, domain_error
+from unforgotten.db import RowId
 from unforgotten.deps import PageActor, PageSession, ReadSession, get_database
 from unforgotten.errors import InputError, NotFoundError, UnforgottenError
 from unforgotten.negotiations.service import parse_date
 from unforgotten.tracing import progress, service
 from unforgotten.tracing.models import Outcome, TracingRequest
 from unforgotten.web import charts
-from unforgotten.web.forms import same_origin
+from unforgotten.web.forms import page_url, run_form
 from unforgotten.web.templating import render
 
 __all__ = ["router"]
@@ -119,9 +118,21 @@ def tracing_request_page(
     return _child_page(request, session, actor, request_id, done=done if done in _DONE else "")
 
 
-def _back(request: Request, request_id: int, done: str) -> Response:
-    path = request.app.url_path_for("tracing_request_page", request_id=str(request_id))
-    return RedirectResponse(f"{path}?{urlencode({'done': done})}", status_code=303)
+def _attempt(
+    request: Request, session: Session, actor: Actor, request_id: int, done: str, act: Callable[[], object]
+) -> Response:
+    """Run one form's service call, the child's visibility first (404 before anything); a refusal shows the child's
+    page again, its access event written in the form's own unit of work (see ``_child_page``)."""
+
+    def work() -> str:
+        service.get_visible_or_raise(session=session, actor=actor, request_id=request_id)
+        act()
+        return page_url(request, "tracing_request_page", {"done": done}, request_id=request_id)
+
+    def failed(error: UnforgottenError) -> Response:
+        return _child_page(request, session, actor, request_id, writing=True, error=error)
+
+    return run_form(request, session, work=work, failed=failed)
 
 
 def _date(value: str, field: str) -> dt.date:
@@ -146,24 +157,16 @@ def tracing_respond(
     notes: str = Form(""),
 ) -> Response:
     """Record an answer about one child (the tracing officer of the side it was handed over to)."""
-    try:
-        service.get_visible_or_raise(session=session, actor=actor, request_id=request_id)  # 404 before anything
-    except NotFoundError:
-        return _child_page(request, session, actor, request_id)
-    try:
-        same_origin(request)
-        with session.begin_nested():
-            service.respond(
-                session=session, actor=actor, request_id=request_id, outcome=outcome.strip(),
-                responded_on=_date(responded_on, "responded_on"), place=place.strip(),
-                institution=institution.strip(), with_whom=with_whom.strip(), name_now_used=name_now_used.strip(),
-                evidence=evidence.strip(), notes=notes.strip(),
-            )  # fmt: skip
-    except UnforgottenError as error:
-        return _child_page(request, session, actor, request_id, writing=True, error=error)
-    except StaleDataError as error:
-        return _child_page(request, session, actor, request_id, writing=True, error=domain_error(error))
-    return _back(request, request_id, "answered")
+
+    def act() -> object:
+        return service.respond(
+            session=session, actor=actor, request_id=request_id, outcome=outcome.strip(),
+            responded_on=_date(responded_on, "responded_on"), place=place.strip(),
+            institution=institution.strip(), with_whom=with_whom.strip(), name_now_used=name_now_used.strip(),
+            evidence=evidence.strip(), notes=notes.strip(),
+        )  # fmt: skip
+
+    return _attempt(request, session, actor, request_id, "answered", act)
 
 
 @router.post("/tracing/{request_id}/reunification", name="tracing_reunify")
@@ -177,18 +180,10 @@ def tracing_reunify(
     with_whom: str = Form(""),
 ) -> Response:
     """Record a located child's reunion (the mediator, who observes it)."""
-    try:
-        service.get_visible_or_raise(session=session, actor=actor, request_id=request_id)
-    except NotFoundError:
-        return _child_page(request, session, actor, request_id)
-    try:
-        same_origin(request)
-        with session.begin_nested():
-            service.reunify(session=session, actor=actor, request_id=request_id,
-                            on=_date(reunited_on, "reunited_on"), place=place.strip(),
-                            with_whom=with_whom.strip())  # fmt: skip
-    except UnforgottenError as error:
-        return _child_page(request, session, actor, request_id, writing=True, error=error)
-    except StaleDataError as error:
-        return _child_page(request, session, actor, request_id, writing=True, error=domain_error(error))
-    return _back(request, request_id, "reunited")
+
+    def act() -> object:
+        return service.reunify(session=session, actor=actor, request_id=request_id,
+                               on=_date(reunited_on, "reunited_on"), place=place.strip(),
+                               with_whom=with_whom.strip())  # fmt: skip
+
+    return _attempt(request, session, actor, request_id, "reunited", act)
