@@ -39,6 +39,8 @@ DEMO_USERS = (
     ("ru-coordinator", "party_coordinator", "RU"),
     ("icrc-mediator", "mediator", "ICRC"),
     ("ua-viewer", "party_viewer", "UA"),
+    # The children UA hands over reach RU's tracing officer, who answers them (a coordinator sees its own side's).
+    ("ru-tracing", "tracing_officer", "RU"),
 )
 
 

@@ -86,6 +86,9 @@ def test_a_new_authenticator_is_stored_only_after_a_code_from_it(tmp_path: Path)
     forged = olena.post("/account/totp/confirm", data={"sealed": base64.urlsafe_b64encode(b"x" * 40).decode(),
                                                         "code": pyotp.TOTP(new_secret).now()})  # fmt: skip
     assert forged.status_code == 400 and "not valid any more" in forged.text
+    for cut in ("", "AAAA", sealed[:10]):  # a field cut short is the same refusal, never a server error
+        short = olena.post("/account/totp/confirm", data={"sealed": cut, "code": "123456"})
+        assert short.status_code == 400 and "not valid any more" in short.text
     if 30 - time.time() % 30 < 3:
         time.sleep(3.5)
     confirmed = olena.post(

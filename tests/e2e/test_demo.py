@@ -51,6 +51,8 @@ def test_demo_loads_and_is_accounted_for(tmp_path: Path) -> None:
     assert overdue.returncode == 0, overdue.stderr
     late = __import__("json").loads(overdue.stdout)
     assert late and all(row["days_overdue"] > 0 and row["status"] == "sought" for row in late)
+    officer = cli("tracing", "overdue", "--json", "--as", "ru-tracing")  # the side the children were handed to
+    assert officer.returncode == 0 and json.loads(officer.stdout) == late, officer.stderr
     assert "Memorandum" in cli("due", "--days", "30").stdout  # a document under its one-week review
     assert cli("account").returncode == 0
     assert cli("audit", "verify").returncode == 0

@@ -162,7 +162,7 @@ def unwrap_secret(wrapped: bytes, *, ref: str) -> str:
     """The stored TOTP secret in clear, or ConfigurationError when it was wrapped under another secret key."""
     try:
         return _wrapping_key().decrypt(wrapped[:12], wrapped[12:], ref.encode("utf-8")).decode("ascii")
-    except InvalidTag as error:
+    except (InvalidTag, ValueError) as error:  # ValueError: too short to hold a nonce (a form's field cut short)
         raise ConfigurationError(
             f"the one-time-code secret of {ref} does not open with this UNFORGOTTEN_SECRET_KEY",
             hint="run with the secret key the database was written with, or enrol again: unforgotten user totp NAME",
