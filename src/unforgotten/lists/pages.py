@@ -39,7 +39,7 @@ from unforgotten.lists.reconciliation import (
     select_rows,
     unrequested_csv,
 )
-from unforgotten.web.forms import same_origin
+from unforgotten.web.forms import page_url, run_form, same_origin
 from unforgotten.web.templating import render
 
 __all__ = ["router"]
@@ -299,22 +299,17 @@ def list_page(request: Request, list_id: int, session: ReadSession, actor: PageA
 def _list_action(
     request: Request, session: Session, actor: Actor, list_id: int, done: str, act: Callable[[], object]
 ) -> Response:
-    """Run one of the list page's forms as ``plan_approve`` does: the origin first, a list the reader may not see
-    the same 404 as a missing one, the service in a savepoint, a refusal shown on the page, a 303 back when done."""
-    try:
-        same_origin(request)
-    except UnforgottenError as error:
-        return _list_page(request, session, actor, list_id, error=error)
-    service.get_visible_or_raise(session=session, actor=actor, list_id=list_id)  # not visible: 404, before roles
-    try:
-        with session.begin_nested():
-            act()
-    except UnforgottenError as error:
-        return _list_page(request, session, actor, list_id, error=error)
-    except StaleDataError as error:
-        return _list_page(request, session, actor, list_id, error=domain_error(error))
-    path = request.app.url_path_for("list_page", list_id=str(list_id))
-    return RedirectResponse(f"{path}?{urlencode({'done': done})}", status_code=303)
+    """Run one of the list page's forms (:func:`run_form`): a list the reader may not see is the same 404 as a
+    missing one (its page raises it again), a refusal is shown on the page, a 303 back when done."""
+
+    def work() -> str:
+        service.get_visible_or_raise(session=session, actor=actor, list_id=list_id)  # not visible: 404, before roles
+        act()
+        return page_url(request, "list_page", {"done": done}, list_id=list_id)
+
+    return run_form(
+        request, session, work=work, failed=lambda error: _list_page(request, session, actor, list_id, error=error)
+    )
 
 
 def _party(code: str) -> str:
