@@ -158,19 +158,16 @@ def search(*, session: Session, actor: Actor, query: str, limit: int = 20) -> tu
 # (629 000 rows at 1M entries) costs a few milliseconds. Words past it are all broad; among them a word that is no
 # given name (a surname, an id) drives, then the one with more keys (a longer word).
 _RARITY_CAP = 20_000
-# A broad word is checked per entry of the driving word (one probe of the primary key per key of the word) while
-# that takes at most this many probes (the driving word's index rows, about two per entry, times the word's keys);
-# past it, the word's own rows are read once and joined (a row read in index order cost 0.2 µs, a probe of a key
-# some 30 µs, both at load average 14).
-# 1M entries, load average 14: "Haydets' Oleksiy" (1,077 driving rows) read Oleksiy's 195,000 rows in 198 ms
-# where probing its 359 entries takes 37 ms; "Shapovalenko Serhiy" (31,355 driving rows) probed 14,319 entries
-# in 2.1 s where reading Serhiy's 183,000 rows takes 0.6 s.
-_PROBE_BUDGET = 10_000
+# A broad word (its index rows past the cap) is checked per entry of the driving word while the driving word is
+# not broad itself: one probe of the (entry, key) index per entry, which reads the entry's few keys (some 3-6 µs
+# at 1M entries), against reading every row of the broad word once (0.09 µs a row, but 629,000 rows of Oleksandr:
+# 54 ms). Both words broad, the probes would be more than the rows: the rows are read and joined.
+# 1M entries, quiet machine: "Ustymenko Oleksandr" 80 ms joined, 42 ms probed; "Haydets' Oleksiy" 24 -> 4 ms.
 
 
 def _probe(driver_rows: int, word: frozenset[str], word_rows: int) -> bool:
     """Whether to check ``word`` by probing per driven entry rather than by reading its rows (see above)."""
-    return word_rows >= _RARITY_CAP and driver_rows * len(word) <= _PROBE_BUDGET
+    return word_rows >= _RARITY_CAP > driver_rows
 
 
 def _rarest_first(session: Session, words: Sequence[frozenset[str]]) -> list[tuple[frozenset[str], int]]:
@@ -206,14 +203,17 @@ def _rarest_first(session: Session, words: Sequence[frozenset[str]]) -> list[tup
 def _and_word(answering: Select[int, int], word: frozenset[str], *, probe: bool) -> Select[int, int]:
     """Keep the (entry, score) rows of ``answering`` whose entry has a key of ``word``, adding how many it has.
 
-    With ``probe``, a correlated count per entry (the database probes the index for each); otherwise a join
-    to the word's own index rows, which the database reads once (a hash join) or probes, as it estimates.
+    With ``probe``, a correlated count per entry: the database finds the entry's keys by the (entry, key) index
+    and filters them (``key + 0`` keeps it from probing the primary key once per key of the word instead);
+    otherwise a join to the word's own index rows, which the database reads once (a hash join) or probes, as it
+    estimates.
     """
     kept = answering.subquery()
     other = aliased(EntrySearchKey)
     of_word = other.key.in_(key_hashes(word))
     if probe:
-        count = select(func.count()).where(other.entry_id == kept.c.entry_id, of_word).scalar_subquery()
+        among = (other.key + 0).in_(key_hashes(word))
+        count = select(func.count()).where(other.entry_id == kept.c.entry_id, among).scalar_subquery()
         scored = select(kept.c.entry_id, kept.c.score.label("before"), (kept.c.score + count).label("score"))
         counted = scored.subquery()  # the count in one column, then a filter on it
         return select(counted.c.entry_id, counted.c.score).where(counted.c.score > counted.c.before)

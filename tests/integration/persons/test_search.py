@@ -120,14 +120,13 @@ def _reference(session: Session, actor: Actor, query: str) -> dict[str, int]:
     return best
 
 
-@pytest.mark.parametrize("budget", [0, 10**9], ids=["rows-joined", "probed-per-entry"])
+@pytest.mark.parametrize("probe", [False, True], ids=["rows-joined", "probed-per-entry"])
 def test_both_ways_of_checking_a_word_answer_as_the_definition(
-    session: Session, actors: dict[str, Actor], monkeypatch: pytest.MonkeyPatch, budget: int
+    session: Session, actors: dict[str, Actor], monkeypatch: pytest.MonkeyPatch, probe: bool
 ) -> None:
     """Whichever way a word is checked (its rows read and joined, or probed per driven entry), the answer is the
     set the definition gives, ranked by the definition's score (the planner's choice is not the answer's)."""
-    monkeypatch.setattr(service, "_RARITY_CAP", 1)  # every word counts as broad, so the budget decides
-    monkeypatch.setattr(service, "_PROBE_BUDGET", budget)
+    monkeypatch.setattr(service, "_probe", lambda driver_rows, word, word_rows: probe)  # one way for every word
     queries = ("Shevchenko Oleksandr", "Олександр Шевченко", "Shevchneko Oleksnadr", "Shevchuk Oleksandr Petrovych",
                "Kovalenko Bohdan", "Oleksandr", "Шевченко Александр Игоревич", "UA 1", "Shevchenko Zzyzx")  # fmt: skip
     for actor in (actors["UA"], actors["RU"], actors["operator"]):
@@ -152,3 +151,10 @@ def test_the_rarest_word_drives_and_absent_keys_are_dropped(session: Session, ac
     assert absent and all(k.startswith("c:") for k in absent)  # skeletons with a consonant deleted: no one has them
     assert {"n:xevxenko", "n:olexandr", "g:oleksandr"} <= kept
     assert service.search(session=session, actor=actors["operator"], query="Shevchenko Zzyzx") == ([], 0)
+
+
+def test_a_broad_word_is_probed_only_while_the_driving_word_is_not_broad() -> None:
+    cap, word = service._RARITY_CAP, frozenset({"g:oleksandr"})
+    assert service._probe(3_600, word, cap) is True  # a surname with Oleksandr: one probe per surname entry
+    assert service._probe(cap, word, cap) is False  # both broad: read the other word's rows once
+    assert service._probe(3_600, word, 5_000) is False  # a narrow word's rows are few: read them
