@@ -110,7 +110,11 @@ LABELS: dict[str, str] = {
     "observed": N_("observed"),
     "discrepancy": N_("discrepancy"),
     "party_coordinator": N_("party coordinator"),
+    "party_viewer": N_("party viewer"),
     "officer": N_("officer"),
+    "tracing_officer": N_("tracing officer"),
+    "auditor": N_("auditor"),
+    "admin": N_("administrator"),
 }
 
 PROBLEM_TITLES: tuple[str, ...] = (
