@@ -53,6 +53,8 @@ def access_events(session: ReadSession, limit: RowCount = 200) -> list[dict[str,
 def events(
     session: ReadSession, limit: RowCount = 100, subject_type: str | None = None, action_prefix: str | None = None
 ) -> list[dict[str, Any]]:
-    """The newest events with their values; a personal value reads ``<erased>`` once its subject was erased."""
+    """The newest events: who did what to which record, when, and which fields changed — no value (``<hidden>``;
+    a personal one ``<personal>``, or ``<erased>`` once its subject was erased). These roles verify both sides' log
+    and may read neither side's data; the values stay with the spaces that hold them."""
     found = service.get_all(session=session, limit=limit, subject_type=subject_type, action_prefix=action_prefix)
-    return service.opened(session=session, events=found)
+    return service.opened(session=session, events=found, personal=False)

@@ -41,6 +41,8 @@ from unforgotten.errors import ConfigurationError, ConflictError
 
 __all__ = [
     "ERASED",
+    "HIDDEN",
+    "PERSONAL",
     "SEALED",
     "UNREADABLE",
     "Personal",
@@ -58,6 +60,8 @@ __all__ = [
 
 SEALED = "~sealed"  # a key no column can have
 ERASED = "<erased>"  # the subject's key was destroyed
+PERSONAL = "<personal>"  # a sealed value shown to a reader who may verify the log but not read the persons
+HIDDEN = "<hidden>"  # any other value, to the same readers
 UNREADABLE = "<unreadable>"  # the key exists but does not open (another secret key), or is missing
 _WRAP_INFO = b"unforgotten audit data-key wrapping key v1"
 _CACHE = "_audit_data_keys"  # session.info: subject -> its cipher, or ERASED / UNREADABLE; for one transaction
@@ -293,6 +297,27 @@ def open_values(session: Session, values: Mapping[str, Any] | None) -> dict[str,
     except (InvalidTag, ValueError):
         opened.update(dict.fromkeys(names, UNREADABLE))
     return opened
+
+
+def masked_values(session: Session, values: Mapping[str, Any] | None) -> dict[str, Any] | None:
+    """An event's before/after with its fields named and no value shown: a sealed one reads ``<personal>`` (or
+    ``<erased>`` once its subject's key is destroyed), any other ``<hidden>`` (``None`` stays ``None``).
+
+    For readers who verify the log across both sides (the auditor, the admin): they see what changed, when and by
+    whom, never a side's names, file names or free text — those are the sides' data, not the log's.
+    """
+    if values is None:
+        return None
+    shown: dict[str, Any] = {k: (None if v is None else HIDDEN) for k, v in values.items() if k != SEALED}
+    if SEALED in values:
+        sealed = values[SEALED]
+        ref, names = str(sealed["key"]), [str(n) for n in sealed["fields"]]
+        cache = _cache(session)
+        if ref not in cache:
+            _load(session, cache, [ref])
+        cipher = cache.get(ref, UNREADABLE)
+        shown.update(dict.fromkeys(names, cipher if isinstance(cipher, str) else PERSONAL))
+    return shown
 
 
 def prefetch(session: Session, rows: Iterable[Mapping[str, Any] | None]) -> None:

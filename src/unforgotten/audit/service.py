@@ -111,15 +111,21 @@ def get_all(
     return session.scalars(query).all()
 
 
-def opened(*, session: Session, events: Sequence[Event]) -> list[dict[str, Any]]:
-    """The events as readers show them: sealed personal values opened, or ``<erased>`` once the key is destroyed."""
-    from unforgotten.audit.personal import open_values, prefetch
+def opened(*, session: Session, events: Sequence[Event], personal: bool = True) -> list[dict[str, Any]]:
+    """The events as readers show them: sealed personal values opened, or ``<erased>`` once the key is destroyed.
+
+    With ``personal=False`` no value is shown, only which fields changed (:func:`~unforgotten.audit.personal.
+    masked_values`): the auditor and the admin verify the log across both sides' spaces, and a side's data must
+    not reach anyone outside it through them.
+    """
+    from unforgotten.audit.personal import masked_values, open_values, prefetch
 
     prefetch(session, [value for e in events for value in (e.before, e.after)])
+    shown = open_values if personal else masked_values
     return [
         {"id": e.id, "at": e.occurred_at.isoformat(), "actor": e.actor, "action": e.action,
          "subject_type": e.subject_type, "subject_id": e.subject_id, "reason": e.reason,
-         "before": open_values(session, e.before), "after": open_values(session, e.after)}
+         "before": shown(session, e.before), "after": shown(session, e.after)}
         for e in events
     ]  # fmt: skip
 

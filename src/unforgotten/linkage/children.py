@@ -356,7 +356,7 @@ def estimate_child_model(
             trained: dict[str, Any] = linker.misc.save_model_to_json()
         _fill(trained, prior)
         trained.pop("linker_uid", None)
-        settle(trained)
+        settle(trained, prior)
         trained["trained_on"] = {"rows": [len(left), len(right)], "prior_kept": False, "em_complete": learned}
         return _cap(trained)
     finally:

@@ -292,19 +292,27 @@ MIN_ESTIMATE_ROWS = 2_000
 """Below this many rows EM has too few pairs to learn from: :func:`estimate_model` keeps the prior's parameters."""
 
 
-def settle(splink_settings: dict[str, Any], digits: int = 12) -> dict[str, Any]:
-    """Round every learned m and u to ``digits`` significant digits, in place.
+def settle(splink_settings: dict[str, Any], prior: dict[str, Any] | None = None, digits: int = 12) -> dict[str, Any]:
+    """Round every learned m and u to ``digits`` significant digits, in place; a value that rounds as the
+    ``prior``'s same level does (a value kept from the prior) becomes the prior's exactly.
 
     Why: DuckDB sums in parallel, and the order in which threads add up a level's counts moves the estimate in
     its last one or two digits. Rounded, the same rows give the same model whatever their order or the thread
     schedule, so a re-estimate that changed nothing real leaves the cached model (and every score) unchanged.
     """
+    by_name = {c["output_column_name"]: c for c in (prior or {}).get("comparisons", [])}
     for comparison in splink_settings.get("comparisons", []):
-        for level in comparison.get("comparison_levels", []):
+        old = by_name.get(comparison["output_column_name"], {}).get("comparison_levels", [])
+        same_shape = len(old) == len(comparison.get("comparison_levels", []))
+        for i, level in enumerate(comparison.get("comparison_levels", [])):
             for key in ("m_probability", "u_probability"):
                 value = level.get(key)
-                if isinstance(value, float):
-                    level[key] = float(f"{value:.{digits}g}")
+                if not isinstance(value, float):
+                    continue
+                rounded = float(f"{value:.{digits}g}")
+                before = old[i].get(key) if same_shape else None
+                kept = isinstance(before, float) and float(f"{before:.{digits}g}") == rounded
+                level[key] = before if kept else rounded
     return splink_settings
 
 
@@ -350,7 +358,7 @@ def estimate_model(
     trained = train_model(frame, None, seed=seed, threshold=base.threshold)
     _fill_from(trained.splink_settings, base.splink_settings)
     trained.splink_settings.pop("linker_uid", None)  # random per linker; the estimate must not differ by it
-    settle(trained.splink_settings)
+    settle(trained.splink_settings, base.splink_settings)
     trained.trained_on |= {"prior_kept": False, "estimated_on": "rows of one space"}
     return trained
 
