@@ -26,6 +26,7 @@ __all__ = [
     "PageActor",
     "PageSession",
     "ReadSession",
+    "client_address",
     "client_is_loopback",
     "current_actor",
     "get_database",
@@ -57,7 +58,7 @@ def current_actor(
     if credentials is None:
         raise AuthenticationError("authentication required", hint="send 'Authorization: Bearer <token>'")
     limiter = request.app.state.sign_in_limiter
-    client = _client(request)
+    client = client_address(request)
     limiter.check(client)
     with get_database(request).read() as session:
         try:
@@ -83,13 +84,14 @@ def _unit_of_work(request: Request, actor: CurrentActor) -> Iterator[Session]:
 DbSession = Annotated[Session, Depends(_unit_of_work, scope="function")]
 
 
-def _client(request: Request) -> str:
+def client_address(request: Request) -> str:
+    """The client's address as the sign-in limiter counts it (``unknown`` when the server was not told)."""
     return request.client.host if request.client is not None else "unknown"
 
 
 def client_is_loopback(request: Request) -> bool:
     """True when the request comes from this machine (the only place local mode serves pages to)."""
-    host = _client(request)
+    host = client_address(request)
     if host in ("testclient", "localhost"):  # Starlette's test client and named loopback
         return True
     try:

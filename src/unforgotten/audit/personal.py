@@ -278,17 +278,22 @@ def unseal(cipher: AESGCM, sealed: Mapping[str, Any]) -> dict[str, Any]:
     return dict(zip(names, plain, strict=True))
 
 
+def _cipher(session: Session, ref: str) -> AESGCM | str:
+    """The subject's cipher for this transaction, or ``<erased>`` / ``<unreadable>`` in its place."""
+    cache = _cache(session)
+    if ref not in cache:
+        _load(session, cache, [ref])
+    return cache.get(ref, UNREADABLE)
+
+
 def open_values(session: Session, values: Mapping[str, Any] | None) -> dict[str, Any] | None:
     """An event's before/after with its sealed values opened, or ``<erased>`` / ``<unreadable>`` in their place."""
     if values is None or SEALED not in values:
         return None if values is None else dict(values)
     sealed = values[SEALED]
-    ref, names = str(sealed["key"]), [str(n) for n in sealed["fields"]]
-    cache = _cache(session)
-    if ref not in cache:
-        _load(session, cache, [ref])
+    names = [str(n) for n in sealed["fields"]]
     opened = {k: v for k, v in values.items() if k != SEALED}
-    cipher = cache.get(ref, UNREADABLE)
+    cipher = _cipher(session, str(sealed["key"]))
     if isinstance(cipher, str):
         opened.update(dict.fromkeys(names, cipher))
         return opened
@@ -311,12 +316,8 @@ def masked_values(session: Session, values: Mapping[str, Any] | None) -> dict[st
     shown: dict[str, Any] = {k: (None if v is None else HIDDEN) for k, v in values.items() if k != SEALED}
     if SEALED in values:
         sealed = values[SEALED]
-        ref, names = str(sealed["key"]), [str(n) for n in sealed["fields"]]
-        cache = _cache(session)
-        if ref not in cache:
-            _load(session, cache, [ref])
-        cipher = cache.get(ref, UNREADABLE)
-        shown.update(dict.fromkeys(names, cipher if isinstance(cipher, str) else PERSONAL))
+        cipher = _cipher(session, str(sealed["key"]))
+        shown.update(dict.fromkeys(map(str, sealed["fields"]), cipher if isinstance(cipher, str) else PERSONAL))
     return shown
 
 

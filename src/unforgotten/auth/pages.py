@@ -19,7 +19,7 @@ from sqlalchemy.orm import Session
 from unforgotten.auth import service as auth
 from unforgotten.auth.factors import TotpEnrolment
 from unforgotten.auth.service import Actor
-from unforgotten.deps import SESSION_COOKIE, PageActor, ReadSession, get_database
+from unforgotten.deps import SESSION_COOKIE, PageActor, ReadSession, client_address, get_database
 from unforgotten.errors import AuthenticationError, InputError, UnforgottenError
 from unforgotten.web.forms import same_origin
 from unforgotten.web.templating import render
@@ -55,10 +55,6 @@ def _page(
     return render(request, "account.html", context, status_code=status_code)
 
 
-def _client(request: Request) -> str:
-    return request.client.host if request.client is not None else "unknown"
-
-
 def _attempt(request: Request, actor: Actor, work: Callable[[Session], Response]) -> Response:
     """Run ``work`` in a unit of work of its own; a refusal shows the page again with its reason.
 
@@ -79,7 +75,7 @@ def _attempt(request: Request, actor: Actor, work: Callable[[Session], Response]
         return response
     except UnforgottenError as error:
         if isinstance(error, AuthenticationError):
-            request.app.state.sign_in_limiter.failed(_client(request), database, where="web-account")
+            request.app.state.sign_in_limiter.failed(client_address(request), database, where="web-account")
         with database.read() as read:
             page = _page(request, read, actor, error=error, offer=offered, status_code=_status(error))
         if offered is not None:
@@ -117,7 +113,7 @@ def account_password(
 
     def work(session: Session) -> Response:
         _no_operator(actor)
-        request.app.state.sign_in_limiter.check(_client(request))
+        request.app.state.sign_in_limiter.check(client_address(request))
         auth.change_own_password(session=session, name=actor.name, current=current, new=new, again=again)
         response = RedirectResponse("/login?done=password&next=/account", status_code=303)
         response.delete_cookie(SESSION_COOKIE)
@@ -132,7 +128,7 @@ def account_totp(request: Request, actor: PageActor, current: str = Form("")) ->
 
     def work(session: Session) -> Response:
         _no_operator(actor)
-        request.app.state.sign_in_limiter.check(_client(request))
+        request.app.state.sign_in_limiter.check(client_address(request))
         enrolment, sealed = auth.offer_totp(session=session, name=actor.name, password=current)
         response = _page(request, session, actor, offer=_offer(enrolment, sealed))
         response.headers["Cache-Control"] = "no-store"  # the key is on this page: no cache may keep it

@@ -364,13 +364,17 @@ def change_own_password(*, session: Session, name: str, current: str, new: str, 
     Every browser session of the user ends, this one included (:func:`set_password`).
     """
     user = _user_or_raise(session, name)
-    if not factors.verify_password(user.password_hash, current):
-        raise AuthenticationError("the current password is wrong", hint="type the password you signed in with")
+    _require_password(user, current)
     if new != again:
         raise InputError("the two new passwords differ", hint="type the same new password in both fields")
     if new == current:
         raise InputError("the new password is the current one", hint="choose a password you have not used here")
     return set_password(session=session, name=name, password=new)
+
+
+def _require_password(user: User, password: str) -> None:
+    if not factors.verify_password(user.password_hash, password):
+        raise AuthenticationError("the current password is wrong", hint="type the password you signed in with")
 
 
 def _pending_ref(user: User) -> str:
@@ -384,8 +388,7 @@ def offer_totp(*, session: Session, name: str, password: str) -> tuple[TotpEnrol
     the form that confirms it. Nothing is stored yet, so the old authenticator keeps working until a code from the
     new one proves it was added (a secret replaced at once would lock out someone who never scanned it)."""
     user = _user_or_raise(session, name)
-    if not factors.verify_password(user.password_hash, password):
-        raise AuthenticationError("the current password is wrong", hint="type the password you signed in with")
+    _require_password(user, password)
     enrolment = factors.new_totp_secret(name=user.name)
     return enrolment, factors.wrap_secret(enrolment.secret, ref=_pending_ref(user))
 
@@ -393,20 +396,24 @@ def offer_totp(*, session: Session, name: str, password: str) -> tuple[TotpEnrol
 def reopen_offer(*, session: Session, name: str, sealed: bytes) -> TotpEnrolment | None:
     """The offered secret again (to show it beside a mistyped code), or ``None`` if ``sealed`` is not this user's."""
     user = _user_or_raise(session, name)
+    secret = _offered_secret(user, sealed)
+    return None if secret is None else factors.enrolment_for(name=user.name, secret=secret)
+
+
+def _offered_secret(user: User, sealed: bytes) -> str | None:
+    """The secret :func:`offer_totp` sealed for this user, or ``None`` when ``sealed`` is not that."""
     try:
-        secret = factors.unwrap_secret(sealed, ref=_pending_ref(user))
+        return factors.unwrap_secret(sealed, ref=_pending_ref(user))
     except ConfigurationError:
         return None
-    return factors.enrolment_for(name=user.name, secret=secret)
 
 
 def confirm_totp(*, session: Session, name: str, sealed: bytes, code: str) -> User:
     """Store the offered secret once ``code`` is a current code of it; the old secret stops working."""
     user = _user_or_raise(session, name)
-    try:
-        secret = factors.unwrap_secret(sealed, ref=_pending_ref(user))
-    except ConfigurationError as error:
-        raise InputError("this enrolment form is not valid any more", hint="start the enrolment again") from error
+    secret = _offered_secret(user, sealed)
+    if secret is None:
+        raise InputError("this enrolment form is not valid any more", hint="start the enrolment again")
     step = factors.matching_step(secret, code)
     if step is None:
         raise InputError(

@@ -128,7 +128,7 @@ def search(*, session: Session, actor: Actor, query: str, limit: int = 20) -> tu
         .group_by(EntrySearchKey.entry_id)
     )
     for word, word_rows in others:
-        answering = _and_word(answering, word, probe=_probe(driver_rows, word, word_rows))
+        answering = _and_word(answering, word, probe=_probe(driver_rows, word_rows))
     entries = answering.subquery()
     found_by: Select[int, int] | CompoundSelect[int, int]
     found_by = _accepted(select(Match.person_id, entries.c.score), entries.c.entry_id, spaces)
@@ -162,10 +162,11 @@ _RARITY_CAP = 20_000
 # not broad itself: one probe of the (entry, key) index per entry, which reads the entry's few keys (some 3-6 µs
 # at 1M entries), against reading every row of the broad word once (0.09 µs a row, but 629,000 rows of Oleksandr:
 # 54 ms). Both words broad, the probes would be more than the rows: the rows are read and joined.
-# 1M entries, quiet machine: "Ustymenko Oleksandr" 80 ms joined, 42 ms probed; "Haydets' Oleksiy" 24 -> 4 ms.
+# 1M entries, the CI suite on the same cores: "Ustymenko Oleksandr" 80 ms joined, 42 ms probed; "Haydets'
+# Oleksiy" 24 -> 4 ms (docs/benchmarks.md, "Search").
 
 
-def _probe(driver_rows: int, word: frozenset[str], word_rows: int) -> bool:
+def _probe(driver_rows: int, word_rows: int) -> bool:
     """Whether to check ``word`` by probing per driven entry rather than by reading its rows (see above)."""
     return word_rows >= _RARITY_CAP > driver_rows
 

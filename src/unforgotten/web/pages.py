@@ -7,7 +7,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from unforgotten.agreements import service as agreements
 from unforgotten.auth import service as auth
-from unforgotten.deps import SESSION_COOKIE, PageActor, ReadSession, get_database
+from unforgotten.deps import SESSION_COOKIE, PageActor, ReadSession, client_address, get_database
 from unforgotten.errors import AuthenticationError, RateLimitedError, SecondFactorMissingError
 from unforgotten.lists import service as lists
 from unforgotten.persons import service as persons
@@ -100,7 +100,7 @@ def login(
     """
     database = get_database(request)
     limiter = request.app.state.sign_in_limiter
-    client = request.client.host if request.client is not None else "unknown"
+    client = client_address(request)
     settings = request.app.state.settings
     page = {"next": next, "error": None, "problem": None, "name": name}
     try:

@@ -126,7 +126,7 @@ def test_both_ways_of_checking_a_word_answer_as_the_definition(
 ) -> None:
     """Whichever way a word is checked (its rows read and joined, or probed per driven entry), the answer is the
     set the definition gives, ranked by the definition's score (the planner's choice is not the answer's)."""
-    monkeypatch.setattr(service, "_probe", lambda driver_rows, word, word_rows: probe)  # one way for every word
+    monkeypatch.setattr(service, "_probe", lambda driver_rows, word_rows: probe)  # one way for every word
     queries = ("Shevchenko Oleksandr", "Олександр Шевченко", "Shevchneko Oleksnadr", "Shevchuk Oleksandr Petrovych",
                "Kovalenko Bohdan", "Oleksandr", "Шевченко Александр Игоревич", "UA 1", "Shevchenko Zzyzx")  # fmt: skip
     for actor in (actors["UA"], actors["RU"], actors["operator"]):
@@ -154,7 +154,7 @@ def test_the_rarest_word_drives_and_absent_keys_are_dropped(session: Session, ac
 
 
 def test_a_broad_word_is_probed_only_while_the_driving_word_is_not_broad() -> None:
-    cap, word = service._RARITY_CAP, frozenset({"g:oleksandr"})
-    assert service._probe(3_600, word, cap) is True  # a surname with Oleksandr: one probe per surname entry
-    assert service._probe(cap, word, cap) is False  # both broad: read the other word's rows once
-    assert service._probe(3_600, word, 5_000) is False  # a narrow word's rows are few: read them
+    cap = service._RARITY_CAP
+    assert service._probe(3_600, cap) is True  # a surname with Oleksandr: one probe per surname entry
+    assert service._probe(cap, cap) is False  # both broad: read the other word's rows once
+    assert service._probe(3_600, 5_000) is False  # a narrow word's rows are few: read them
