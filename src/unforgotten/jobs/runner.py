@@ -24,8 +24,8 @@ from pathlib import Path
 
 from sqlalchemy import Connection, text
 
-from unforgotten.db import Database
-from unforgotten.errors import UnforgottenError
+from unforgotten.db import Database, domain_error
+from unforgotten.errors import UnavailableError, UnforgottenError
 from unforgotten.jobs import service
 from unforgotten.jobs.models import Job, JobState
 
@@ -128,8 +128,14 @@ class JobRunner:
         while not self._stop.is_set():
             try:
                 ran = self.run_next()
-            except Exception:  # the database away a moment: keep the thread, try again at the next poll
-                log.exception("the job runner failed to take a job")
+            except Exception as error:  # keep the thread whatever happened, and try again at the next poll
+                if isinstance(domain_error(error), UnavailableError):
+                    # The database away a moment (a restart, a failover) is expected, not a bug: one line that
+                    # says so, no traceback an operator would take for a crash.
+                    log.warning("the job runner could not reach the database (%s); it tries again in %.0f s",
+                                str(error).splitlines()[0], self.poll_seconds)  # fmt: skip
+                else:
+                    log.exception("the job runner failed to take a job")
                 ran = False
             if not ran:
                 self._wake.wait(self.poll_seconds)

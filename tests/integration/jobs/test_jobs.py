@@ -204,3 +204,29 @@ def test_who_may_queue_and_who_may_see_a_job(database: Database, tokens: dict[st
         ]
     with pytest.raises(PermissionDeniedError):
         _queue(database, tmp_path, user="ru_coord")  # RU's coordinator may not submit for UA
+
+
+def test_a_database_away_is_a_warning_not_a_traceback(caplog: pytest.LogCaptureFixture) -> None:
+    """The runner's thread polls while PostgreSQL restarts: one line says so, no traceback (which an operator would
+    take for a crash, and the restart test counts as an error), and the thread keeps polling."""
+    from sqlalchemy import create_engine
+    from sqlalchemy.pool import NullPool
+    from tests.postgres import _free_port
+
+    away = Database(create_engine(f"postgresql+psycopg://postgres@127.0.0.1:{_free_port()}/none?connect_timeout=2",
+                                  poolclass=NullPool))  # fmt: skip
+    runner = JobRunner(away, poll_seconds=0.05)
+    with caplog.at_level("WARNING", logger="unforgotten.jobs.runner"):
+        runner._thread = threading.Thread(target=runner._loop, daemon=True)
+        runner._thread.start()
+        deadline = time.monotonic() + 10
+        while len(caplog.records) < 2 and time.monotonic() < deadline:
+            time.sleep(0.05)
+        alive = runner._thread.is_alive()
+        runner.stop()
+    assert alive, "the runner's thread ended when the database was away"
+    assert len(caplog.records) >= 2, "the runner did not keep polling"
+    for record in caplog.records:
+        assert record.levelname == "WARNING" and record.exc_info is None, record
+        assert "could not reach the database" in record.getMessage()
+    away.engine.dispose()
