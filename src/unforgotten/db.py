@@ -202,6 +202,29 @@ def make_engine(url: str, **kwargs: Any) -> Engine:
     return create_engine(url, pool_pre_ping=True, connect_args=_postgres_options(url), **kwargs)
 
 
+@contextmanager
+def planner_setting(session: Session, name: str, value: str) -> Iterator[None]:
+    """Plan the statements run inside with one PostgreSQL planner setting changed, then put it back (no-op on
+    SQLite). ``SET LOCAL``: the change cannot outlive the transaction, whatever happens inside.
+
+    For the rare query whose plan is known to hinge on one cost: a search whose driving word is narrow looks up a
+    few thousand entries' matches by index, but with the default ``random_page_cost`` (4, a spinning disk's) the
+    planner reads all 500,000 accepted matches of the space instead — 90-170 ms against 6-60 ms
+    (docs/benchmarks.md, "Search").
+    """
+    connection = session.connection()
+    if connection.dialect.name != "postgresql":
+        yield
+        return
+    if not name.replace("_", "").isalnum():
+        raise ValueError(f"not a setting name: {name!r}")
+    connection.execute(text("SELECT set_config(:name, :value, true)"), {"name": name, "value": value})
+    try:
+        yield
+    finally:
+        connection.exec_driver_sql(f"SET LOCAL {name} TO DEFAULT")
+
+
 # Each statement is planned for its own values. psycopg prepares a statement on the server after its fifth
 # execution, and PostgreSQL then settles on a generic plan that knows neither the IN-list nor which keys are
 # common: search's generic plan read every row of a common given name (629,000 at 1M entries) for a query whose

@@ -158,3 +158,25 @@ def test_a_broad_word_is_probed_only_while_the_driving_word_is_not_broad() -> No
     assert service._probe(3_600, cap) is True  # a surname with Oleksandr: one probe per surname entry
     assert service._probe(cap, cap) is False  # both broad: read the other word's rows once
     assert service._probe(3_600, 5_000) is False  # a narrow word's rows are few: read them
+
+
+def test_a_planner_setting_is_changed_inside_and_put_back_after(session: Session) -> None:
+    """Search's narrow queries plan with a cheaper random page; the setting must not leak to the session's other
+    statements, even when the statement inside fails (PostgreSQL; nothing to change on SQLite)."""
+    from sqlalchemy import text
+
+    from unforgotten.db import planner_setting
+
+    if session.connection().dialect.name != "postgresql":
+        with planner_setting(session, "random_page_cost", "1.1"):
+            assert session.scalar(text("SELECT 1")) == 1
+        return
+    before = session.scalar(text("SHOW random_page_cost"))
+    with planner_setting(session, "random_page_cost", "1.1"):
+        assert session.scalar(text("SHOW random_page_cost")) == "1.1"
+    assert session.scalar(text("SHOW random_page_cost")) == before
+    with pytest.raises(ZeroDivisionError), planner_setting(session, "random_page_cost", "1.1"):
+        1 / 0  # noqa: B018 - a failure inside the block
+    assert session.scalar(text("SHOW random_page_cost")) == before
+    with pytest.raises(ValueError):
+        planner_setting(session, "random_page_cost; DROP TABLE x", "1").__enter__()
