@@ -150,7 +150,7 @@ def search(*, session: Session, actor: Actor, query: str, limit: int = 20) -> tu
         .order_by(best.c.score.desc(), Person.id)
         .limit(max(1, min(limit, MAX_SEARCH_RESULTS)))
     )
-    if driver_rows < _RARITY_CAP:  # a narrow driver: its entries' matches are looked up, never all read
+    if not others:  # one word: its entries' matches are looked up by index, not all of the space's read
         with planner_setting(session, "random_page_cost", _INDEXED_PAGE_COST):
             rows = session.execute(page).all()
     else:
@@ -170,11 +170,12 @@ _RARITY_CAP = 20_000
 # Oleksiy" 24 -> 4 ms (docs/benchmarks.md, "Search").
 
 
-# The cost PostgreSQL plans a random page read at while a narrow word drives a search (the default is 4.0, a
-# spinning disk's; 1.1 is the usual figure for SSDs and cached data). A single typed surname (driving, 1,000-7,000
-# persons) hash-joined all 500,000 accepted matches of the space at the default, 90-170 ms; at 1.1 its entries are
-# looked up by the (entry, space) index, 6-60 ms. Not when both words are broad: there the hash join is the better
-# plan, and 1.1 made "Shapovalenko Oleksandr" slower (113 -> 146 ms). Measured at 1M entries, docs/benchmarks.md.
+# The cost PostgreSQL plans a random page read at for a one-word search (the default is 4.0, a spinning disk's;
+# 1.1 is the usual figure for SSDs and cached data). A single typed surname (1,000-7,000 persons) hash-joined all
+# 500,000 accepted matches of the space at the default, 90-170 ms; at 1.1 its entries are looked up by the (entry,
+# space) index, 6-60 ms. Not for two words and more: their plans were measured slower at 1.1, by 5-35 ms ("Smetanko
+# Oleksandr" 58 -> 65 ms; "Shapovalenko Oleksandr", both words broad, 113 -> 146 ms). 1M entries,
+# docs/benchmarks.md, "Search".
 _INDEXED_PAGE_COST = "1.1"
 
 
