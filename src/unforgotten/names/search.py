@@ -47,6 +47,10 @@ __all__ = [
 MAX_QUERY_WORDS = 8
 """Words of a query beyond this are ignored (a search box is not a document)."""
 
+# BGN/PCGN writes the Ukrainian apostrophe as a double quote (Дем'янишин: Dem"yanyshyn), and people type ` or ´ for
+# it: between two letters any of them is the apostrophe, not a word's end (which split the surname in two, and the
+# query found no one). Around a word, a double quote is still a quote.
+_INNER_APOSTROPHE = re.compile(r"(?<=[^\W\d_])[\"`´](?=[^\W\d_])")
 _WORDS = re.compile(r"[^\w'’ʼ.\-]+")
 _NAME_WORDS = re.compile(r"[^\w'’ʼ]+")
 _NOT_ID = re.compile(r"[\W_]+")
@@ -221,7 +225,7 @@ def parse_query(query: str) -> SearchQuery:
         ([['b:1990-03-12', 'i:12031990']], 'i:12031990')
     """
     groups: list[frozenset[str]] = []
-    words = [w.strip(".-") for w in _WORDS.split(query)]
+    words = [w.strip(".-") for w in _WORDS.split(_INNER_APOSTROPHE.sub("'", query))]
     for word in [w for w in words if w][:MAX_QUERY_WORDS]:
         keys: set[str] = set()
         born = _date(word)

@@ -6,6 +6,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from unforgotten.names import transliterate
 from unforgotten.names.search import (
     MAX_QUERY_WORDS,
     entry_search_hashes,
@@ -15,6 +16,7 @@ from unforgotten.names.search import (
     parse_query,
     query_search_keys,
 )
+from unforgotten.names.transliteration import System
 
 
 def _entry(family: str, given: str, **more: str) -> set[str]:
@@ -36,6 +38,22 @@ def test_every_word_of_a_name_meets_across_scripts(query: str, family: str, give
     entry = _entry(family, given)
     for word in query.split():
         assert keys & entry & query_search_keys(word), word
+
+
+@pytest.mark.parametrize("system", list(System), ids=lambda s: s.name)
+@pytest.mark.parametrize(("family", "given"), [("Дем'янишин", "Вацлав"), ("Мар'яненко", "Мар'яна")])
+def test_an_apostrophe_in_any_romanisation_keeps_the_word_whole(system: System, family: str, given: str) -> None:
+    """BGN/PCGN writes the apostrophe as a double quote (Dem"yanyshyn): it must not split the word in two."""
+    query = f"{transliterate(family, system)} {transliterate(given, system)}"
+    parsed = parse_query(query)
+    assert len(parsed.words) == 2, (query, parsed.words)
+    entry = _entry(family, given)
+    assert all(word & entry for word in parsed.words), query
+
+
+def test_quotes_around_a_word_are_not_part_of_it() -> None:
+    assert parse_query('"Shevchenko" Oleksandr') == parse_query("Shevchenko Oleksandr")
+    assert parse_query("`Shevchenko´ Oleksandr") == parse_query("Shevchenko Oleksandr")
 
 
 def test_a_typo_still_meets_by_the_skeleton() -> None:
