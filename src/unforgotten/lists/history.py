@@ -21,7 +21,16 @@ from unforgotten.lists.reconciliation import written_name
 from unforgotten.lists.service import get_visible_or_raise, lists_in_space
 from unforgotten.lists.versions import DIFF_KINDS, DiffRow, diff_rows, version_diff
 
-__all__ = ["Diff", "DiffEntry", "FieldChange", "NamedDiffRow", "diff", "previous_version", "versions_of"]
+__all__ = [
+    "Diff",
+    "DiffEntry",
+    "FieldChange",
+    "NamedDiffRow",
+    "diff",
+    "previous_version",
+    "since_previous",
+    "versions_of",
+]
 
 MAX_LIMIT = 1000  # rows in one answer; a script pages on with ``offset``
 
@@ -80,9 +89,15 @@ def versions_of(*, session: Session, actor: Actor, list_id: int) -> list[List]:
 
 
 def previous_version(versions: Sequence[List], current: List) -> List | None:
-    """The newest of ``versions`` older than ``current``: the one its page compares it with."""
+    """The newest of ``versions`` (a reader's, from :func:`versions_of`) older than ``current``."""
     older = [v for v in versions if v.version < current.version]
     return older[-1] if older else None
+
+
+def since_previous(*, session: Session, versions: Sequence[List], current: List) -> tuple[List | None, dict[str, int]]:
+    """:func:`previous_version` and the counts of what changed since it (none when there is no older version)."""
+    previous = previous_version(versions, current)
+    return previous, {} if previous is None else version_diff(session, previous.id, current.id)
 
 
 def diff(
@@ -90,13 +105,23 @@ def diff(
     session: Session,
     actor: Actor,
     list_id: int,
-    against_id: int,
+    against_id: int | None,
     kind: str | None = None,
     limit: int = 100,
     offset: int = 0,
 ) -> Diff:
-    """Return a page of the rows added, removed or changed in a list since another version of it (both visible)."""
+    """Return a page of the rows added, removed or changed in a list since another version of it (both visible; the
+    newest older version the actor sees when ``against_id`` is None)."""
     current = get_visible_or_raise(session=session, actor=actor, list_id=list_id)
+    if against_id is None:
+        older = previous_version(versions_of(session=session, actor=actor, list_id=list_id), current)
+        if older is None:
+            raise InputError(
+                f"list {list_id} has no earlier version to compare with",
+                column="against",
+                hint=f"name one with ?against=ID (/api/v1/lists/{list_id}/versions lists them)",
+            )
+        against_id = older.id
     previous = get_visible_or_raise(session=session, actor=actor, list_id=against_id)
     if kind is not None and kind not in DIFF_KINDS:
         raise InputError("unknown kind of change", column="kind", value=kind, hint="use added, removed or changed")
