@@ -5,6 +5,7 @@ too."""
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import pytest
@@ -137,14 +138,17 @@ def test_a_bad_against_or_kind_is_a_400_page_and_a_422_problem(world: World) -> 
 
 @pytest.mark.browser
 @pytest.mark.skipif(not chromium_available(), reason="Chromium is not installed")
-def test_follow_the_versions_to_the_changed_rows_in_chromium(world: World) -> None:
+def test_follow_the_versions_to_the_changed_rows_in_chromium(world: World, tmp_path: Path) -> None:
     v1, v2, v3 = _versions(world)
+    # UNFORGOTTEN_SCREENSHOTS=/some/dir keeps the pictures; by default they stay in tmp.
+    shots = Path(os.environ.get("UNFORGOTTEN_SCREENSHOTS", str(tmp_path)))
+    shots.mkdir(parents=True, exist_ok=True)
     with live_server(world.app) as base, browser_page() as page:
         sign_in(page, base, world.tokens["ua_coord"])
         page.set_viewport_size({"width": 1100, "height": 900})
         page.goto(f"{base}/lists/{v3}")
         assert page.locator("#versions tbody tr").count() == 3
-        page.screenshot(path="/tmp/versions-page.png", full_page=True)
+        page.screenshot(path=str(shots / "versions-page.png"), full_page=True)
         page.click("#since-previous a.added")
         page.wait_for_url(f"**/lists/{v3}/diff?against={v2}&kind=added")
         assert page.locator("#diff-rows tbody tr").count() == 1
@@ -153,5 +157,5 @@ def test_follow_the_versions_to_the_changed_rows_in_chromium(world: World) -> No
         page.wait_for_url("**kind=changed")
         assert page.locator("#no-rows").is_visible()
         page.goto(f"{base}/lists/{v2}/diff?against={v1}&kind=changed")
-        page.screenshot(path="/tmp/versions-diff.png", full_page=True)
+        page.screenshot(path=str(shots / "versions-diff.png"), full_page=True)
         assert "старший сержант" in page.locator("#diff-rows ins").inner_text()
