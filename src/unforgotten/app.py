@@ -274,6 +274,7 @@ def create_app(
     from unforgotten.exchanges.pages import router as exchange_pages
     from unforgotten.jobs.pages import router as job_pages
     from unforgotten.lists.pages import router as list_pages
+    from unforgotten.lists.version_pages import router as list_version_pages
     from unforgotten.negotiations.pages import router as negotiation_pages
     from unforgotten.persons.pages import router as person_pages
     from unforgotten.tracing.pages import router as tracing_pages
@@ -281,6 +282,7 @@ def create_app(
 
     app.include_router(pages_router)  # sign-in and sign-out are open; its other pages ask for PageActor themselves
     app.include_router(list_pages, dependencies=[Depends(page_actor)])
+    app.include_router(list_version_pages, dependencies=[Depends(page_actor)])
     app.include_router(person_pages, dependencies=[Depends(page_actor)])
     app.include_router(agreement_pages, dependencies=[Depends(page_actor)])
     app.include_router(exchange_pages, dependencies=[Depends(page_actor)])

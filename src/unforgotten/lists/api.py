@@ -6,16 +6,25 @@ import tempfile
 from pathlib import Path
 from urllib.parse import quote
 
-from fastapi import APIRouter, Depends, Form, Request, Response, UploadFile
+from fastapi import APIRouter, Depends, Form, Query, Request, Response, UploadFile
 from sqlalchemy import select
 
 from unforgotten.auth.permissions import CoordinatorPermission
-from unforgotten.db import RowId
+from unforgotten.db import RowCount, RowId
 from unforgotten.deps import CurrentActor, DbSession, ReadSession
 from unforgotten.errors import PermissionDeniedError
-from unforgotten.lists import service
+from unforgotten.lists import history, service
 from unforgotten.lists.models import List
-from unforgotten.lists.schemas import EntryRead, ImportRead, ListPage, ListRead, ShareCreate, WithdrawalCreate
+from unforgotten.lists.schemas import (
+    DiffKind,
+    DiffPage,
+    EntryRead,
+    ImportRead,
+    ListPage,
+    ListRead,
+    ShareCreate,
+    WithdrawalCreate,
+)
 
 __all__ = ["router"]
 
@@ -37,6 +46,40 @@ def list_lists(session: ReadSession, actor: CurrentActor) -> ListPage:
 def get_list(list_id: RowId, session: ReadSession, actor: CurrentActor) -> ListRead:
     """Return one list the caller may see."""
     return ListRead.model_validate(service.get_visible_or_raise(session=session, actor=actor, list_id=list_id))
+
+
+@router.get("/{list_id}/versions", response_model=ListPage)
+def list_versions(list_id: RowId, session: ReadSession, actor: CurrentActor) -> ListPage:
+    """List the versions of a list (its name, its party) that the caller may see, this one included, oldest first."""
+    items = [ListRead.model_validate(v) for v in history.versions_of(session=session, actor=actor, list_id=list_id)]
+    return ListPage(items=items, total=len(items))
+
+
+@router.get("/{list_id}/diff", response_model=DiffPage)
+def list_diff(
+    list_id: RowId,
+    request: Request,
+    session: ReadSession,
+    actor: CurrentActor,
+    against: RowId | None = None,
+    kind: DiffKind | None = None,
+    limit: int = Query(100, ge=1, le=history.MAX_LIMIT),
+    offset: RowCount = 0,
+) -> DiffPage:
+    """Return the rows added, removed or changed since another version (``against``; the previous visible one by
+    default), with names; audited."""
+    from unforgotten.audit.service import record_access
+    from unforgotten.deps import get_database
+
+    found = history.diff(session=session, actor=actor, list_id=list_id, against_id=against, kind=kind, limit=limit,
+                         offset=offset)  # fmt: skip
+    record_access(get_database(request), actor=f"api:{actor.name}", action="access.list_diff", subject_type="lists",
+                  subject_id=list_id, details={"against": found.previous.id, "kind": kind or "",
+                                               "rows": len(found.rows)})  # fmt: skip
+    return DiffPage.model_validate(
+        {"list_id": list_id, "against": found.previous.id, "kind": kind, "counts": found.counts, "total": found.total,
+         "limit": limit, "offset": offset, "items": found.rows}, from_attributes=True,
+    )  # fmt: skip
 
 
 @router.get("/{list_id}/quarantine", response_model=list[EntryRead])

@@ -25,7 +25,7 @@ from unforgotten.auth.service import Actor, require_role
 from unforgotten.db import RowId, domain_error
 from unforgotten.deps import PageActor, PageSession, ReadSession, get_database
 from unforgotten.errors import InputError, NotFoundError, PermissionDeniedError, UnforgottenError
-from unforgotten.lists import service
+from unforgotten.lists import history, service
 from unforgotten.lists.flows import ReconciliationResult, reconcile, reconciliation_space
 from unforgotten.lists.models import List
 from unforgotten.lists.reconciliation import (
@@ -42,7 +42,7 @@ from unforgotten.lists.reconciliation import (
 from unforgotten.web.forms import page_url, run_form, same_origin
 from unforgotten.web.templating import render
 
-__all__ = ["router"]
+__all__ = ["page_number", "router"]
 
 router = APIRouter(include_in_schema=False)
 
@@ -116,7 +116,7 @@ def _page(
     return render(request, "reconciliation.html", context, status_code=status)
 
 
-def _page_number(text: str) -> int:
+def page_number(text: str) -> int:
     """A page number from a link, leniently: what is not a number is the first page, as a number past the last page
     is the last one (``page_of`` clamps) — an edited or truncated link still shows the reconciliation, never an
     error in JSON."""
@@ -142,7 +142,7 @@ def reconciliation_page(
     done: str = "",
 ) -> HTMLResponse:
     """Show which requests the other side acknowledges, with the names the reader may see; filter, sort, page."""
-    view = _View(status=status, sort=sort, page=_page_number(page), unrequested_page=_page_number(unrequested_page))
+    view = _View(status=status, sort=sort, page=page_number(page), unrequested_page=page_number(unrequested_page))
     try:
         try:
             select_rows([], status=status, sort=sort)  # an unknown filter or order: say so on the page, show all
@@ -278,12 +278,15 @@ def _list_page(request: Request, session: Session, actor: Actor, list_id: int, *
     counts = sorted((found.read_report or {}).get("finding_counts", {}).items())
     findings = service.get_findings(session=session, list_id=list_id, limit=_SHOWN)
     total = sum(n for _, n in counts)
+    versions = history.versions_of(session=session, actor=actor, list_id=list_id)
+    previous, since = history.since_previous(session=session, versions=versions, current=found)
     error = extra.get("error")
     context = {
         "actor": actor, "lst": found, "party": owner.code, "counts": counts, "findings": findings,
         "shown": len(findings), "total_findings": max(total, len(findings)), "shares": shares, "may_act": may_act,
         "shareable": [(p.code, p.kind == PartyKind.MEDIATOR) for p in parties.values()
                       if p.id != owner.id and p.id not in shared_ids] if may_act else [],
+        "versions": versions, "previous": previous, "since": since,
         **extra,
     }  # fmt: skip
     status = error.http_status if isinstance(error, UnforgottenError) else 200

@@ -3,11 +3,25 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field
 
-__all__ = ["EntryRead", "ImportRead", "ListBase", "ListPage", "ListRead", "ShareCreate", "WithdrawalCreate"]
+__all__ = [
+    "DiffCounts",
+    "DiffEntryRead",
+    "DiffKind",
+    "DiffPage",
+    "DiffRowRead",
+    "EntryRead",
+    "FieldChangeRead",
+    "ImportRead",
+    "ListBase",
+    "ListPage",
+    "ListRead",
+    "ShareCreate",
+    "WithdrawalCreate",
+]
 
 
 def _as_utc(moment: dt.datetime) -> dt.datetime:
@@ -83,3 +97,57 @@ class WithdrawalCreate(BaseModel):
     """Why a list is withdrawn, for the record (required, at most 2,000 characters)."""
 
     reason: str = Field(min_length=1, max_length=2000)
+
+
+DiffKind = Literal["added", "removed", "changed"]
+
+
+class DiffEntryRead(BaseModel):
+    """An entry on one side of a diff row: its row in the file, its record id, its name as the list wrote it."""
+
+    model_config = ConfigDict(from_attributes=True)
+
+    id: int
+    row_number: int
+    record_id: str | None
+    name: str
+
+
+class FieldChangeRead(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+
+    field: str
+    previous: str | None
+    current: str | None
+
+
+class DiffRowRead(BaseModel):
+    """One added, removed or changed row; a key repeated in a version brings every entry that carries it."""
+
+    model_config = ConfigDict(from_attributes=True)
+
+    kind: DiffKind
+    previous: list[DiffEntryRead]
+    current: list[DiffEntryRead]
+    changes: list[FieldChangeRead]
+
+
+class DiffCounts(BaseModel):
+    added: int
+    removed: int
+    changed: int
+    unchanged: int
+
+
+class DiffPage(BaseModel):
+    """A page of what changed in list ``list_id`` since version ``against``; ``total`` rows of ``kind`` (all three
+    kinds when it is null), ``counts`` of every kind."""
+
+    list_id: int
+    against: int
+    kind: DiffKind | None
+    counts: DiffCounts
+    total: int
+    limit: int
+    offset: int
+    items: list[DiffRowRead]

@@ -9,20 +9,23 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Mapping
+from dataclasses import dataclass
 from typing import Any
 
 import orjson
 from sqlalchemy import case, func, select, update
 from sqlalchemy.orm import Session
+from sqlalchemy.sql import Subquery
 
 from unforgotten.columns import CANONICAL_COLUMNS
 from unforgotten.ingest.model import Finding, Severity
 from unforgotten.lists.models import Entry, EntryStatus
 
-__all__ = ["diff_key", "fingerprint", "flag_duplicate_record_ids", "version_diff"]
+__all__ = ["DIFF_KINDS", "DiffRow", "diff_key", "diff_rows", "fingerprint", "flag_duplicate_record_ids", "version_diff"]
 
 _BATCH = 2_000
 _RECORD_ID = CANONICAL_COLUMNS.index("record_id")
+DIFF_KINDS = ("added", "removed", "changed")  # what a diff shows row by row; "unchanged" is only counted
 
 
 def diff_key(fields: Mapping[str, Any]) -> str | None:
@@ -70,40 +73,95 @@ def _backfill(session: Session, list_id: int) -> None:
         session.execute(update(Entry), keyed)
 
 
-def version_diff(session: Session, previous_id: int, current_id: int) -> dict[str, int]:
-    """Added, removed, changed and unchanged accepted entries of ``current_id`` against ``previous_id``, by key.
-
-    A key repeated within one version counts once; it is unchanged only if the same fingerprints are on both sides.
-    """
-    _backfill(session, previous_id)
+def _per_key(previous_id: int, current_id: int) -> Subquery:
+    """One row per diff key of the two versions: how many entries each side has, whether the fingerprints are the
+    same, and each side's first entry (file order) — the one grouping both the counts and the rows are read from."""
     in_current = case((Entry.list_id == current_id, 1), else_=0)
     in_previous = case((Entry.list_id == previous_id, 1), else_=0)
     current_fp = case((Entry.list_id == current_id, Entry.fingerprint))
     previous_fp = case((Entry.list_id == previous_id, Entry.fingerprint))
-    per_key = (
+    return (
         select(
+            Entry.diff_key.label("diff_key"),
             func.sum(in_current).label("n_current"),
             func.sum(in_previous).label("n_previous"),
             case(
                 ((func.min(current_fp) == func.min(previous_fp)) & (func.max(current_fp) == func.max(previous_fp)), 1),
                 else_=0,
             ).label("same"),
+            func.min(case((Entry.list_id == current_id, Entry.id))).label("first_current"),
+            func.min(case((Entry.list_id == previous_id, Entry.id))).label("first_previous"),
         )
         .where(Entry.list_id.in_((previous_id, current_id)), Entry.diff_key.is_not(None))
         .group_by(Entry.diff_key)
         .subquery()
     )
-    both = (per_key.c.n_current > 0) & (per_key.c.n_previous > 0)
-    row = session.execute(
-        select(
-            func.sum(case((per_key.c.n_previous == 0, 1), else_=0)),
-            func.sum(case((per_key.c.n_current == 0, 1), else_=0)),
-            func.sum(case((both & (per_key.c.same == 0), 1), else_=0)),
-            func.sum(case((both & (per_key.c.same == 1), 1), else_=0)),
-        )
-    ).one()
-    added, removed, changed, unchanged = (int(value or 0) for value in row)
-    return {"added": added, "removed": removed, "changed": changed, "unchanged": unchanged}
+
+
+def _kind(per_key: Subquery) -> Any:
+    """A key's kind: added (only in the current version), removed (only in the previous), changed, unchanged."""
+    return case(
+        (per_key.c.n_previous == 0, "added"),
+        (per_key.c.n_current == 0, "removed"),
+        (per_key.c.same == 0, "changed"),
+        else_="unchanged",
+    )
+
+
+def version_diff(session: Session, previous_id: int, current_id: int) -> dict[str, int]:
+    """Added, removed, changed and unchanged accepted entries of ``current_id`` against ``previous_id``, by key.
+
+    A key repeated within one version counts once; it is unchanged only if the same fingerprints are on both sides.
+    """
+    _backfill(session, previous_id)
+    kind = _kind(_per_key(previous_id, current_id)).label("kind")
+    counts = dict.fromkeys(DIFF_KINDS + ("unchanged",), 0)
+    per_kind = select(kind, func.count()).group_by(kind)
+    counts.update({str(name): int(n) for name, n in session.execute(per_kind)})
+    return counts
+
+
+@dataclass(frozen=True)
+class DiffRow:
+    """One key of a diff: its kind and the entries (ids, file order) that carry it on each side."""
+
+    kind: str
+    previous_ids: tuple[int, ...]
+    current_ids: tuple[int, ...]
+
+
+def diff_rows(
+    session: Session, previous_id: int, current_id: int, *, kind: str | None = None, limit: int = 100, offset: int = 0
+) -> list[DiffRow]:
+    """A page of the keys :func:`version_diff` counts as added, removed or changed (all three when ``kind`` is
+    ``None``), in the order their first entry has in the file, each with its entries on both sides.
+
+    Two queries, whatever the lists' size: the page of keys (the same grouping as the counts, so the rows of a
+    kind add up to its count), then the entries of those keys only.
+    """
+    if kind is not None and kind not in DIFF_KINDS:
+        raise ValueError(f"unknown diff kind {kind!r}")
+    _backfill(session, previous_id)
+    _backfill(session, current_id)
+    per_key = _per_key(previous_id, current_id)
+    key_kind = _kind(per_key)
+    wanted = (key_kind == kind) if kind is not None else key_kind.in_(DIFF_KINDS)
+    keys = session.execute(
+        select(per_key.c.diff_key, key_kind)
+        .where(wanted)
+        .order_by(func.coalesce(per_key.c.first_current, per_key.c.first_previous), per_key.c.diff_key)
+        .limit(limit)
+        .offset(offset)
+    ).all()
+    if not keys:
+        return []
+    sides: dict[str, tuple[list[int], list[int]]] = {str(key): ([], []) for key, _ in keys}
+    entries = select(Entry.id, Entry.list_id, Entry.diff_key).where(
+        Entry.list_id.in_((previous_id, current_id)), Entry.diff_key.in_(list(sides))
+    )
+    for entry_id, list_id, key in session.execute(entries.order_by(Entry.id)):
+        sides[str(key)][0 if list_id == previous_id else 1].append(int(entry_id))
+    return [DiffRow(str(name), tuple(sides[str(key)][0]), tuple(sides[str(key)][1])) for key, name in keys]
 
 
 def flag_duplicate_record_ids(session: Session, list_id: int) -> int:

@@ -8,6 +8,7 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
+from urllib.parse import urlencode
 
 from fastapi.routing import APIRoute
 from fastapi.testclient import TestClient
@@ -51,6 +52,8 @@ KINDS = {
     "meeting_id": "negotiation_meetings",
     "action_id": "negotiation_actions",
     "job_id": "jobs",
+    # a query parameter that names an id (QUERY_IDS): probed like a path parameter, and left out once
+    "against": "lists",
     # counts, not ids: a duration in minutes, a period in days
     "duration_minutes": "numbers",
     "days": "numbers",
@@ -63,6 +66,8 @@ _TABLES = {
     "tracing_requests": TracingRequest.id, "negotiations": Negotiation.id, "negotiation_documents": Document.id,
     "negotiation_meetings": Meeting.id, "negotiation_actions": ActionItem.id, "jobs": Job.id,
 }  # fmt: skip
+# Query parameters that name an object: a hidden one must answer 404 as a hidden path id does, so they are varied too.
+QUERY_IDS = frozenset({"against"})
 SKIP_PATHS = {f"{API}/openapi.json", f"{API}/docs", f"{API}/docs/oauth2-redirect", "/login", "/logout"}
 
 
@@ -193,15 +198,12 @@ def api_calls(client: TestClient, ids: Ids) -> Iterator[Call]:
         if path in SKIP_PATHS:
             continue
         for method, operation in operations.items():
-            names = [p["name"] for p in operation.get("parameters", []) if p["in"] == "path"]
+            parameters = operation.get("parameters", [])
+            names = [p["name"] for p in parameters if p["in"] == "path"]
             for name in names:
                 assert name in KINDS, f"{method.upper()} {path}: path parameter {name!r} is not in KINDS"
-            choices = [ids.values[KINDS[n]] for n in names]
-            for values in itertools.product(*choices) if choices else [()]:
-                concrete = path
-                for name, value in zip(names, values, strict=True):
-                    concrete = concrete.replace("{" + name + "}", str(value))
-                path_ids = tuple((KINDS[n], v) for n, v in zip(names, values, strict=True))
+            queried = [p["name"] for p in parameters if p["in"] == "query" and p["name"] in QUERY_IDS]
+            for concrete, path_ids in _concrete(path, names, queried, ids):
                 content = operation.get("requestBody", {}).get("content", {})
                 if "multipart/form-data" in content:
                     yield Call(
@@ -237,13 +239,27 @@ def page_calls(client: TestClient, ids: Ids) -> Iterator[Call]:
         names = re.findall(r"{(\w+)}", path)
         for name in names:
             assert name in KINDS, f"page {path}: path parameter {name!r} is not in KINDS"
-        for values in itertools.product(*[ids.values[KINDS[n]] for n in names]) if names else [()]:
-            concrete = path
-            for name, value in zip(names, values, strict=True):
-                concrete = concrete.replace("{" + name + "}", str(value))
+        queried = [p.name for p in route.dependant.query_params if p.name in QUERY_IDS]
+        for concrete, path_ids in _concrete(path, names, queried, ids):
             for method in sorted(route.methods):
-                yield Call(method, concrete, tuple((KINDS[n], v) for n, v in zip(names, values, strict=True)),
-                           page=True)  # fmt: skip
+                yield Call(method, concrete, path_ids, page=True)
+
+
+def _concrete(path: str, names: list[str], queried: list[str], ids: Ids) -> Iterator[tuple[str, tuple]]:
+    """Every path with its parameters filled in from ``ids``, and its id query parameters too (each also left
+    out); with the (kind, value) of every id it names."""
+    choices = [ids.values[KINDS[n]] for n in names] + [[*ids.values[KINDS[n]], None] for n in queried]
+    for values in itertools.product(*choices) if choices else [()]:
+        concrete, query, named = path, {}, []
+        for name, value in zip([*names, *queried], values, strict=True):
+            if value is None:
+                continue
+            if name in queried:
+                query[name] = value
+            else:
+                concrete = concrete.replace("{" + name + "}", str(value))
+            named.append((KINDS[name], value))
+        yield concrete + (f"?{urlencode(query)}" if query else ""), tuple(named)
 
 
 def send(client: TestClient, call: Call, token: str) -> Any:

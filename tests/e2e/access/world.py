@@ -25,6 +25,7 @@ from unforgotten.persons.models import Match, MatchState, Person
 from unforgotten.settings import Settings
 
 SIDES = ("UA", "RU")
+_SHARED_KIND = {"UA": "request", "RU": "custody"}  # each side's shared list
 # The columns a canary goes into: names, places, notes, health, ids, next of kin — every column a list carries.
 CANARY_COLUMNS = (
     "record_id", "family_name", "given_name", "patronymic", "date_of_birth", "place_of_birth", "rank",
@@ -114,7 +115,7 @@ def build(tmp: Path, *, with_secrets: bool = True, database_url: str | None = No
     with database.unit_of_work(actor="cli:setup") as uow:
         for side, other in (("UA", "RU"), ("RU", "UA")):
             shared = write_list(tmp / f"{side.lower()}_shared.csv", side, secret=False)
-            kind = "request" if side == "UA" else "custody"
+            kind = _SHARED_KIND[side]
             submit_list(session=uow.session, actor=operator, path=shared, party_code=side, kind=kind,
                         share_with=("ICRC", other))  # fmt: skip
         uow.commit()
@@ -133,6 +134,13 @@ def plant_secrets(world: World, side: str) -> None:
         party = auth.get_by_code_or_raise(session=s, code=side)
         submission = submit_list(session=s, actor=operator, path=path, party_code=side, kind="request")
         world.secret_lists[side] = submission.outcome.list_id
+        # A new version of the side's shared list, shared with nobody: who sees only the shared version must not
+        # learn of this one from the versions or the diffs — not its rows, not even that it exists.
+        version = write_list(world.tmp / f"{canary(side, 'file')}-v2.csv", side, secret=True)
+        extra = [f"{canary(side, 'record_id')}9", canary(side, "family_name"), *[""] * (len(CANARY_COLUMNS) - 2)]
+        version.write_text(version.read_text(encoding="utf-8") + ",".join(extra) + "\n", encoding="utf-8")
+        submit_list(session=s, actor=operator, path=version, party_code=side, kind=_SHARED_KIND[side],
+                    name=f"{side.lower()}_shared")  # fmt: skip
         user = auth.get_user_by_name_or_raise(session=s, name=f"{side.lower()}_coord")
         coordinator = auth.actor_for(session=s, user=user)
         persons = s.scalars(select(Person).where(Person.space_id == party.id).order_by(Person.id)).all()
