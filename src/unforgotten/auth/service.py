@@ -246,15 +246,15 @@ def create_user(
     if role_value in SPACE_ROLES:
         if not party_code:
             raise InputError(
-                Text("role {role_value} needs a party", role_value=role_value),
+                Text("role {role} needs a party", role=role_value),
                 hint=Text("pass --party, e.g. --party UA"),
             )
         party = get_by_code_or_raise(session=session, code=party_code)
         if (role_value == Role.MEDIATOR) != (party.kind == PartyKind.MEDIATOR):
             raise InputError(
                 Text(
-                    "role {role_value} does not fit party {party}, which is a {kind}",
-                    role_value=role_value,
+                    "role {role} does not fit party {party}, which is a {kind}",
+                    role=role_value,
                     party=party.code,
                     kind=party.kind,
                 ),
@@ -262,7 +262,7 @@ def create_user(
             )
     elif party_code:
         raise InputError(
-            Text("role {role_value} has no party", role_value=role_value),
+            Text("role {role} has no party", role=role_value),
             value=party_code,
             hint=Text("leave out --party"),
         )

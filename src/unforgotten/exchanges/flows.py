@@ -149,9 +149,7 @@ def create_plan(
     space_id = working_space(session=session, actor=actor)
     sides = session.scalars(select(Party).where(Party.kind == PartyKind.SIDE).order_by(Party.id)).all()
     if len(sides) != 2:
-        raise ConflictError(
-            Text("an exchange needs exactly two sides, there are {sides_count}", sides_count=len(sides))
-        )
+        raise ConflictError(Text("an exchange needs exactly two sides, there are {count}", count=len(sides)))
     codes = {p.id: p.code for p in sides}
     parity, stages = parse_stages(stages_text, file=stages_file, sides=(sides[0].code, sides[1].code))
     if session.scalar(select(func.count()).where(Plan.agreement_id == agreement.id,

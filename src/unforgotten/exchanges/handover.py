@@ -225,9 +225,9 @@ def close(*, session: Session, actor: Actor, stage_id: int) -> Act:
         listed = ", ".join(map(str, unsettled[:20]))
         raise ConflictError(
             Text(
-                "stage {stage_id} has {unsettled_count} open line(s): {listed}",
+                "stage {stage_id} has {count} open line(s): {listed}",
                 stage_id=stage.id,
-                unsettled_count=len(unsettled),
+                count=len(unsettled),
                 listed=listed,
             ),
             hint=Text("each needs its sending, receiving and mediator halves"),
@@ -237,9 +237,9 @@ def close(*, session: Session, actor: Actor, stage_id: int) -> Act:
         named = "; ".join(f"#{a.id} {a.names!r} (recorded by {a.recorded_by})" for a in arrivals[:10])
         raise ConflictError(
             Text(
-                "stage {stage_id} has {arrivals_count} unresolved unexpected person(s): {named}",
+                "stage {stage_id} has {count} unresolved unexpected person(s): {named}",
                 stage_id=stage.id,
-                arrivals_count=len(arrivals),
+                count=len(arrivals),
                 named=named,
             ),
             hint=Text("resolve each: choose one of its candidates, or none with a note saying what was done"),

@@ -50,8 +50,8 @@ def create_batch(
     if repeated:
         raise ConflictError(
             Text(
-                "{repeated_count} reference(s) are already in another batch: {repeated}",
-                repeated_count=len(repeated),
+                "{count} reference(s) are already in another batch: {repeated}",
+                count=len(repeated),
                 repeated=", ".join(repeated[:10]),
             )
         )
@@ -135,8 +135,8 @@ def identify(
     if batch is None:
         raise InputError(
             Text(
-                "reference {cleaned!r} is in no remains batch of agreement {agreement_id}",
-                cleaned=cleaned,
+                "reference {ref!r} is in no remains batch of agreement {agreement_id}",
+                ref=cleaned,
                 agreement_id=agreement.id,
             ),
             column="ref",
@@ -154,8 +154,8 @@ def identify(
             return current
         raise ConflictError(
             Text(
-                "reference {cleaned} is already identified as person {person_id} ({person_label}) by {identified_by}",
-                cleaned=cleaned,
+                "reference {ref} is already identified as person {person_id} ({person_label}) by {identified_by}",
+                ref=cleaned,
                 person_id=current.person_id,
                 person_label=_person_label(session, actor, current.person_id),
                 identified_by=current.identified_by,

@@ -163,8 +163,8 @@ def reconcile(*, session: Session, request: List, custody: List, space_id: int) 
         if lst.withdrawn_at is not None:  # its entries belong to no person: every request would read "not held"
             raise ConflictError(
                 Text(
-                    "list {lst_id} was withdrawn by {withdrawn_by}: {withdrawn_reason}",
-                    lst_id=lst.id,
+                    "list {list_id} was withdrawn by {withdrawn_by}: {withdrawn_reason}",
+                    list_id=lst.id,
                     withdrawn_by=lst.withdrawn_by,
                     withdrawn_reason=lst.withdrawn_reason,
                 ),

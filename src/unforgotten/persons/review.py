@@ -312,7 +312,7 @@ def split_space(*, session: Session, actor: Actor, entry_id: int) -> int:
         raise NotFoundError(Text("entry {entry_id} is not linked to any person you may see", entry_id=entry_id))
     if len(found) > 1:
         raise InputError(
-            Text("entry {entry_id} is linked in {found_count} spaces", entry_id=entry_id, found_count=len(found)),
+            Text("entry {entry_id} is linked in {count} spaces", entry_id=entry_id, count=len(found)),
             hint=Text("act --as a user of the space to split in"),
         )
     return found[0]

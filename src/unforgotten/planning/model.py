@@ -249,8 +249,8 @@ def load_instance(path: Path) -> Instance:
     except json.JSONDecodeError as error:
         raise FileReadError(
             Text(
-                "the instance is not valid JSON: {msg} at line {lineno}, column {colno}",
-                msg=error.msg,
+                "the instance is not valid JSON: {reason} at line {lineno}, column {colno}",
+                reason=error.msg,
                 lineno=error.lineno,
                 colno=error.colno,
             ),

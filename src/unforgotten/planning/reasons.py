@@ -165,7 +165,7 @@ def pin_conflicts(instance: Instance, units: Sequence[Unit]) -> list[str]:
         if len({stage for _, stage in pins}) > 1:
             named = ", ".join(f"{person} to {stage}" for person, stage in sorted(pins))
             conflicts.append(
-                Text("{describe} travels together but is pinned apart: {named}", describe=unit.describe(), named=named)
+                Text("{group} travels together but is pinned apart: {named}", group=unit.describe(), named=named)
             )
             continue
         if unit.pin is None:

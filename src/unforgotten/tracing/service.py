@@ -274,10 +274,10 @@ def respond(
     if latest is not None and latest.outcome == value.value:
         raise ConflictError(
             Text(
-                "duplicate response: record {record_id} was already answered {value} on {responded_on} (response "
+                "duplicate response: record {record_id} was already answered {outcome} on {responded_on} (response "
                 "{latest_id})",
                 record_id=request.record_id,
-                value=value.value,
+                outcome=value.value,
                 responded_on=latest.responded_on,
                 latest_id=latest.id,
             )
