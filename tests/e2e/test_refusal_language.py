@@ -61,3 +61,24 @@ def test_an_api_problem_says_detail_and_hint_as_accept_language_asks(tmp_path: P
     assert asked.json()["title"] != plain.json()["title"]  # the title was translated before; now the words are too
     other = client.get("/api/v1/persons/424242", headers={**bearer, "Accept-Language": "de-DE"})
     assert other.json()["detail"] == "no person with id 424242"
+
+
+def test_the_cli_error_line_speaks_its_language_and_keeps_english_for_scripts(monkeypatch: pytest.MonkeyPatch) -> None:
+    from unforgotten.cli import i18n as cli_i18n
+    from unforgotten.cli.app import _error_line
+    from unforgotten.errors import NotFoundError, Text
+
+    real = cli_i18n.translations
+
+    class _Ukrainian(gettext.NullTranslations):
+        def gettext(self, message: str) -> str:
+            return _UK.get(message) or real("uk").gettext(message)
+
+    monkeypatch.setattr(cli_i18n, "translations", lambda language: _Ukrainian() if language == "uk" else real(language))
+    error = NotFoundError(
+        Text("no person with id {person_id}", person_id=7), hint=Text("type the password you signed in with")
+    )
+    monkeypatch.setitem(cli_i18n._state, "language", "en")
+    assert _error_line(error) == "[bold red]error:[/] no person with id 7 — type the password you signed in with"
+    monkeypatch.setitem(cli_i18n._state, "language", "uk")
+    assert _error_line(error).endswith(":[/] немає особи з id 7 — введіть пароль, яким ви увійшли")
