@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import ast
 import inspect
+import string
 from pathlib import Path
 
 import unforgotten.errors as errors
@@ -56,6 +57,11 @@ def _offences() -> list[str]:
                 template = node.args[0] if node.args else None
                 if not (isinstance(template, ast.Constant) and isinstance(template.value, str)):
                     found.append(f"{where}:{node.lineno} Text needs a literal template for extraction")
+                    continue
+                # A placeholder with no value, or a value with no placeholder, fails (or is lost) at run time only.
+                fields = {f.split(".")[0].split("[")[0] for _, f, _, _ in string.Formatter().parse(template.value) if f}
+                if fields != {k.arg for k in node.keywords}:
+                    found.append(f"{where}:{node.lineno} Text placeholders {sorted(fields)} do not match its values")
     return found
 
 
