@@ -22,15 +22,21 @@ _UK = {
 }
 
 
-@pytest.fixture
-def fake_uk(monkeypatch: pytest.MonkeyPatch) -> None:
-    real = i18n.translations
+def _fake_uk(monkeypatch: pytest.MonkeyPatch, module: object) -> None:
+    """Replace ``module.translations`` (the lookup the pages, the API or the CLI call) by one whose Ukrainian knows
+    the words above, and the real catalogue's for the rest."""
+    real = module.translations  # type: ignore[attr-defined]
 
     class _Ukrainian(gettext.NullTranslations):
         def gettext(self, message: str) -> str:
             return _UK.get(message) or real("uk").gettext(message)
 
-    monkeypatch.setattr(i18n, "translations", lambda language: _Ukrainian() if language == "uk" else real(language))
+    monkeypatch.setattr(module, "translations", lambda language: _Ukrainian() if language == "uk" else real(language))
+
+
+@pytest.fixture
+def fake_uk(monkeypatch: pytest.MonkeyPatch) -> None:
+    _fake_uk(monkeypatch, i18n)
 
 
 @pytest.mark.usefixtures("fake_uk")
@@ -68,13 +74,7 @@ def test_the_cli_error_line_speaks_its_language_and_keeps_english_for_scripts(mo
     from unforgotten.cli.app import _error_line
     from unforgotten.errors import NotFoundError, Text
 
-    real = cli_i18n.translations
-
-    class _Ukrainian(gettext.NullTranslations):
-        def gettext(self, message: str) -> str:
-            return _UK.get(message) or real("uk").gettext(message)
-
-    monkeypatch.setattr(cli_i18n, "translations", lambda language: _Ukrainian() if language == "uk" else real(language))
+    _fake_uk(monkeypatch, cli_i18n)
     error = NotFoundError(
         Text("no person with id {person_id}", person_id=7), hint=Text("type the password you signed in with")
     )
