@@ -46,7 +46,7 @@ format: install
 LOCALES := src/unforgotten/web/locales
 i18n: install  ## re-extract the page strings, update the uk/ru catalogues and compile them
 	$(BIN)/pybabel extract -F babel.cfg -o $(LOCALES)/unforgotten.pot --add-location=file --sort-output \
-		-k tr --project=Unforgotten --version=0.1 --msgid-bugs-address=- --copyright-holder=Unforgotten --omit-header .
+		-k tr -k Text --project=Unforgotten --version=0.1 --msgid-bugs-address=- --copyright-holder=Unforgotten --omit-header .
 	$(BIN)/pybabel update -i $(LOCALES)/unforgotten.pot -d $(LOCALES) -D unforgotten --no-fuzzy-matching \
 		--ignore-obsolete
 	@# update stamps the time of the run into each .po (and so each .mo); a fixed stamp lets a rerun change nothing.

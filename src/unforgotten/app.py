@@ -17,7 +17,7 @@ from unforgotten import __version__
 from unforgotten.db import Database
 from unforgotten.errors import AuthenticationError, UnforgottenError
 from unforgotten.settings import Settings, get_settings
-from unforgotten.web.i18n import N_, problem_title
+from unforgotten.web.i18n import N_, problem_text, problem_title
 
 __all__ = ["create_app"]
 
@@ -55,7 +55,8 @@ PROBLEM_RESPONSES: dict[int | str, dict[str, object]] = {
 
 
 def _problem_body(kind: str, title: str, status: int, detail: str, request: Request) -> dict[str, object]:
-    # The title is a fixed phrase per kind, so it is translated (Accept-Language); the detail carries data, kept as is.
+    # Title, detail and hint are said in the language of Accept-Language (English when it asks for none): the title
+    # is a fixed phrase per kind, a domain error's detail and hint are Text templates whose values (data) stay as is.
     return {
         "type": f"https://unforgotten.invalid/problems/{kind}",
         "title": problem_title(title, request.headers.get("accept-language")),
@@ -66,9 +67,10 @@ def _problem_body(kind: str, title: str, status: int, detail: str, request: Requ
 
 
 def _problem(error: UnforgottenError, request: Request) -> JSONResponse:
-    body = _problem_body(type(error).__name__, error.title, error.http_status, error.message, request)
-    if error.hint:
-        body["hint"] = error.hint
+    detail, hint = problem_text(error, request.headers.get("accept-language"))
+    body = _problem_body(type(error).__name__, error.title, error.http_status, detail, request)
+    if hint:
+        body["hint"] = hint
     headers = {"WWW-Authenticate": "Bearer"} if isinstance(error, AuthenticationError) else None
     return JSONResponse(body, status_code=error.http_status, media_type="application/problem+json", headers=headers)
 
@@ -97,6 +99,7 @@ def _wants_page(request: Request) -> bool:
 
 
 def _problem_page(request: Request, status: int, details: list[str]) -> Response:
+    """The page for a refused address; ``details`` are shown through the ``refusal`` filter (a Text translated)."""
     from unforgotten.web.templating import render
 
     title, advice = _PAGE_PROBLEMS.get(status, _PAGE_PROBLEMS[400])

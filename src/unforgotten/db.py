@@ -21,7 +21,7 @@ from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import DeclarativeBase, Session, sessionmaker
 
-from unforgotten.errors import UnforgottenError
+from unforgotten.errors import Text, UnforgottenError
 
 __all__ = [
     "ID_MAX",
@@ -320,11 +320,11 @@ def domain_error(error: BaseException) -> UnforgottenError | None:
 
     if isinstance(error, StaleDataError):
         return ConflictError(
-            "someone else changed this record at the same moment; nothing of yours was applied",
-            hint="reload it, see its current state, and decide again",
+            Text("someone else changed this record at the same moment; nothing of yours was applied"),
+            hint=Text("reload it, see its current state, and decide again"),
         )
     if isinstance(error, OperationalError) or (isinstance(error, DBAPIError) and error.connection_invalidated):
         return UnavailableError(
-            "the database is busy or unreachable; nothing was changed", hint="try again in a few seconds"
+            Text("the database is busy or unreachable; nothing was changed"), hint=Text("try again in a few seconds")
         )
     return None

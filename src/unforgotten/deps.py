@@ -17,7 +17,7 @@ from sqlalchemy.orm import Session
 
 from unforgotten.auth.service import Actor, authenticate, operator, session_actor
 from unforgotten.db import Database
-from unforgotten.errors import AuthenticationError, PermissionDeniedError
+from unforgotten.errors import AuthenticationError, PermissionDeniedError, Text
 
 __all__ = [
     "SESSION_COOKIE",
@@ -56,7 +56,7 @@ def current_actor(
 ) -> Actor:
     """The actor behind the request's bearer token; every /api/v1 route but health needs one (401 otherwise)."""
     if credentials is None:
-        raise AuthenticationError("authentication required", hint="send 'Authorization: Bearer <token>'")
+        raise AuthenticationError(Text("authentication required"), hint=Text("send 'Authorization: Bearer <token>'"))
     limiter = request.app.state.sign_in_limiter
     client = client_address(request)
     limiter.check(client)
@@ -113,9 +113,11 @@ def page_actor(request: Request) -> Actor:
         return actor
     if request.app.state.settings.environment == "local":
         if not client_is_loopback(request):
-            raise PermissionDeniedError("local mode serves this machine only", hint="sign in, or use production mode")
+            raise PermissionDeniedError(
+                Text("local mode serves this machine only"), hint=Text("sign in, or use production mode")
+            )
         return operator(f"local:{request.app.state.operator_name}")
-    raise AuthenticationError("sign in to see this page", hint="open /login and paste your API token")
+    raise AuthenticationError(Text("sign in to see this page"), hint=Text("open /login and paste your API token"))
 
 
 PageActor = Annotated[Actor, Depends(page_actor)]

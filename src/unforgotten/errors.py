@@ -5,6 +5,12 @@ translated only at the edge: the CLI prints ``str(error)`` on one line with exit
 returns ``application/problem+json`` with ``error.http_status``. A message says what happened, where (file, row,
 column, value) and what to do about it.
 
+A message or hint a person reads is a :class:`Text`: a plain ``str`` holding the English words (what logs, tests
+and ``str(error)`` see) that also keeps its template and values, so that an edge (a page, the API, the CLI) can say
+it in the reader's language with ``error.say(gettext)``. Only templates are translated; values are data (a file
+name, a record id, a row) shown as they are — unless a value is itself a :class:`Text`, a phrase, which is said in
+the same language. ``pybabel extract -k Text`` finds the templates.
+
 ::
 
     UnforgottenError
@@ -28,6 +34,9 @@ column, value) and what to do about it.
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterable
+from typing import Any, Self
+
 __all__ = [
     "AuditChainError",
     "AuthenticationError",
@@ -43,10 +52,68 @@ __all__ = [
     "RateLimitedError",
     "RuleError",
     "SecondFactorMissingError",
+    "Text",
     "TransitionError",
     "UnavailableError",
     "UnforgottenError",
+    "say",
 ]
+
+
+Gettext = Callable[[str], str]
+
+
+class Text(str):
+    """A translatable message: its value is the English text, ``template.format(**values)``.
+
+    ``pybabel extract -k Text`` finds the templates. Translators see the named placeholders (``{list_id}``) and may
+    move them; conversions and format specs (``{value!r}``, ``{seconds:g}``) work as in :meth:`str.format`.
+
+    Examples:
+        >>> message = Text("list {list_id} is {owner}'s", list_id=7, owner="UA")
+        >>> message == "list 7 is UA's", message.template, message.values
+        (True, "list {list_id} is {owner}'s", {'list_id': 7, 'owner': 'UA'})
+    """
+
+    template: str
+    values: dict[str, Any]
+
+    def __new__(cls, template: str, /, **values: Any) -> Self:
+        self = super().__new__(cls, template.format(**values))
+        self.template = template
+        self.values = values
+        return self
+
+    @classmethod
+    def joined(cls, separator: str, parts: Iterable[str]) -> Text:
+        """``separator.join(parts)`` that keeps each part's template (a list of reasons, each said in the language)."""
+        listed = list(parts)
+        return cls(
+            separator.join(f"{{p{i}}}" for i in range(len(listed))), **{f"p{i}": p for i, p in enumerate(listed)}
+        )
+
+    def __reduce__(self) -> tuple[Any, ...]:  # pickled (a job's error crossing a process) with its template
+        return _text, (self.template, self.values)
+
+    def say(self, gettext: Gettext) -> str:
+        """The text in the language of ``gettext``: the template translated, then filled with the values."""
+        values = {name: say(value, gettext) if isinstance(value, str) else value for name, value in self.values.items()}
+        try:
+            return gettext(self.template).format(**values)
+        except (IndexError, KeyError, ValueError):  # a catalogue's template that does not fit: English, not a crash
+            return self.template.format(**values)
+
+
+def _text(template: str, values: dict[str, Any]) -> Text:
+    return Text(template, **values)
+
+
+def say(text: str, gettext: Gettext) -> str:
+    """``text`` in the language of ``gettext`` when it is a :class:`Text`; any other string as it is."""
+    return text.say(gettext) if isinstance(text, Text) else text
+
+
+_compose = Text  # a Text whose template holds only placeholders and punctuation: nothing for extraction to find
 
 
 class UnforgottenError(Exception):
@@ -60,6 +127,10 @@ class UnforgottenError(Exception):
         self.message = message
         self.hint = hint
         super().__init__(message if hint is None else f"{message} — {hint}")
+
+    def say(self, gettext: Gettext) -> tuple[str, str | None]:
+        """The message and the hint in the language of ``gettext`` (``translations(language).gettext``)."""
+        return say(self.message, gettext), None if self.hint is None else say(self.hint, gettext)
 
 
 class InputError(UnforgottenError):
@@ -80,17 +151,19 @@ class InputError(UnforgottenError):
         hint: str | None = None,
     ) -> None:
         self.file, self.row, self.column, self.value = file, row, column, value
-        where = ", ".join(
+        parts = [
             part
             for part in (
-                f"file {file}" if file else "",
-                f"row {row}" if row is not None else "",
-                f"column {column!r}" if column else "",
-                f"value {value!r}" if value is not None else "",
+                Text("file {file}", file=file) if file else None,
+                Text("row {row}", row=row) if row is not None else None,
+                Text("column {column!r}", column=column) if column else None,
+                Text("value {value!r}", value=value) if value is not None else None,
             )
-            if part
-        )
-        super().__init__(f"{message} ({where})" if where else message, hint=hint)
+            if part is not None
+        ]
+        if parts:  # the words of the suffix are translated, its values are not; not marked: it holds no words
+            message = _compose("{message} ({where})", message=message, where=Text.joined(", ", parts))
+        super().__init__(message, hint=hint)
 
 
 class FileReadError(InputError):
@@ -192,7 +265,9 @@ class LinkageError(UnforgottenError):
 
     def __init__(self, message: str, *, sql: str | None = None, hint: str | None = None) -> None:
         self.sql = sql
-        super().__init__(message if sql is None else f"{message}\nFailing SQL:\n{sql}", hint=hint)
+        super().__init__(
+            message if sql is None else Text("{message}\nFailing SQL:\n{sql}", message=message, sql=sql), hint=hint
+        )
 
 
 class ConfigurationError(UnforgottenError):

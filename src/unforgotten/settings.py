@@ -12,7 +12,7 @@ from typing import Literal
 from pydantic import model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
-from unforgotten.errors import ConfigurationError
+from unforgotten.errors import ConfigurationError, Text
 
 __all__ = ["DEFAULT_SECRET", "Settings", "get_settings"]
 
@@ -44,8 +44,8 @@ class Settings(BaseSettings):
         # A default secret in production would let anyone forge sessions and signatures.
         if self.environment != "local" and self.secret_key == DEFAULT_SECRET:
             raise ConfigurationError(
-                "UNFORGOTTEN_SECRET_KEY is the default outside local mode",
-                hint="set UNFORGOTTEN_SECRET_KEY to a long random value",
+                Text("UNFORGOTTEN_SECRET_KEY is the default outside local mode"),
+                hint=Text("set UNFORGOTTEN_SECRET_KEY to a long random value"),
             )
         return self
 

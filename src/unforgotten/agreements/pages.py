@@ -32,7 +32,7 @@ from unforgotten.auth.models import Party, PartyKind, Role
 from unforgotten.auth.service import Actor, require_role, working_space
 from unforgotten.db import RowId, domain_error
 from unforgotten.deps import PageActor, PageSession, ReadSession
-from unforgotten.errors import InputError, NotFoundError, PermissionDeniedError, UnforgottenError
+from unforgotten.errors import InputError, NotFoundError, PermissionDeniedError, Text, UnforgottenError
 from unforgotten.lists.reconciliation import Page, page_of
 from unforgotten.persons.models import Person, current_persons
 from unforgotten.rules.words import describe
@@ -184,8 +184,14 @@ def _agreement_page(
         return render(request, "agreement.html", {"actor": actor, "missing": agreement_id}, status_code=404)
     names = [c.name for c in agreement.categories]
     if view.category not in ("", *names) or view.verdict not in ("", *VERDICTS):
-        extra.setdefault("error", InputError("no such category or verdict", value=f"{view.category} {view.verdict}",
-                                             hint="choose them from the lists"))  # fmt: skip
+        extra.setdefault(
+            "error",
+            InputError(
+                Text("no such category or verdict"),
+                value=f"{view.category} {view.verdict}",
+                hint=Text("choose them from the lists"),
+            ),
+        )
         view = _View()
     sides = _sides(session, agreement)
     assessed, why_not, persons = _assessment(session, actor, agreement, view)
@@ -224,14 +230,16 @@ def agreement_load(
     """Load an agreement from its YAML file (the mediator or an admin), as `unforgotten agreement load` does."""
     try:
         same_origin(request)
-        require_role(actor, _LOADERS, "load agreements")  # before reading anything a side sent
+        require_role(actor, _LOADERS, Text("load agreements"))  # before reading anything a side sent
         content = file.file.read(_MAX_FILE) if file is not None else b""
         if not content.strip():
-            raise InputError("choose the agreement's YAML file", hint="the format of examples/agreements/")
+            raise InputError(Text("choose the agreement's YAML file"), hint=Text("the format of examples/agreements/"))
         try:
             text = content.decode("utf-8-sig")
         except UnicodeDecodeError as error:
-            raise InputError("the agreement file is not UTF-8 text", hint="save it as UTF-8 YAML") from error
+            raise InputError(
+                Text("the agreement file is not UTF-8 text"), hint=Text("save it as UTF-8 YAML")
+            ) from error
         with tempfile.TemporaryDirectory() as tmp, session.begin_nested():
             path = Path(tmp) / "agreement.yaml"
             path.write_text(text, encoding="utf-8")

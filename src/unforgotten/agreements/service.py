@@ -15,7 +15,7 @@ from unforgotten.agreements.models import Acceptance, Agreement, Category, Excha
 from unforgotten.auth.models import Party, PartyKind, Role
 from unforgotten.auth.service import Actor, require_role
 from unforgotten.columns import CANONICAL_COLUMNS
-from unforgotten.errors import ConflictError, FileReadError, InputError, NotFoundError, RuleError
+from unforgotten.errors import ConflictError, FileReadError, InputError, NotFoundError, RuleError, Text
 from unforgotten.rules import validate_rule
 
 __all__ = ["accept", "create", "get_all", "get_in_force", "get_or_raise", "in_force", "load", "load_file"]
@@ -31,7 +31,10 @@ def get_or_raise(*, session: Session, agreement_id: int) -> Agreement:
     """Return the agreement with its categories, or raise NotFoundError."""
     agreement = session.get(Agreement, agreement_id, options=[selectinload(Agreement.categories)])
     if agreement is None:
-        raise NotFoundError(f"no agreement with id {agreement_id}", hint="`unforgotten agreement load FILE` prints ids")
+        raise NotFoundError(
+            Text("no agreement with id {agreement_id}", agreement_id=agreement_id),
+            hint=Text("`unforgotten agreement load FILE` prints ids"),
+        )
     return agreement
 
 
@@ -51,8 +54,8 @@ def create(
     unknown = [c for c in transmit or () if c not in CANONICAL_COLUMNS]
     if unknown:
         raise RuleError(
-            "transmit names columns that do not exist", column="transmit", value=", ".join(map(str, unknown)),
-            hint=f"use canonical columns: {', '.join(CANONICAL_COLUMNS)}",
+            Text("transmit names columns that do not exist"), column="transmit", value=", ".join(map(str, unknown)),
+            hint=Text("use canonical columns: {columns}", columns=', '.join(CANONICAL_COLUMNS)),
         )  # fmt: skip
     agreement = Agreement(
         title=title,
@@ -68,14 +71,15 @@ def create(
     for index, spec in enumerate(categories):
         if not spec.get("rule"):
             raise RuleError(
-                f"category {spec.get('name')!r} has no eligibility rule", column=f"categories[{index}].rule"
+                Text("category {name!r} has no eligibility rule", name=spec.get("name")),
+                column=f"categories[{index}].rule",
             )
         validate_rule(spec["rule"], f"categories[{index}].rule")
         if spec.get("format") not in formats:
             raise InputError(
-                f"category {spec.get('name')!r} has an unknown exchange format",
+                Text("category {name!r} has an unknown exchange format", name=spec.get("name")),
                 value=spec.get("format"),
-                hint=f"use one of: {', '.join(sorted(formats))}",
+                hint=Text("use one of: {formats}", formats=", ".join(sorted(formats))),
             )
         agreement.categories.append(
             Category(name=spec["name"], format=spec["format"], quota=spec.get("quota"), rule=spec.get("rule") or {})
@@ -90,12 +94,12 @@ def _date(value: Any, *, field: str, path: Path) -> dt.date:
     try:
         return dt.date.fromisoformat(str(value))
     except ValueError as error:
-        raise RuleError("not an ISO date (YYYY-MM-DD)", file=path.name, column=field, value=value) from error
+        raise RuleError(Text("not an ISO date (YYYY-MM-DD)"), file=path.name, column=field, value=value) from error
 
 
 def load(*, session: Session, actor: Actor, path: Path, negotiation_id: int | None = None) -> Agreement:
     """Load an agreement as the mediator (or an admin, or the local operator); each side then accepts it."""
-    require_role(actor, frozenset({Role.MEDIATOR, Role.ADMIN}), "load agreements")
+    require_role(actor, frozenset({Role.MEDIATOR, Role.ADMIN}), Text("load agreements"))
     return load_file(session=session, path=path, negotiation_id=negotiation_id, loaded_by=actor.name)
 
 
@@ -104,15 +108,17 @@ def accept(*, session: Session, actor: Actor, agreement_id: int, party_code: str
     agreement = get_or_raise(session=session, agreement_id=agreement_id)
     if actor.operator:
         if not party_code:
-            raise InputError("the local operator must name the side that accepts", hint="act --as its coordinator")
+            raise InputError(
+                Text("the local operator must name the side that accepts"), hint=Text("act --as its coordinator")
+            )
         party = session.scalars(select(Party).where(Party.code == party_code.upper())).first()
         if party is None:
-            raise NotFoundError(f"no party with code {party_code!r}")
+            raise NotFoundError(Text("no party with code {party_code!r}", party_code=party_code))
     else:
-        require_role(actor, frozenset({Role.PARTY_COORDINATOR}), "accept agreements for a side")
+        require_role(actor, frozenset({Role.PARTY_COORDINATOR}), Text("accept agreements for a side"))
         party = session.get(Party, actor.party_id)
     if party is None or party.kind != PartyKind.SIDE:
-        raise ConflictError("only a side accepts an agreement")
+        raise ConflictError(Text("only a side accepts an agreement"))
     existing = session.scalars(
         select(Acceptance).where(Acceptance.agreement_id == agreement.id, Acceptance.party_id == party.id)
     ).first()
@@ -146,10 +152,13 @@ def load_file(*, session: Session, path: Path, negotiation_id: int | None = None
     try:
         size = path.stat().st_size
         if size > max_bytes:
-            raise RuleError(f"agreement file is {size:,} bytes, the limit is {max_bytes:,}", file=path.name)
+            raise RuleError(
+                Text("agreement file is {size:,} bytes, the limit is {max_bytes:,}", size=size, max_bytes=max_bytes),
+                file=path.name,
+            )
         text = path.read_text(encoding="utf-8-sig")
     except OSError as error:
-        raise FileReadError("agreement file cannot be read", file=str(path), hint=str(error)) from error
+        raise FileReadError(Text("agreement file cannot be read"), file=str(path), hint=str(error)) from error
     existing = session.scalars(select(Agreement).where(Agreement.source == text)).first()
     if existing is not None:
         return existing
@@ -164,14 +173,14 @@ def load_file(*, session: Session, path: Path, negotiation_id: int | None = None
             event = self.peek_event()  # type: ignore[no-untyped-call]
             if isinstance(event, yaml.AliasEvent) or getattr(event, "anchor", None) is not None:
                 raise RuleError(
-                    "agreement file uses YAML anchors/aliases, which are not allowed",
+                    Text("agreement file uses YAML anchors/aliases, which are not allowed"),
                     file=path.name,
-                    hint="write each value out in full",
+                    hint=Text("write each value out in full"),
                 )
             self.nodes += 1
             if self.nodes > max_nodes or self.depth >= max_depth:
                 limit = f"more than {max_nodes:,} values" if self.nodes > max_nodes else f"deeper than {max_depth}"
-                raise RuleError(f"agreement file nests {limit}, the limit", file=path.name)
+                raise RuleError(Text("agreement file nests {limit}, the limit", limit=limit), file=path.name)
             self.depth += 1
             try:
                 return super().compose_node(parent, index)
@@ -181,20 +190,24 @@ def load_file(*, session: Session, path: Path, negotiation_id: int | None = None
     try:
         data = yaml.load(text, Loader=Loader)  # noqa: S506 - a SafeLoader
     except yaml.YAMLError as error:
-        raise RuleError("agreement file is not valid YAML", file=path.name, hint=str(error)) from error
+        raise RuleError(Text("agreement file is not valid YAML"), file=path.name, hint=str(error)) from error
     if not isinstance(data, dict):
         raise RuleError(
-            "agreement file must be a mapping with title, signed_on, reference_date, categories", file=path.name
+            Text("agreement file must be a mapping with title, signed_on, reference_date, categories"), file=path.name
         )
     for required in ("title", "signed_on", "reference_date", "categories"):
         if required not in data:
-            raise RuleError(f"agreement file lacks {required!r}", file=path.name, column=required)
+            raise RuleError(
+                Text("agreement file lacks {required!r}", required=required), file=path.name, column=required
+            )
     categories = data["categories"]
     if not isinstance(categories, list) or not all(isinstance(c, dict) and "name" in c for c in categories):
-        raise RuleError("categories must be a list of mappings, each with a name", file=path.name, column="categories")
+        raise RuleError(
+            Text("categories must be a list of mappings, each with a name"), file=path.name, column="categories"
+        )
     transmit = data.get("transmit")
     if transmit is not None and not (isinstance(transmit, list) and all(isinstance(c, str) for c in transmit)):
-        raise RuleError("transmit must be a list of column names", file=path.name, column="transmit")
+        raise RuleError(Text("transmit must be a list of column names"), file=path.name, column="transmit")
     return create(
         session=session,
         title=str(data["title"]),

@@ -12,6 +12,7 @@ from unforgotten.auth.models import Role
 from unforgotten.auth.permissions import Permission
 from unforgotten.db import RowCount
 from unforgotten.deps import ReadSession
+from unforgotten.errors import Text
 
 __all__ = ["router"]
 
@@ -19,7 +20,7 @@ __all__ = ["router"]
 class AuditorPermission(Permission):
     # Not the mediator: the proofs count across every space, and counts would tell a space what it may not see.
     roles = frozenset({Role.AUDITOR, Role.ADMIN})
-    purpose = "verify the audit chain and the accounting"
+    purpose = Text("verify the audit chain and the accounting")
 
 
 router = APIRouter(tags=["audit"], dependencies=[Depends(AuditorPermission())])

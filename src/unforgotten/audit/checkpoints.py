@@ -26,7 +26,7 @@ from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
 from cryptography.hazmat.primitives.kdf.hkdf import HKDF
 
-from unforgotten.errors import ConfigurationError, IntegrityError
+from unforgotten.errors import ConfigurationError, IntegrityError, Text
 from unforgotten.settings import DEFAULT_SECRET, Settings
 
 __all__ = ["RECEIPT_FORMAT", "Head", "checkpoint_key", "key_file", "open_receipt", "sign"]
@@ -74,18 +74,21 @@ def checkpoint_key(settings: Settings, *, create: bool = False) -> Ed25519Privat
     path = key_file(settings.database_url)
     if path is None:
         raise ConfigurationError(
-            "an in-memory database has no place for a checkpoint key",
-            hint="set UNFORGOTTEN_SECRET_KEY, or use a database file",
+            Text("an in-memory database has no place for a checkpoint key"),
+            hint=Text("set UNFORGOTTEN_SECRET_KEY, or use a database file"),
         )
     if not path.exists():
         if not create:
             raise ConfigurationError(
-                f"no checkpoint key at {path}", hint="run `unforgotten init`, or set UNFORGOTTEN_SECRET_KEY"
+                Text("no checkpoint key at {path}", path=path),
+                hint=Text("run `unforgotten init`, or set UNFORGOTTEN_SECRET_KEY"),
             )
         _write_new_key(path)
     key = serialization.load_pem_private_key(path.read_bytes(), password=None)
     if not isinstance(key, Ed25519PrivateKey):
-        raise ConfigurationError(f"{path} does not hold an Ed25519 key", hint="move it away and run `unforgotten init`")
+        raise ConfigurationError(
+            Text("{path} does not hold an Ed25519 key", path=path), hint=Text("move it away and run `unforgotten init`")
+        )
     return key
 
 
@@ -137,12 +140,17 @@ def open_receipt(receipt: Mapping[str, Any], *, name: str) -> Head:
         public = Ed25519PublicKey.from_public_bytes(base64.b64decode(receipt["public_key"]))
         signature = base64.b64decode(receipt["signature"])
     except (KeyError, TypeError, ValueError) as error:
-        raise IntegrityError(f"receipt {name} cannot be read: {error}", hint="is it a checkpoint receipt?") from error
+        raise IntegrityError(
+            Text("receipt {name} cannot be read: {error}", name=name, error=error),
+            hint=Text("is it a checkpoint receipt?"),
+        ) from error
     try:
         public.verify(signature, _payload(head))
     except InvalidSignature as error:
         raise IntegrityError(
-            f"receipt {name}: its signature does not match its content (the receipt itself was altered)",
-            hint="compare it with the copy another side keeps",
+            Text(
+                "receipt {name}: its signature does not match its content (the receipt itself was altered)", name=name
+            ),
+            hint=Text("compare it with the copy another side keeps"),
         ) from error
     return head

@@ -21,7 +21,7 @@ from unforgotten.audit.personal import is_blank, mark_erased, personal_tables, s
 from unforgotten.audit.recorder import record
 from unforgotten.auth.models import Role
 from unforgotten.auth.service import Actor, require_role
-from unforgotten.errors import ConflictError, InputError
+from unforgotten.errors import ConflictError, InputError, Text
 
 __all__ = ["ERASER_ROLES", "Erasure", "erase_person", "erase_subject", "scrub"]
 
@@ -43,7 +43,7 @@ def erase_person(*, session: Session, actor: Actor, person_id: int, reason: str)
     from unforgotten.persons import service as persons
 
     persons.get_visible_or_raise(session=session, actor=actor, person_id=person_id)  # not visible = not found first
-    require_role(actor, ERASER_ROLES, "erase a person's personal data")
+    require_role(actor, ERASER_ROLES, Text("erase a person's personal data"))
     return erase_subject(session=session, actor=actor, kind="person", subject_id=person_id, reason=reason)
 
 
@@ -52,17 +52,24 @@ def erase_subject(*, session: Session, actor: Actor, kind: str, subject_id: int,
 
     The caller checks that the actor sees the subject; the role is checked here too.
     """
-    require_role(actor, ERASER_ROLES, "erase personal data")
+    require_role(actor, ERASER_ROLES, Text("erase personal data"))
     why = reason.strip()
     if not why:
-        raise InputError("an erasure needs a reason", hint="say which request or decision it carries out (--reason)")
+        raise InputError(
+            Text("an erasure needs a reason"), hint=Text("say which request or decision it carries out (--reason)")
+        )
     ref = subject_ref(kind, subject_id)
     key = session.get(DataKey, ref)
     if key is not None and key.erased_at is not None:
         raise ConflictError(
-            f"{kind.replace('_', ' ')} {subject_id} was already erased on {key.erased_at:%Y-%m-%d %H:%M} "
-            f"by {key.erased_by}",
-            hint="nothing is left to erase; its events read <erased>",
+            Text(
+                "{kind} {subject_id} was already erased on {erased_at:%Y-%m-%d %H:%M} by {erased_by}",
+                kind=kind.replace("_", " "),
+                subject_id=subject_id,
+                erased_at=key.erased_at,
+                erased_by=key.erased_by,
+            ),
+            hint=Text("nothing is left to erase; its events read <erased>"),
         )
     connection = session.connection()
     if connection.dialect.name == "sqlite":

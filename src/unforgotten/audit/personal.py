@@ -37,7 +37,7 @@ from sqlalchemy.orm import Session
 
 from unforgotten.audit.models import DataKey
 from unforgotten.db import copy_rows
-from unforgotten.errors import ConfigurationError, ConflictError
+from unforgotten.errors import ConfigurationError, ConflictError, Text
 
 __all__ = [
     "ERASED",
@@ -246,14 +246,17 @@ def _seal(
     cipher = cache[ref]
     if cipher == ERASED:
         raise ConflictError(
-            f"{ref.replace(':', ' ')} was erased: its personal data ({', '.join(sorted(hidden))}) cannot be "
-            "recorded again",
-            hint="an erased subject's personal fields stay blank",
+            Text(
+                "{ref} was erased: its personal data ({hidden}) cannot be recorded again",
+                ref=ref.replace(":", " "),
+                hidden=", ".join(sorted(hidden)),
+            ),
+            hint=Text("an erased subject's personal fields stay blank"),
         )
     if not isinstance(cipher, AESGCM):
         raise ConfigurationError(
-            f"the key of {ref} does not open with this UNFORGOTTEN_SECRET_KEY",
-            hint="run with the secret key the database was written with",
+            Text("the key of {ref} does not open with this UNFORGOTTEN_SECRET_KEY", ref=ref),
+            hint=Text("run with the secret key the database was written with"),
         )
     return seal(cipher, ref, hidden, values, nonce=None if nonces is None else nonces())
 

@@ -13,7 +13,7 @@ from sqlalchemy.orm import Session
 from unforgotten.audit.chain import first_break
 from unforgotten.audit.models import ChainHead, Event
 from unforgotten.db import Database
-from unforgotten.errors import AuditChainError, IntegrityError
+from unforgotten.errors import AuditChainError, IntegrityError, Text
 
 if TYPE_CHECKING:
     from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
@@ -41,9 +41,14 @@ def verify(*, session: Session) -> int:
         count, problem = first_break(rows, head=head)
     if problem is not None:
         raise AuditChainError(
-            f"audit chain broken at event {problem.event_id}: {problem.reason} ({count} events before it verify)",
+            Text(
+                "audit chain broken at event {event_id}: {reason} ({count} events before it verify)",
+                event_id=problem.event_id,
+                reason=problem.reason,
+                count=count,
+            ),
             event_id=problem.event_id,
-            hint="the event log was changed outside Unforgotten; restore it from a backup and investigate",
+            hint=Text("the event log was changed outside Unforgotten; restore it from a backup and investigate"),
         )
     return count
 
@@ -55,7 +60,9 @@ def checkpoint(*, session: Session, key: Ed25519PrivateKey) -> dict[str, Any]:
     count = verify(session=session)
     head = session.execute(select(ChainHead.last_event_id, ChainHead.last_hash).where(ChainHead.id == 1)).first()
     if head is None:
-        raise IntegrityError("the event log is empty: there is no head to sign", hint="sign after the first change")
+        raise IntegrityError(
+            Text("the event log is empty: there is no head to sign"), hint=Text("sign after the first change")
+        )
     signed_at = dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
     return sign(Head(event_id=int(head[0]), hash=str(head[1]), count=count, signed_at=signed_at), key)
 
@@ -80,21 +87,41 @@ def verify_receipts(*, session: Session, receipts: Mapping[str, Mapping[str, Any
         before = int(session.scalar(select(func.count()).select_from(Event).where(Event.id <= head.event_id)) or 0)
         if stored is None:
             problems.append(
-                f"receipt {name} (signed {head.signed_at}): event {head.event_id} is no longer in the chain, "
-                f"which ends at event {count} (the newest events were removed and the head reset)"
+                Text(
+                    "receipt {name} (signed {signed_at}): event {event_id} is no longer in the chain, which ends at "
+                    "event {count} (the newest events were removed and the head reset)",
+                    name=name,
+                    signed_at=head.signed_at,
+                    event_id=head.event_id,
+                    count=count,
+                )
             )
         elif stored != head.hash:
             problems.append(
-                f"receipt {name} (signed {head.signed_at}): event {head.event_id} has hash {stored[:12]}…, "
-                f"the receipt signed {head.hash[:12]}… (the log up to event {head.event_id} was rewritten)"
+                Text(
+                    "receipt {name} (signed {signed_at}): event {event_id} has hash {stored}…, the receipt signed "
+                    "{hash}… (the log up to event {event_id} was rewritten)",
+                    name=name,
+                    signed_at=head.signed_at,
+                    event_id=head.event_id,
+                    stored=stored[:12],
+                    hash=head.hash[:12],
+                )
             )
         elif before != head.count:
             problems.append(
-                f"receipt {name}: {before} events up to event {head.event_id}, the receipt signed {head.count}"
+                Text(
+                    "receipt {name}: {before} events up to event {event_id}, the receipt signed {count}",
+                    name=name,
+                    before=before,
+                    event_id=head.event_id,
+                    count=head.count,
+                )
             )
     if problems:
         raise IntegrityError(
-            "; ".join(problems), hint="the event log was rewritten outside Unforgotten; restore it from a backup"
+            Text.joined("; ", problems),
+            hint=Text("the event log was rewritten outside Unforgotten; restore it from a backup"),
         )
     return count
 

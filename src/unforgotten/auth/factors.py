@@ -22,7 +22,7 @@ from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 from cryptography.hazmat.primitives.kdf.hkdf import HKDF
 
-from unforgotten.errors import ConfigurationError, InputError
+from unforgotten.errors import ConfigurationError, InputError, Text
 
 __all__ = [
     "MIN_PASSWORD_LENGTH",
@@ -68,13 +68,22 @@ def check_password_policy(*, name: str, password: str) -> None:
     """Raise InputError unless the password is long enough, not absurdly long, and not the user's own name."""
     if len(password) < MIN_PASSWORD_LENGTH:
         raise InputError(
-            f"the password is {len(password)} characters long; it needs at least {MIN_PASSWORD_LENGTH}",
-            hint="a few unrelated words make a long password that is easy to type",
+            Text(
+                "the password is {length} characters long; it needs at least {minimum}",
+                length=len(password),
+                minimum=MIN_PASSWORD_LENGTH,
+            ),
+            hint=Text("a few unrelated words make a long password that is easy to type"),
         )
     if len(password) > _MAX_PASSWORD_LENGTH:
-        raise InputError(f"the password is longer than {_MAX_PASSWORD_LENGTH} characters", hint="choose a shorter one")
+        raise InputError(
+            Text("the password is longer than {maximum} characters", maximum=_MAX_PASSWORD_LENGTH),
+            hint=Text("choose a shorter one"),
+        )
     if password.strip().casefold() == name.strip().casefold():
-        raise InputError("the password may not be the user name", hint="choose something nobody can read off a list")
+        raise InputError(
+            Text("the password may not be the user name"), hint=Text("choose something nobody can read off a list")
+        )
 
 
 def hash_password(password: str) -> str:
@@ -164,6 +173,8 @@ def unwrap_secret(wrapped: bytes, *, ref: str) -> str:
         return _wrapping_key().decrypt(wrapped[:12], wrapped[12:], ref.encode("utf-8")).decode("ascii")
     except (InvalidTag, ValueError) as error:  # ValueError: too short to hold a nonce (a form's field cut short)
         raise ConfigurationError(
-            f"the one-time-code secret of {ref} does not open with this UNFORGOTTEN_SECRET_KEY",
-            hint="run with the secret key the database was written with, or enrol again: unforgotten user totp NAME",
+            Text("the one-time-code secret of {ref} does not open with this UNFORGOTTEN_SECRET_KEY", ref=ref),
+            hint=Text(
+                "run with the secret key the database was written with, or enrol again: unforgotten user totp NAME"
+            ),
         ) from error

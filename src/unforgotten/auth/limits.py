@@ -11,7 +11,7 @@ import time
 from collections import defaultdict, deque
 
 from unforgotten.db import Database
-from unforgotten.errors import RateLimitedError
+from unforgotten.errors import RateLimitedError, Text
 
 __all__ = ["SignInLimiter"]
 
@@ -37,7 +37,8 @@ class SignInLimiter:
             if len(failures) >= self.limit:
                 wait = int(self.window - (time.monotonic() - failures[0])) + 1
                 raise RateLimitedError(
-                    "too many failed sign-ins from this address", hint=f"try again in {wait} seconds"
+                    Text("too many failed sign-ins from this address"),
+                    hint=Text("try again in {wait} seconds", wait=wait),
                 )
 
     def failed(self, client: str, database: Database, *, where: str) -> None:

@@ -20,7 +20,7 @@ from unforgotten.auth import service as auth
 from unforgotten.auth.factors import TotpEnrolment
 from unforgotten.auth.service import Actor
 from unforgotten.deps import SESSION_COOKIE, PageActor, ReadSession, client_address, get_database
-from unforgotten.errors import AuthenticationError, InputError, UnforgottenError
+from unforgotten.errors import AuthenticationError, InputError, Text, UnforgottenError
 from unforgotten.web.forms import same_origin
 from unforgotten.web.templating import render
 
@@ -146,7 +146,9 @@ def account_totp_confirm(request: Request, actor: PageActor, sealed: str = Form(
         try:
             blob = base64.urlsafe_b64decode(sealed.encode("ascii"))
         except (binascii.Error, UnicodeEncodeError, ValueError) as error:
-            raise InputError("this enrolment form is not valid any more", hint="start the enrolment again") from error
+            raise InputError(
+                Text("this enrolment form is not valid any more"), hint=Text("start the enrolment again")
+            ) from error
         try:
             auth.confirm_totp(session=session, name=actor.name, sealed=blob, code=code)
         except UnforgottenError as error:
@@ -159,4 +161,6 @@ def account_totp_confirm(request: Request, actor: PageActor, sealed: str = Form(
 
 def _no_operator(actor: Actor) -> None:
     if actor.operator:
-        raise InputError("the local operator has no account here", hint="accounts are for people who sign in")
+        raise InputError(
+            Text("the local operator has no account here"), hint=Text("accounts are for people who sign in")
+        )

@@ -11,6 +11,7 @@ from typing import ClassVar
 from unforgotten.auth.models import Role
 from unforgotten.auth.service import REVIEWER_ROLES, Actor, require_role
 from unforgotten.deps import CurrentActor
+from unforgotten.errors import Text
 
 __all__ = [
     "AdminPermission",
@@ -26,7 +27,7 @@ class Permission:
     """Allows the roles in ``roles``; subclasses name a purpose."""
 
     roles: ClassVar[frozenset[Role]] = frozenset(Role)
-    purpose: ClassVar[str] = "use the API"
+    purpose: ClassVar[str] = Text("use the API")
 
     def __call__(self, actor: CurrentActor) -> Actor:
         require_role(actor, self.roles, self.purpose)
@@ -34,24 +35,24 @@ class Permission:
 
 
 class AnyUserPermission(Permission):
-    purpose = "read"
+    purpose = Text("read")
 
 
 class CoordinatorPermission(Permission):
     roles = frozenset({Role.PARTY_COORDINATOR, Role.ADMIN})
-    purpose = "submit or change a party's data"
+    purpose = Text("submit or change a party's data")
 
 
 class MediatorPermission(Permission):
     roles = frozenset({Role.MEDIATOR, Role.ADMIN})
-    purpose = "act as the neutral intermediary"
+    purpose = Text("act as the neutral intermediary")
 
 
 class ReviewerPermission(Permission):
     roles = REVIEWER_ROLES
-    purpose = "review matches or change case statuses"
+    purpose = Text("review matches or change case statuses")
 
 
 class AdminPermission(Permission):
     roles = frozenset({Role.ADMIN})
-    purpose = "administer users and parties"
+    purpose = Text("administer users and parties")

@@ -27,6 +27,7 @@ from unforgotten.errors import (
     NotFoundError,
     PermissionDeniedError,
     SecondFactorMissingError,
+    Text,
 )
 
 __all__ = [
@@ -70,7 +71,7 @@ REVIEWER_ROLES = frozenset({Role.PARTY_COORDINATOR, Role.MEDIATOR, Role.ADMIN})
 # Roles whose sign-in with a password also needs a one-time code: they confirm identities, approve plans and
 # certify handovers, so a guessed or reused password alone must not be enough.
 SECOND_FACTOR_ROLES = frozenset({Role.PARTY_COORDINATOR, Role.MEDIATOR})
-_SIGN_IN_FAILED = "wrong user name, password or one-time code"
+_SIGN_IN_FAILED = Text("wrong user name, password or one-time code")
 _CODE = re.compile(r"^[A-Z][A-Z0-9_-]{1,15}$")
 
 
@@ -97,7 +98,8 @@ def get_by_code_or_raise(*, session: Session, code: str) -> Party:
     if party is None:
         known = ", ".join(p.code for p in get_all(session=session)) or "none yet"
         raise NotFoundError(
-            f"no party with code {code!r}", hint=f"known parties: {known}; add one with `unforgotten party add`"
+            Text("no party with code {code!r}", code=code),
+            hint=Text("known parties: {known}; add one with `unforgotten party add`", known=known),
         )
     return party
 
@@ -117,12 +119,14 @@ def create(*, session: Session, code: str, name: str, kind: PartyKind = PartyKin
     code = code.strip().upper()
     if not _CODE.match(code):
         raise InputError(
-            "a party code is 2 to 16 letters, digits, '-' or '_', starting with a letter", value=code, hint="e.g. UA"
+            Text("a party code is 2 to 16 letters, digits, '-' or '_', starting with a letter"),
+            value=code,
+            hint=Text("e.g. UA"),
         )
     if not name.strip():
-        raise InputError("a party needs a name", column="name", hint="e.g. --name Ukraine")
+        raise InputError(Text("a party needs a name"), column="name", hint=Text("e.g. --name Ukraine"))
     if get_by_code(session=session, code=code) is not None:
-        raise ConflictError(f"a party with code {code} already exists")
+        raise ConflictError(Text("a party with code {code} already exists", code=code))
     party = Party(code=code, name=name.strip(), kind=PartyKind(kind).value)
     session.add(party)
     session.flush()
@@ -193,9 +197,11 @@ def working_space(*, session: Session, actor: Actor) -> int:
         if mediator is not None:
             return mediator.id
         raise NotFoundError(
-            "there is no mediator party", hint="add one: unforgotten party add ICRC --name ... --mediator"
+            Text("there is no mediator party"), hint=Text("add one: unforgotten party add ICRC --name ... --mediator")
         )
-    raise PermissionDeniedError(f"{actor.label} works in no space", hint="this needs a side's or the mediator's role")
+    raise PermissionDeniedError(
+        Text("{actor} works in no space", actor=actor.label), hint=Text("this needs a side's or the mediator's role")
+    )
 
 
 def require_role(actor: Actor, roles: frozenset[Role], purpose: str) -> None:
@@ -204,7 +210,10 @@ def require_role(actor: Actor, roles: frozenset[Role], purpose: str) -> None:
         return
     if actor.role not in roles:
         allowed = ", ".join(sorted(r.value for r in roles))
-        raise PermissionDeniedError(f"{actor.label} may not {purpose}", hint=f"this needs one of: {allowed}")
+        raise PermissionDeniedError(
+            Text("{actor} may not {purpose}", actor=actor.label, purpose=purpose),
+            hint=Text("this needs one of: {allowed}", allowed=allowed),
+        )
 
 
 # ---- users and credentials -------------------------------------------------------------------------------------
@@ -228,23 +237,37 @@ def create_user(
     try:
         role_value = Role(role)
     except ValueError as error:
-        raise InputError("unknown role", value=role, hint=f"use one of: {', '.join(r.value for r in Role)}") from error
+        raise InputError(
+            Text("unknown role"), value=role, hint=Text("use one of: {roles}", roles=", ".join(r.value for r in Role))
+        ) from error
     if not name.strip():
-        raise InputError("a user needs a name", column="name")
+        raise InputError(Text("a user needs a name"), column="name")
     party = None
     if role_value in SPACE_ROLES:
         if not party_code:
-            raise InputError(f"role {role_value} needs a party", hint="pass --party, e.g. --party UA")
+            raise InputError(
+                Text("role {role} needs a party", role=role_value),
+                hint=Text("pass --party, e.g. --party UA"),
+            )
         party = get_by_code_or_raise(session=session, code=party_code)
         if (role_value == Role.MEDIATOR) != (party.kind == PartyKind.MEDIATOR):
             raise InputError(
-                f"role {role_value} does not fit party {party.code}, which is a {party.kind}",
-                hint="mediators belong to the mediator party; coordinators and viewers to a side",
+                Text(
+                    "role {role} does not fit party {party}, which is a {kind}",
+                    role=role_value,
+                    party=party.code,
+                    kind=party.kind,
+                ),
+                hint=Text("mediators belong to the mediator party; coordinators and viewers to a side"),
             )
     elif party_code:
-        raise InputError(f"role {role_value} has no party", value=party_code, hint="leave out --party")
+        raise InputError(
+            Text("role {role} has no party", role=role_value),
+            value=party_code,
+            hint=Text("leave out --party"),
+        )
     if session.scalars(select(User).where(User.name == name)).first() is not None:
-        raise ConflictError(f"a user named {name!r} already exists")
+        raise ConflictError(Text("a user named {name!r} already exists", name=name))
     user = User(name=name, role=role_value.value, party_id=party.id if party else None, token_hash="")
     token = _new_token(user, ttl_days)
     session.add(user)
@@ -258,7 +281,9 @@ def _user_or_raise(session: Session, name: str, *, active_only: bool = True) -> 
         query = query.where(User.active.is_(True))
     user = session.scalars(query).first()
     if user is None:
-        raise NotFoundError(f"no active user named {name!r}", hint="`unforgotten user list` shows them")
+        raise NotFoundError(
+            Text("no active user named {name!r}", name=name), hint=Text("`unforgotten user list` shows them")
+        )
     return user
 
 
@@ -306,9 +331,11 @@ def authenticate(*, session: Session, token: str) -> Actor:
     """Return the actor owning this API token, or raise AuthenticationError (unknown, revoked or expired)."""
     user = session.scalars(select(User).where(User.token_hash == _token_hash(token), User.active.is_(True))).first()
     if user is None:
-        raise AuthenticationError("invalid or revoked API token", hint="ask an admin for a token")
+        raise AuthenticationError(Text("invalid or revoked API token"), hint=Text("ask an admin for a token"))
     if user.token_expires_at is not None and _aware(user.token_expires_at) <= _now():
-        raise AuthenticationError("the API token has expired", hint="ask an admin: unforgotten user rotate-token")
+        raise AuthenticationError(
+            Text("the API token has expired"), hint=Text("ask an admin: unforgotten user rotate-token")
+        )
     return actor_for(session=session, user=user)
 
 
@@ -366,15 +393,19 @@ def change_own_password(*, session: Session, name: str, current: str, new: str, 
     user = _user_or_raise(session, name)
     _require_password(user, current)
     if new != again:
-        raise InputError("the two new passwords differ", hint="type the same new password in both fields")
+        raise InputError(Text("the two new passwords differ"), hint=Text("type the same new password in both fields"))
     if new == current:
-        raise InputError("the new password is the current one", hint="choose a password you have not used here")
+        raise InputError(
+            Text("the new password is the current one"), hint=Text("choose a password you have not used here")
+        )
     return set_password(session=session, name=name, password=new)
 
 
 def _require_password(user: User, password: str) -> None:
     if not factors.verify_password(user.password_hash, password):
-        raise AuthenticationError("the current password is wrong", hint="type the password you signed in with")
+        raise AuthenticationError(
+            Text("the current password is wrong"), hint=Text("type the password you signed in with")
+        )
 
 
 def _pending_ref(user: User) -> str:
@@ -413,12 +444,12 @@ def confirm_totp(*, session: Session, name: str, sealed: bytes, code: str) -> Us
     user = _user_or_raise(session, name)
     secret = _offered_secret(user, sealed)
     if secret is None:
-        raise InputError("this enrolment form is not valid any more", hint="start the enrolment again")
+        raise InputError(Text("this enrolment form is not valid any more"), hint=Text("start the enrolment again"))
     step = factors.matching_step(secret, code)
     if step is None:
         raise InputError(
-            "the code does not match the new authenticator entry",
-            hint="type the six digits the app shows now for Unforgotten (the newest entry), before they change",
+            Text("the code does not match the new authenticator entry"),
+            hint=Text("type the six digits the app shows now for Unforgotten (the newest entry), before they change"),
         )
     user.totp_secret = factors.wrap_secret(secret, ref=_ref(user))
     user.totp_last_step = step
@@ -445,20 +476,23 @@ def sign_in(
     user = session.scalars(select(User).where(User.name == name, User.active.is_(True)).with_for_update()).first()
     if user is None:
         factors.dummy_verify(password)
-        raise AuthenticationError(_SIGN_IN_FAILED, hint="check them and try again")
+        raise AuthenticationError(_SIGN_IN_FAILED, hint=Text("check them and try again"))
     if not factors.verify_password(user.password_hash, password):
-        raise AuthenticationError(_SIGN_IN_FAILED, hint="check them and try again")
+        raise AuthenticationError(_SIGN_IN_FAILED, hint=Text("check them and try again"))
     if second_factor_required(user):
         if user.totp_secret is None:
             raise SecondFactorMissingError(
-                f"{user.name} must also give a one-time code, and has no authenticator enrolled yet",
-                hint=f"ask an administrator to run: unforgotten user totp {user.name} — then add the secret it "
-                "prints to an authenticator app",
+                Text("{user} must also give a one-time code, and has no authenticator enrolled yet", user=user.name),
+                hint=Text(
+                    "ask an administrator to run: unforgotten user totp {user} — then add the secret it prints to an "
+                    "authenticator app",
+                    user=user.name,
+                ),
             )
         secret = factors.unwrap_secret(user.totp_secret, ref=_ref(user))
         step = factors.matching_step(secret, code or "")
         if step is None or (user.totp_last_step is not None and step <= user.totp_last_step):
-            raise AuthenticationError(_SIGN_IN_FAILED, hint="check them and try again")
+            raise AuthenticationError(_SIGN_IN_FAILED, hint=Text("check them and try again"))
         user.totp_last_step = step
     if user.password_hash is not None and factors.needs_rehash(user.password_hash):
         user.password_hash = factors.hash_password(password)
@@ -470,7 +504,7 @@ def session_actor(*, session: Session, session_id: str) -> Actor:
     row = session.scalars(select(WebSession).where(WebSession.id_hash == _token_hash(session_id))).first()
     user = session.get(User, row.user_id) if row is not None else None
     if row is None or user is None or not user.active or _aware(row.expires_at) <= _now():
-        raise AuthenticationError("your session has ended", hint="sign in again")
+        raise AuthenticationError(Text("your session has ended"), hint=Text("sign in again"))
     return actor_for(session=session, user=user)
 
 

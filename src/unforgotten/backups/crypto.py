@@ -18,7 +18,7 @@ from cryptography.exceptions import InvalidTag
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 from cryptography.hazmat.primitives.kdf.scrypt import Scrypt
 
-from unforgotten.errors import FileReadError, InputError
+from unforgotten.errors import FileReadError, InputError, Text
 
 __all__ = ["MAGIC", "check_passphrase", "decrypt_file", "encrypt_file"]
 
@@ -36,8 +36,8 @@ def check_passphrase(passphrase: str) -> None:
     """Refuse a passphrase too short to protect a registry of persons."""
     if len(passphrase) < 12:
         raise InputError(
-            "the backup passphrase is shorter than 12 characters",
-            hint="use a long passphrase (UNFORGOTTEN_BACKUP_PASSPHRASE or --passphrase-file) and keep it apart",
+            Text("the backup passphrase is shorter than 12 characters"),
+            hint=Text("use a long passphrase (UNFORGOTTEN_BACKUP_PASSPHRASE or --passphrase-file) and keep it apart"),
         )
 
 
@@ -69,7 +69,9 @@ def decrypt_file(source: Path, target: Path, passphrase: str) -> dict[str, str]:
     """Decrypt a backup into ``target``; return its header. Any alteration or a wrong passphrase is refused."""
     with source.open("rb") as handle, target.open("wb") as out:
         if handle.read(len(MAGIC)) != MAGIC:
-            raise FileReadError("not an Unforgotten backup", file=str(source), hint="give a file made by `backup`")
+            raise FileReadError(
+                Text("not an Unforgotten backup"), file=str(source), hint=Text("give a file made by `backup`")
+            )
         (size,) = struct.unpack(">I", handle.read(4))
         header = handle.read(size)
         meta = json.loads(header)
@@ -78,7 +80,7 @@ def decrypt_file(source: Path, target: Path, passphrase: str) -> dict[str, str]:
         while not last:
             length_bytes = handle.read(4)
             if len(length_bytes) < 4:
-                raise FileReadError("the backup is cut short", file=str(source), hint="use a complete copy")
+                raise FileReadError(Text("the backup is cut short"), file=str(source), hint=Text("use a complete copy"))
             (length,) = struct.unpack(">I", length_bytes)
             nonce, sealed = handle.read(12), handle.read(length)
             for candidate in (False, True):  # the last frame says so in its sealed data
@@ -90,11 +92,11 @@ def decrypt_file(source: Path, target: Path, passphrase: str) -> dict[str, str]:
                 break
             else:
                 raise FileReadError(
-                    "the backup cannot be opened: wrong passphrase, or the file was altered",
-                    file=str(source), hint="check the passphrase; use an unaltered copy",
+                    Text("the backup cannot be opened: wrong passphrase, or the file was altered"),
+                    file=str(source), hint=Text("check the passphrase; use an unaltered copy"),
                 )  # fmt: skip
             out.write(chunk)
             number += 1
         if handle.read(1):
-            raise FileReadError("the backup has data after its last frame", file=str(source))
+            raise FileReadError(Text("the backup has data after its last frame"), file=str(source))
     return {k: str(v) for k, v in meta.items()}

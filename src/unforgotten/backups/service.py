@@ -23,7 +23,7 @@ from unforgotten import __version__
 from unforgotten.audit.recorder import record
 from unforgotten.backups.crypto import check_passphrase, decrypt_file, encrypt_file
 from unforgotten.db import Database
-from unforgotten.errors import ConfigurationError, ConflictError, UnforgottenError
+from unforgotten.errors import ConfigurationError, ConflictError, Text, UnforgottenError
 
 __all__ = ["backup", "passphrase_from", "restore"]
 
@@ -33,7 +33,8 @@ def _tool(name: str) -> str:
     found = shutil.which(name) or next(iter(sorted(glob.glob(f"/usr/lib/postgresql/*/bin/{name}"), reverse=True)), None)
     if found is None:
         raise ConfigurationError(
-            f"{name} is not installed", hint="install the PostgreSQL client tools (postgresql-client)"
+            Text("{name} is not installed", name=name),
+            hint=Text("install the PostgreSQL client tools (postgresql-client)"),
         )
     return found
 
@@ -45,7 +46,10 @@ def _libpq(url: sa.URL) -> str:
 def _run(command: list[str], doing: str) -> None:
     completed = subprocess.run(command, capture_output=True, text=True, check=False)
     if completed.returncode != 0:
-        raise UnforgottenError(f"{doing} failed: {completed.stderr.strip()[-500:]}", hint="see the message above")
+        raise UnforgottenError(
+            Text("{doing} failed: {stderr}", doing=doing, stderr=completed.stderr.strip()[-500:]),
+            hint=Text("see the message above"),
+        )
 
 
 def backup(*, database: Database, output: Path, passphrase: str, actor: str) -> dict[str, str]:
@@ -68,7 +72,7 @@ def backup(*, database: Database, output: Path, passphrase: str, actor: str) -> 
                 source.close()
         else:
             _run([_tool("pg_dump"), "--format=custom", "--no-owner", "--no-privileges", "-f", str(plain),
-                  "--dbname", _libpq(url)], "pg_dump")  # fmt: skip
+                  "--dbname", _libpq(url)], Text("pg_dump"))  # fmt: skip
         meta = {"dialect": url.get_backend_name(), "created_at": dt.datetime.now(dt.UTC).isoformat(),
                 "unforgotten": __version__, "sha256": _sha256(plain)}  # fmt: skip
         encrypt_file(plain, output, passphrase, meta)
@@ -83,15 +87,24 @@ def restore(*, url: str, source: Path, passphrase: str, actor: str, force: bool 
         plain = Path(tmp) / "plain"
         meta = decrypt_file(source, plain, passphrase)
         if meta.get("sha256") != _sha256(plain):
-            raise UnforgottenError("the backup's content does not match its checksum", hint="use an unaltered copy")
+            raise UnforgottenError(
+                Text("the backup's content does not match its checksum"), hint=Text("use an unaltered copy")
+            )
         if meta["dialect"] != target.get_backend_name():
             raise ConflictError(
-                f"this is a {meta['dialect']} backup; it cannot be restored into {target.get_backend_name()}"
+                Text(
+                    "this is a {dialect} backup; it cannot be restored into {backend_name}",
+                    dialect=meta["dialect"],
+                    backend_name=target.get_backend_name(),
+                )
             )
         if target.get_backend_name() == "sqlite":
             path = Path(str(target.database))
             if path.exists() and path.stat().st_size and not force:
-                raise ConflictError(f"{path} exists", hint="restore into a new file, or pass --force to replace it")
+                raise ConflictError(
+                    Text("{path} exists", path=path),
+                    hint=Text("restore into a new file, or pass --force to replace it"),
+                )
             for suffix in ("-wal", "-shm"):
                 Path(f"{path}{suffix}").unlink(missing_ok=True)
             shutil.copyfile(plain, path)
@@ -100,7 +113,7 @@ def restore(*, url: str, source: Path, passphrase: str, actor: str, force: bool 
                        "--dbname", _libpq(target), str(plain)]  # fmt: skip
             if force:
                 command[1:1] = ["--clean", "--if-exists"]
-            _run(command, "pg_restore")
+            _run(command, Text("pg_restore"))
     from unforgotten.bootstrap import bootstrap
     from unforgotten.settings import Settings
 
@@ -130,6 +143,6 @@ def passphrase_from(file: Path | None) -> str:
     value = os.environ.get("UNFORGOTTEN_BACKUP_PASSPHRASE", "")
     if not value:
         raise ConfigurationError(
-            "no backup passphrase", hint="set UNFORGOTTEN_BACKUP_PASSPHRASE or pass --passphrase-file FILE"
+            Text("no backup passphrase"), hint=Text("set UNFORGOTTEN_BACKUP_PASSPHRASE or pass --passphrase-file FILE")
         )
     return value

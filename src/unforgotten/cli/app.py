@@ -10,7 +10,7 @@ from typing import Annotated
 import typer
 from rich.console import Console
 
-from unforgotten.cli.i18n import _, language, set_language
+from unforgotten.cli.i18n import _, language, refusal, set_language
 from unforgotten.errors import UnforgottenError
 
 __all__ = ["app", "err_console", "main"]
@@ -94,10 +94,10 @@ def _root(
 
 def _error_line(error: UnforgottenError) -> str:
     """``error: …`` in English, unchanged for scripts; in another language the translated kind of error leads, and
-    the service's own words (English) follow."""
+    the service's own words follow, translated too."""
     if language() == "en":
         return f"[bold red]error:[/] {error}"
-    return "[bold red]" + _("error") + f" ({_(error.title)}):[/] {error}"
+    return "[bold red]" + _("error") + f" ({_(error.title)}):[/] {refusal(error)}"
 
 
 def _load_commands() -> None:

@@ -11,6 +11,7 @@ import typer
 from unforgotten.cli.app import app
 from unforgotten.cli.context import console, database
 from unforgotten.cli.i18n import number, tr
+from unforgotten.errors import Text
 
 audit_app = typer.Typer(
     help="The audit log: verify its hash chain, sign checkpoints, list events.", no_args_is_help=True
@@ -50,10 +51,12 @@ def _load_receipts(folder: Path) -> dict[str, dict[str, Any]]:
         try:
             loaded[path.name] = json.loads(path.read_text(encoding="utf-8"))
         except (OSError, UnicodeDecodeError, json.JSONDecodeError) as error:
-            raise InputError(f"receipt cannot be read: {error}", file=str(path)) from error
+            raise InputError(Text("receipt cannot be read: {error}", error=error), file=str(path)) from error
     if not loaded:
         raise InputError(
-            "no receipts (*.json) in the folder", file=str(folder), hint="see `unforgotten audit checkpoint`"
+            Text("no receipts (*.json) in the folder"),
+            file=str(folder),
+            hint=Text("see `unforgotten audit checkpoint`"),
         )
     return loaded
 

@@ -7,7 +7,8 @@ from rich.table import Table
 
 from unforgotten.cli.app import app
 from unforgotten.cli.context import AS_OPTION, acting, acting_unit_of_work, console, database, log_access
-from unforgotten.cli.i18n import _, number, tr, word
+from unforgotten.cli.i18n import _, number, said, tr, word
+from unforgotten.errors import Text
 
 case_app = typer.Typer(help="Case statuses: show, transition, confirm.", no_args_is_help=True)
 app.add_typer(case_app, name="case")
@@ -72,7 +73,8 @@ def transition(
     )
     for person_id, why in outcome.refused.items():
         console.print(
-            "[red]" + _("refused") + "[/] " + tr("person {person}: {why}", person=person_id, why=why), soft_wrap=True
+            "[red]" + _("refused") + "[/] " + tr("person {person}: {why}", person=person_id, why=said(why)),
+            soft_wrap=True,
         )
     if outcome.refused:
         raise typer.Exit(6)
@@ -108,7 +110,9 @@ def finding(
     try:
         day = dt.date.fromisoformat(examined_on)
     except ValueError as error:
-        raise InputError("not an ISO date", column="--date", value=examined_on, hint="use YYYY-MM-DD") from error
+        raise InputError(
+            Text("not an ISO date"), column="--date", value=examined_on, hint=Text("use YYYY-MM-DD")
+        ) from error
     with acting_unit_of_work(as_user, reason=f"medical commission {day}") as (uow, actor):
         recorded = cases.record_finding(
             session=uow.session, actor=actor, person_id=person_id, outcome=outcome, examined_on=day, note=note

@@ -17,6 +17,7 @@ import typer
 from rich.console import Console
 
 from unforgotten.cli.i18n import tr
+from unforgotten.errors import Text
 
 if TYPE_CHECKING:  # imported only where used: `unforgotten --help` must not load the database layer
     from sqlalchemy.orm import Session
@@ -70,24 +71,29 @@ def _require_existing(url: str) -> None:
     from unforgotten.db import make_engine
     from unforgotten.errors import ConfigurationError, NotFoundError
 
-    hint = "create it with `unforgotten init`, or point UNFORGOTTEN_DATABASE_URL at the existing one"
+    hint = Text("create it with `unforgotten init`, or point UNFORGOTTEN_DATABASE_URL at the existing one")
     if url.startswith("sqlite"):
         from sqlalchemy.engine import make_url
 
         path = make_url(url).database
         if path and path != ":memory:" and not Path(path).exists():
-            raise NotFoundError(f"no database at {safe_url(url)} (looked for {Path(path).resolve()})", hint=hint)
+            raise NotFoundError(
+                Text("no database at {url} (looked for {path})", url=safe_url(url), path=Path(path).resolve()),
+                hint=hint,
+            )
         return
     engine = make_engine(url)
     try:
         with engine.connect() as connection:
             known = inspect(connection).has_table("alembic_version")
     except Exception as error:  # unreachable server, bad credentials: say which database, never the password
-        raise ConfigurationError(f"cannot open the database {safe_url(url)}: {type(error).__name__}") from error
+        raise ConfigurationError(
+            Text("cannot open the database {url}: {error_type}", url=safe_url(url), error_type=type(error).__name__)
+        ) from error
     finally:
         engine.dispose()
     if not known:
-        raise NotFoundError(f"{safe_url(url)} is not an Unforgotten database yet", hint=hint)
+        raise NotFoundError(Text("{url} is not an Unforgotten database yet", url=safe_url(url)), hint=hint)
 
 
 @lru_cache(maxsize=1)

@@ -19,7 +19,7 @@ from unforgotten.cli.context import AS_OPTION, acting, acting_unit_of_work, cons
 from unforgotten.cli.i18n import _, term, tr, word
 from unforgotten.cli.plan import plan_app
 from unforgotten.cli.users import user_app
-from unforgotten.errors import FileReadError, InputError
+from unforgotten.errors import FileReadError, InputError, Text
 
 __all__ = ["act_app", "handover_app", "remains_app", "stage_app"]
 
@@ -43,7 +43,10 @@ def _passphrase(variable: str | None) -> str | None:
         return None
     value = os.environ.get(variable)
     if not value:
-        raise InputError(f"the environment variable {variable} is empty or unset", hint="export it first")
+        raise InputError(
+            Text("the environment variable {variable} is empty or unset", variable=variable),
+            hint=Text("export it first"),
+        )
     return value
 
 
@@ -65,9 +68,11 @@ def user_key(
             console.print(tr("key {fingerprint} of {name} revoked", fingerprint=key.fingerprint, name=name))
             return
         if output is None and not store:
-            raise InputError("say where the private key goes", hint="-o FILE, or --store with --passphrase-env")
+            raise InputError(
+                Text("say where the private key goes"), hint=Text("-o FILE, or --store with --passphrase-env")
+            )
         if output is not None and output.exists():
-            raise InputError("the key file exists; not overwriting it", file=str(output))
+            raise InputError(Text("the key file exists; not overwriting it"), file=str(output))
         key, pem = keys.create(session=uow.session, user_name=name, passphrase=_passphrase(passphrase_env),
                                store=store)  # fmt: skip
         if output is not None:
@@ -94,7 +99,7 @@ def facts_command(
     try:
         day = dt.date.fromisoformat(earliest) if earliest else None
     except ValueError as error:
-        raise InputError("not an ISO date", column="--earliest", value=earliest) from error
+        raise InputError(Text("not an ISO date"), column="--earliest", value=earliest) from error
     with acting_unit_of_work(as_user, reason=f"travel facts of {person_id}") as (uow, actor):
         flows.set_facts(session=uow.session, actor=actor, person_id=person_id, earliest=day, group=group)
         uow.commit()
@@ -254,7 +259,7 @@ def sign_command(
     try:
         pem = key.read_bytes() if key is not None else None
     except OSError as error:
-        raise FileReadError("the key file cannot be read", file=str(key), hint=str(error)) from error
+        raise FileReadError(Text("the key file cannot be read"), file=str(key), hint=str(error)) from error
     with acting_unit_of_work(as_user, reason=f"sign act of stage {stage_id}") as (uow, actor):
         private, registered = keys.private_key_for(session=uow.session, user_name=actor.name, pem=pem,
                                                    passphrase=_passphrase(passphrase_env))  # fmt: skip
@@ -307,7 +312,7 @@ def verify_command(
         document = json.loads(act.read_text(encoding="utf-8"))
         pinned = acts.parse_trusted_keys(trusted_keys.read_text(encoding="utf-8")) if trusted_keys else None
     except (OSError, UnicodeDecodeError, json.JSONDecodeError) as error:
-        raise FileReadError("the act cannot be read", file=str(act), hint=str(error)) from error
+        raise FileReadError(Text("the act cannot be read"), file=str(act), hint=str(error)) from error
     result = acts.verify_act(document, pinned)
     for line in result.verified:
         console.print(tr("ok: {line}", line=line), soft_wrap=True)
@@ -335,7 +340,7 @@ def remains_add(
     try:
         day = dt.date.fromisoformat(date)
     except ValueError as error:
-        raise InputError("not an ISO date", column="--date", value=date) from error
+        raise InputError(Text("not an ISO date"), column="--date", value=date) from error
     with acting_unit_of_work(as_user, reason=f"remains batch of {party}") as (uow, actor):
         batch = remains.create_batch(session=uow.session, actor=actor, agreement_id=agreement, party_code=party,
                                      date=day, refs=text.splitlines())  # fmt: skip

@@ -5,18 +5,22 @@ must parse the output in English says ``--lang en`` (or ``UNFORGOTTEN_LANG=en``)
 order is gettext's own (``LANGUAGE``, ``LC_ALL``, ``LC_MESSAGES``, ``LANG``) after the two explicit choices, and
 anything that is not one of the supported languages — ``C``, ``POSIX``, ``de_DE`` — means English.
 
-Only what the command line itself says is translated here: its messages, labels and the error line's title. The
-text of a domain error is written by the service that raised it and stays as written (English); the title before
-it (``Not found``, ``Conflict`` …) is translated, so the reader knows what kind of trouble it is.
+Everything the command line says is translated here: its messages, labels, and the error line — its title (``Not
+found``, ``Conflict`` …) and the service's own words, a :class:`~unforgotten.errors.Text` whose template is
+translated and whose values (a file, a row, an id) are shown as they are. In English the error line is
+``str(error)``, unchanged for scripts.
 """
 
 from __future__ import annotations
 
 import os
 
+from unforgotten.errors import UnforgottenError, say
 from unforgotten.web.i18n import LABELS, SUPPORTED_LANGUAGES, translations
 
-__all__ = ["_", "choose_language", "language", "ngettext", "number", "set_language", "term", "tr", "word"]
+__all__ = [
+    "_", "choose_language", "language", "ngettext", "number", "refusal", "said", "set_language", "term", "tr", "word",
+]  # fmt: skip
 
 _state: dict[str, str | None] = {"language": None}
 ENVIRONMENT = ("UNFORGOTTEN_LANG", "LANGUAGE", "LC_ALL", "LC_MESSAGES", "LANG")
@@ -60,6 +64,19 @@ def _(message: str) -> str:
 def tr(message: str, **values: object) -> str:
     """Translate, then fill the named placeholders: translators see ``{list}`` and may move it within the sentence."""
     return _(message).format(**values)
+
+
+def said(text: str) -> str:
+    """A message a service wrote (a :class:`~unforgotten.errors.Text`) in the chosen language; any other as it is."""
+    return say(text, translations(language()).gettext)
+
+
+def refusal(error: UnforgottenError) -> str:
+    """An error's words in the chosen language: ``str(error)`` in English, "message — hint" translated otherwise."""
+    if language() == "en":
+        return str(error)
+    message, hint = error.say(translations(language()).gettext)
+    return message if hint is None else f"{message} — {hint}"
 
 
 def ngettext(singular: str, plural: str, n: int) -> str:

@@ -14,7 +14,7 @@ from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 
 from unforgotten.cli.app import app, err_console
 from unforgotten.cli.i18n import tr
-from unforgotten.errors import InputError
+from unforgotten.errors import InputError, Text
 
 if TYPE_CHECKING:
     from unforgotten.linkage import LinkageModel, PairLink
@@ -60,7 +60,9 @@ def read_rows(path: Path, progress: Callable[[int], None] | None = None) -> list
             row["record_id"] = f"row-{parsed.row_number}"
         rows.append(row)
     if not rows:
-        raise InputError("the file has no rows to link", file=str(path), hint="check that it is the right file")
+        raise InputError(
+            Text("the file has no rows to link"), file=str(path), hint=Text("check that it is the right file")
+        )
     return rows
 
 
@@ -133,7 +135,11 @@ def _check_engine(engine: str) -> None:
     from unforgotten.linkage import ENGINES
 
     if engine not in ENGINES:
-        raise InputError(f"unknown engine {engine!r}", column="--engine", hint=f"use one of {', '.join(ENGINES)}")
+        raise InputError(
+            Text("unknown engine {engine!r}", engine=engine),
+            column="--engine",
+            hint=Text("use one of {engines}", engines=", ".join(ENGINES)),
+        )
 
 
 @app.command("link")

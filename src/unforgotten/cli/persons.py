@@ -9,6 +9,7 @@ import typer
 from unforgotten.cli.app import app
 from unforgotten.cli.context import AS_OPTION, acting, console, database, log_access
 from unforgotten.cli.i18n import number, tr
+from unforgotten.errors import Text
 
 persons_app = typer.Typer(help="Persons: export them for tracing agencies (PFIF 1.4).", no_args_is_help=True)
 app.add_typer(persons_app, name="persons")
@@ -26,7 +27,7 @@ def export(
     if output.suffix.lower() != ".xml":
         from unforgotten.errors import InputError
 
-        raise InputError("PFIF is XML", value=str(output), hint="name the output file OUT.xml")
+        raise InputError(Text("PFIF is XML"), value=str(output), hint=Text("name the output file OUT.xml"))
     with database().read() as session:
         actor = acting(session, as_user)
         count = export_pfif(session=session, actor=actor, path=output, domain=domain)

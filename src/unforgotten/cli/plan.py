@@ -13,6 +13,7 @@ from rich.table import Table
 from unforgotten.cli.app import app, err_console
 from unforgotten.cli.context import AS_OPTION, acting, acting_unit_of_work, console, database
 from unforgotten.cli.i18n import _, tr, word
+from unforgotten.errors import Text
 
 __all__ = ["approve_command", "create_command", "diff_command", "plan_app", "show_command", "solve_command"]
 
@@ -125,7 +126,7 @@ def create_command(
     try:
         text = stages.read_text(encoding="utf-8")
     except OSError as error:
-        raise FileReadError("the stages file cannot be read", file=str(stages), hint=str(error)) from error
+        raise FileReadError(Text("the stages file cannot be read"), file=str(stages), hint=str(error)) from error
     with acting_unit_of_work(as_user, reason=f"plan for agreement {agreement}") as (uow, actor):
         plan = flows.create_plan(session=uow.session, actor=actor, agreement_id=agreement, stages_text=text,
                                  stages_file=stages.name, time_limit=time_limit)  # fmt: skip

@@ -7,6 +7,7 @@ import typer
 from unforgotten.cli.app import app
 from unforgotten.cli.context import console
 from unforgotten.cli.i18n import tr
+from unforgotten.errors import Text
 
 
 def _check_host(host: str) -> None:
@@ -24,8 +25,8 @@ def _check_host(host: str) -> None:
         loopback = False
     if not loopback:
         raise ConfigurationError(
-            f"local mode listens on loopback only, not {host}",
-            hint="set UNFORGOTTEN_ENVIRONMENT=production (with a secret key and users) to serve other machines",
+            Text("local mode listens on loopback only, not {host}", host=host),
+            hint=Text("set UNFORGOTTEN_ENVIRONMENT=production (with a secret key and users) to serve other machines"),
         )
 
 

@@ -12,6 +12,7 @@ from rich.table import Table
 from unforgotten.cli.app import app
 from unforgotten.cli.context import AS_OPTION, acting, acting_unit_of_work, console, database, log_access
 from unforgotten.cli.i18n import _, number, term, tr
+from unforgotten.errors import Text
 
 tracing_app = typer.Typer(help="Tracing of children: requests, hand-overs, responses, reunions.", no_args_is_help=True)
 app.add_typer(tracing_app, name="tracing")
@@ -240,10 +241,10 @@ def letter(
 
     if output.suffix.lower() not in (".xlsx", ".pdf"):
         raise InputError(
-            "the letter is written as .xlsx or .pdf",
+            Text("the letter is written as .xlsx or .pdf"),
             column="output",
             value=output.name,
-            hint="name the file letter.xlsx or letter.pdf",
+            hint=Text("name the file letter.xlsx or letter.pdf"),
         )
     day = _date(as_of, "as_of") or dt.date.today()
     with database().read() as session:

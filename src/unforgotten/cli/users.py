@@ -12,6 +12,7 @@ from rich.table import Table
 from unforgotten.cli.app import app
 from unforgotten.cli.context import console, database, default_actor
 from unforgotten.cli.i18n import _, tr, word
+from unforgotten.errors import Text
 
 user_app = typer.Typer(
     help="Users: add, list, deactivate, rotate a token, set a password, enrol a second factor.", no_args_is_help=True
@@ -148,22 +149,27 @@ def _read_password(password_file: Path | None) -> str:
         try:
             text = password_file.read_text(encoding="utf-8")
         except OSError as error:
-            raise FileReadError(f"cannot read {password_file}: {error.strerror}", hint="check the path") from error
+            raise FileReadError(
+                Text("cannot read {password_file}: {reason}", password_file=password_file, reason=error.strerror),
+                hint=Text("check the path"),
+            ) from error
         password = text.splitlines()[0] if text else ""
     elif sys.stdin is not None and sys.stdin.isatty():
         import getpass
 
         password = getpass.getpass("new password: ")
         if getpass.getpass("again: ") != password:
-            raise InputError("the two passwords differ", hint="run the command again")
+            raise InputError(Text("the two passwords differ"), hint=Text("run the command again"))
     else:
         line = sys.stdin.readline() if sys.stdin is not None else ""
         password = line.rstrip("\r\n")
     if not password:
         raise InputError(
-            "no password given", hint="pipe it on stdin (printf '%s\\n' ... | unforgotten user password NAME) "
-            "or pass --password-file FILE",
-        )  # fmt: skip
+            Text("no password given"),
+            hint=Text(
+                "pipe it on stdin (printf '%s\\n' ... | unforgotten user password NAME) or pass --password-file FILE"
+            ),
+        )
     return password
 
 

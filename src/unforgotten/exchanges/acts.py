@@ -19,7 +19,7 @@ from cryptography.exceptions import InvalidSignature
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
 
-from unforgotten.errors import InputError
+from unforgotten.errors import InputError, Text
 
 __all__ = [
     "OFFICER_ROLES",
@@ -87,10 +87,12 @@ def load_private_key(pem: bytes, passphrase: str | None = None) -> Ed25519Privat
         key = serialization.load_pem_private_key(pem, password=passphrase.encode("utf-8") if passphrase else None)
     except (ValueError, TypeError) as error:
         raise InputError(
-            "the private key cannot be read", hint=f"{error}; check the file and the passphrase"
+            Text("the private key cannot be read"), hint=Text("{error}; check the file and the passphrase", error=error)
         ) from error
     if not isinstance(key, Ed25519PrivateKey):
-        raise InputError("the private key is not an Ed25519 key", hint="make one with `unforgotten user key NAME`")
+        raise InputError(
+            Text("the private key is not an Ed25519 key"), hint=Text("make one with `unforgotten user key NAME`")
+        )
     return key
 
 
@@ -107,7 +109,9 @@ def parse_trusted_keys(text: str) -> set[str]:
         if not word:
             continue
         if not word[0].startswith("sha256:") or len(word[0]) != 71:
-            raise InputError("not a key fingerprint", row=number, value=word[0], hint="expected sha256:<64 hex>")
+            raise InputError(
+                Text("not a key fingerprint"), row=number, value=word[0], hint=Text("expected sha256:<64 hex>")
+            )
         pinned.add(word[0].lower())
     return pinned
 

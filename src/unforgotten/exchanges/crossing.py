@@ -26,7 +26,7 @@ from unforgotten.auth.models import Role
 from unforgotten.auth.service import Actor
 from unforgotten.db import RowId
 from unforgotten.deps import PageActor, PageSession, ReadSession
-from unforgotten.errors import InputError, NotFoundError, UnforgottenError
+from unforgotten.errors import InputError, NotFoundError, Text, UnforgottenError
 from unforgotten.exchanges import handover, unexpected
 from unforgotten.exchanges import service as plans
 from unforgotten.exchanges.models import HandoverLine, LineOutcome, StageState
@@ -152,7 +152,9 @@ def crossing_record(
     def work() -> str:
         line, _stage, _plan = plans.get_line_visible_or_raise(session=session, actor=actor, line_id=line_id)
         if line.stage_id != stage_id:
-            raise NotFoundError(f"no handover line with id {line_id} at stage {stage_id}")
+            raise NotFoundError(
+                Text("no handover line with id {line_id} at stage {stage_id}", line_id=line_id, stage_id=stage_id)
+            )
         handover.record_line(session=session, actor=actor, line_id=line_id, action=action,
                              reason=reason.strip() or None)  # fmt: skip
         return _back(request, stage_id, "recorded", f"line-{line_id}", _show(show))
@@ -197,10 +199,16 @@ def crossing_resolve(
         arrival, _stage, _plan = unexpected.get_visible_or_raise(session=session, actor=actor,
                                                                  unexpected_id=unexpected_id)  # fmt: skip
         if arrival.stage_id != stage_id:
-            raise NotFoundError(f"no unexpected arrival with id {unexpected_id} at stage {stage_id}")
+            raise NotFoundError(
+                Text(
+                    "no unexpected arrival with id {unexpected_id} at stage {stage_id}",
+                    unexpected_id=unexpected_id,
+                    stage_id=stage_id,
+                )
+            )
         chosen = person.strip()
         if chosen not in ("", "none") and not chosen.isdigit():
-            raise InputError("choose a candidate or none of them", column="person", value=chosen)
+            raise InputError(Text("choose a candidate or none of them"), column="person", value=chosen)
         unexpected.resolve(session=session, actor=actor, unexpected_id=unexpected_id,
                            person_id=int(chosen) if chosen.isdigit() else None, note=note)  # fmt: skip
         return _back(request, stage_id, "resolved", f"unexpected-{unexpected_id}")

@@ -17,7 +17,7 @@ from unforgotten.agreements.models import Agreement, ExchangeFormat
 from unforgotten.audit.recorder import record
 from unforgotten.auth.models import Party, PartyKind, Role
 from unforgotten.auth.service import Actor, require_role, working_space
-from unforgotten.errors import ConflictError, InputError
+from unforgotten.errors import ConflictError, InputError, Text
 from unforgotten.exchanges.models import PersonFacts, Plan, PlanState, Stage
 from unforgotten.lists.models import Entry, List, ListKind
 from unforgotten.persons import service as persons
@@ -38,40 +38,46 @@ def parse_stages(text: str, *, file: str, sides: tuple[str, str]) -> tuple[str, 
     try:
         data = yaml.safe_load(text)
     except yaml.YAMLError as error:
-        raise InputError("the stages file is not valid YAML", file=file, hint=str(error)) from error
+        raise InputError(Text("the stages file is not valid YAML"), file=file, hint=str(error)) from error
     if isinstance(data, list):
         data = {"stages": data}
     if not isinstance(data, dict) or not isinstance(data.get("stages"), list):
-        raise InputError("the stages file needs a list `stages:`", file=file, column="stages")
+        raise InputError(Text("the stages file needs a list `stages:`"), file=file, column="stages")
     parity = data.get("parity", "equal_per_stage")
     if parity not in ("equal_per_stage", "none"):
-        raise InputError("unknown parity", file=file, column="parity", value=parity, hint="equal_per_stage or none")
+        raise InputError(
+            Text("unknown parity"), file=file, column="parity", value=parity, hint=Text("equal_per_stage or none")
+        )
     stages: list[dict[str, Any]] = []
     for index, item in enumerate(data["stages"]):
         where = f"stages[{index}]"
         if not isinstance(item, dict) or not {"id", "date", "capacity"} <= set(item):
-            raise InputError("a stage needs id, date and capacity", file=file, column=where, value=item)
+            raise InputError(Text("a stage needs id, date and capacity"), file=file, column=where, value=item)
         unknown = sorted(set(item) - _STAGE_FIELDS)
         if unknown:
-            raise InputError("unknown stage field", file=file, column=f"{where}.{unknown[0]}", hint="id, date, "
-                             "place, capacity, remainder")  # fmt: skip
+            raise InputError(
+                Text("unknown stage field"),
+                file=file,
+                column=f"{where}.{unknown[0]}",
+                hint=Text("id, date, place, capacity, remainder"),
+            )
         try:
             day = item["date"] if isinstance(item["date"], dt.date) else dt.date.fromisoformat(str(item["date"]))
         except ValueError as error:
-            raise InputError("not an ISO date", file=file, column=f"{where}.date", value=item["date"]) from error
+            raise InputError(Text("not an ISO date"), file=file, column=f"{where}.date", value=item["date"]) from error
         capacity = item["capacity"]
         if not isinstance(capacity, dict) or set(capacity) != set(sides):
-            raise InputError(f"capacity must name exactly the sides {', '.join(sides)}", file=file,
+            raise InputError(Text("capacity must name exactly the sides {sides}", sides=', '.join(sides)), file=file,
                              column=f"{where}.capacity", value=capacity)  # fmt: skip
         for side, number in capacity.items():
             if not isinstance(number, int) or isinstance(number, bool) or number < 0:
-                raise InputError("a capacity is a whole number ≥ 0", file=file, column=f"{where}.capacity.{side}",
+                raise InputError(Text("a capacity is a whole number ≥ 0"), file=file, column=f"{where}.capacity.{side}",
                                  value=number)  # fmt: skip
         stages.append({"id": str(item["id"]), "date": day.isoformat(), "place": str(item.get("place") or ""),
                        "capacity": {str(k): int(v) for k, v in capacity.items()},
                        "remainder": bool(item.get("remainder", False))})  # fmt: skip
     if sum(s["remainder"] for s in stages) > 1:
-        raise InputError("at most one stage can be the remainder stage", file=file, column="stages[].remainder")
+        raise InputError(Text("at most one stage can be the remainder stage"), file=file, column="stages[].remainder")
     return parity, stages
 
 
@@ -80,9 +86,9 @@ def set_facts(
 ) -> PersonFacts:
     """Record when a mediator's person can first travel and their travel group (mediator only)."""
     person = persons.get_visible_or_raise(session=session, actor=actor, person_id=person_id, current=True)
-    require_role(actor, frozenset({Role.MEDIATOR}), "record travel dates and groups")
+    require_role(actor, frozenset({Role.MEDIATOR}), Text("record travel dates and groups"))
     if person.space_id != working_space(session=session, actor=actor):
-        raise ConflictError("travel facts are recorded on the mediator's persons only")
+        raise ConflictError(Text("travel facts are recorded on the mediator's persons only"))
     facts = session.get(PersonFacts, person.id) or PersonFacts(person_id=person.id, recorded_by=actor.name)
     facts.earliest, facts.travel_group, facts.recorded_by = earliest, group or None, actor.name
     session.add(facts)
@@ -139,16 +145,19 @@ def create_plan(
 ) -> Plan:  # fmt: skip
     """Build and solve a new version of the agreement's stage plan in the mediator's space (mediator only)."""
     agreement = agreements.get_or_raise(session=session, agreement_id=agreement_id)
-    require_role(actor, frozenset({Role.MEDIATOR}), "create stage plans")
+    require_role(actor, frozenset({Role.MEDIATOR}), Text("create stage plans"))
     space_id = working_space(session=session, actor=actor)
     sides = session.scalars(select(Party).where(Party.kind == PartyKind.SIDE).order_by(Party.id)).all()
     if len(sides) != 2:
-        raise ConflictError(f"an exchange needs exactly two sides, there are {len(sides)}")
+        raise ConflictError(Text("an exchange needs exactly two sides, there are {count}", count=len(sides)))
     codes = {p.id: p.code for p in sides}
     parity, stages = parse_stages(stages_text, file=stages_file, sides=(sides[0].code, sides[1].code))
     if session.scalar(select(func.count()).where(Plan.agreement_id == agreement.id,
                                                  Plan.state == PlanState.APPROVED)):  # fmt: skip
-        raise ConflictError(f"agreement {agreement.id} already has an approved plan", hint="it is being carried out")
+        raise ConflictError(
+            Text("agreement {agreement_id} already has an approved plan", agreement_id=agreement.id),
+            hint=Text("it is being carried out"),
+        )
     chosen, _ = _candidates(session, agreement, space_id)
     holders = custody_holders(session, space_id, list(chosen))
     facts = {f.person_id: f for f in session.scalars(select(PersonFacts).where(PersonFacts.person_id.in_(chosen)))}

@@ -24,7 +24,7 @@ from sqlalchemy.orm import Session
 from unforgotten.audit.recorder import record
 from unforgotten.auth.models import Role
 from unforgotten.auth.service import Actor
-from unforgotten.errors import ConflictError, InputError, PermissionDeniedError
+from unforgotten.errors import ConflictError, InputError, PermissionDeniedError, Text
 from unforgotten.exchanges import acts, unexpected
 from unforgotten.exchanges import service as plans
 from unforgotten.exchanges.models import Act, ActSignature, HandoverLine, LineOutcome, SigningKey, Stage, StageState
@@ -67,13 +67,19 @@ def _may_record(actor: Actor, half: str, line: HandoverLine) -> None:
         return
     if half == "observed":
         if actor.role != Role.MEDIATOR:
-            raise PermissionDeniedError(f"{actor.label} may not record the mediator's observation")
+            raise PermissionDeniedError(Text("{actor} may not record the mediator's observation", actor=actor.label))
         return
     party = line.from_party_id if half == "sent" else line.to_party_id
     if actor.role not in (Role.OFFICER, Role.PARTY_COORDINATOR) or actor.party_id != party:
-        who = "sending" if half == "sent" else "receiving"
-        raise PermissionDeniedError(f"{actor.label} may not record this line's {half} half",
-                                    hint=f"an officer of the {who} side records it")  # fmt: skip
+        hint = (
+            Text("an officer of the sending side records it")
+            if half == "sent"
+            else Text("an officer of the receiving side records it")
+        )
+        raise PermissionDeniedError(
+            Text("{actor} may not record this line's {half} half", actor=actor.label, half=half),
+            hint=hint,
+        )
 
 
 def recordable(actor: Actor, line: HandoverLine) -> tuple[str, ...]:
@@ -132,13 +138,17 @@ def record_line(
     """Record one half of a manifest line; the same record twice is a no-op, a different one a conflict."""
     line, stage, _plan = plans.get_line_visible_or_raise(session=session, actor=actor, line_id=line_id)
     if action not in ACTIONS:
-        raise InputError("unknown handover action", value=action, hint=", ".join(ACTIONS))
+        raise InputError(Text("unknown handover action"), value=action, hint=", ".join(ACTIONS))
     half, value = ACTIONS[action]
     _may_record(actor, half, line)
     if stage.state != StageState.OPEN:
-        raise ConflictError(f"stage {stage.id} is {stage.state}: lines are recorded while it is open")
+        raise ConflictError(
+            Text(
+                "stage {stage_id} is {state}: lines are recorded while it is open", stage_id=stage.id, state=stage.state
+            )
+        )
     if action == "not_delivered" and not (reason and reason.strip()):
-        raise InputError("not delivered needs a reason", hint="pass --reason")
+        raise InputError(Text("not delivered needs a reason"), hint=Text("pass --reason"))
     column = getattr(HandoverLine, half)
     # One conditional UPDATE: of two officers recording the same half at once, exactly one writes it.
     values: dict[str, Any] = {half: value, _BY[half]: actor.name}
@@ -149,8 +159,16 @@ def record_line(
     ).rowcount  # type: ignore[attr-defined]
     session.refresh(line)
     if not written and getattr(line, half) != value:
-        raise ConflictError(f"line {line.id}: the {half} half is already recorded as {getattr(line, half)} by "
-                            f"{getattr(line, _BY[half])}", hint="a recorded half is not overwritten")  # fmt: skip
+        raise ConflictError(
+            Text(
+                "line {line_id}: the {half} half is already recorded as {at} by {by}",
+                line_id=line.id,
+                half=half,
+                at=getattr(line, half),
+                by=getattr(line, _BY[half]),
+            ),
+            hint=Text("a recorded half is not overwritten"),
+        )
     line.outcome = _outcome(line)
     session.flush()
     if written:  # the conditional UPDATE is Core, which the recorder's flush hook does not see: say who did what
@@ -196,21 +214,36 @@ def close(*, session: Session, actor: Actor, stage_id: int) -> Act:
 
     stage, plan = plans.get_stage_visible_or_raise(session=session, actor=actor, stage_id=stage_id)
     if not actor.operator and actor.role != Role.MEDIATOR:
-        raise PermissionDeniedError(f"{actor.label} may not close a stage", hint="the mediator closes it")
+        raise PermissionDeniedError(
+            Text("{actor} may not close a stage", actor=actor.label), hint=Text("the mediator closes it")
+        )
     if stage.state != StageState.OPEN:
-        raise ConflictError(f"stage {stage.id} is {stage.state}, not open")
+        raise ConflictError(Text("stage {stage_id} is {state}, not open", stage_id=stage.id, state=stage.state))
     _, lines = get_lines(session=session, actor=actor, stage_id=stage.id)
     unsettled = [line.id for line in lines if line.outcome in (None, LineOutcome.DISCREPANCY)]
     if unsettled:
         listed = ", ".join(map(str, unsettled[:20]))
-        raise ConflictError(f"stage {stage.id} has {len(unsettled)} open line(s): {listed}",
-                            hint="each needs its sending, receiving and mediator halves")  # fmt: skip
+        raise ConflictError(
+            Text(
+                "stage {stage_id} has {count} open line(s): {listed}",
+                stage_id=stage.id,
+                count=len(unsettled),
+                listed=listed,
+            ),
+            hint=Text("each needs its sending, receiving and mediator halves"),
+        )
     arrivals = unexpected.open_for_stage(session, stage.id)
     if arrivals:
         named = "; ".join(f"#{a.id} {a.names!r} (recorded by {a.recorded_by})" for a in arrivals[:10])
-        raise ConflictError(f"stage {stage.id} has {len(arrivals)} unresolved unexpected person(s): {named}",
-                            hint="resolve each: choose one of its candidates, or none with a note saying what "
-                            "was done")  # fmt: skip
+        raise ConflictError(
+            Text(
+                "stage {stage_id} has {count} unresolved unexpected person(s): {named}",
+                stage_id=stage.id,
+                count=len(arrivals),
+                named=named,
+            ),
+            hint=Text("resolve each: choose one of its candidates, or none with a note saying what was done"),
+        )
     mediator = plans.mediator_actor(session, plan, actor.name)
     moves = {LineOutcome.EXCHANGED: "exchanged", LineOutcome.NOT_DELIVERED: "not_delivered"}
     for line in lines:
@@ -232,7 +265,9 @@ def _act_or_raise(session: Session, actor: Actor, stage_id: int) -> tuple[Act, S
     stage, _plan = plans.get_stage_visible_or_raise(session=session, actor=actor, stage_id=stage_id)
     act = session.scalars(select(Act).where(Act.stage_id == stage.id)).first()
     if act is None:
-        raise ConflictError(f"stage {stage.id} is {stage.state}: it has no act until it is closed")
+        raise ConflictError(
+            Text("stage {stage_id} is {state}: it has no act until it is closed", stage_id=stage.id, state=stage.state)
+        )
     return act, stage
 
 
@@ -242,13 +277,18 @@ def sign(*, session: Session, actor: Actor, stage_id: int, private_key: Ed25519P
     """Sign a closed stage's act with the actor's key in force (a side's officer or the mediator); idempotent."""
     act, _stage = _act_or_raise(session, actor, stage_id)
     if actor.operator or actor.role not in (Role.OFFICER, Role.PARTY_COORDINATOR, Role.MEDIATOR):
-        raise PermissionDeniedError(f"{actor.label} may not sign acts", hint="sign --as an officer or the mediator")
+        raise PermissionDeniedError(
+            Text("{actor} may not sign acts", actor=actor.label), hint=Text("sign --as an officer or the mediator")
+        )
     existing = session.scalars(select(ActSignature).where(ActSignature.act_id == act.id,
                                                           ActSignature.key_id == key.id)).first()  # fmt: skip
     if existing is not None:
         return existing
     if act.sha256 != acts.digest(act.payload):
-        raise ConflictError(f"act {act.id}'s stored payload no longer matches its hash", hint="run unforgotten account")
+        raise ConflictError(
+            Text("act {act_id}'s stored payload no longer matches its hash", act_id=act.id),
+            hint=Text("run unforgotten account"),
+        )
     signature = ActSignature(act_id=act.id, key_id=key.id, signer=actor.name, role=actor.role.value,
                              party=actor.party_code or "", signature=acts.sign(private_key, act.sha256))  # fmt: skip
     session.add(signature)

@@ -10,7 +10,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from unforgotten.auth.service import get_user_by_name_or_raise
-from unforgotten.errors import ConflictError, InputError, NotFoundError, PermissionDeniedError
+from unforgotten.errors import ConflictError, InputError, NotFoundError, PermissionDeniedError, Text
 from unforgotten.exchanges import acts
 from unforgotten.exchanges.models import SigningKey
 
@@ -27,7 +27,7 @@ def create(*, session: Session, user_name: str, passphrase: str | None = None, s
     """
     user = get_user_by_name_or_raise(session=session, name=user_name)
     if store and not passphrase:
-        raise InputError("a stored private key must be encrypted", hint="give a passphrase")
+        raise InputError(Text("a stored private key must be encrypted"), hint=Text("give a passphrase"))
     private = acts.generate_private_key()
     pem = acts.private_key_pem(private, passphrase)
     now = dt.datetime.now(dt.UTC)
@@ -56,7 +56,10 @@ def get_active(*, session: Session, user_name: str) -> SigningKey:
         select(SigningKey).where(SigningKey.user_id == user.id, SigningKey.revoked_at.is_(None))
     ).first()
     if key is None:
-        raise NotFoundError(f"{user_name} has no signing key in force", hint=f"unforgotten user key {user_name}")
+        raise NotFoundError(
+            Text("{user_name} has no signing key in force", user_name=user_name),
+            hint=Text("unforgotten user key {user_name}", user_name=user_name),
+        )
     return key
 
 
@@ -68,7 +71,7 @@ def revoke(*, session: Session, user_name: str, fingerprint: str | None = None) 
         query = query.where(SigningKey.fingerprint == fingerprint.lower())
     key = session.scalars(query).first()
     if key is None:
-        raise NotFoundError(f"{user_name} has no such key in force")
+        raise NotFoundError(Text("{user_name} has no such key in force", user_name=user_name))
     key.revoked_at = dt.datetime.now(dt.UTC)
     session.flush()
     return key
@@ -81,7 +84,9 @@ def private_key_for(
     key = get_active(session=session, user_name=user_name)
     if pem is None:
         if key.encrypted_private_key is None:
-            raise InputError("the private key is not stored here", hint="pass --key FILE (the file `user key` wrote)")
+            raise InputError(
+                Text("the private key is not stored here"), hint=Text("pass --key FILE (the file `user key` wrote)")
+            )
         pem = key.encrypted_private_key.encode("ascii")
     private = acts.load_private_key(pem, passphrase)
     if acts.public_key_b64(private) != key.public_key:
@@ -89,6 +94,11 @@ def private_key_for(
             select(SigningKey).where(SigningKey.public_key == acts.public_key_b64(private))
         ).first()
         if revoked is not None:
-            raise PermissionDeniedError(f"this key of {user_name} was revoked", hint="use the key in force")
-        raise ConflictError(f"this is not {user_name}'s registered key", hint=f"in force: {key.fingerprint}")
+            raise PermissionDeniedError(
+                Text("this key of {user_name} was revoked", user_name=user_name), hint=Text("use the key in force")
+            )
+        raise ConflictError(
+            Text("this is not {user_name}'s registered key", user_name=user_name),
+            hint=Text("in force: {fingerprint}", fingerprint=key.fingerprint),
+        )
     return private, key

@@ -28,7 +28,7 @@ from unforgotten.auth.models import Role
 from unforgotten.auth.service import Actor
 from unforgotten.db import RowId
 from unforgotten.deps import PageActor, PageSession, ReadSession
-from unforgotten.errors import InputError, NotFoundError, UnforgottenError
+from unforgotten.errors import InputError, NotFoundError, Text, UnforgottenError
 from unforgotten.exchanges import acts, handover, remains
 from unforgotten.exchanges import service as plans
 from unforgotten.web.charts import running_lines, stacked_bars
@@ -310,10 +310,10 @@ def remains_add(
         try:
             day = dt.date.fromisoformat(date.strip())
         except ValueError as error:
-            raise InputError("the batch's date is not a date", value=date, hint="YYYY-MM-DD") from error
+            raise InputError(Text("the batch's date is not a date"), value=date, hint=Text("YYYY-MM-DD")) from error
         side = party.strip() or str(actor.party_code or "")
         if not side:
-            raise InputError("choose the side that handed the remains over", hint="a side's code, e.g. UA")
+            raise InputError(Text("choose the side that handed the remains over"), hint=Text("a side's code, e.g. UA"))
         return remains.create_batch(session=session, actor=actor, agreement_id=agreement_id, party_code=side,
                                     date=day, refs=_references(refs))  # fmt: skip
 
@@ -335,8 +335,8 @@ def remains_identify(
 
     def act() -> object:
         if not person_id.strip().isdigit():
-            raise InputError("the person is given by its id", column="person", value=person_id,
-                             hint="the number in the person's address, /persons/ID")  # fmt: skip
+            raise InputError(Text("the person is given by its id"), column="person", value=person_id,
+                             hint=Text("the number in the person's address, /persons/ID"))  # fmt: skip
         return remains.identify(session=session, actor=actor, agreement_id=agreement_id, ref=ref,
                                 person_id=int(person_id.strip()), reason=reason)  # fmt: skip
 

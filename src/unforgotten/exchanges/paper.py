@@ -21,7 +21,7 @@ from sqlalchemy.orm import Session
 
 from unforgotten.audit.recorder import record
 from unforgotten.auth.service import Actor
-from unforgotten.errors import ConflictError, FileReadError, InputError, NotFoundError, PermissionDeniedError
+from unforgotten.errors import ConflictError, FileReadError, InputError, NotFoundError, PermissionDeniedError, Text
 from unforgotten.exchanges import handover
 from unforgotten.exchanges import service as plans
 from unforgotten.exchanges.manifest import ACTION_LABELS, FORMAT, META_SHEET
@@ -140,11 +140,15 @@ def _meta(sheet: Any, file: str) -> dict[str, str]:
         if values and values[0] is not None:
             meta[_cell(values[0])] = _cell(values[1] if len(values) > 1 else None)
     if meta.get("document") != "unforgotten-manifest":
-        raise FileReadError("this workbook is not a manifest written by `unforgotten manifest`", file=file,
-                            hint="write one with `unforgotten manifest STAGE -o FILE.xlsx`")  # fmt: skip
+        raise FileReadError(Text("this workbook is not a manifest written by `unforgotten manifest`"), file=file,
+                            hint=Text("write one with `unforgotten manifest STAGE -o FILE.xlsx`"))  # fmt: skip
     if meta.get("format") != str(FORMAT):
-        raise FileReadError("this manifest's layout is of another version", file=file, value=meta.get("format"),
-                            hint=f"this version reads layout {FORMAT}; write the manifest again")  # fmt: skip
+        raise FileReadError(
+            Text("this manifest's layout is of another version"),
+            file=file,
+            value=meta.get("format"),
+            hint=Text("this version reads layout {format}; write the manifest again", format=FORMAT),
+        )
     return meta
 
 
@@ -152,8 +156,8 @@ def _number(meta: dict[str, str], key: str, file: str) -> int:
     try:
         return int(meta.get(key, ""))
     except ValueError as error:
-        raise FileReadError("the manifest's hidden sheet is damaged", file=file, column=key,
-                            value=meta.get(key), hint="write the manifest again") from error  # fmt: skip
+        raise FileReadError(Text("the manifest's hidden sheet is damaged"), file=file, column=key,
+                            value=meta.get(key), hint=Text("write the manifest again")) from error  # fmt: skip
 
 
 def read_paper(path: Path, *, limits: Limits = DEFAULT_LIMITS) -> PaperManifest:
@@ -168,27 +172,32 @@ def read_paper(path: Path, *, limits: Limits = DEFAULT_LIMITS) -> PaperManifest:
     """
     file = path.name
     if not path.is_file():
-        raise FileReadError("file not found", file=str(path), hint="check the path")
+        raise FileReadError(Text("file not found"), file=str(path), hint=Text("check the path"))
     if path.suffix.lower() not in (".xlsx", ".xlsm"):
-        raise FileReadError("a paper manifest is read back from the XLSX it was written as", file=file,
-                            hint="save it as .xlsx (Excel 2007+), keeping its sheets")  # fmt: skip
+        raise FileReadError(Text("a paper manifest is read back from the XLSX it was written as"), file=file,
+                            hint=Text("save it as .xlsx (Excel 2007+), keeping its sheets"))  # fmt: skip
     check_archive(path, limits)
     from openpyxl import load_workbook
 
     try:
         book = load_workbook(path, read_only=True, data_only=True)
     except Exception as error:  # openpyxl raises many kinds for a damaged file
-        raise FileReadError("the workbook cannot be opened", file=file, hint=str(error)) from error
+        raise FileReadError(Text("the workbook cannot be opened"), file=file, hint=str(error)) from error
     try:
         if META_SHEET not in book.sheetnames:
-            raise FileReadError(f"this workbook is not a manifest written by `unforgotten manifest` (it has no "
-                                f"sheet {META_SHEET!r})", file=file,
-                                hint="fill in the XLSX that `manifest STAGE -o FILE.xlsx` wrote")  # fmt: skip
+            raise FileReadError(
+                Text(
+                    "this workbook is not a manifest written by `unforgotten manifest` (it has no sheet {sheet!r})",
+                    sheet=META_SHEET,
+                ),
+                file=file,
+                hint=Text("fill in the XLSX that `manifest STAGE -o FILE.xlsx` wrote"),
+            )
         meta = _meta(book[META_SHEET], file)
         columns = meta.get("columns", "").split(",")
         if not {"line", "outcome", "reason", "initials"} <= set(columns):
-            raise FileReadError("the manifest's hidden sheet is damaged", file=file, column="columns",
-                                value=meta.get("columns"), hint="write the manifest again")  # fmt: skip
+            raise FileReadError(Text("the manifest's hidden sheet is damaged"), file=file, column="columns",
+                                value=meta.get("columns"), hint=Text("write the manifest again"))  # fmt: skip
         first = _number(meta, "first_row", file)
         sheet = next(s for s in book.worksheets if s.title != META_SHEET)
         at = {key: columns.index(key) for key in ("line", "outcome", "reason", "initials")}
@@ -198,8 +207,11 @@ def read_paper(path: Path, *, limits: Limits = DEFAULT_LIMITS) -> PaperManifest:
             if not any(got.values()):
                 break  # the empty row above the totals (which have no line, outcome, reason or initials)
             if len(rows) >= MAX_ROWS:
-                raise FileReadError(f"the manifest has more than {MAX_ROWS:,} rows", file=file,
-                                    hint="a stage's manifest is far shorter; is this the right file?")  # fmt: skip
+                raise FileReadError(
+                    Text("the manifest has more than {most:,} rows", most=MAX_ROWS),
+                    file=file,
+                    hint=Text("a stage's manifest is far shorter; is this the right file?"),
+                )
             long = next((k for k, v in got.items() if len(v) > limits.cell_chars), None)
             problem = f"the {long} cell is longer than {limits.cell_chars:,} characters" if long else None
             rows.append(PaperRow(row=number, line=got["line"][:100], outcome=got["outcome"][:200],
@@ -216,7 +228,13 @@ def import_paper(*, session: Session, actor: Actor, stage_id: int, paper: PaperM
     """Record each filled row of a paper manifest as the actor's half of its line; report every row not recorded."""
     stage, _plan = plans.get_stage_visible_or_raise(session=session, actor=actor, stage_id=stage_id)
     if stage.state != StageState.OPEN:
-        raise ConflictError(f"stage {stage.id} is {stage.state}: a paper manifest is read back while it is open")
+        raise ConflictError(
+            Text(
+                "stage {stage_id} is {state}: a paper manifest is read back while it is open",
+                stage_id=stage.id,
+                state=stage.state,
+            )
+        )
     report = ImportReport(file=paper.file, stage_id=stage.id, file_stage_id=paper.stage_id)
     choices = ", ".join(translations(paper.language).gettext(label) for label in ACTION_LABELS.values())
     for row in paper.rows:

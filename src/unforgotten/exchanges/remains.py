@@ -14,7 +14,7 @@ from unforgotten.agreements.models import ExchangeFormat
 from unforgotten.audit.recorder import record
 from unforgotten.auth.models import Party, PartyKind, Role
 from unforgotten.auth.service import Actor, get_by_code_or_raise, get_mediator, require_role
-from unforgotten.errors import ConflictError, InputError, NotFoundError, PermissionDeniedError
+from unforgotten.errors import ConflictError, InputError, NotFoundError, PermissionDeniedError, Text
 from unforgotten.exchanges.models import RemainsBatch, RemainsIdentification
 from unforgotten.persons import service as persons
 
@@ -32,24 +32,32 @@ def create_batch(
     """Record a batch of remains handed over by one side (its coordinator or officer, or the mediator)."""
     agreement = agreements.get_or_raise(session=session, agreement_id=agreement_id)
     party = get_by_code_or_raise(session=session, code=party_code)
-    require_role(actor, frozenset({Role.MEDIATOR, Role.PARTY_COORDINATOR, Role.OFFICER}), "record remains batches")
+    require_role(
+        actor, frozenset({Role.MEDIATOR, Role.PARTY_COORDINATOR, Role.OFFICER}), Text("record remains batches")
+    )
     if party.kind != PartyKind.SIDE:
-        raise InputError("remains are handed over by a side", value=party.code)
+        raise InputError(Text("remains are handed over by a side"), value=party.code)
     if not actor.operator and actor.role != Role.MEDIATOR and actor.party_id != party.id:
-        raise PermissionDeniedError(f"{actor.label} records only its own side's batches")
+        raise PermissionDeniedError(Text("{actor} records only its own side's batches", actor=actor.label))
     if not any(c.format == ExchangeFormat.N_FOR_N for c in agreement.categories):
-        raise ConflictError(f"agreement {agreement.id} has no N-for-N category")
+        raise ConflictError(Text("agreement {agreement_id} has no N-for-N category", agreement_id=agreement.id))
     cleaned = [r.strip() for r in refs if r.strip()]
     if not cleaned or len(set(cleaned)) != len(cleaned):
-        raise InputError("a batch lists the reference of each body, each once", value=len(cleaned))
+        raise InputError(Text("a batch lists the reference of each body, each once"), value=len(cleaned))
     earlier = {ref for batch in session.scalars(select(RemainsBatch).where(RemainsBatch.agreement_id == agreement.id))
                for ref in batch.refs}  # fmt: skip
     repeated = sorted(set(cleaned) & earlier)
     if repeated:
-        raise ConflictError(f"{len(repeated)} reference(s) are already in another batch: {', '.join(repeated[:10])}")
+        raise ConflictError(
+            Text(
+                "{count} reference(s) are already in another batch: {repeated}",
+                count=len(repeated),
+                repeated=", ".join(repeated[:10]),
+            )
+        )
     mediator = get_mediator(session=session)
     if mediator is None:
-        raise NotFoundError("there is no mediator party")
+        raise NotFoundError(Text("there is no mediator party"))
     batch = RemainsBatch(agreement_id=agreement.id, space_id=mediator.id, party_id=party.id, date=date,
                          count=len(cleaned), refs=cleaned, recorded_by=actor.name)  # fmt: skip
     session.add(batch)
@@ -63,7 +71,9 @@ def totals(*, session: Session, actor: Actor, agreement_id: int) -> dict[str, An
     """Running totals per side against the quota, and the imbalance; references for the mediator and own side."""
     agreement = agreements.get_or_raise(session=session, agreement_id=agreement_id)
     if not _readable(actor):
-        raise PermissionDeniedError(f"{actor.label} reads no exchange", hint="this needs a side's or mediator's role")
+        raise PermissionDeniedError(
+            Text("{actor} reads no exchange", actor=actor.label), hint=Text("this needs a side's or mediator's role")
+        )
     quota = max((c.quota or 0 for c in agreement.categories if c.format == ExchangeFormat.N_FOR_N), default=0)
     sides = session.scalars(select(Party).where(Party.kind == PartyKind.SIDE).order_by(Party.id)).all()
     batches = session.scalars(select(RemainsBatch).where(RemainsBatch.agreement_id == agreement.id)
@@ -112,30 +122,49 @@ def identify(
     the accounting of remains is the same before and after.
     """
     agreement = agreements.get_or_raise(session=session, agreement_id=agreement_id)
-    require_role(actor, frozenset({Role.MEDIATOR}), "identify remains")
+    require_role(actor, frozenset({Role.MEDIATOR}), Text("identify remains"))
     cleaned, why = ref.strip(), reason.strip()
     if not why:
-        raise InputError("say what the identification rests on", column="reason",
-                         hint="e.g. DNA match with the mother's sample; documents found with the body")  # fmt: skip
+        raise InputError(
+            Text("say what the identification rests on"),
+            column="reason",
+            hint=Text("e.g. DNA match with the mother's sample; documents found with the body"),
+        )
     batch = next((b for b in session.scalars(select(RemainsBatch).where(RemainsBatch.agreement_id == agreement.id)
                                              .order_by(RemainsBatch.id)) if cleaned in b.refs), None)  # fmt: skip
     if batch is None:
-        raise InputError(f"reference {cleaned!r} is in no remains batch of agreement {agreement.id}", column="ref",
-                         value=cleaned, hint="use the reference exactly as recorded in its batch")  # fmt: skip
+        raise InputError(
+            Text(
+                "reference {ref!r} is in no remains batch of agreement {agreement_id}",
+                ref=cleaned,
+                agreement_id=agreement.id,
+            ),
+            column="ref",
+            value=cleaned,
+            hint=Text("use the reference exactly as recorded in its batch"),
+        )
     mediator = get_mediator(session=session)
     person = persons.get_visible_or_raise(session=session, actor=actor, person_id=person_id)
     if mediator is None or person.space_id != mediator.id:
-        raise NotFoundError(f"no person with id {person_id}")  # the same 404 as a missing one
+        raise NotFoundError(Text("no person with id {person_id}", person_id=person_id))  # the same 404 as a missing one
     same_ref = (RemainsIdentification.batch_id == batch.id, RemainsIdentification.ref == cleaned)
     current = session.scalars(select(RemainsIdentification).where(*same_ref)).first()
     if current is not None:
         if current.person_id == person.id:
             return current
-        raise ConflictError(f"reference {cleaned} is already identified as person {current.person_id} "
-                            f"({_person_label(session, actor, current.person_id)}) by {current.identified_by}",
-                            hint="an identification is not overwritten; look into both before going on")  # fmt: skip
-    link = RemainsIdentification(batch_id=batch.id, ref=cleaned, person_id=person.id, reason=why,
-                                 identified_by=actor.name)  # fmt: skip
+        raise ConflictError(
+            Text(
+                "reference {ref} is already identified as person {person_id} ({person_label}) by {identified_by}",
+                ref=cleaned,
+                person_id=current.person_id,
+                person_label=_person_label(session, actor, current.person_id),
+                identified_by=current.identified_by,
+            ),
+            hint=Text("an identification is not overwritten; look into both before going on"),
+        )
+    link = RemainsIdentification(
+        batch_id=batch.id, ref=cleaned, person_id=person.id, reason=why, identified_by=actor.name
+    )
     session.add(link)
     session.flush()
     return link

@@ -19,7 +19,7 @@ from sqlalchemy.orm import Session
 from unforgotten.audit.recorder import record
 from unforgotten.auth.models import Party, Role
 from unforgotten.auth.service import Actor, require_role
-from unforgotten.errors import ConflictError, NotFoundError, PermissionDeniedError
+from unforgotten.errors import ConflictError, NotFoundError, PermissionDeniedError, Text
 from unforgotten.exchanges.models import HandoverLine, Plan, PlanApproval, PlanState, Stage, StageState
 
 __all__ = [
@@ -63,7 +63,7 @@ def get_visible_or_raise(*, session: Session, actor: Actor, plan_id: int) -> Pla
     query = _scoped(actor)
     found = None if query is None else session.scalars(query.where(Plan.id == plan_id)).first()
     if found is None:
-        raise NotFoundError(f"no plan with id {plan_id}")
+        raise NotFoundError(Text("no plan with id {plan_id}", plan_id=plan_id))
     return found
 
 
@@ -76,7 +76,7 @@ def get_stage_visible_or_raise(*, session: Session, actor: Actor, stage_id: int)
             query.add_columns(Stage).join(Stage, Stage.plan_id == Plan.id).where(Stage.id == stage_id)
         ).first()
     if row is None:
-        raise NotFoundError(f"no stage with id {stage_id}")
+        raise NotFoundError(Text("no stage with id {stage_id}", stage_id=stage_id))
     return row[1], row[0]
 
 
@@ -92,7 +92,7 @@ def get_line_visible_or_raise(*, session: Session, actor: Actor, line_id: int) -
             .where(HandoverLine.id == line_id)
         ).first()
     if row is None:
-        raise NotFoundError(f"no handover line with id {line_id}")
+        raise NotFoundError(Text("no handover line with id {line_id}", line_id=line_id))
     return row[2], row[1], row[0]
 
 
@@ -174,7 +174,13 @@ def diff(*, session: Session, actor: Actor, plan_id: int, against_id: int | None
             )
         ).first()
         if older is None:
-            raise NotFoundError(f"plan {plan.id} is version {plan.version}: there is no earlier version to compare")
+            raise NotFoundError(
+                Text(
+                    "plan {plan_id} is version {version}: there is no earlier version to compare",
+                    plan_id=plan.id,
+                    version=plan.version,
+                )
+            )
     else:
         older = get_visible_or_raise(session=session, actor=actor, plan_id=against_id)
     new, old = view(session=session, actor=actor, plan_id=plan.id), view(session=session, actor=actor, plan_id=older.id)
@@ -202,20 +208,27 @@ def approve(*, session: Session, actor: Actor, plan_id: int, party_code: str | N
     if actor.operator:
         codes = {c: i for i, c in party_codes(session).items()}
         if not party_code or party_code.upper() not in codes:
-            raise PermissionDeniedError("the local operator must name the party that approves", hint="act --as")
+            raise PermissionDeniedError(
+                Text("the local operator must name the party that approves"), hint=Text("act --as")
+            )
         party_id = codes[party_code.upper()]
     else:
-        require_role(actor, frozenset({Role.PARTY_COORDINATOR, Role.MEDIATOR}), "approve stage plans")
+        require_role(actor, frozenset({Role.PARTY_COORDINATOR, Role.MEDIATOR}), Text("approve stage plans"))
         assert actor.party_id is not None
         party_id = actor.party_id
     if party_id not in (plan.side_a_id, plan.side_b_id, plan.space_id):
-        raise PermissionDeniedError(f"{actor.label} is not a party to plan {plan.id}")
+        raise PermissionDeniedError(
+            Text("{actor} is not a party to plan {plan_id}", actor=actor.label, plan_id=plan.id)
+        )
     if plan.state != PlanState.DRAFT:
         if plan.state == PlanState.APPROVED and session.scalar(
             select(func.count()).where(PlanApproval.plan_id == plan.id, PlanApproval.party_id == party_id)
         ):
             return plan
-        raise ConflictError(f"plan {plan.id} is {plan.state}, not a draft", hint="approve the newest version")
+        raise ConflictError(
+            Text("plan {plan_id} is {state}, not a draft", plan_id=plan.id, state=plan.state),
+            hint=Text("approve the newest version"),
+        )
     existing = session.scalars(
         select(PlanApproval).where(PlanApproval.plan_id == plan.id, PlanApproval.party_id == party_id)
     ).first()
@@ -234,7 +247,9 @@ def _carry_out(session: Session, plan: Plan) -> None:
     if session.scalar(
         select(func.count()).where(Plan.agreement_id == plan.agreement_id, Plan.state == PlanState.APPROVED)
     ):
-        raise ConflictError(f"agreement {plan.agreement_id} already has an approved plan")
+        raise ConflictError(
+            Text("agreement {agreement_id} already has an approved plan", agreement_id=plan.agreement_id)
+        )
     mediator_name = session.scalar(
         select(PlanApproval.approved_by).where(PlanApproval.plan_id == plan.id, PlanApproval.party_id == plan.space_id)
     )

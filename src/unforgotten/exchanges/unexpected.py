@@ -24,7 +24,7 @@ from sqlalchemy.orm import Session
 
 from unforgotten.auth.models import Role
 from unforgotten.auth.service import Actor
-from unforgotten.errors import ConflictError, InputError, NotFoundError, PermissionDeniedError
+from unforgotten.errors import ConflictError, InputError, NotFoundError, PermissionDeniedError, Text
 from unforgotten.exchanges import service as plans
 from unforgotten.exchanges.models import Plan, Stage, StageState, Unexpected, UnexpectedState
 
@@ -45,8 +45,8 @@ def _may_record(actor: Actor, plan: Plan) -> None:
     if actor.operator or actor.role == Role.MEDIATOR:
         return
     if actor.role not in _RECORDERS or actor.party_id not in (plan.side_a_id, plan.side_b_id):
-        raise PermissionDeniedError(f"{actor.label} may not record an unexpected person",
-                                    hint="the mediator or an officer of either side records it")  # fmt: skip
+        raise PermissionDeniedError(Text("{actor} may not record an unexpected person", actor=actor.label),
+                                    hint=Text("the mediator or an officer of either side records it"))  # fmt: skip
 
 
 def _checked_date(value: str | None) -> str | None:
@@ -54,11 +54,11 @@ def _checked_date(value: str | None) -> str | None:
     if not text:
         return None
     if not _DATE.match(text):
-        raise InputError("a date of birth is YYYY-MM-DD, YYYY-MM or YYYY", column="date_of_birth", value=text)
+        raise InputError(Text("a date of birth is YYYY-MM-DD, YYYY-MM or YYYY"), column="date_of_birth", value=text)
     try:
         dt.date.fromisoformat(text if len(text) == 10 else (text + "-01-01")[:10])
     except ValueError as error:
-        raise InputError("not a calendar date", column="date_of_birth", value=text) from error
+        raise InputError(Text("not a calendar date"), column="date_of_birth", value=text) from error
     return text
 
 
@@ -69,14 +69,24 @@ def _side_id(session: Session, plan: Plan, code: str | None) -> int | None:
     codes = plans.party_codes(session)
     sides = {codes[plan.side_a_id]: plan.side_a_id, codes[plan.side_b_id]: plan.side_b_id}
     if text not in sides:
-        raise InputError("they came from one of the stage's sides", column="from", value=text,
-                         hint=f"one of {', '.join(sorted(sides))}, or leave it out if not known")  # fmt: skip
+        raise InputError(
+            Text("they came from one of the stage's sides"),
+            column="from",
+            value=text,
+            hint=Text("one of {sides}, or leave it out if not known", sides=", ".join(sorted(sides))),
+        )
     return sides[text]
 
 
 def _open_stage(stage: Stage) -> None:
     if stage.state != StageState.OPEN:
-        raise ConflictError(f"stage {stage.id} is {stage.state}: arrivals are recorded while it is open")
+        raise ConflictError(
+            Text(
+                "stage {stage_id} is {state}: arrivals are recorded while it is open",
+                stage_id=stage.id,
+                state=stage.state,
+            )
+        )
 
 
 def record(
@@ -97,9 +107,9 @@ def record(
     _open_stage(stage)
     said = " ".join((names or "").split())
     if not said:
-        raise InputError("write the names the person gave", column="names", hint="in any script, as said")
+        raise InputError(Text("write the names the person gave"), column="names", hint=Text("in any script, as said"))
     if len(said) > MAX_NAMES:
-        raise InputError(f"names are at most {MAX_NAMES} characters", column="names")
+        raise InputError(Text("names are at most {most} characters", most=MAX_NAMES), column="names")
     born = _checked_date(date_of_birth)
     from_id = _side_id(session, plan, from_side)
     mediator = plans.mediator_actor(session, plan, actor.name)
@@ -116,11 +126,13 @@ def get_visible_or_raise(*, session: Session, actor: Actor, unexpected_id: int) 
     """An unexpected arrival at a stage the actor is party to, with its stage and plan; else 404."""
     arrival = session.get(Unexpected, unexpected_id)
     if arrival is None:
-        raise NotFoundError(f"no unexpected arrival with id {unexpected_id}")
+        raise NotFoundError(Text("no unexpected arrival with id {unexpected_id}", unexpected_id=unexpected_id))
     try:
         stage, plan = plans.get_stage_visible_or_raise(session=session, actor=actor, stage_id=arrival.stage_id)
     except NotFoundError:
-        raise NotFoundError(f"no unexpected arrival with id {unexpected_id}") from None
+        raise NotFoundError(
+            Text("no unexpected arrival with id {unexpected_id}", unexpected_id=unexpected_id)
+        ) from None
     return arrival, stage, plan
 
 
@@ -130,23 +142,36 @@ def resolve(
     """Say who an unexpected arrival is — one of its candidates — or that it is none of them (with a note)."""
     arrival, stage, _plan = get_visible_or_raise(session=session, actor=actor, unexpected_id=unexpected_id)
     if not sees_candidates(actor):
-        raise PermissionDeniedError(f"{actor.label} may not resolve an unexpected arrival",
-                                    hint="the mediator resolves it")  # fmt: skip
+        raise PermissionDeniedError(Text("{actor} may not resolve an unexpected arrival", actor=actor.label),
+                                    hint=Text("the mediator resolves it"))  # fmt: skip
     _open_stage(stage)
     text = (note or "").strip() or None
     if person_id is None and text is None:
-        raise InputError("say what was done when the person is none of the candidates", column="note",
-                         hint="e.g. referred to tracing; returned to the sending side")  # fmt: skip
+        raise InputError(Text("say what was done when the person is none of the candidates"), column="note",
+                         hint=Text("e.g. referred to tracing; returned to the sending side"))  # fmt: skip
     offered = {int(c["person_id"]) for c in arrival.candidates}
     if person_id is not None and person_id not in offered:
         choices = ", ".join(map(str, sorted(offered))) or "none"
-        raise InputError(f"person {person_id} is not a candidate of unexpected arrival {arrival.id}",
-                         column="person_id", hint=f"choose one of: {choices}")  # fmt: skip
+        raise InputError(
+            Text(
+                "person {person_id} is not a candidate of unexpected arrival {arrival_id}",
+                person_id=person_id,
+                arrival_id=arrival.id,
+            ),
+            column="person_id",
+            hint=Text("choose one of: {choices}", choices=choices),
+        )
     if arrival.state == UnexpectedState.RESOLVED:
         if arrival.person_id == person_id and arrival.resolution == text:
             return arrival
-        raise ConflictError(f"unexpected arrival {arrival.id} is already resolved by {arrival.resolved_by}",
-                            hint="a resolution is not overwritten")  # fmt: skip
+        raise ConflictError(
+            Text(
+                "unexpected arrival {arrival_id} is already resolved by {resolved_by}",
+                arrival_id=arrival.id,
+                resolved_by=arrival.resolved_by,
+            ),
+            hint=Text("a resolution is not overwritten"),
+        )
     arrival.person_id, arrival.resolution = person_id, text
     arrival.state, arrival.resolved_by, arrival.resolved_at = (
         UnexpectedState.RESOLVED,

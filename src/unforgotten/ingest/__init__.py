@@ -10,7 +10,7 @@ import datetime as dt
 from collections.abc import Callable
 from pathlib import Path
 
-from unforgotten.errors import FileReadError
+from unforgotten.errors import FileReadError, Text
 from unforgotten.ingest.delimited import read_csv
 from unforgotten.ingest.limits import DEFAULT_LIMITS, Limits
 from unforgotten.ingest.mapping import ColumnMapping, load_mapping, map_headers, normalise_header
@@ -75,11 +75,11 @@ def read_file(
     """
     path = Path(path)
     if not path.is_file():
-        raise FileReadError("file not found", file=str(path), hint="check the path")
+        raise FileReadError(Text("file not found"), file=str(path), hint=Text("check the path"))
     with path.open("rb") as handle:
         magic = handle.read(8)
     if not magic:
-        raise FileReadError("the file is empty", file=path.name)
+        raise FileReadError(Text("the file is empty"), file=path.name)
     suffix = path.suffix.lower()
     if suffix in _SPREADSHEETS or magic.startswith(_ZIP) or magic.startswith(_OLE):
         return read_spreadsheet(path, mapping=mapping, today=today, progress=progress, limits=limits)

@@ -12,7 +12,7 @@ from __future__ import annotations
 import zipfile
 from pathlib import Path
 
-from unforgotten.errors import FileReadError
+from unforgotten.errors import FileReadError, Text
 from unforgotten.ingest.limits import DEFAULT_LIMITS, Limits
 
 __all__ = ["check_archive"]
@@ -43,24 +43,40 @@ def check_archive(path: Path, limits: Limits = DEFAULT_LIMITS) -> None:
         total += size
         if member.filename.lower() in _SHARED_STRINGS and size > limits.shared_strings_bytes:
             raise FileReadError(
-                f"the workbook's shared strings unpack to {size // _MB:,} MB, the limit is "
-                f"{limits.shared_strings_bytes // _MB:,} MB",
+                Text(
+                    "the workbook's shared strings unpack to {size_mb:,} MB, the limit is {limit_mb:,} MB",
+                    size_mb=size // _MB,
+                    limit_mb=limits.shared_strings_bytes // _MB,
+                ),
                 file=path.name,
-                hint="a list this large is more safely sent as CSV; a file this size may also be crafted to exhaust "
-                "memory",
+                hint=Text(
+                    "a list this large is more safely sent as CSV; a file this size may also be crafted to exhaust "
+                    "memory"
+                ),
             )
         if size > limits.ratio_checked_above and size > limits.compression_ratio * max(member.compress_size, 1):
             ratio = size // max(member.compress_size, 1)
             raise FileReadError(
-                f"a part of the workbook unpacks to {ratio:,} times its packed size ({size // _MB:,} MB), the limit "
-                f"is {limits.compression_ratio} times",
+                Text(
+                    "a part of the workbook unpacks to {ratio:,} times its packed size ({size_mb:,} MB), the limit "
+                    "is {compression_ratio} times",
+                    ratio=ratio,
+                    size_mb=size // _MB,
+                    compression_ratio=limits.compression_ratio,
+                ),
                 file=path.name,
-                hint="real lists never compress this well; the file looks crafted to exhaust memory (a zip bomb) — "
-                "save the list again from a spreadsheet program, or send it as CSV",
+                hint=Text(
+                    "real lists never compress this well; the file looks crafted to exhaust memory (a zip bomb) — "
+                    "save the list again from a spreadsheet program, or send it as CSV"
+                ),
             )
     if total > limits.unpacked_bytes:
         raise FileReadError(
-            f"the workbook unpacks to {total // _MB:,} MB, the limit is {limits.unpacked_bytes // _MB:,} MB",
+            Text(
+                "the workbook unpacks to {total_mb:,} MB, the limit is {limit_mb:,} MB",
+                total_mb=total // _MB,
+                limit_mb=limits.unpacked_bytes // _MB,
+            ),
             file=path.name,
-            hint="split the list into several files, or send it as CSV",
+            hint=Text("split the list into several files, or send it as CSV"),
         )

@@ -17,7 +17,7 @@ from itertools import chain, islice
 from pathlib import Path
 from typing import TextIO
 
-from unforgotten.errors import FileReadError
+from unforgotten.errors import FileReadError, Text
 from unforgotten.ingest.encoding import detect_encoding
 from unforgotten.ingest.header import HEADER_SCAN, check_header_width, find_header
 from unforgotten.ingest.limits import DEFAULT_LIMITS, Limits
@@ -234,9 +234,9 @@ def read_csv(
         header_at = find_header([cells for _, cells, _ in head[:HEADER_SCAN]], mapping)
         if header_at is None:
             raise FileReadError(
-                "no header row with recognisable column names in the first rows",
+                Text("no header row with recognisable column names in the first rows"),
                 file=path.name,
-                hint="add a header (e.g. Прізвище, Ім'я, Дата народження) or pass --mapping",
+                hint=Text("add a header (e.g. Прізвище, Ім'я, Дата народження) or pass --mapping"),
             )
         headers = [h.strip() for h in head[header_at][1]]
         check_header_width(headers, limits.columns, file=path.name)

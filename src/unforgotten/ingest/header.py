@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from unforgotten.errors import FileReadError
+from unforgotten.errors import FileReadError, Text
 from unforgotten.ingest.mapping import ColumnMapping, recognised
 
 __all__ = ["HEADER_SCAN", "check_header_width", "find_header"]
@@ -35,9 +35,9 @@ def check_header_width(headers: Sequence[str], limit: int, *, file: str, sheet: 
     while width and not headers[width - 1].strip():
         width -= 1
     if width > limit:
-        where = f"sheet {sheet!r}: " if sheet else ""
+        where = Text("sheet {sheet!r}: ", sheet=sheet) if sheet else ""
         raise FileReadError(
-            f"{where}the header has {width} columns, the limit is {limit}",
+            Text("{where}the header has {width} columns, the limit is {limit}", where=where, width=width, limit=limit),
             file=file,
-            hint="remove the unused columns, or split the file",
+            hint=Text("remove the unused columns, or split the file"),
         )

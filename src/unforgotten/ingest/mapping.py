@@ -14,7 +14,7 @@ from pathlib import Path
 import yaml
 
 from unforgotten.columns import CANONICAL_COLUMNS
-from unforgotten.errors import FileReadError, MappingError
+from unforgotten.errors import FileReadError, MappingError, Text
 
 __all__ = ["ColumnMapping", "load_mapping", "map_headers", "normalise_header"]
 
@@ -103,19 +103,19 @@ def load_mapping(path: Path) -> ColumnMapping:
     try:
         text = path.read_text(encoding="utf-8-sig")
     except OSError as error:
-        raise FileReadError("mapping file cannot be read", file=str(path), hint=str(error)) from error
+        raise FileReadError(Text("mapping file cannot be read"), file=str(path), hint=str(error)) from error
     try:
         data = json.loads(text) if path.suffix.lower() == ".json" else yaml.safe_load(text)
     except (ValueError, yaml.YAMLError) as error:
-        raise MappingError("mapping file is not valid YAML/JSON", file=str(path), hint=str(error)) from error
+        raise MappingError(Text("mapping file is not valid YAML/JSON"), file=str(path), hint=str(error)) from error
     if not isinstance(data, dict):
-        raise MappingError("mapping file must be an object of source header: canonical column", file=str(path))
+        raise MappingError(Text("mapping file must be an object of source header: canonical column"), file=str(path))
     mapping: ColumnMapping = {}
     for source, column in data.items():
         if column not in CANONICAL_COLUMNS:
             raise MappingError(
-                "unknown canonical column in mapping", file=str(path), column=str(source), value=column,
-                hint=f"use one of: {', '.join(CANONICAL_COLUMNS)}",
+                Text("unknown canonical column in mapping"), file=str(path), column=str(source), value=column,
+                hint=Text("use one of: {columns}", columns=', '.join(CANONICAL_COLUMNS)),
             )  # fmt: skip
         mapping[str(source)] = str(column)
     return mapping

@@ -15,7 +15,7 @@ from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from unforgotten.errors import FileReadError
+from unforgotten.errors import FileReadError, Text
 from unforgotten.ingest.mapping import map_headers
 from unforgotten.ingest.model import ParsedRow, ReadResult
 from unforgotten.ingest.rows import RowBuilder
@@ -48,7 +48,7 @@ def _root_children(path: Path) -> Iterator[ET.Element]:
     for event, element in ET.iterparse(path, events=("start", "end")):
         if event == "start":
             if depth == 0 and _local(element.tag) != "pfif":
-                raise FileReadError("not a PFIF document (the root element is not pfif)", file=path.name)
+                raise FileReadError(Text("not a PFIF document (the root element is not pfif)"), file=path.name)
             depth += 1
             continue
         depth -= 1
@@ -69,7 +69,7 @@ def _top_level_notes(path: Path) -> dict[str, list[tuple[str, str]]]:
                 fields = _fields(element)
                 notes[fields.get("person_record_id", "")].append((fields.get("source_date", ""), _note_text(fields)))
     except ET.ParseError as error:
-        raise FileReadError("not a well-formed PFIF XML document", file=path.name, hint=str(error)) from error
+        raise FileReadError(Text("not a well-formed PFIF XML document"), file=path.name, hint=str(error)) from error
     return notes
 
 

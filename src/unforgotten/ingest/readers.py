@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import Any, TextIO
 
 from unforgotten.columns import CANONICAL_COLUMNS
-from unforgotten.errors import FileReadError, UnforgottenError
+from unforgotten.errors import FileReadError, Text, UnforgottenError
 from unforgotten.ingest.archive import check_archive
 from unforgotten.ingest.compound import OLE_SIGNATURE, compound_file_problem
 from unforgotten.ingest.delimited import read_csv
@@ -80,16 +80,16 @@ def _open_workbook(path: Path, limits: Limits) -> SheetRows:
     problem = compound_file_problem(path) if compound else None
     if problem is not None:
         raise FileReadError(
-            "the workbook is damaged and cannot be opened",
+            Text("the workbook is damaged and cannot be opened"),
             file=path.name,
-            hint=f"{problem}; open it in a spreadsheet program and save it again",
+            hint=Text("{problem}; open it in a spreadsheet program and save it again", problem=problem),
         )
     try:
         workbook = CalamineWorkbook.from_path(str(path))
     except BaseException as error:
         if not _library_failure(error):
             raise
-        raise FileReadError("the workbook cannot be opened", file=path.name, hint=str(error)) from error
+        raise FileReadError(Text("the workbook cannot be opened"), file=path.name, hint=str(error)) from error
 
     def sheets() -> SheetRows:
         for name in workbook.sheet_names:
@@ -108,7 +108,7 @@ def _openpyxl_sheets(path: Path) -> SheetRows:
     try:
         workbook = load_workbook(path, read_only=True, data_only=True)
     except Exception as error:  # openpyxl raises many kinds for corrupt files
-        raise FileReadError("the workbook cannot be opened", file=path.name, hint=str(error)) from error
+        raise FileReadError(Text("the workbook cannot be opened"), file=path.name, hint=str(error)) from error
 
     def sheets() -> SheetRows:
         try:
@@ -170,9 +170,9 @@ def _sheet_rows(path: Path, name: str, load: Callable[[], Iterator[Sequence[Any]
         if not _library_failure(error):
             raise
         raise FileReadError(
-            f"sheet {name!r} of the workbook cannot be read",
+            Text("sheet {name!r} of the workbook cannot be read", name=name),
             file=path.name,
-            hint=f"{error}; open it in a spreadsheet program and save it again",
+            hint=Text("{error}; open it in a spreadsheet program and save it again", error=error),
         ) from error
 
 
@@ -224,9 +224,9 @@ def read_spreadsheet(
                     progress(count)
         if not result.sheets:
             raise FileReadError(
-                "no sheet has a header row with recognisable column names",
+                Text("no sheet has a header row with recognisable column names"),
                 file=path.name,
-                hint="add a header (e.g. Прізвище, Ім'я, Дата народження) or pass --mapping",
+                hint=Text("add a header (e.g. Прізвище, Ім'я, Дата народження) or pass --mapping"),
             )
         if progress is not None:
             progress(count)
@@ -267,13 +267,13 @@ def _json_items(path: Path, encoding: str) -> Iterator[Any]:
     with _utf8(path, encoding) as peek:
         first = peek.read(64).lstrip()[:1]
     if first not in (b"[", b"{"):
-        raise FileReadError("JSON must be an array of objects", file=path.name)
+        raise FileReadError(Text("JSON must be an array of objects"), file=path.name)
     prefix = "item" if first == b"[" else "entries.item"
     with _utf8(path, encoding) as handle:
         try:
             yield from ijson.items(handle, prefix, use_float=True)
         except (ijson.JSONError, UnicodeDecodeError, ValueError) as error:
-            raise FileReadError("not valid JSON", file=path.name, hint=str(error)) from error
+            raise FileReadError(Text("not valid JSON"), file=path.name, hint=str(error)) from error
 
 
 def read_json(
@@ -301,7 +301,9 @@ def read_json(
         if isinstance(item, dict) and len(item) <= limits.item_keys and len(headers) < limits.distinct_keys:
             headers.update(dict.fromkeys(item))
     if count == 0 and not _has_entries(path, encoding):
-        raise FileReadError("JSON must be an array of objects", file=path.name, hint="no list of entries found")
+        raise FileReadError(
+            Text("JSON must be an array of objects"), file=path.name, hint=Text("no list of entries found")
+        )
     columns = list(headers)[: limits.distinct_keys]
     known = frozenset(columns)
     positions, unmapped = map_headers(columns, mapping)

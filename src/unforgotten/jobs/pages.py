@@ -18,7 +18,7 @@ from sqlalchemy.orm import Session
 from unforgotten.auth.service import Actor
 from unforgotten.db import RowId
 from unforgotten.deps import PageActor, PageSession, ReadSession
-from unforgotten.errors import NotFoundError, PermissionDeniedError, UnforgottenError
+from unforgotten.errors import NotFoundError, PermissionDeniedError, Text, UnforgottenError
 from unforgotten.jobs import service
 from unforgotten.jobs.api import job_read
 from unforgotten.lists import service as lists
@@ -37,7 +37,9 @@ def _same_origin(request: Request) -> None:
     pages, so the Origin must). A client that sends no ``Origin`` (a script) is not a browser tricked by a site."""
     origin = request.headers.get("origin")
     if origin is not None and (origin == "null" or urlsplit(origin).netloc != request.headers.get("host", "")):
-        raise PermissionDeniedError("a form from another site cannot act here", hint="use the lists page itself")
+        raise PermissionDeniedError(
+            Text("a form from another site cannot act here"), hint=Text("use the lists page itself")
+        )
 
 
 def _lists_page(

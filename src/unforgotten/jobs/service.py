@@ -22,7 +22,7 @@ from unforgotten.audit.recorder import record
 from unforgotten.auth import service as auth
 from unforgotten.auth.models import Party, PartyKind, Role
 from unforgotten.auth.service import Actor, readable_spaces
-from unforgotten.errors import InputError, IntegrityError, NotFoundError
+from unforgotten.errors import InputError, IntegrityError, NotFoundError, Text
 from unforgotten.jobs.models import Job, JobKind, JobState
 from unforgotten.lists import service as lists
 
@@ -107,12 +107,14 @@ def create_import(
     party = auth.get_by_code_or_raise(session=session, code=party_code)
     lists.require_may_submit(actor=actor, party=party)
     if kind not in {k.value for k in ListKind} - {ListKind.RESPONSE}:
-        raise InputError("unknown list kind", value=kind, hint="use custody, request, tracing or remains")
+        raise InputError(Text("unknown list kind"), value=kind, hint=Text("use custody, request, tracing or remains"))
     share_with: list[str] = []
     if share_with_mediator:
         mediator = auth.get_mediator(session=session)
         if mediator is None:
-            raise InputError("there is no mediator to share the list with", hint="untick the share, or add one")
+            raise InputError(
+                Text("there is no mediator to share the list with"), hint=Text("untick the share, or add one")
+            )
         share_with.append(mediator.code)
     file_hash = lists.file_sha256(path)
     store_original(session=session, path=path, sha256=file_hash)
@@ -142,7 +144,10 @@ def get_visible_or_raise(*, session: Session, actor: Actor, job_id: int) -> Job:
         or (actor.is_mediator and actor.party_code in job.options.get("share_with", []))
     )
     if job is None or not visible:
-        raise NotFoundError(f"no job with id {job_id}", hint="the page that queued the upload links to its job")
+        raise NotFoundError(
+            Text("no job with id {job_id}", job_id=job_id),
+            hint=Text("the page that queued the upload links to its job"),
+        )
     return job
 
 
@@ -213,10 +218,14 @@ def file_of(*, session: Session, job: Job, directory: Path) -> Path:
 
     stored = session.get(StoredFile, job.file_hash)
     if stored is None:
-        raise NotFoundError(f"the file of job {job.id} is not stored", hint="upload the file again")
+        raise NotFoundError(
+            Text("the file of job {job_id} is not stored", job_id=job.id), hint=Text("upload the file again")
+        )
     content = zlib.decompress(stored.content)
     if hashlib.sha256(content).hexdigest() != job.file_hash:
-        raise IntegrityError(f"the stored file of job {job.id} does not match its hash", hint="upload it again")
+        raise IntegrityError(
+            Text("the stored file of job {job_id} does not match its hash", job_id=job.id), hint=Text("upload it again")
+        )
     path = directory / (Path(job.file_name).name or "upload")
     path.write_bytes(content)
     return path

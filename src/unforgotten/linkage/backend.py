@@ -17,7 +17,7 @@ from typing import Any
 import pandas as pd
 from splink import DuckDBAPI, Linker, SettingsCreator
 
-from unforgotten.errors import ConfigurationError, LinkageError
+from unforgotten.errors import ConfigurationError, LinkageError, Text
 
 __all__ = ["ENGINES", "Backend", "open_backend"]
 
@@ -93,7 +93,9 @@ class Backend:
             sql = match.group("sql") if match else None
             reason = match.group("err").strip() if match else f"{type(error).__name__}: {text}"
             raise LinkageError(
-                f"{doing} failed: {reason}", sql=sql, hint="check the input columns; run with --debug for details"
+                Text("{doing} failed: {reason}", doing=doing, reason=reason),
+                sql=sql,
+                hint=Text("check the input columns; run with --debug for details"),
             ) from error
 
     def lift_memory_limit(self) -> bool:
@@ -141,7 +143,10 @@ def open_backend(engine: str = "duckdb", *, spark_session: Any = None) -> Backen
         return Backend("duckdb", DuckDBAPI(connection=connection), connection=connection)
     if engine == "spark":
         return Backend("spark", *_spark_api(spark_session))
-    raise ConfigurationError(f"unknown linkage engine {engine!r}", hint=f"use one of {', '.join(ENGINES)}")
+    raise ConfigurationError(
+        Text("unknown linkage engine {engine!r}", engine=engine),
+        hint=Text("use one of {engines}", engines=", ".join(ENGINES)),
+    )
 
 
 def _spark_api(session: Any) -> tuple[Any, Any]:
@@ -150,7 +155,7 @@ def _spark_api(session: Any) -> tuple[Any, Any]:
         from splink.backends.spark import SparkAPI, similarity_jar_location
     except ImportError as error:
         raise ConfigurationError(
-            "the Spark engine needs pyspark", hint="install the extra: pip install 'unforgotten[spark]'"
+            Text("the Spark engine needs pyspark"), hint=Text("install the extra: pip install 'unforgotten[spark]'")
         ) from error
     if session is None:
         try:
@@ -166,7 +171,8 @@ def _spark_api(session: Any) -> tuple[Any, Any]:
             )
         except Exception as error:  # Java missing or broken: say so plainly
             raise ConfigurationError(
-                f"cannot start Spark: {error}", hint="the Spark engine needs Java 17; use --engine duckdb"
+                Text("cannot start Spark: {error}", error=error),
+                hint=Text("the Spark engine needs Java 17; use --engine duckdb"),
             ) from error
         session.sparkContext.setLogLevel("ERROR")
         session.sparkContext.setCheckpointDir("/tmp/unforgotten-spark-checkpoints")

@@ -26,7 +26,7 @@ import splink.comparison_level_library as cll
 import splink.comparison_library as cl
 from splink import SettingsCreator, block_on
 
-from unforgotten.errors import InputError
+from unforgotten.errors import InputError, Text
 from unforgotten.linkage.backend import Backend, open_backend
 from unforgotten.linkage.explain import Explainer, FieldExplanation
 from unforgotten.linkage.features import features
@@ -339,7 +339,7 @@ def estimate_child_model(
             out = copy.deepcopy(prior)
             out["trained_on"] = {"rows": [len(left), len(right)], "prior_kept": True}
             return _cap(out)
-        with active.errors("estimating the children's model"):
+        with active.errors(Text("estimating the children's model")):
             tables = active.register([left, right])
             linker = active.linker(tables, child_settings(len(left), len(right)))
             linker.training.estimate_u_using_random_sampling(max_pairs=1e6, seed=seed)
@@ -401,10 +401,14 @@ class ChildMatchResult:
 def _check_ids(frame: pd.DataFrame, what: str) -> None:
     ids = frame["record_id"]
     if ids.isna().any() or (ids == "").any():
-        raise InputError(f"{what}: a record has no record_id", column="record_id")
+        raise InputError(Text("{what}: a record has no record_id", what=what), column="record_id")
     if ids.duplicated().any():
         repeated = str(ids[ids.duplicated()].iloc[0])
-        raise InputError(f"{what}: record_id {repeated!r} appears twice", column="record_id", value=repeated)
+        raise InputError(
+            Text("{what}: record_id {repeated!r} appears twice", what=what, repeated=repeated),
+            column="record_id",
+            value=repeated,
+        )
 
 
 def match_children(
@@ -440,8 +444,8 @@ def match_children(
     """
     left = child_features(requests, id_prefix="L|")
     right = child_features(records, id_prefix="R|")
-    _check_ids(left, "tracing requests")
-    _check_ids(right, "the other side's records")
+    _check_ids(left, Text("tracing requests"))
+    _check_ids(right, Text("the other side's records"))
     if not len(left) or not len(right):
         return ChildMatchResult([], settings or {}, threshold, floor)
     backend = open_backend()
@@ -451,7 +455,7 @@ def match_children(
         run.pop("trained_on", None)
         run["link_type"] = "link_only"
         run["probability_two_random_records_match"] = child_prior(len(left), len(right))
-        with backend.errors("scoring children's candidate pairs"):
+        with backend.errors(Text("scoring children's candidate pairs")):
             tables = backend.register([left, right])
             linker = backend.linker(tables, run)
             predictions = linker.inference.predict(threshold_match_probability=min(floor, threshold))

@@ -8,7 +8,7 @@ from typing import Any
 
 import pandas as pd
 
-from unforgotten.errors import InputError, LinkageError
+from unforgotten.errors import InputError, LinkageError, Text
 from unforgotten.linkage.backend import Backend, open_backend
 from unforgotten.linkage.explain import Explainer, FieldExplanation
 from unforgotten.linkage.features import features
@@ -77,14 +77,14 @@ def _ids(frame: pd.DataFrame, what: str) -> None:
     record_ids = frame["record_id"]
     if record_ids.isna().any() or (record_ids == "").any():
         row = int(record_ids.isna().idxmax() if record_ids.isna().any() else (record_ids == "").idxmax())
-        raise InputError(f"{what}: a record has no record_id", row=row + 1, column="record_id")
+        raise InputError(Text("{what}: a record has no record_id", what=what), row=row + 1, column="record_id")
     duplicated = record_ids[record_ids.duplicated()]
     if len(duplicated):
         raise InputError(
-            f"{what}: record_id {duplicated.iloc[0]!r} appears twice",
+            Text("{what}: record_id {record_id!r} appears twice", what=what, record_id=duplicated.iloc[0]),
             column="record_id",
             value=str(duplicated.iloc[0]),
-            hint="each row needs its own record_id",
+            hint=Text("each row needs its own record_id"),
         )
 
 
@@ -127,7 +127,7 @@ def _score(
     term_frequencies: Mapping[str, pd.DataFrame] | None,
     rules: Sequence[Any] | None,
 ) -> pd.DataFrame:
-    with backend.errors("scoring candidate pairs"):
+    with backend.errors(Text("scoring candidate pairs")):
         tables = backend.register(frames)
         run_settings = model.settings_for(link_type, *sizes, dialect=backend.engine)
         if broad if broad is not None else sum(len(frame) for frame in frames) <= SMALL_LISTS:
@@ -205,8 +205,8 @@ def link_lists(
     step("reading names")
     left = features(left_rows, id_prefix=LEFT)
     right = features(right_rows, id_prefix=RIGHT)
-    _ids(left, "left list")
-    _ids(right, "right list")
+    _ids(left, Text("left list"))
+    _ids(right, Text("right list"))
     active = backend or open_backend(engine)
     try:
         if model is None:
@@ -436,7 +436,7 @@ def dedupe_list(
     step = progress or (lambda _name: None)
     step("reading names")
     frame = features(rows, id_prefix=LEFT)
-    _ids(frame, "list")
+    _ids(frame, Text("list"))
     backend = open_backend(engine)
     try:
         if model is None:

@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 
 import pandas as pd
 
-from unforgotten.errors import InputError
+from unforgotten.errors import InputError, Text
 from unforgotten.linkage.backend import open_backend
 from unforgotten.linkage.engine import WITHIN_LIST_THRESHOLD, score_pairs
 from unforgotten.linkage.explain import Explainer
@@ -119,7 +119,7 @@ def link_incremental(
         known = features(existing_persons_rows, id_prefix=OLD)
     person_of = _persons(existing_persons_rows)
     if fresh["record_id"].duplicated().any() or (fresh["record_id"] == "").any():
-        raise InputError("new entries need unique, non-empty record ids", column="record_id")
+        raise InputError(Text("new entries need unique, non-empty record ids"), column="record_id")
     backend = open_backend(engine)
     try:
         frames = [fresh, known] if len(known) else [fresh]
@@ -258,7 +258,7 @@ def _persons(rows: Sequence[Row]) -> dict[str, int]:
             out[str(row.get("record_id"))] = int(str(row.get("person_id")))
         except ValueError as error:
             raise InputError(
-                "an existing entry has no valid person_id",
+                Text("an existing entry has no valid person_id"),
                 row=number,
                 column="person_id",
                 value=str(row.get("person_id")),

@@ -17,7 +17,7 @@ from typing import Any
 
 import pandas as pd
 
-from unforgotten.errors import InputError, LinkageError
+from unforgotten.errors import InputError, LinkageError, Text
 from unforgotten.linkage.backend import Backend, open_backend
 from unforgotten.linkage.model import TRAINING_RULES, WEAK_FIELDS, WEAK_FLOOR, LinkType, settings
 
@@ -77,10 +77,12 @@ class LinkageModel:
         try:
             document = json.loads(Path(path).read_text(encoding="utf-8"))
         except (OSError, ValueError) as error:
-            raise InputError(f"cannot read linkage model: {error}", file=str(path)) from error
+            raise InputError(Text("cannot read linkage model: {error}", error=error), file=str(path)) from error
         if not isinstance(document, dict) or document.get("format") != _FORMAT:
             raise InputError(
-                "not an Unforgotten linkage model file", file=str(path), hint="train one with `unforgotten link`"
+                Text("not an Unforgotten linkage model file"),
+                file=str(path),
+                hint=Text("train one with `unforgotten link`"),
             )
         return cls(
             splink_settings=count_service_number_once(cap_weak_fields(document["splink_settings"])),
@@ -113,8 +115,12 @@ def _in_dialect(trained: dict[str, Any], dialect: str) -> dict[str, Any]:
     shape = [(c["output_column_name"], len(c["comparison_levels"])) for c in trained["comparisons"]]
     if shape != [(c["output_column_name"], len(c["comparison_levels"])) for c in fresh_comparisons]:
         raise LinkageError(
-            f"the model file's comparisons {shape} differ from this version's; it cannot run in {dialect}",
-            hint="train the model again with this version (unforgotten link --save-model)",
+            Text(
+                "the model file's comparisons {shape} differ from this version's; it cannot run in {dialect}",
+                shape=shape,
+                dialect=dialect,
+            ),
+            hint=Text("train the model again with this version (unforgotten link --save-model)"),
         )
     for old, new in zip(trained["comparisons"], fresh_comparisons, strict=True):
         for old_level, new_level in zip(old["comparison_levels"], new["comparison_levels"], strict=True):
@@ -177,7 +183,7 @@ def train_model(
     own = backend is None
     active = backend or open_backend(engine)
     try:
-        with active.errors("training the linkage model"):
+        with active.errors(Text("training the linkage model")):
             tables = active.register(frames)
             linker = active.linker(tables, creator)
             linker.training.estimate_u_using_random_sampling(max_pairs=2e6, seed=seed)
@@ -241,7 +247,7 @@ def _check_trained(trained: dict[str, Any]) -> None:
     if missing:
         logging.getLogger(__name__).info("levels without a trained m (Splink's default used): %s", missing)
     if not trained.get("comparisons"):
-        raise LinkageError("training produced no comparisons")
+        raise LinkageError(Text("training produced no comparisons"))
 
 
 def cap_weak_fields(splink_settings: dict[str, Any]) -> dict[str, Any]:

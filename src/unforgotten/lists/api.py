@@ -12,7 +12,7 @@ from sqlalchemy import select
 from unforgotten.auth.permissions import CoordinatorPermission
 from unforgotten.db import RowCount, RowId
 from unforgotten.deps import CurrentActor, DbSession, ReadSession
-from unforgotten.errors import PermissionDeniedError
+from unforgotten.errors import PermissionDeniedError, Text
 from unforgotten.lists import history, service
 from unforgotten.lists.models import List
 from unforgotten.lists.schemas import (
@@ -104,7 +104,7 @@ def import_list(
     from unforgotten.persons.flows import submit_list
 
     if actor.party_code is None:
-        raise PermissionDeniedError(f"{actor.label} has no party to submit a list for")
+        raise PermissionDeniedError(Text("{actor} has no party to submit a list for", actor=actor.label))
     suffix = Path(file.filename or "upload").suffix
     with tempfile.TemporaryDirectory() as tmp:
         path = Path(tmp) / f"{Path(file.filename or 'upload').stem}{suffix}"

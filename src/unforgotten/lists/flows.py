@@ -20,7 +20,7 @@ from sqlalchemy.orm import Session
 
 from unforgotten.auth import service as auth
 from unforgotten.auth.service import Actor
-from unforgotten.errors import ConflictError, InputError
+from unforgotten.errors import ConflictError, InputError, Text
 from unforgotten.lists.models import Entry, EntryStatus, List, ListKind
 from unforgotten.lists.service import lists_in_space
 from unforgotten.persons.models import Match, MatchState
@@ -119,13 +119,21 @@ def _accepted_entries(session: Session, list_id: int, space_id: int) -> list[tup
 def _check_kinds(request: List, custody: List) -> None:
     if request.kind != ListKind.REQUEST or custody.kind not in (ListKind.CUSTODY, ListKind.REMAINS):
         raise InputError(
-            f"reconcile takes a request list and a custody (or remains) list; got {request.kind} and {custody.kind}",
-            hint="pass the request list id first, the custody list id second",
+            Text(
+                "reconcile takes a request list and a custody (or remains) list; got {kind} and {custody_kind}",
+                kind=request.kind,
+                custody_kind=custody.kind,
+            ),
+            hint=Text("pass the request list id first, the custody list id second"),
         )
     if request.party_id == custody.party_id:
         raise InputError(
-            f"lists {request.id} and {custody.id} were both submitted by the same side",
-            hint="reconcile one side's request list against the other side's custody list",
+            Text(
+                "lists {request_id} and {custody_id} were both submitted by the same side",
+                request_id=request.id,
+                custody_id=custody.id,
+            ),
+            hint=Text("reconcile one side's request list against the other side's custody list"),
         )
 
 
@@ -139,8 +147,12 @@ def reconciliation_space(*, session: Session, actor: Actor, request: List, custo
         if request.id in visible and custody.id in visible:
             return mediator.id
     raise InputError(
-        f"lists {request.id} and {custody.id} are not both shared with the mediator",
-        hint="reconciliation runs in the mediator's space: `unforgotten list share ID --with <MEDIATOR>` first",
+        Text(
+            "lists {request_id} and {custody_id} are not both shared with the mediator",
+            request_id=request.id,
+            custody_id=custody.id,
+        ),
+        hint=Text("reconciliation runs in the mediator's space: `unforgotten list share ID --with <MEDIATOR>` first"),
     )
 
 
@@ -150,8 +162,13 @@ def reconcile(*, session: Session, request: List, custody: List, space_id: int) 
     for lst in (request, custody):
         if lst.withdrawn_at is not None:  # its entries belong to no person: every request would read "not held"
             raise ConflictError(
-                f"list {lst.id} was withdrawn by {lst.withdrawn_by}: {lst.withdrawn_reason}",
-                hint="reconcile the list that replaced it (unforgotten lists shows the versions)",
+                Text(
+                    "list {list_id} was withdrawn by {withdrawn_by}: {withdrawn_reason}",
+                    list_id=lst.id,
+                    withdrawn_by=lst.withdrawn_by,
+                    withdrawn_reason=lst.withdrawn_reason,
+                ),
+                hint=Text("reconcile the list that replaced it (unforgotten lists shows the versions)"),
             )
     result = ReconciliationResult(request_list_id=request.id, custody_list_id=custody.id)
     requested = _accepted_entries(session, request.id, space_id)

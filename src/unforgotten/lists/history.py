@@ -15,7 +15,7 @@ from sqlalchemy.orm import Session
 
 from unforgotten.auth.service import Actor, readable_spaces
 from unforgotten.columns import CANONICAL_COLUMNS
-from unforgotten.errors import InputError
+from unforgotten.errors import InputError, Text
 from unforgotten.lists.models import Entry, List
 from unforgotten.lists.reconciliation import written_name
 from unforgotten.lists.service import get_visible_or_raise, lists_in_space
@@ -117,21 +117,24 @@ def diff(
         older = previous_version(versions_of(session=session, actor=actor, list_id=list_id), current)
         if older is None:
             raise InputError(
-                f"list {list_id} has no earlier version to compare with",
+                Text("list {list_id} has no earlier version to compare with", list_id=list_id),
                 column="against",
-                hint=f"name one with ?against=ID (/api/v1/lists/{list_id}/versions lists them)",
+                hint=Text("name one with ?against=ID (/api/v1/lists/{list_id}/versions lists them)", list_id=list_id),
             )
         against_id = older.id
     previous = get_visible_or_raise(session=session, actor=actor, list_id=against_id)
     if kind is not None and kind not in DIFF_KINDS:
-        raise InputError("unknown kind of change", column="kind", value=kind, hint="use added, removed or changed")
+        raise InputError(
+            Text("unknown kind of change"), column="kind", value=kind, hint=Text("use added, removed or changed")
+        )
     if previous.id == current.id or (previous.party_id, previous.name) != (current.party_id, current.name):
         raise InputError(
-            f"list {against_id} is not another version of list {list_id}", column="against", value=against_id,
-            hint=f"the versions of list {list_id} are at /api/v1/lists/{list_id}/versions",
+            Text("list {against_id} is not another version of list {list_id}", against_id=against_id,
+                 list_id=list_id), column="against", value=against_id,
+            hint=Text("the versions of list {list_id} are at /api/v1/lists/{list_id}/versions", list_id=list_id),
         )  # fmt: skip
     if not (1 <= limit <= MAX_LIMIT) or offset < 0:
-        raise InputError("a page is 1 to 1000 rows from an offset of 0 or more", column="limit", value=limit)
+        raise InputError(Text("a page is 1 to 1000 rows from an offset of 0 or more"), column="limit", value=limit)
     counts = version_diff(session, previous.id, current.id)
     total = counts[kind] if kind is not None else sum(counts[k] for k in DIFF_KINDS)
     rows = diff_rows(session, previous.id, current.id, kind=kind, limit=limit, offset=offset)

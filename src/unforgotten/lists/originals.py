@@ -15,7 +15,7 @@ from pathlib import Path
 from sqlalchemy.orm import Session
 
 from unforgotten.auth.service import Actor
-from unforgotten.errors import IntegrityError, NotFoundError
+from unforgotten.errors import IntegrityError, NotFoundError, Text
 from unforgotten.lists.models import StoredFile
 
 __all__ = ["read_original", "store_original"]
@@ -47,13 +47,13 @@ def read_original(*, session: Session, actor: Actor, list_id: int) -> tuple[str,
     stored = session.get(StoredFile, found.file_hash)
     if stored is None:
         raise NotFoundError(
-            f"the file of list {list_id} was not kept (it was imported before files were stored)",
-            hint="ask its party for the file; lists imported from now on keep theirs",
+            Text("the file of list {list_id} was not kept (it was imported before files were stored)", list_id=list_id),
+            hint=Text("ask its party for the file; lists imported from now on keep theirs"),
         )
     content = zlib.decompress(stored.content)
     if hashlib.sha256(content).hexdigest() != found.file_hash or len(content) != stored.size:
         raise IntegrityError(
-            f"the stored file of list {list_id} does not match the hash recorded at import",
-            hint="the database was altered: run `unforgotten account` and restore from a backup",
+            Text("the stored file of list {list_id} does not match the hash recorded at import", list_id=list_id),
+            hint=Text("the database was altered: run `unforgotten account` and restore from a backup"),
         )
     return found.file_name, content

@@ -24,7 +24,7 @@ from unforgotten.auth.models import Party, PartyKind, Role
 from unforgotten.auth.service import Actor, require_role
 from unforgotten.db import RowId, domain_error
 from unforgotten.deps import PageActor, PageSession, ReadSession, get_database
-from unforgotten.errors import InputError, NotFoundError, PermissionDeniedError, UnforgottenError
+from unforgotten.errors import InputError, NotFoundError, PermissionDeniedError, Text, UnforgottenError
 from unforgotten.lists import history, service
 from unforgotten.lists.flows import ReconciliationResult, reconcile, reconciliation_space
 from unforgotten.lists.models import List
@@ -217,10 +217,10 @@ def reconciliation_release(
         _lists(session, actor, request_list_id, custody_list_id)  # 404 before anything else
         # The service also lets the holding side release; from this page only the mediator does, as the brief of
         # the page is the intermediary's (GC III Art. 122-123).
-        require_role(actor, frozenset({Role.MEDIATOR}), "release answers from the reconciliation page")
+        require_role(actor, frozenset({Role.MEDIATOR}), Text("release answers from the reconciliation page"))
         text = reason.strip()
         if not text:
-            raise InputError("a reason is required", hint="say why, for the record")
+            raise InputError(Text("a reason is required"), hint=Text("say why, for the record"))
         with session.begin_nested():
             session.info["reason"] = text[:2000]  # the audit records of this release carry it
             releases.create(session=session, actor=actor, request_list_id=request_list_id,
@@ -318,7 +318,7 @@ def _list_action(
 def _party(code: str) -> str:
     """The party a form names; none chosen is said on the page, not looked up as the party ''."""
     if not code.strip():
-        raise InputError("choose a party", column="party")
+        raise InputError(Text("choose a party"), column="party")
     return code.strip()
 
 

@@ -19,7 +19,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from unforgotten.auth.service import Actor
-from unforgotten.errors import InputError
+from unforgotten.errors import InputError, Text
 from unforgotten.ingest import neutralise_cell
 from unforgotten.lists.flows import ReconciliationResult, ReconciliationRow, ReconciliationStatus
 from unforgotten.lists.models import Entry, EntryStatus
@@ -121,9 +121,11 @@ def name_rows(
 def select_rows(rows: Iterable[NamedRow], *, status: str = "", sort: str = "list") -> list[NamedRow]:
     """Keep the rows of one outcome (all when ``status`` is empty) in the chosen order; refuse unknown words."""
     if status and status not in STATUSES:
-        raise InputError("unknown outcome", value=status, hint=f"use one of: {', '.join(STATUSES)}")
+        raise InputError(
+            Text("unknown outcome"), value=status, hint=Text("use one of: {statuses}", statuses=", ".join(STATUSES))
+        )
     if sort not in SORTS:
-        raise InputError("unknown sort", value=sort, hint=f"use one of: {', '.join(SORTS)}")
+        raise InputError(Text("unknown sort"), value=sort, hint=Text("use one of: {sorts}", sorts=", ".join(SORTS)))
     chosen = [r for r in rows if not status or r.row.status.value == status]
     if sort == "name":  # rows whose name the reader may not see go last, in list order
         chosen.sort(key=lambda r: (r.request_name is None, (r.request_name or "").casefold()))
@@ -178,7 +180,7 @@ def write_reconciliation(
         path.write_bytes(reconciliation_csv(rows))
         return
     if suffix != ".xlsx":
-        raise InputError("unsupported output format", file=str(path), hint="name the output .csv or .xlsx")
+        raise InputError(Text("unsupported output format"), file=str(path), hint=Text("name the output .csv or .xlsx"))
     from openpyxl import Workbook
     from openpyxl.cell import WriteOnlyCell
 

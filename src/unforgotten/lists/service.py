@@ -20,7 +20,7 @@ from unforgotten.auth.models import Party, Role
 from unforgotten.auth.service import Actor, readable_spaces
 from unforgotten.columns import CANONICAL_COLUMNS
 from unforgotten.db import ANALYZE_ROWS, AnySelect, analyze, copy_rows, json_text
-from unforgotten.errors import ConflictError, InputError, NotFoundError, PermissionDeniedError
+from unforgotten.errors import ConflictError, InputError, NotFoundError, PermissionDeniedError, Text
 from unforgotten.lists.models import Entry, EntryStatus, List, ListKind, ListShare
 from unforgotten.lists.versions import diff_key, fingerprint, flag_duplicate_record_ids, version_diff
 
@@ -122,7 +122,10 @@ def get_or_raise(*, session: Session, list_id: int) -> List:
     """Return the list or raise NotFoundError."""
     found = get(session=session, list_id=list_id)
     if found is None:
-        raise NotFoundError(f"no list with id {list_id}", hint="`unforgotten` overview or /api/v1/lists shows the ids")
+        raise NotFoundError(
+            Text("no list with id {list_id}", list_id=list_id),
+            hint=Text("`unforgotten` overview or /api/v1/lists shows the ids"),
+        )
     return found
 
 
@@ -188,11 +191,11 @@ def import_file(
     from unforgotten.ingest import load_mapping, read_file
 
     if kind not in {k.value for k in ListKind}:
-        raise InputError("unknown list kind", value=kind, hint="use custody, request, tracing or remains")
+        raise InputError(Text("unknown list kind"), value=kind, hint=Text("use custody, request, tracing or remains"))
     if not path.is_file():
         from unforgotten.errors import FileReadError
 
-        raise FileReadError("file not found", file=str(path), hint="check the path")
+        raise FileReadError(Text("file not found"), file=str(path), hint=Text("check the path"))
     party = parties.get_by_code_or_raise(session=session, code=party_code)
     file_hash = file_sha256(path)
     existing = get_by_hash(session=session, party_id=party.id, kind=kind, file_hash=file_hash)
@@ -389,7 +392,9 @@ def export_entries(*, session: Session, actor: Actor, list_id: int, path: Path, 
         workbook.save(path)
         return count
     if suffix not in {".csv", ".txt"}:
-        raise InputError("unsupported export format", file=str(path), hint="name the output .csv, .xlsx or .xml (PFIF)")
+        raise InputError(
+            Text("unsupported export format"), file=str(path), hint=Text("name the output .csv, .xlsx or .xml (PFIF)")
+        )
     with path.open("w", encoding="utf-8-sig", newline="") as handle:
         writer = csv.writer(handle)
         writer.writerow(header)
@@ -434,11 +439,18 @@ def withdraw(*, session: Session, actor: Actor, list_id: int, reason: str) -> Li
     assert owner is not None
     require_may_submit(actor=actor, party=owner)
     if not reason.strip():
-        raise InputError("a withdrawal needs a reason", column="reason", hint="say why, e.g. --reason 'wrong file'")
+        raise InputError(
+            Text("a withdrawal needs a reason"), column="reason", hint=Text("say why, e.g. --reason 'wrong file'")
+        )
     if found.withdrawn_at is not None:
         raise ConflictError(
-            f"list {list_id} was already withdrawn by {found.withdrawn_by}: {found.withdrawn_reason}",
-            hint="a withdrawn list stays withdrawn; import the file again to submit it anew",
+            Text(
+                "list {list_id} was already withdrawn by {withdrawn_by}: {withdrawn_reason}",
+                list_id=list_id,
+                withdrawn_by=found.withdrawn_by,
+                withdrawn_reason=found.withdrawn_reason,
+            ),
+            hint=Text("a withdrawn list stays withdrawn; import the file again to submit it anew"),
         )
     found.withdrawn_at = dt.datetime.now(dt.UTC)
     found.withdrawn_by, found.withdrawn_reason = actor.name, reason.strip()
@@ -458,14 +470,24 @@ def replaced_name(*, session: Session, actor: Actor, list_id: int, party_code: s
     assert owner is not None
     require_may_submit(actor=actor, party=owner)
     if owner.code != party_code.upper():
-        raise InputError(f"list {list_id} is {owner.code}'s; a new version of it must be submitted for {owner.code}")
+        raise InputError(
+            Text(
+                "list {list_id} is {owner}'s; a new version of it must be submitted for {owner}",
+                list_id=list_id,
+                owner=owner.code,
+            )
+        )
     if found.kind != kind:
         raise InputError(
-            f"list {list_id} is a {found.kind} list; its new version must be one too", value=kind,
-            hint=f"use --kind {found.kind}, or import the file as a new list without --replaces",
-        )  # fmt: skip
+            Text("list {list_id} is a {kind} list; its new version must be one too", list_id=list_id, kind=found.kind),
+            value=kind,
+            hint=Text("use --kind {kind}, or import the file as a new list without --replaces", kind=found.kind),
+        )
     if found.withdrawn_at is not None:
-        raise ConflictError(f"list {list_id} is withdrawn; it cannot be replaced", hint="import the file as a new list")
+        raise ConflictError(
+            Text("list {list_id} is withdrawn; it cannot be replaced", list_id=list_id),
+            hint=Text("import the file as a new list"),
+        )
     return found.name
 
 
@@ -494,7 +516,9 @@ def get_visible_or_raise(*, session: Session, actor: Actor, list_id: int) -> Lis
         query = query.where(List.id.in_(lists_in_space(spaces)))
     found = session.scalars(query).first()
     if found is None:
-        raise NotFoundError(f"no list with id {list_id}", hint="/api/v1/lists shows the lists you may see")
+        raise NotFoundError(
+            Text("no list with id {list_id}", list_id=list_id), hint=Text("/api/v1/lists shows the lists you may see")
+        )
     return found
 
 
@@ -504,8 +528,8 @@ def require_may_submit(*, actor: Actor, party: Party) -> None:
         return
     if actor.role != Role.PARTY_COORDINATOR or actor.party_id != party.id:
         raise PermissionDeniedError(
-            f"{actor.label} may not submit or share lists of {party.code}",
-            hint=f"only a coordinator of {party.code} may",
+            Text("{actor} may not submit or share lists of {party}", actor=actor.label, party=party.code),
+            hint=Text("only a coordinator of {party} may", party=party.code),
         )
 
 
@@ -523,7 +547,7 @@ def share_with(*, session: Session, list_id: int, party_code: str, shared_by: st
     found = get_or_raise(session=session, list_id=list_id)
     target = parties.get_by_code_or_raise(session=session, code=party_code)
     if target.id == found.party_id:
-        raise InputError("a list is always visible to its own party", value=party_code)
+        raise InputError(Text("a list is always visible to its own party"), value=party_code)
     existing = session.scalars(
         select(ListShare).where(ListShare.list_id == list_id, ListShare.party_id == target.id)
     ).first()
@@ -546,7 +570,7 @@ def unshare(*, session: Session, actor: Actor, list_id: int, party_code: str) ->
         select(ListShare).where(ListShare.list_id == list_id, ListShare.party_id == target.id)
     ).first()
     if existing is None:
-        raise ConflictError(f"list {list_id} is not shared with {target.code}")
+        raise ConflictError(Text("list {list_id} is not shared with {target}", list_id=list_id, target=target.code))
     session.delete(existing)
     session.flush()
     return target.id

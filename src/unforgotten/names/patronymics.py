@@ -14,7 +14,7 @@ import re
 from functools import cache, lru_cache
 from typing import Literal
 
-from unforgotten.errors import InputError
+from unforgotten.errors import InputError, Text
 from unforgotten.names.keys import phonetic_key
 from unforgotten.names.lexicon import lexicon, unique_index
 from unforgotten.names.transliteration import System, transliterate
@@ -128,10 +128,10 @@ def make_patronymic(father_given: str, *, sex: Sex, language: Language) -> str:
     name = father_given.strip()
     if not name or not _CYRILLIC_WORD.match(name):
         raise InputError(
-            "A patronymic can only be formed from a Cyrillic given name.",
+            Text("A patronymic can only be formed from a Cyrillic given name."),
             column="father_given",
             value=father_given,
-            hint="pass the father's name in Ukrainian or Russian Cyrillic",
+            hint=Text("pass the father's name in Ukrainian or Russian Cyrillic"),
         )
     low = name.lower().replace("’", "'").replace("ʼ", "'")
     male, female = _uk(low) if language == "uk" else _ru(low)

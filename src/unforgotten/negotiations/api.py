@@ -16,6 +16,7 @@ from fastapi.responses import Response
 
 from unforgotten.db import RowId
 from unforgotten.deps import CurrentActor, DbSession, ReadSession
+from unforgotten.errors import Text
 from unforgotten.negotiations import feeds, service, storage, timeline
 from unforgotten.negotiations.calendar import to_ics
 from unforgotten.negotiations.models import Document, Meeting
@@ -167,7 +168,7 @@ def create_document(
 def document_file(document_id: RowId, request: Request, session: ReadSession, actor: CurrentActor) -> Response:
     """The stored file of a document, checked against its hash."""
     document = service.get_child_or_raise(
-        session=session, actor=actor, model=Document, child_id=document_id, noun="document"
+        session=session, actor=actor, model=Document, child_id=document_id, noun=Text("document")
     )[0]
     data = storage.read(_store(request), document.sha256)
     return Response(
@@ -180,7 +181,9 @@ def document_file(document_id: RowId, request: Request, session: ReadSession, ac
 @router.post("/documents/{document_id}/answer", response_model=DocumentRead)
 def answer_document(document_id: RowId, body: AnswerCreate, session: DbSession, actor: CurrentActor) -> DocumentRead:
     """Record that the caller's side answered the other side's document."""
-    service.get_child_or_raise(session=session, actor=actor, model=Document, child_id=document_id, noun="document")
+    service.get_child_or_raise(
+        session=session, actor=actor, model=Document, child_id=document_id, noun=Text("document")
+    )
     document = service.answer_document(
         session=session,
         actor=actor,
@@ -210,7 +213,7 @@ def create_meeting(negotiation_id: RowId, body: MeetingCreate, session: DbSessio
 @router.post("/meetings/{meeting_id}/status", response_model=MeetingRead)
 def update_meeting(meeting_id: RowId, body: StatusUpdate, session: DbSession, actor: CurrentActor) -> MeetingRead:
     """Mark a meeting accepted, declined or held (the mediator)."""
-    service.get_child_or_raise(session=session, actor=actor, model=Meeting, child_id=meeting_id, noun="meeting")
+    service.get_child_or_raise(session=session, actor=actor, model=Meeting, child_id=meeting_id, noun=Text("meeting"))
     held = service.parse_date(body.held_on, field="held_on") if body.held_on else None
     meeting = service.update_meeting(
         session=session, actor=actor, meeting_id=meeting_id, status=body.status, held_on=held

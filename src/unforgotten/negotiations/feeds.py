@@ -13,7 +13,7 @@ from sqlalchemy.orm import Session
 from unforgotten.auth import service as auth
 from unforgotten.auth.models import User
 from unforgotten.auth.service import Actor
-from unforgotten.errors import AuthenticationError, PermissionDeniedError
+from unforgotten.errors import AuthenticationError, PermissionDeniedError, Text
 from unforgotten.negotiations.models import CalendarFeed
 
 __all__ = ["create", "feed_actor"]
@@ -26,7 +26,9 @@ def _hash(token: str) -> str:
 def create(*, session: Session, actor: Actor) -> str:
     """Issue the actor's calendar feed secret (shown once), replacing any earlier one."""
     if actor.operator:
-        raise PermissionDeniedError("the local operator has no calendar feed", hint="use `unforgotten calendar -o`")
+        raise PermissionDeniedError(
+            Text("the local operator has no calendar feed"), hint=Text("use `unforgotten calendar -o`")
+        )
     user = auth.get_user_by_name_or_raise(session=session, name=actor.name)
     session.execute(delete(CalendarFeed).where(CalendarFeed.user_id == user.id))
     token = secrets.token_urlsafe(32)
@@ -43,5 +45,5 @@ def feed_actor(*, session: Session, token: str) -> Actor:
         .where(CalendarFeed.token_hash == _hash(token), User.active.is_(True))
     ).first()
     if user is None:
-        raise AuthenticationError("unknown or ended calendar feed", hint="ask for a new feed URL")
+        raise AuthenticationError(Text("unknown or ended calendar feed"), hint=Text("ask for a new feed URL"))
     return auth.actor_for(session=session, user=user)

@@ -19,7 +19,7 @@ from unforgotten.auth import service as auth
 from unforgotten.auth.models import PartyKind, Role
 from unforgotten.auth.service import Actor
 from unforgotten.db import AnySelect
-from unforgotten.errors import ConflictError, InputError, NotFoundError, PermissionDeniedError
+from unforgotten.errors import ConflictError, InputError, NotFoundError, PermissionDeniedError, Text
 from unforgotten.negotiations import storage
 from unforgotten.negotiations.models import (
     ActionItem,
@@ -75,7 +75,10 @@ def get_visible_or_raise(*, session: Session, actor: Actor, negotiation_id: int)
     query = _scope(select(Negotiation).where(Negotiation.id == negotiation_id), actor)
     found: Negotiation | None = session.scalars(query).first()
     if found is None:
-        raise NotFoundError(f"no negotiation with id {negotiation_id}", hint="`unforgotten negotiation list`")
+        raise NotFoundError(
+            Text("no negotiation with id {negotiation_id}", negotiation_id=negotiation_id),
+            hint=Text("`unforgotten negotiation list`"),
+        )
     return found
 
 
@@ -91,7 +94,10 @@ def get_child_or_raise(
     )
     row = session.execute(query).first()
     if row is None:
-        raise NotFoundError(f"no {noun} with id {child_id}", hint="`unforgotten negotiation show ID` lists them")
+        raise NotFoundError(
+            Text("no {noun} with id {child_id}", noun=noun, child_id=child_id),
+            hint=Text("`unforgotten negotiation show ID` lists them"),
+        )
     found: _T = row[0]
     negotiation: Negotiation = row[1]
     return found, negotiation
@@ -118,7 +124,10 @@ def _require_mediator_of(actor: Actor, negotiation: Negotiation, purpose: str) -
     if actor.operator:
         return
     if actor.role != Role.MEDIATOR or actor.party_id != negotiation.mediator_id:
-        raise PermissionDeniedError(f"{actor.label} may not {purpose}", hint="the negotiation's mediator records it")
+        raise PermissionDeniedError(
+            Text("{actor} may not {purpose}", actor=actor.label, purpose=purpose),
+            hint=Text("the negotiation's mediator records it"),
+        )
 
 
 def _side_of(actor: Actor, negotiation: Negotiation, party_code: str | None, session: Session, purpose: str) -> int:
@@ -126,13 +135,16 @@ def _side_of(actor: Actor, negotiation: Negotiation, party_code: str | None, ses
     sides = (negotiation.party_a_id, negotiation.party_b_id)
     if actor.operator:
         if party_code is None:
-            raise InputError("say which side this is from", column="party", hint="pass --party UA")
+            raise InputError(Text("say which side this is from"), column="party", hint=Text("pass --party UA"))
         party = auth.get_by_code_or_raise(session=session, code=party_code)
         if party.id not in sides:
-            raise InputError("that party is not a side of this negotiation", column="party", value=party_code)
+            raise InputError(Text("that party is not a side of this negotiation"), column="party", value=party_code)
         return party.id
     if actor.role != Role.PARTY_COORDINATOR or actor.party_id not in sides:
-        raise PermissionDeniedError(f"{actor.label} may not {purpose}", hint="a coordinator of either side may")
+        raise PermissionDeniedError(
+            Text("{actor} may not {purpose}", actor=actor.label, purpose=purpose),
+            hint=Text("a coordinator of either side may"),
+        )
     assert actor.party_id is not None
     return actor.party_id
 
@@ -142,13 +154,15 @@ def create(
 ) -> Negotiation:
     """Open a negotiation between two sides, with the actor's mediator party (or the mediator, for the operator)."""
     if not (actor.operator or actor.role == Role.MEDIATOR):
-        raise PermissionDeniedError(f"{actor.label} may not open a negotiation", hint="the mediator opens it")
+        raise PermissionDeniedError(
+            Text("{actor} may not open a negotiation", actor=actor.label), hint=Text("the mediator opens it")
+        )
     if not title.strip():
-        raise InputError("a negotiation needs a title", column="title")
+        raise InputError(Text("a negotiation needs a title"), column="title")
     a = auth.get_by_code_or_raise(session=session, code=side_a)
     b = auth.get_by_code_or_raise(session=session, code=side_b)
     if a.id == b.id or PartyKind.MEDIATOR in (a.kind, b.kind):
-        raise InputError("a negotiation is between two different sides", column="side_b", value=side_b)
+        raise InputError(Text("a negotiation is between two different sides"), column="side_b", value=side_b)
     mediator = actor.party_id if not actor.operator else getattr(auth.get_mediator(session=session), "id", None)
     negotiation = Negotiation(
         title=title.strip(), party_a_id=a.id, party_b_id=b.id, mediator_id=mediator, opened_on=opened_on
@@ -172,10 +186,10 @@ def create_round(
 ) -> Round:
     """Record a round of talks (the mediator), optionally naming the agreement made there."""
     negotiation = get_visible_or_raise(session=session, actor=actor, negotiation_id=negotiation_id)
-    _require_mediator_of(actor, negotiation, "record a round")
+    _require_mediator_of(actor, negotiation, Text("record a round"))
     if duration_minutes is not None and duration_minutes <= 0:
         raise InputError(
-            "a duration is a positive number of minutes", column="duration_minutes", value=duration_minutes
+            Text("a duration is a positive number of minutes"), column="duration_minutes", value=duration_minutes
         )
     if agreement_id is not None:
         from unforgotten.agreements import service as agreements
@@ -211,11 +225,11 @@ def create_document(
 ) -> Document:
     """Record a document a side sent (or a new version of one): its file stored by SHA-256, the hash chained."""
     negotiation = get_visible_or_raise(session=session, actor=actor, negotiation_id=negotiation_id)
-    from_party = _side_of(actor, negotiation, party_code, session, "record a document")
+    from_party = _side_of(actor, negotiation, party_code, session, Text("record a document"))
     if not title.strip():
-        raise InputError("a document needs a title", column="title")
+        raise InputError(Text("a document needs a title"), column="title")
     if review_days < 0:
-        raise InputError("the review period cannot be negative", column="review_days", value=review_days)
+        raise InputError(Text("the review period cannot be negative"), column="review_days", value=review_days)
     version = 1
     if series is not None:
         previous = session.scalars(
@@ -224,7 +238,13 @@ def create_document(
             .order_by(Document.version.desc())
         ).first()
         if previous is None:
-            raise NotFoundError(f"no document series {series!r} in negotiation {negotiation.id}")
+            raise NotFoundError(
+                Text(
+                    "no document series {series!r} in negotiation {negotiation_id}",
+                    series=series,
+                    negotiation_id=negotiation.id,
+                )
+            )
         version = previous.version + 1
     sha, size = storage.store(store, path)
     document = Document(
@@ -270,16 +290,22 @@ def answer_document(
 ) -> Document:
     """Record that the receiving side answered a document (a coordinator of the side that did not send it)."""
     document, negotiation = get_child_or_raise(
-        session=session, actor=actor, model=Document, child_id=document_id, noun="document"
+        session=session, actor=actor, model=Document, child_id=document_id, noun=Text("document")
     )
-    side = _side_of(actor, negotiation, party_code, session, "answer a document")
+    side = _side_of(actor, negotiation, party_code, session, Text("answer a document"))
     if side == document.from_party_id:
-        raise PermissionDeniedError("a side answers the other side's documents, not its own")
+        raise PermissionDeniedError(Text("a side answers the other side's documents, not its own"))
     if document.status == DocumentStatus.ANSWERED:
-        raise ConflictError(f"document {document_id} was already answered on {document.answered_on}")
+        raise ConflictError(
+            Text(
+                "document {document_id} was already answered on {answered_on}",
+                document_id=document_id,
+                answered_on=document.answered_on,
+            )
+        )
     if answered_on < document.received_on:
         raise InputError(
-            "an answer cannot precede the document's receipt", column="answered_on", value=str(answered_on)
+            Text("an answer cannot precede the document's receipt"), column="answered_on", value=str(answered_on)
         )
     document.status = DocumentStatus.ANSWERED
     document.answered_on, document.answered_by_party_id, document.answer = answered_on, side, answer
@@ -290,10 +316,10 @@ def answer_document(
 def _check_window(start: dt.date, end: dt.date) -> None:
     if end < start:
         raise InputError(
-            "a meeting window cannot end before it starts",
+            Text("a meeting window cannot end before it starts"),
             column="window_end",
             value=str(end),
-            hint=f"window_start is {start}",
+            hint=Text("window_start is {start}", start=start),
         )
 
 
@@ -309,10 +335,10 @@ def create_meeting(
 ) -> Meeting:
     """Propose a meeting for a window of dates (the mediator)."""
     negotiation = get_visible_or_raise(session=session, actor=actor, negotiation_id=negotiation_id)
-    _require_mediator_of(actor, negotiation, "propose a meeting")
+    _require_mediator_of(actor, negotiation, Text("propose a meeting"))
     _check_window(window_start, window_end)
     if not title.strip():
-        raise InputError("a meeting needs a title", column="title")
+        raise InputError(Text("a meeting needs a title"), column="title")
     meeting = Meeting(
         negotiation_id=negotiation.id,
         title=title.strip(),
@@ -331,17 +357,20 @@ def update_meeting(
 ) -> Meeting:
     """Mark a meeting accepted, declined or held (the mediator); a held meeting needs its date."""
     meeting, negotiation = get_child_or_raise(
-        session=session, actor=actor, model=Meeting, child_id=meeting_id, noun="meeting"
+        session=session, actor=actor, model=Meeting, child_id=meeting_id, noun=Text("meeting")
     )
-    _require_mediator_of(actor, negotiation, "change a meeting")
+    _require_mediator_of(actor, negotiation, Text("change a meeting"))
     try:
         new = MeetingStatus(status)
     except ValueError as error:
         raise InputError(
-            "unknown meeting status", column="status", value=status, hint=", ".join(s.value for s in MeetingStatus)
+            Text("unknown meeting status"),
+            column="status",
+            value=status,
+            hint=", ".join(s.value for s in MeetingStatus),
         ) from error
     if new == MeetingStatus.HELD and held_on is None:
-        raise InputError("a held meeting needs the date it was held", column="held_on")
+        raise InputError(Text("a held meeting needs the date it was held"), column="held_on")
     meeting.status, meeting.held_on = new.value, held_on if new == MeetingStatus.HELD else meeting.held_on
     session.flush()
     return meeting
@@ -352,12 +381,12 @@ def create_action(
 ) -> ActionItem:
     """Record an action item a side owes by a date (the mediator)."""
     negotiation = get_visible_or_raise(session=session, actor=actor, negotiation_id=negotiation_id)
-    _require_mediator_of(actor, negotiation, "record an action item")
+    _require_mediator_of(actor, negotiation, Text("record an action item"))
     party = auth.get_by_code_or_raise(session=session, code=owner)
     if party.id not in (negotiation.party_a_id, negotiation.party_b_id, negotiation.mediator_id):
-        raise InputError("the owner takes no part in this negotiation", column="owner", value=owner)
+        raise InputError(Text("the owner takes no part in this negotiation"), column="owner", value=owner)
     if not title.strip():
-        raise InputError("an action item needs a title", column="title")
+        raise InputError(Text("an action item needs a title"), column="title")
     item = ActionItem(
         negotiation_id=negotiation.id,
         title=title.strip(),
@@ -373,16 +402,16 @@ def create_action(
 def update_action(*, session: Session, actor: Actor, action_id: int, status: str) -> ActionItem:
     """Mark an action item done or dropped (its owner side's coordinator, or the mediator)."""
     item, negotiation = get_child_or_raise(
-        session=session, actor=actor, model=ActionItem, child_id=action_id, noun="action item"
+        session=session, actor=actor, model=ActionItem, child_id=action_id, noun=Text("action item")
     )
     owner_coordinator = actor.role == Role.PARTY_COORDINATOR and actor.party_id == item.owner_party_id
     if not owner_coordinator:
-        _require_mediator_of(actor, negotiation, "change an action item")
+        _require_mediator_of(actor, negotiation, Text("change an action item"))
     try:
         item.status = ActionStatus(status).value
     except ValueError as error:
         raise InputError(
-            "unknown action status", column="status", value=status, hint=", ".join(s.value for s in ActionStatus)
+            Text("unknown action status"), column="status", value=status, hint=", ".join(s.value for s in ActionStatus)
         ) from error
     session.flush()
     return item
@@ -393,4 +422,4 @@ def parse_date(value: str | None, *, field: str) -> dt.date:
     try:
         return dt.date.fromisoformat((value or "").strip())
     except ValueError as error:
-        raise InputError("not a date", column=field, value=value, hint="write YYYY-MM-DD") from error
+        raise InputError(Text("not a date"), column=field, value=value, hint=Text("write YYYY-MM-DD")) from error

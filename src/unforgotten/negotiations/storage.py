@@ -12,7 +12,7 @@ import shutil
 import tempfile
 from pathlib import Path
 
-from unforgotten.errors import FileReadError, IntegrityError
+from unforgotten.errors import FileReadError, IntegrityError, Text
 
 __all__ = ["data_dir", "read", "stored_path", "store"]
 
@@ -34,7 +34,7 @@ def stored_path(root: Path, sha256: str) -> Path:
 def store(root: Path, source: Path) -> tuple[str, int]:
     """Copy ``source`` into the store (once per content); return its SHA-256 and size."""
     if not source.is_file():
-        raise FileReadError("file not found", file=str(source), hint="check the path")
+        raise FileReadError(Text("file not found"), file=str(source), hint=Text("check the path"))
     digest = hashlib.sha256()
     with source.open("rb") as handle:
         for chunk in iter(lambda: handle.read(1 << 20), b""):
@@ -55,8 +55,14 @@ def read(root: Path, sha256: str) -> bytes:
     """The stored bytes, checked against their hash."""
     path = stored_path(root, sha256)
     if not path.is_file():
-        raise IntegrityError(f"stored document {sha256} is missing", hint=f"restore {path} from a backup")
+        raise IntegrityError(
+            Text("stored document {sha256} is missing", sha256=sha256),
+            hint=Text("restore {path} from a backup", path=path),
+        )
     data = path.read_bytes()
     if hashlib.sha256(data).hexdigest() != sha256:
-        raise IntegrityError(f"stored document {sha256} was changed", hint=f"restore {path} from a backup")
+        raise IntegrityError(
+            Text("stored document {sha256} was changed", sha256=sha256),
+            hint=Text("restore {path} from a backup", path=path),
+        )
     return data

@@ -10,7 +10,7 @@ from typing import Any
 from sqlalchemy.orm import Session
 
 from unforgotten.auth.service import Actor
-from unforgotten.errors import InputError
+from unforgotten.errors import InputError, Text
 from unforgotten.negotiations.calendar import CalendarItem
 from unforgotten.negotiations.models import ActionStatus, DocumentStatus, MeetingStatus
 from unforgotten.negotiations.service import document_status, get_all, get_children
@@ -44,7 +44,7 @@ def due(*, session: Session, actor: Actor, as_of: dt.date, days: int = 7) -> lis
     """What falls due by ``as_of + days``, overdue included: review deadlines, open action items, and meeting
     windows still to be settled or held."""
     if days < 0:
-        raise InputError("--days cannot be negative", column="days", value=days)
+        raise InputError(Text("--days cannot be negative"), column="days", value=days)
     # A horizon past the calendar's last day means everything, not an OverflowError.
     horizon = as_of + dt.timedelta(days=min(days, (dt.date.max - as_of).days))
     items: list[DueItem] = []

@@ -19,7 +19,7 @@ from sqlalchemy.orm import Session
 
 from unforgotten.auth.models import Party, PartyKind, Role
 from unforgotten.auth.service import Actor, readable_spaces, require_role
-from unforgotten.errors import ConflictError, InputError, NotFoundError, PermissionDeniedError
+from unforgotten.errors import ConflictError, InputError, NotFoundError, PermissionDeniedError, Text
 from unforgotten.persons import states
 from unforgotten.persons.models import MedicalFinding, Person, StatusChange
 from unforgotten.persons.service import get_visible_or_raise
@@ -61,8 +61,11 @@ def transition(
     person = get_visible_or_raise(session=session, actor=actor, person_id=person_id, current=True)
     if to_status in EXCHANGE_STATUSES and not _space_is_mediator(session, person.space_id):
         raise ConflictError(
-            f"{to_status} is a status of the exchange itself: the mediator records it in its own space",
-            hint="the mediator's decision reaches the sides as a release",
+            Text(
+                "{to_status} is a status of the exchange itself: the mediator records it in its own space",
+                to_status=to_status,
+            ),
+            hint=Text("the mediator's decision reaches the sides as a release"),
         )
     rule = states.check_transition(
         person.status, to_status, role=_machine_role(actor), evidence=evidence, confirmed_by=None, actor=actor.name
@@ -98,7 +101,7 @@ def _visible_change(session: Session, actor: Actor, change_id: int) -> tuple[Sta
         )
     )
     if not visible:
-        raise NotFoundError(f"no status change with id {change_id}")
+        raise NotFoundError(Text("no status change with id {change_id}", change_id=change_id))
     assert change is not None and person is not None
     return change, person
 
@@ -107,22 +110,29 @@ def confirm(*, session: Session, actor: Actor, change_id: int, reason: str) -> S
     """Confirm a pending change as someone outside the asking side; the person's status changes now."""
     change, person = _visible_change(session, actor, change_id)
     if change.state != "pending":
-        raise ConflictError(f"status change {change_id} is {change.state}, not pending")
+        raise ConflictError(
+            Text("status change {change_id} is {state}, not pending", change_id=change_id, state=change.state)
+        )
     if change.requested_by == actor.name:
         raise PermissionDeniedError(
-            f"{actor.label} requested this change and cannot also confirm it",
-            hint="a second, different user must confirm",
+            Text("{actor} requested this change and cannot also confirm it", actor=actor.label),
+            hint=Text("a second, different user must confirm"),
         )
     if not actor.operator and not actor.is_mediator:
         raise PermissionDeniedError(
-            f"{actor.label} may not confirm this change",
-            hint="a change asked for by a side is confirmed by the mediator, never by a second user of that side",
+            Text("{actor} may not confirm this change", actor=actor.label),
+            hint=Text("a change asked for by a side is confirmed by the mediator, never by a second user of that side"),
         )
     if person.merged_into_id is not None or person.retired_reason is not None:
-        raise NotFoundError(f"no current person with id {person.id}")
+        raise NotFoundError(Text("no current person with id {person_id}", person_id=person.id))
     if person.status != change.from_status:
         raise ConflictError(
-            f"person {person.id} is now {person.status}, no longer {change.from_status}; request the change again"
+            Text(
+                "person {person_id} is now {status}, no longer {from_status}; request the change again",
+                person_id=person.id,
+                status=person.status,
+                from_status=change.from_status,
+            )
         )
     states.check_transition(
         change.from_status,
@@ -205,12 +215,14 @@ def record_finding(
 ) -> MedicalFinding:
     """Record a Mixed Medical Commission decision, in the mediator's space only; the sides learn only the outcome."""
     person = get_visible_or_raise(session=session, actor=actor, person_id=person_id, current=True)
-    require_role(actor, frozenset({Role.MEDIATOR}), "record medical commission findings")
+    require_role(actor, frozenset({Role.MEDIATOR}), Text("record medical commission findings"))
     if not _space_is_mediator(session, person.space_id):
-        raise ConflictError("medical commission findings are recorded on the mediator's persons only")
+        raise ConflictError(Text("medical commission findings are recorded on the mediator's persons only"))
     if outcome not in COMMISSION_OUTCOMES:
         raise InputError(
-            "unknown commission outcome", value=outcome, hint=f"use one of: {', '.join(COMMISSION_OUTCOMES)}"
+            Text("unknown commission outcome"),
+            value=outcome,
+            hint=Text("use one of: {outcomes}", outcomes=", ".join(COMMISSION_OUTCOMES)),
         )
     finding = MedicalFinding(
         person_id=person_id, outcome=outcome, examined_on=examined_on, recorded_by=actor.name, note=note

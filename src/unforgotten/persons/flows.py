@@ -17,6 +17,7 @@ from sqlalchemy.orm import Session
 
 from unforgotten.auth import service as auth
 from unforgotten.auth.service import Actor
+from unforgotten.errors import Text
 from unforgotten.lists import service as lists
 from unforgotten.lists.models import Entry
 from unforgotten.persons import review
@@ -76,7 +77,7 @@ def submit_list(
     if not path.is_file():  # the first thing a coordinator needs to hear about
         from unforgotten.errors import FileReadError
 
-        raise FileReadError("file not found", file=str(path), hint="check the path")
+        raise FileReadError(Text("file not found"), file=str(path), hint=Text("check the path"))
     party = auth.get_by_code_or_raise(session=session, code=party_code)
     lists.require_may_submit(actor=actor, party=party)
     if replaces is not None:  # a corrected file: the replaced list's next version, whatever the file's name

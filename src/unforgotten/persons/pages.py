@@ -17,7 +17,7 @@ from unforgotten.audit.service import record_access
 from unforgotten.auth.service import Actor
 from unforgotten.db import RowId
 from unforgotten.deps import PageActor, PageSession, ReadSession, get_database
-from unforgotten.errors import InputError, NotFoundError, UnforgottenError
+from unforgotten.errors import InputError, NotFoundError, Text, UnforgottenError
 from unforgotten.persons import cases, dossier, review, service, suggestions
 from unforgotten.persons.waterfall import layout
 from unforgotten.web.forms import page_url, run_form
@@ -62,7 +62,9 @@ def _decide(request: Request, session: Session, actor: Actor, match_id: int, at:
     """Decide one suggestion: on to the next (303) when done, or show why it was refused (a lost race included)."""
 
     def work() -> str:
-        review.get_visible_match_or_raise(session=session, actor=actor, match_id=match_id, called="suggestion")  # 404
+        review.get_visible_match_or_raise(
+            session=session, actor=actor, match_id=match_id, called=Text("suggestion")
+        )  # 404
         person = decision(_reason(reason))
         # The decided suggestion left the queue, so the same position now holds the next one.
         return page_url(request, "review_queue", {"at": max(at, 1), "done": done, "person": person})
@@ -164,7 +166,7 @@ def person_page(
 def _reason(text: str) -> str:
     reason = text.strip()
     if not reason:
-        raise InputError("a reason is required", hint="say why, for the record")
+        raise InputError(Text("a reason is required"), hint=Text("say why, for the record"))
     return reason[:2000]
 
 
@@ -218,7 +220,7 @@ def person_confirm(
 
     def action() -> tuple[str, dict[str, int]]:
         if change_id not in {c.id for c in cases.history(session=session, actor=actor, person_id=person_id)}:
-            raise InputError("that change is not one of this person's", value=str(change_id))
+            raise InputError(Text("that change is not one of this person's"), value=str(change_id))
         cases.confirm(session=session, actor=actor, change_id=change_id, reason=_reason(reason))
         return "confirmed", {}
 
@@ -240,7 +242,7 @@ def person_split(
     def action() -> tuple[str, dict[str, int]]:
         found = dossier.get(session=session, actor=actor, person_id=person_id)
         if entry_id not in {e.entry.id for e in found.entries}:
-            raise InputError("that entry is not one of this person's", value=str(entry_id))
+            raise InputError(Text("that entry is not one of this person's"), value=str(entry_id))
         person = split_entry(session=session, actor=actor, entry_id=entry_id, reason=_reason(reason))
         return "split", {"new": person.id}
 

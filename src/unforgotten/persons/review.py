@@ -18,7 +18,7 @@ from sqlalchemy.orm import Session
 
 from unforgotten.auth.service import REVIEWER_ROLES, Actor, readable_spaces, require_role
 from unforgotten.db import AnySelect
-from unforgotten.errors import ConflictError, InputError, NotFoundError
+from unforgotten.errors import ConflictError, InputError, NotFoundError, Text
 from unforgotten.lists.models import Entry
 from unforgotten.persons.linking import display_name
 from unforgotten.persons.models import Match, MatchMethod, MatchState, Person
@@ -122,7 +122,7 @@ def current_match(*, session: Session, entry_id: int, space_id: int) -> Match:
         select(Match).where(Match.entry_id == entry_id, Match.space_id == space_id, Match.state == MatchState.ACCEPTED)
     ).first()
     if match is None:
-        raise NotFoundError(f"entry {entry_id} is not linked to any person you may see")
+        raise NotFoundError(Text("entry {entry_id} is not linked to any person you may see", entry_id=entry_id))
     return match
 
 
@@ -174,15 +174,17 @@ def get_visible_match_or_raise(*, session: Session, actor: Actor, match_id: int,
         query = query.where(Match.space_id.in_(spaces))
     match = session.scalars(query).first()
     if match is None:
-        raise NotFoundError(f"no {called} with id {match_id}")
+        raise NotFoundError(Text("no {called} with id {match_id}", called=called, match_id=match_id))
     return match
 
 
 def _pending_or_raise(session: Session, actor: Actor, match_id: int) -> Match:
     match = get_visible_match_or_raise(session=session, actor=actor, match_id=match_id)
-    require_role(actor, REVIEWER_ROLES, "decide matches")
+    require_role(actor, REVIEWER_ROLES, Text("decide matches"))
     if match.state != MatchState.PENDING:
-        raise ConflictError(f"match {match_id} was already decided ({match.state})")
+        raise ConflictError(
+            Text("match {match_id} was already decided ({state})", match_id=match_id, state=match.state)
+        )
     return match
 
 
@@ -261,13 +263,25 @@ def merge(*, session: Session, actor: Actor, keep_id: int, merge_id: int, reason
     """Merge two persons of one space found to be one: every entry of ``merge_id`` moves to ``keep_id``."""
     keep = get_visible_or_raise(session=session, actor=actor, person_id=keep_id)
     gone = get_visible_or_raise(session=session, actor=actor, person_id=merge_id)
-    require_role(actor, REVIEWER_ROLES, "merge persons")
+    require_role(actor, REVIEWER_ROLES, Text("merge persons"))
     if keep_id == merge_id:
-        raise ConflictError("a person cannot be merged into itself")
+        raise ConflictError(Text("a person cannot be merged into itself"))
     if keep.space_id != gone.space_id:
-        raise ConflictError(f"persons {keep_id} and {merge_id} are in different spaces and cannot be merged")
+        raise ConflictError(
+            Text(
+                "persons {keep_id} and {merge_id} are in different spaces and cannot be merged",
+                keep_id=keep_id,
+                merge_id=merge_id,
+            )
+        )
     if keep.merged_into_id is not None:
-        raise ConflictError(f"person {keep_id} was itself merged into person {keep.merged_into_id}")
+        raise ConflictError(
+            Text(
+                "person {keep_id} was itself merged into person {merged_into_id}",
+                keep_id=keep_id,
+                merged_into_id=keep.merged_into_id,
+            )
+        )
     entries = session.scalars(
         select(Match.entry_id).where(Match.person_id == merge_id, Match.state == MatchState.ACCEPTED)
     ).all()
@@ -295,10 +309,11 @@ def split_space(*, session: Session, actor: Actor, entry_id: int) -> int:
         query = query.where(Match.space_id.in_(spaces))
     found = sorted(set(session.scalars(query)))
     if not found:
-        raise NotFoundError(f"entry {entry_id} is not linked to any person you may see")
+        raise NotFoundError(Text("entry {entry_id} is not linked to any person you may see", entry_id=entry_id))
     if len(found) > 1:
         raise InputError(
-            f"entry {entry_id} is linked in {len(found)} spaces", hint="act --as a user of the space to split in"
+            Text("entry {entry_id} is linked in {count} spaces", entry_id=entry_id, count=len(found)),
+            hint=Text("act --as a user of the space to split in"),
         )
     return found[0]
 
@@ -307,7 +322,7 @@ def split(
     *, session: Session, actor: Actor, entry_id: int, space_id: int, status: str, display_name: str, reason: str
 ) -> Person:
     """Split an entry off its person (in one space) into a new person of its own."""
-    require_role(actor, REVIEWER_ROLES, "split persons")
+    require_role(actor, REVIEWER_ROLES, Text("split persons"))
     old = current_match(session=session, entry_id=entry_id, space_id=space_id)
     others = session.scalar(
         select(func.count()).where(
@@ -315,7 +330,13 @@ def split(
         )
     )
     if not others:
-        raise ConflictError(f"entry {entry_id} is the only entry of person {old.person_id}; nothing to split")
+        raise ConflictError(
+            Text(
+                "entry {entry_id} is the only entry of person {person_id}; nothing to split",
+                entry_id=entry_id,
+                person_id=old.person_id,
+            )
+        )
     person = Person(space_id=space_id, status=status, display_name=display_name)
     session.add(person)
     session.flush()

@@ -14,7 +14,7 @@ from sqlalchemy.orm import Session, aliased
 
 from unforgotten.auth.service import Actor, readable_spaces
 from unforgotten.db import AnySelect, planner_setting
-from unforgotten.errors import NotFoundError
+from unforgotten.errors import NotFoundError, Text
 from unforgotten.lists.models import EntrySearchKey
 from unforgotten.names.search import key_hash, key_hashes, parse_query
 from unforgotten.persons.models import Match, MatchState, Person, current_persons
@@ -46,7 +46,11 @@ def get_visible_or_raise(*, session: Session, actor: Actor, person_id: int, curr
         query = query.where(current_persons())
     person: Person | None = session.scalars(query).first()
     if person is None:
-        raise NotFoundError(f"no {'current ' if current else ''}person with id {person_id}")
+        raise NotFoundError(
+            Text("no current person with id {person_id}", person_id=person_id)
+            if current
+            else Text("no person with id {person_id}", person_id=person_id)
+        )
     return person
 
 

@@ -21,7 +21,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from enum import StrEnum
 
-from unforgotten.errors import InputError, PermissionDeniedError, TransitionError
+from unforgotten.errors import InputError, PermissionDeniedError, Text, TransitionError
 
 __all__ = [
     "TRANSITIONS",
@@ -116,7 +116,7 @@ def initial_status(list_kind: str) -> Status:
     try:
         return _INITIAL[list_kind]
     except KeyError as error:
-        raise InputError("unknown list kind", value=list_kind) from error
+        raise InputError(Text("unknown list kind"), value=list_kind) from error
 
 
 def allowed_transitions(status: str) -> list[Transition]:
@@ -151,19 +151,27 @@ def check_transition(
         wanted = Status(to_status)
     except ValueError as error:
         raise TransitionError(
-            f"unknown status {to_status!r}", hint=f"statuses: {', '.join(s.value for s in Status)}"
+            Text("unknown status {to_status!r}", to_status=to_status),
+            hint=Text("statuses: {statuses}", statuses=", ".join(s.value for s in Status)),
         ) from error
     transition = _BY_PAIR.get((Status(from_status), wanted))
     if transition is None:
-        allowed = ", ".join(t.to_status.value for t in allowed_transitions(from_status)) or "none (final status)"
-        raise TransitionError(f"a person cannot go from {from_status} to {to_status}", hint=f"allowed next: {allowed}")
+        allowed = ", ".join(t.to_status.value for t in allowed_transitions(from_status)) or Text("none (final status)")
+        raise TransitionError(
+            Text("a person cannot go from {from_status} to {to_status}", from_status=from_status, to_status=to_status),
+            hint=Text("allowed next: {allowed}", allowed=allowed),
+        )
     if role not in {r.value for r in transition.roles}:
         names = ", ".join(sorted(r.value for r in transition.roles))
-        raise PermissionDeniedError(f"role {role} may not move a person to {to_status}", hint=f"this needs: {names}")
+        raise PermissionDeniedError(
+            Text("role {role} may not move a person to {to_status}", role=role, to_status=to_status),
+            hint=Text("this needs: {names}", names=names),
+        )
     if transition.evidence_required and not (evidence and evidence.strip()):
         raise TransitionError(
-            f"moving a person to {to_status} needs evidence", hint="pass --evidence with the document or finding"
+            Text("moving a person to {to_status} needs evidence", to_status=to_status),
+            hint=Text("pass --evidence with the document or finding"),
         )
     if confirmed_by is not None and confirmed_by == actor:
-        raise PermissionDeniedError("the second confirmation must come from a different user")
+        raise PermissionDeniedError(Text("the second confirmation must come from a different user"))
     return transition

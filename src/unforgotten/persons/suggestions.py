@@ -22,7 +22,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from unforgotten.auth.service import REVIEWER_ROLES, Actor
-from unforgotten.errors import ConflictError, NotFoundError
+from unforgotten.errors import ConflictError, NotFoundError, Text
 from unforgotten.persons import dossier, review
 from unforgotten.persons.differences import Row, compare
 from unforgotten.persons.models import Match, MatchState, Person
@@ -58,7 +58,7 @@ def get(*, session: Session, actor: Actor, match: Match) -> Suggestion:
     suggested = dossier.get(session=session, actor=actor, person_id=match.person_id)
     entry = next((e for e in current.entries if e.entry.id == match.entry_id), None)
     if entry is None:  # current_match found it accepted in this space, so the dossier lists it
-        raise NotFoundError(f"entry {match.entry_id} is not linked to any person you may see")
+        raise NotFoundError(Text("entry {entry_id} is not linked to any person you may see", entry_id=match.entry_id))
     rows = compare(dict(entry.fields), [dict(e.fields) for e in suggested.entries])
     return Suggestion(
         match=match,
@@ -73,7 +73,9 @@ def get(*, session: Session, actor: Actor, match: Match) -> Suggestion:
 
 def merge(*, session: Session, actor: Actor, match_id: int, reason: str) -> Person:
     """Accept the suggestion and merge the entry's current person, with its other entries, into the suggested one."""
-    match = review.get_visible_match_or_raise(session=session, actor=actor, match_id=match_id, called="suggestion")
+    match = review.get_visible_match_or_raise(
+        session=session, actor=actor, match_id=match_id, called=Text("suggestion")
+    )
     old = review.current_match(session=session, entry_id=match.entry_id, space_id=match.space_id).person_id
     others = session.scalar(
         select(func.count()).where(Match.person_id == old, Match.space_id == match.space_id,
@@ -82,7 +84,8 @@ def merge(*, session: Session, actor: Actor, match_id: int, reason: str) -> Pers
     review.accept(session=session, actor=actor, match_id=match_id, reason=reason)  # role and state checked here
     if not others:
         raise ConflictError(
-            f"person {old} has no other entry: there is nothing to merge", hint="accept the suggestion instead"
+            Text("person {old} has no other entry: there is nothing to merge", old=old),
+            hint=Text("accept the suggestion instead"),
         )
     return review.merge(session=session, actor=actor, keep_id=match.person_id, merge_id=old, reason=reason)
 

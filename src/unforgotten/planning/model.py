@@ -19,7 +19,7 @@ from datetime import date
 from pathlib import Path
 from typing import Any, Literal
 
-from unforgotten.errors import FileReadError, InputError
+from unforgotten.errors import FileReadError, InputError, Text
 
 __all__ = [
     "PARITY_MODES",
@@ -97,67 +97,77 @@ class Instance:
 
     def _check(self) -> None:
         if len(self.parties) != 2 or self.parties[0] == self.parties[1]:
-            raise _Malformed("parties must be two distinct codes", column="parties", value=list(self.parties))
+            raise _Malformed(Text("parties must be two distinct codes"), column="parties", value=list(self.parties))
         if self.parity not in PARITY_MODES:
             raise _Malformed(
-                "unknown parity mode", column="parity.mode", value=self.parity, hint="use equal_per_stage or none"
+                Text("unknown parity mode"),
+                column="parity.mode",
+                value=self.parity,
+                hint=Text("use equal_per_stage or none"),
             )
         stage_ids: set[str] = set()
         for index, stage in enumerate(self.stages):
             where = f"stages[{index}]"
             if stage.id in stage_ids:
-                raise _Malformed("stage id is repeated", column=f"{where}.id", value=stage.id)
+                raise _Malformed(Text("stage id is repeated"), column=f"{where}.id", value=stage.id)
             stage_ids.add(stage.id)
             if index and stage.date <= self.stages[index - 1].date:
                 raise _Malformed(
-                    "stage dates must increase strictly, in the order of the stages",
+                    Text("stage dates must increase strictly, in the order of the stages"),
                     column=f"{where}.date",
                     value=stage.date.isoformat(),
-                    hint=f"the stage before it is on {self.stages[index - 1].date.isoformat()}",
+                    hint=Text("the stage before it is on {date}", date=self.stages[index - 1].date.isoformat()),
                 )
             if set(stage.capacity) != set(self.parties):
                 raise _Malformed(
-                    f"capacity must name exactly the parties {', '.join(self.parties)}",
+                    Text("capacity must name exactly the parties {parties}", parties=", ".join(self.parties)),
                     column=f"{where}.capacity",
                     value=dict(stage.capacity),
                 )
             for side, amount in stage.capacity.items():
                 if amount < 0:
-                    raise _Malformed("capacity must be 0 or more", column=f"{where}.capacity.{side}", value=amount)
+                    raise _Malformed(
+                        Text("capacity must be 0 or more"), column=f"{where}.capacity.{side}", value=amount
+                    )
         if self.remainder_stage is not None and self.remainder_stage not in stage_ids:
-            raise _Malformed("remainder_stage names no stage", column="remainder_stage", value=self.remainder_stage)
+            raise _Malformed(
+                Text("remainder_stage names no stage"), column="remainder_stage", value=self.remainder_stage
+            )
         person_ids: dict[str, int] = {}
         group_sides: dict[str, str] = {}
         for index, person in enumerate(self.persons):
             where = f"persons[{index}]"
             if person.id in person_ids:
-                raise _Malformed("person id is repeated", column=f"{where}.id", value=person.id)
+                raise _Malformed(Text("person id is repeated"), column=f"{where}.id", value=person.id)
             person_ids[person.id] = index
             if person.held_by not in self.parties:
                 raise _Malformed(
-                    f"held_by must be one of the parties {', '.join(self.parties)}",
+                    Text("held_by must be one of the parties {parties}", parties=", ".join(self.parties)),
                     column=f"{where}.held_by",
                     value=person.held_by,
                 )
             if not 1 <= person.urgency <= 3:
-                raise _Malformed("urgency must be 1, 2 or 3", column=f"{where}.urgency", value=person.urgency)
+                raise _Malformed(Text("urgency must be 1, 2 or 3"), column=f"{where}.urgency", value=person.urgency)
             if person.group is not None:
                 side = group_sides.setdefault(person.group, person.held_by)
                 if side != person.held_by:
                     raise _Malformed(
-                        f"a group travels together, so all its members must be held by one side (others by {side})",
+                        Text(
+                            "a group travels together, so all its members must be held by one side (others by {side})",
+                            side=side,
+                        ),
                         column=f"{where}.held_by",
                         value=person.held_by,
-                        hint=f"group {person.group!r}",
+                        hint=Text("group {group!r}", group=person.group),
                     )
         for person_id, stage_id in self.pins.items():
             if person_id not in person_ids:
-                raise _Malformed("a pin names no person", column=f"pins.{person_id}", value=person_id)
+                raise _Malformed(Text("a pin names no person"), column=f"pins.{person_id}", value=person_id)
             if stage_id not in stage_ids:
-                raise _Malformed("a pin names no stage", column=f"pins.{person_id}", value=stage_id)
+                raise _Malformed(Text("a pin names no stage"), column=f"pins.{person_id}", value=stage_id)
         for person_id in sorted(self.exclusions):
             if person_id not in person_ids:
-                raise _Malformed("an exclusion names no person", column="exclusions", value=person_id)
+                raise _Malformed(Text("an exclusion names no person"), column="exclusions", value=person_id)
 
 
 @dataclass(frozen=True, slots=True)
@@ -233,12 +243,17 @@ def load_instance(path: Path) -> Instance:
     try:
         text = path.read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as error:
-        raise FileReadError(f"cannot read the instance: {error}", file=str(path)) from error
+        raise FileReadError(Text("cannot read the instance: {error}", error=error), file=str(path)) from error
     try:
         data = json.loads(text)
     except json.JSONDecodeError as error:
         raise FileReadError(
-            f"the instance is not valid JSON: {error.msg} at line {error.lineno}, column {error.colno}",
+            Text(
+                "the instance is not valid JSON: {reason} at line {lineno}, column {colno}",
+                reason=error.msg,
+                lineno=error.lineno,
+                colno=error.colno,
+            ),
             file=str(path),
         ) from error
     return parse_instance(data, file=str(path))
@@ -273,14 +288,16 @@ def _parse(data: object) -> Instance:
     top = _object(data, "instance", _TOP_FIELDS, _REQUIRED_TOP)
     parties_raw = top["parties"]
     if not isinstance(parties_raw, list) or len(parties_raw) != 2:
-        raise _Malformed("parties must be a list of two party codes", column="parties", value=parties_raw)
+        raise _Malformed(Text("parties must be a list of two party codes"), column="parties", value=parties_raw)
     parties = (_text(parties_raw[0], "parties[0]"), _text(parties_raw[1], "parties[1]"))
     if parties[0] == parties[1]:
-        raise _Malformed("parties must be two distinct codes", column="parties", value=parties_raw)
+        raise _Malformed(Text("parties must be two distinct codes"), column="parties", value=parties_raw)
     parity = _object(top["parity"], "parity", {"mode"}, ("mode",))
     mode = parity["mode"]
     if mode not in PARITY_MODES:
-        raise _Malformed("unknown parity mode", column="parity.mode", value=mode, hint="use equal_per_stage or none")
+        raise _Malformed(
+            Text("unknown parity mode"), column="parity.mode", value=mode, hint=Text("use equal_per_stage or none")
+        )
     remainder = top.get("remainder_stage")
     return Instance(
         parties=parties,
@@ -308,62 +325,64 @@ class _Malformed(Exception):
 
 def _object(value: object, where: str, known: set[str], required: tuple[str, ...]) -> dict[str, Any]:
     if not isinstance(value, dict):
-        raise _Malformed("expected an object", column=where, value=value)
+        raise _Malformed(Text("expected an object"), column=where, value=value)
     for key in value:
         if key not in known:
             raise _Malformed(
-                "unknown field", column=f"{where}.{key}" if where != "instance" else key, value=value[key],
-                hint=f"known fields: {', '.join(sorted(known))}",
+                Text("unknown field"), column=f"{where}.{key}" if where != "instance" else key, value=value[key],
+                hint=Text("known fields: {known}", known=', '.join(sorted(known))),
             )  # fmt: skip
     for key in required:
         if key not in value:
-            raise _Malformed("missing field", column=f"{where}.{key}" if where != "instance" else key)
+            raise _Malformed(Text("missing field"), column=f"{where}.{key}" if where != "instance" else key)
     return value
 
 
 def _list(value: object, where: str) -> list[Any]:
     if not isinstance(value, list):
-        raise _Malformed("expected a list", column=where, value=value)
+        raise _Malformed(Text("expected a list"), column=where, value=value)
     return value
 
 
 def _text(value: object, where: str) -> str:
     if not isinstance(value, str) or not value.strip():
-        raise _Malformed("expected a non-empty text", column=where, value=value)
+        raise _Malformed(Text("expected a non-empty text"), column=where, value=value)
     return value
 
 
 def _integer(value: object, where: str) -> int:
     # bool is an int in Python; `true` as a capacity or urgency is a mistake, not 1.
     if isinstance(value, bool) or not isinstance(value, int):
-        raise _Malformed("expected a whole number", column=where, value=value)
+        raise _Malformed(Text("expected a whole number"), column=where, value=value)
     return value
 
 
 def _date(value: object, where: str) -> date:
     if not isinstance(value, str) or not _DATE.fullmatch(value):
-        raise _Malformed("expected a date as YYYY-MM-DD", column=where, value=value)
+        raise _Malformed(Text("expected a date as YYYY-MM-DD"), column=where, value=value)
     try:
         return date.fromisoformat(value)
     except ValueError as error:
-        raise _Malformed(f"not a calendar date ({error})", column=where, value=value) from error
+        raise _Malformed(Text("not a calendar date ({error})", error=error), column=where, value=value) from error
 
 
 def _stage(value: object, where: str, parties: tuple[str, str]) -> Stage:
     raw = _object(value, where, _STAGE_FIELDS, tuple(sorted(_STAGE_FIELDS)))
     capacity_raw = raw["capacity"]
     if not isinstance(capacity_raw, dict):
-        raise _Malformed("expected an object of party code to number", column=f"{where}.capacity", value=capacity_raw)
+        raise _Malformed(
+            Text("expected an object of party code to number"), column=f"{where}.capacity", value=capacity_raw
+        )
     for side in capacity_raw:
         if side not in parties:
             raise _Malformed(
-                f"capacity names a party that is not one of {', '.join(parties)}",
+                Text("capacity names a party that is not one of {parties}", parties=", ".join(parties)),
                 column=f"{where}.capacity.{side}",
                 value=capacity_raw[side],
             )
     for side in parties:
         if side not in capacity_raw:
-            raise _Malformed("missing field", column=f"{where}.capacity.{side}")
+            raise _Malformed(Text("missing field"), column=f"{where}.capacity.{side}")
     return Stage(
         id=_text(raw["id"], f"{where}.id"),
         date=_date(raw["date"], f"{where}.date"),
@@ -375,7 +394,7 @@ def _person(value: object, where: str) -> Person:
     raw = _object(value, where, _PERSON_FIELDS, ("id", "held_by", "urgency", "earliest"))
     category = raw.get("category")
     if category is not None and not isinstance(category, str):
-        raise _Malformed("expected a text or null", column=f"{where}.category", value=category)
+        raise _Malformed(Text("expected a text or null"), column=f"{where}.category", value=category)
     group = raw.get("group")
     return Person(
         id=_text(raw["id"], f"{where}.id"),
@@ -389,5 +408,5 @@ def _person(value: object, where: str) -> Person:
 
 def _pins(value: object) -> dict[str, str]:
     if not isinstance(value, dict):
-        raise _Malformed("expected an object of person id to stage id", column="pins", value=value)
+        raise _Malformed(Text("expected an object of person id to stage id"), column="pins", value=value)
     return {str(person): _text(stage, f"pins.{person}") for person, stage in value.items()}

@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Mapping, Sequence
 
+from unforgotten.errors import Text
 from unforgotten.planning.model import Instance
 from unforgotten.planning.units import Unit
 
@@ -163,7 +164,9 @@ def pin_conflicts(instance: Instance, units: Sequence[Unit]) -> list[str]:
         pins = {(m.id, instance.pins[m.id]) for m in unit.members if m.id in instance.pins}
         if len({stage for _, stage in pins}) > 1:
             named = ", ".join(f"{person} to {stage}" for person, stage in sorted(pins))
-            conflicts.append(f"{unit.describe()} travels together but is pinned apart: {named}")
+            conflicts.append(
+                Text("{group} travels together but is pinned apart: {named}", group=unit.describe(), named=named)
+            )
             continue
         if unit.pin is None:
             continue
@@ -173,8 +176,14 @@ def pin_conflicts(instance: Instance, units: Sequence[Unit]) -> list[str]:
             latest = max(unit.members, key=lambda member: member.earliest)
             who = f"{person_id}" if not unit.is_group else f"{person_id} (with {unit.describe()})"
             conflicts.append(
-                f"{who} is pinned to {stage_id} on {stage.date.isoformat()} but "
-                f"{latest.id} cannot travel before {latest.earliest.isoformat()}"
+                Text(
+                    "{who} is pinned to {stage_id} on {date} but {latest_id} cannot travel before {earliest}",
+                    who=who,
+                    stage_id=stage_id,
+                    date=stage.date.isoformat(),
+                    latest_id=latest.id,
+                    earliest=latest.earliest.isoformat(),
+                )
             )
             continue
         pinned[(unit.side, stage_index[stage_id])].append(unit)
@@ -184,8 +193,15 @@ def pin_conflicts(instance: Instance, units: Sequence[Unit]) -> list[str]:
         stage = stages[index]
         if count > stage.capacity[side]:
             conflicts.append(
-                f"pins put {count} persons held by {side} on {stage.id} ({names}), "
-                f"but {side} releases at most {stage.capacity[side]} there"
+                Text(
+                    "pins put {count} persons held by {side} on {stage_id} ({names}), but {side} releases at most "
+                    "{capacity} there",
+                    count=count,
+                    side=side,
+                    stage_id=stage.id,
+                    names=names,
+                    capacity=stage.capacity[side],
+                )
             )
             continue
         if not _has_parity(instance, index):
@@ -193,8 +209,16 @@ def pin_conflicts(instance: Instance, units: Sequence[Unit]) -> list[str]:
         other = _other(instance, side)
         if count > stage.capacity[other]:
             conflicts.append(
-                f"pins put {count} persons held by {side} on {stage.id} ({names}); parity needs as many from "
-                f"{other}, but {other} releases at most {stage.capacity[other]} there"
+                Text(
+                    "pins put {count} persons held by {side} on {stage_id} ({names}); parity needs as many from "
+                    "{other}, but {other} releases at most {capacity} there",
+                    count=count,
+                    side=side,
+                    stage_id=stage.id,
+                    names=names,
+                    other=other,
+                    capacity=stage.capacity[other],
+                )
             )
             continue
         available = sum(
@@ -204,8 +228,16 @@ def pin_conflicts(instance: Instance, units: Sequence[Unit]) -> list[str]:
         )
         if count > available:
             conflicts.append(
-                f"pins put {count} persons held by {side} on {stage.id} ({names}); parity needs as many from "
-                f"{other}, but only {available} persons held by {other} can travel by then and are not pinned "
-                "elsewhere"
+                Text(
+                    "pins put {count} persons held by {side} on {stage_id} ({names}); parity needs as many from "
+                    "{other}, but only {available} persons held by {other} can travel by then and are not pinned "
+                    "elsewhere",
+                    count=count,
+                    side=side,
+                    stage_id=stage.id,
+                    names=names,
+                    other=other,
+                    available=available,
+                )
             )
     return conflicts

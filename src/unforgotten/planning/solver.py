@@ -22,7 +22,7 @@ from dataclasses import dataclass
 
 from ortools.sat.python import cp_model
 
-from unforgotten.errors import InputError, UnforgottenError
+from unforgotten.errors import InputError, Text, UnforgottenError
 from unforgotten.planning.model import Instance, LevelResult, Plan
 from unforgotten.planning.reasons import pin_conflicts, unassigned_reasons
 from unforgotten.planning.units import PoolKey, Unit, make_units, pool_units
@@ -117,8 +117,13 @@ def solve(
         if level.status not in ("OPTIMAL", "FEASIBLE"):
             if not levels:
                 raise UnforgottenError(
-                    f"no plan found within {time_limit:g} s (level {name}: {level.status})",
-                    hint="give it more time with --time-limit",
+                    Text(
+                        "no plan found within {time_limit:g} s (level {name}: {status})",
+                        time_limit=time_limit,
+                        name=name,
+                        status=level.status,
+                    ),
+                    hint=Text("give it more time with --time-limit"),
                 )
             # The time ran out before this level found anything: keep the previous level's plan, which is
             # valid, and say that this level and the next were not solved.
@@ -336,7 +341,7 @@ def _pins_that_fail_together(
 
 def _pins_error(conflicts: list[str]) -> InputError:
     return InputError(
-        "the pins cannot all hold: " + "; ".join(conflicts),
+        Text("the pins cannot all hold: {conflicts}", conflicts=Text.joined("; ", conflicts)),
         column="pins",
-        hint="move or remove these pins, or raise the capacities",
+        hint=Text("move or remove these pins, or raise the capacities"),
     )

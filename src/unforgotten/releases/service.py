@@ -20,7 +20,7 @@ from unforgotten.audit.recorder import record
 from unforgotten.auth.models import Party, Role
 from unforgotten.auth.service import Actor, require_role
 from unforgotten.columns import CANONICAL_COLUMNS
-from unforgotten.errors import InputError, NotFoundError
+from unforgotten.errors import InputError, NotFoundError, Text
 from unforgotten.lists import service as lists
 from unforgotten.lists.flows import ReconciliationStatus, reconcile, reconciliation_space
 from unforgotten.lists.models import Entry, List
@@ -50,7 +50,9 @@ def transmit_fields(fields: Sequence[str] | None) -> list[str]:
     chosen = list(fields or DEFAULT_TRANSMIT)
     unknown = [f for f in chosen if f not in CANONICAL_COLUMNS]
     if unknown:
-        raise InputError("transmit names unknown columns", value=", ".join(unknown), hint="use canonical columns")
+        raise InputError(
+            Text("transmit names unknown columns"), value=", ".join(unknown), hint=Text("use canonical columns")
+        )
     return chosen
 
 
@@ -73,7 +75,7 @@ def create(
     if not actor.operator and not (
         actor.role == Role.MEDIATOR or (actor.role == Role.PARTY_COORDINATOR and actor.party_id == custody.party_id)
     ):
-        require_role(actor, frozenset({Role.MEDIATOR}), "release reconciliation answers")
+        require_role(actor, frozenset({Role.MEDIATOR}), Text("release reconciliation answers"))
     space_id = reconciliation_space(session=session, actor=actor, request=request, custody=custody)
     result = reconcile(session=session, request=request, custody=custody, space_id=space_id)
     agreement = None if agreement_id is None else agreements.get_or_raise(session=session, agreement_id=agreement_id)
@@ -202,7 +204,7 @@ def get_visible_or_raise(*, session: Session, actor: Actor, release_id: int) -> 
     query = _scoped(actor)
     found = None if query is None else session.scalars(query.where(Release.id == release_id)).first()
     if found is None:
-        raise NotFoundError(f"no release with id {release_id}")
+        raise NotFoundError(Text("no release with id {release_id}", release_id=release_id))
     return found
 
 

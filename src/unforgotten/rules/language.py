@@ -21,7 +21,7 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Any
 
-from unforgotten.errors import RuleError
+from unforgotten.errors import RuleError, Text
 from unforgotten.rules.terms import HEALTH_TERMS, health_categories
 
 __all__ = ["Facts", "Verdict", "Outcome", "evaluate", "validate_rule"]
@@ -58,34 +58,43 @@ class Outcome:
 def validate_rule(rule: Any, path: str = "rule") -> None:
     """Raise RuleError naming the path of the first malformed part of ``rule``."""
     if not isinstance(rule, Mapping) or len(rule) != 1:
-        raise RuleError(f"{path}: a rule is a mapping with exactly one key", value=rule)
+        raise RuleError(Text("{path}: a rule is a mapping with exactly one key", path=path), value=rule)
     ((key, value),) = rule.items()
     if key in ("all", "any"):
         if not isinstance(value, Sequence) or isinstance(value, str) or not value:
-            raise RuleError(f"{path}.{key}: needs a non-empty list of rules", value=value)
+            raise RuleError(Text("{path}.{key}: needs a non-empty list of rules", path=path, key=key), value=value)
         for i, sub in enumerate(value):
             validate_rule(sub, f"{path}.{key}[{i}]")
     elif key == "not":
         validate_rule(value, f"{path}.not")
     elif key == "age":
         if not isinstance(value, Mapping) or not set(value) <= {"min", "max"} or not value:
-            raise RuleError(f"{path}.age: needs min and/or max", value=value)
+            raise RuleError(Text("{path}.age: needs min and/or max", path=path), value=value)
         for bound, number in value.items():
             if not isinstance(number, int) or number < 0:
-                raise RuleError(f"{path}.age.{bound}: must be a whole number of years", value=number)
+                raise RuleError(
+                    Text("{path}.age.{bound}: must be a whole number of years", path=path, bound=bound), value=number
+                )
     elif key == "remains":
         if not isinstance(value, bool):
-            raise RuleError(f"{path}.remains: must be true or false", value=value)
+            raise RuleError(Text("{path}.remains: must be true or false", path=path), value=value)
     elif key in _PREDICATES:
         if not isinstance(value, Sequence) or isinstance(value, str) or not value:
-            raise RuleError(f"{path}.{key}: needs a non-empty list", value=value)
+            raise RuleError(Text("{path}.{key}: needs a non-empty list", path=path, key=key), value=value)
         if key == "medical_commission" and not set(value) <= _COMMISSION:
-            raise RuleError(f"{path}.medical_commission: outcomes are {sorted(_COMMISSION)}", value=value)
+            raise RuleError(
+                Text("{path}.medical_commission: outcomes are {outcomes}", path=path, outcomes=sorted(_COMMISSION)),
+                value=value,
+            )
         if key == "health_status" and not set(value) <= set(HEALTH_TERMS):
-            raise RuleError(f"{path}.health_status: categories are {sorted(HEALTH_TERMS)}", value=value)
+            raise RuleError(
+                Text("{path}.health_status: categories are {terms}", path=path, terms=sorted(HEALTH_TERMS)), value=value
+            )
     else:
         raise RuleError(
-            f"{path}: unknown key {key!r}", value=key, hint=f"use one of {sorted(_COMBINATORS | _PREDICATES)}"
+            Text("{path}: unknown key {key!r}", path=path, key=key),
+            value=key,
+            hint=Text("use one of {known}", known=sorted(_COMBINATORS | _PREDICATES)),
         )
 
 
@@ -182,7 +191,7 @@ def evaluate(rule: Mapping[str, Any], facts: Facts, *, reference_date: dt.date) 
         if hit:
             return Outcome(Verdict.ELIGIBLE, [f"health status: {', '.join(hit)} ({'; '.join(facts.health_texts)})"])
         return Outcome(Verdict.NOT_ELIGIBLE, [f"health status: {'; '.join(facts.health_texts)}"])
-    raise RuleError(f"unknown rule key {key!r}")
+    raise RuleError(Text("unknown rule key {key!r}", key=key))
 
 
 def _age(bounds: Mapping[str, int], facts: Facts, reference_date: dt.date) -> Outcome:

@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
-from unforgotten.errors import RuleError
+from unforgotten.errors import RuleError, Text
 
 __all__ = ["VALUE_WORDS", "describe"]
 
@@ -119,4 +119,4 @@ def describe(rule: Mapping[str, Any], gettext: Gettext = _english) -> str:
         if low is not None:
             return gettext("age at the reference date %(min)s or over") % {"min": low}
         return gettext("age at the reference date %(max)s or under") % {"max": high}
-    raise RuleError(f"unknown rule key {key!r}", value=key)
+    raise RuleError(Text("unknown rule key {key!r}", key=key), value=key)

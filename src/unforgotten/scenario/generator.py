@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from unforgotten.errors import Text
 from unforgotten.scenario.model import GeneratedList, Scenario, ScenarioConfig
 from unforgotten.scenario.persons import Persons, draw_persons
 from unforgotten.scenario.surnames import surname_pool
@@ -68,7 +69,7 @@ def generate(size: int, seed: int, config: ScenarioConfig | None = None) -> Scen
     if not 100 <= size <= 1_000_000:
         from unforgotten.errors import InputError
 
-        raise InputError("scenario size must be between 100 and 1,000,000 persons", value=size)
+        raise InputError(Text("scenario size must be between 100 and 1,000,000 persons"), value=size)
     config = config or ScenarioConfig()
     persons = draw_persons(size, seed, config)
     rng = np.random.default_rng([seed, 1])

@@ -14,6 +14,7 @@ from unforgotten.audit.service import record_access
 from unforgotten.auth.service import Actor
 from unforgotten.db import RowId
 from unforgotten.deps import CurrentActor, DbSession, ReadSession, get_database
+from unforgotten.errors import Text
 from unforgotten.lists import service as lists
 from unforgotten.negotiations.service import parse_date
 from unforgotten.tracing import flows, matching, service
@@ -119,7 +120,7 @@ def submit_responses(session: DbSession, actor: CurrentActor, file: UploadFile) 
     from unforgotten.errors import PermissionDeniedError
 
     if actor.party_code is None:
-        raise PermissionDeniedError(f"{actor.label} has no side to answer for")
+        raise PermissionDeniedError(Text("{actor} has no side to answer for", actor=actor.label))
     with tempfile.TemporaryDirectory() as tmp:
         path = Path(tmp) / Path(file.filename or "responses.csv").name
         path.write_bytes(file.file.read())

@@ -17,7 +17,7 @@ from sqlalchemy.orm import Session
 from unforgotten.auth import service as auth
 from unforgotten.auth.models import Role
 from unforgotten.auth.service import Actor
-from unforgotten.errors import ConflictError, InputError, PermissionDeniedError
+from unforgotten.errors import ConflictError, InputError, PermissionDeniedError, Text
 from unforgotten.lists import service as lists
 from unforgotten.lists.models import Entry, EntryStatus, ListKind
 from unforgotten.tracing import service
@@ -51,7 +51,8 @@ def _require_responder(actor: Actor, party_id: int) -> None:
         return
     if actor.party_id != party_id or actor.role != Role.TRACING_OFFICER:
         raise PermissionDeniedError(
-            f"{actor.label} may not apply this side's responses", hint="its tracing officers may"
+            Text("{actor} may not apply this side's responses", actor=actor.label),
+            hint=Text("its tracing officers may"),
         )
 
 
@@ -60,7 +61,10 @@ def apply_responses(*, session: Session, actor: Actor, list_id: int, today: dt.d
     found = lists.get_visible_or_raise(session=session, actor=actor, list_id=list_id)
     _require_responder(actor, found.party_id)
     if found.kind != ListKind.RESPONSE:
-        raise InputError(f"list {list_id} is a {found.kind} list", hint="import the file with --kind response")
+        raise InputError(
+            Text("list {list_id} is a {kind} list", list_id=list_id, kind=found.kind),
+            hint=Text("import the file with --kind response"),
+        )
     report = ResponseReport(list_id=list_id, rows=found.row_count, quarantined=found.quarantined_count)
     done = select(ResponseRow.id).where(ResponseRow.entry_id == Entry.id).exists()  # NOT EXISTS, not NOT IN
     entries = session.scalars(

@@ -19,7 +19,7 @@ from sqlalchemy.orm import Session
 from unforgotten.auth import service as auth
 from unforgotten.auth.models import Party, PartyKind
 from unforgotten.auth.service import Actor
-from unforgotten.errors import InputError
+from unforgotten.errors import InputError, Text
 from unforgotten.tracing import service
 from unforgotten.tracing.models import TracingRequest
 
@@ -136,10 +136,10 @@ class Letter:
 def build(*, session: Session, actor: Actor, side: str, as_of: dt.date, language: str = "en") -> Letter:
     """The letter of ``side``'s overdue children on ``as_of``, as the actor may see them."""
     if language not in LANGUAGES:
-        raise InputError("no letter in that language", column="lang", value=language, hint="uk, ru or en")
+        raise InputError(Text("no letter in that language"), column="lang", value=language, hint=Text("uk, ru or en"))
     party = auth.get_by_code_or_raise(session=session, code=side)
     if party.kind != PartyKind.SIDE:
-        raise InputError("a letter is written for a side that asks about its children", column="side", value=side)
+        raise InputError(Text("a letter is written for a side that asks about its children"), column="side", value=side)
     rows = service.overdue(session=session, actor=actor, as_of=as_of)
     ours = set(session.scalars(select(TracingRequest.id).where(TracingRequest.id.in_([r.request_id for r in rows]),
                                                                TracingRequest.party_id == party.id)))  # fmt: skip

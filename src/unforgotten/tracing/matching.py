@@ -25,7 +25,7 @@ from unforgotten.audit.recorder import record
 from unforgotten.auth import service as auth
 from unforgotten.auth.models import Role
 from unforgotten.auth.service import Actor
-from unforgotten.errors import NotFoundError, PermissionDeniedError
+from unforgotten.errors import NotFoundError, PermissionDeniedError, Text
 from unforgotten.lists import service as lists
 from unforgotten.lists.models import Entry, EntryStatus, List, ListKind
 from unforgotten.persons import review
@@ -60,7 +60,8 @@ class MatchReport:
 def _require_mediator(actor: Actor) -> None:
     if not (actor.operator or actor.role == Role.MEDIATOR):
         raise PermissionDeniedError(
-            f"{actor.label} may not match tracing requests", hint="the mediator matches, in its own space"
+            Text("{actor} may not match tracing requests", actor=actor.label),
+            hint=Text("the mediator matches, in its own space"),
         )
 
 
@@ -82,7 +83,9 @@ def match(*, session: Session, actor: Actor, seed: int = 1) -> MatchReport:
     _require_mediator(actor)
     mediator = auth.get_mediator(session=session)
     if mediator is None:
-        raise NotFoundError("there is no mediator party", hint="add one: unforgotten party add ICRC --mediator")
+        raise NotFoundError(
+            Text("there is no mediator party"), hint=Text("add one: unforgotten party add ICRC --mediator")
+        )
     space = mediator.id
     in_space = lists.linkable_lists_in_space([space])
     report = MatchReport()

@@ -24,7 +24,7 @@ from unforgotten.auth.models import Party, Role
 from unforgotten.auth.service import Actor
 from unforgotten.db import RowId
 from unforgotten.deps import PageActor, PageSession, ReadSession, get_database
-from unforgotten.errors import InputError, NotFoundError, UnforgottenError
+from unforgotten.errors import InputError, NotFoundError, Text, UnforgottenError
 from unforgotten.negotiations.service import parse_date
 from unforgotten.tracing import progress, service
 from unforgotten.tracing.models import Outcome, TracingRequest
@@ -54,7 +54,7 @@ def tracing_page(request: Request, session: ReadSession, actor: PageActor, statu
     found = progress.build(session=session, actor=actor, as_of=today)
     error = None
     if status not in ("", *progress.COUNTS):
-        error, status = InputError("no such filter", value=status, hint="choose one of the counts"), ""
+        error, status = InputError(Text("no such filter"), value=status, hint=Text("choose one of the counts")), ""
     rows = found.chosen(status)
     record_access(get_database(request), actor=_who(actor), action="access.tracing_requests_listed",
                   subject_type="tracing_requests", subject_id=None,
@@ -137,7 +137,7 @@ def _attempt(
 
 def _date(value: str, field: str) -> dt.date:
     if not value.strip():
-        raise InputError("a date is required", column=field, hint="YYYY-MM-DD")
+        raise InputError(Text("a date is required"), column=field, hint=Text("YYYY-MM-DD"))
     return parse_date(value.strip(), field=field)
 
 

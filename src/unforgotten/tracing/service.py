@@ -22,7 +22,7 @@ from unforgotten.auth import service as auth
 from unforgotten.auth.models import Party, PartyKind, Role
 from unforgotten.auth.service import Actor
 from unforgotten.db import AnySelect
-from unforgotten.errors import ConflictError, InputError, NotFoundError, PermissionDeniedError
+from unforgotten.errors import ConflictError, InputError, NotFoundError, PermissionDeniedError, Text
 from unforgotten.lists import service as lists
 from unforgotten.lists.models import Entry, EntryStatus, ListKind
 from unforgotten.tracing.models import HandOver, Outcome, Reunification, TracingRequest, TracingResponse
@@ -89,7 +89,10 @@ def get_visible_or_raise(*, session: Session, actor: Actor, request_id: int) -> 
         _scoped(select(TracingRequest).where(TracingRequest.id == request_id), actor)
     ).first()
     if found is None:
-        raise NotFoundError(f"no tracing request with id {request_id}", hint="`unforgotten tracing list`")
+        raise NotFoundError(
+            Text("no tracing request with id {request_id}", request_id=request_id),
+            hint=Text("`unforgotten tracing list`"),
+        )
     return found
 
 
@@ -115,7 +118,8 @@ def _require_requesting(actor: Actor, party_id: int, purpose: str, *, roles: fro
         return
     if actor.party_id != party_id or actor.role not in roles:
         raise PermissionDeniedError(
-            f"{actor.label} may not {purpose}", hint="only the requesting side's " + " or ".join(sorted(roles))
+            Text("{actor} may not {purpose}", actor=actor.label, purpose=purpose),
+            hint=Text("only the requesting side's {roles}", roles=" or ".join(sorted(roles))),
         )
 
 
@@ -125,11 +129,14 @@ def register(*, session: Session, actor: Actor, list_id: int) -> int:
     _require_requesting(
         actor,
         found.party_id,
-        "register tracing requests",
+        Text("register tracing requests"),
         roles=frozenset({Role.PARTY_COORDINATOR, Role.TRACING_OFFICER}),
     )
     if found.kind != ListKind.TRACING:
-        raise InputError(f"list {list_id} is a {found.kind} list", hint="tracing requests come from a tracing list")
+        raise InputError(
+            Text("list {list_id} is a {kind} list", list_id=list_id, kind=found.kind),
+            hint=Text("tracing requests come from a tracing list"),
+        )
     done = select(TracingRequest.id).where(TracingRequest.entry_id == Entry.id).exists()  # NOT EXISTS, not NOT IN
     entries = session.scalars(
         select(Entry).where(Entry.list_id == list_id, Entry.status == EntryStatus.ACCEPTED, ~done).order_by(Entry.id)
@@ -168,20 +175,33 @@ def handover(
     assert owner is not None
     lists.require_may_submit(actor=actor, party=owner)
     if found.kind != ListKind.TRACING:
-        raise InputError(f"list {list_id} is a {found.kind} list", hint="hand over a tracing list")
+        raise InputError(
+            Text("list {list_id} is a {kind} list", list_id=list_id, kind=found.kind),
+            hint=Text("hand over a tracing list"),
+        )
     target = auth.get_by_code_or_raise(session=session, code=to_party)
     if target.kind == PartyKind.MEDIATOR or target.id == found.party_id:
-        raise InputError("a tracing list is handed over to the other side", column="to", value=to_party)
+        raise InputError(Text("a tracing list is handed over to the other side"), column="to", value=to_party)
     due = deadline if deadline is not None else on + dt.timedelta(days=days)
     if due < on:
         raise InputError(
-            "the deadline is before the hand-over date", column="deadline", value=str(due), hint=f"handed over on {on}"
+            Text("the deadline is before the hand-over date"),
+            column="deadline",
+            value=str(due),
+            hint=Text("handed over on {on}", on=on),
         )
     exists = session.scalars(
         select(HandOver).where(HandOver.list_id == list_id, HandOver.to_party_id == target.id)
     ).first()
     if exists is not None:
-        raise ConflictError(f"list {list_id} was already handed over to {target.code} on {exists.handed_over_on}")
+        raise ConflictError(
+            Text(
+                "list {list_id} was already handed over to {target} on {handed_over_on}",
+                list_id=list_id,
+                target=target.code,
+                handed_over_on=exists.handed_over_on,
+            )
+        )
     register(session=session, actor=actor, list_id=list_id)
     mediator = auth.get_mediator(session=session)
     for party in ([mediator.code] if mediator is not None else []) + [target.code]:
@@ -225,34 +245,51 @@ def respond(
     request = get_visible_or_raise(session=session, actor=actor, request_id=request_id)
     if not actor.operator and (actor.role != Role.TRACING_OFFICER or actor.party_id == request.party_id):
         raise PermissionDeniedError(
-            f"{actor.label} may not answer a tracing request",
-            hint="the tracing officers of the side it was handed over to answer",
+            Text("{actor} may not answer a tracing request", actor=actor.label),
+            hint=Text("the tracing officers of the side it was handed over to answer"),
         )
     handed = _handover_to(session, request, None if actor.operator else actor.party_id)
     if handed is None:
-        raise ConflictError(f"tracing request {request_id} has not been handed over", hint="hand the list over first")
+        raise ConflictError(
+            Text("tracing request {request_id} has not been handed over", request_id=request_id),
+            hint=Text("hand the list over first"),
+        )
     try:
         value = Outcome(outcome)
     except ValueError as error:
         raise InputError(
-            "unknown outcome", column="outcome", value=outcome, hint=", ".join(o.value for o in Outcome)
+            Text("unknown outcome"), column="outcome", value=outcome, hint=", ".join(o.value for o in Outcome)
         ) from error
     if value == Outcome.DECEASED and not evidence.strip():
-        raise InputError("a deceased answer needs evidence", column="evidence", hint="name the document")
+        raise InputError(Text("a deceased answer needs evidence"), column="evidence", hint=Text("name the document"))
     if value == Outcome.LOCATED and not (place.strip() or institution.strip() or with_whom.strip()):
-        raise InputError("a located answer says where or with whom", column="place")
+        raise InputError(Text("a located answer says where or with whom"), column="place")
     if responded_on < handed.handed_over_on:
-        raise InputError("the answer is dated before the hand-over", column="responded_on", value=str(responded_on))
+        raise InputError(
+            Text("the answer is dated before the hand-over"), column="responded_on", value=str(responded_on)
+        )
     latest = session.scalars(
         select(TracingResponse).where(TracingResponse.request_id == request.id).order_by(TracingResponse.id.desc())
     ).first()
     if latest is not None and latest.outcome == value.value:
         raise ConflictError(
-            f"duplicate response: record {request.record_id} was already answered {value.value} "
-            f"on {latest.responded_on} (response {latest.id})"
+            Text(
+                "duplicate response: record {record_id} was already answered {outcome} on {responded_on} (response "
+                "{latest_id})",
+                record_id=request.record_id,
+                outcome=value.value,
+                responded_on=latest.responded_on,
+                latest_id=latest.id,
+            )
         )
     if request.status in FINAL or request.status == "deceased_unconfirmed":
-        raise ConflictError(f"record {request.record_id} is already {request.status}; no further answer is taken")
+        raise ConflictError(
+            Text(
+                "record {record_id} is already {status}; no further answer is taken",
+                record_id=request.record_id,
+                status=request.status,
+            )
+        )
     response = TracingResponse(
         request_id=request.id,
         party_id=handed.to_party_id,
@@ -279,12 +316,14 @@ def confirm_deceased(*, session: Session, actor: Actor, response_id: int) -> Tra
     """The mediator confirms a *deceased* answer; only then is the child's request deceased."""
     response = session.get(TracingResponse, response_id)
     if response is None:
-        raise NotFoundError(f"no tracing response with id {response_id}")
+        raise NotFoundError(Text("no tracing response with id {response_id}", response_id=response_id))
     request = get_visible_or_raise(session=session, actor=actor, request_id=response.request_id)
     if not (actor.operator or actor.role == Role.MEDIATOR):
-        raise PermissionDeniedError(f"{actor.label} may not confirm a death", hint="the mediator confirms")
+        raise PermissionDeniedError(
+            Text("{actor} may not confirm a death", actor=actor.label), hint=Text("the mediator confirms")
+        )
     if response.outcome != Outcome.DECEASED or request.status != "deceased_unconfirmed":
-        raise ConflictError(f"response {response_id} is no unconfirmed deceased answer")
+        raise ConflictError(Text("response {response_id} is no unconfirmed deceased answer", response_id=response_id))
     response.confirmed_by = actor.name
     request.status = Outcome.DECEASED.value
     session.flush()
@@ -297,15 +336,20 @@ def reunify(
     """Record a located child's reunion, observed by the mediator (who records it)."""
     request = get_visible_or_raise(session=session, actor=actor, request_id=request_id)
     if not (actor.operator or actor.role == Role.MEDIATOR):
-        raise PermissionDeniedError(f"{actor.label} may not record a reunion", hint="the mediator observes it")
+        raise PermissionDeniedError(
+            Text("{actor} may not record a reunion", actor=actor.label), hint=Text("the mediator observes it")
+        )
     if request.status != Outcome.LOCATED:
         raise ConflictError(
-            f"record {request.record_id} is {request.status}, not located", hint="sought → located → reunited"
+            Text("record {record_id} is {status}, not located", record_id=request.record_id, status=request.status),
+            hint=Text("sought → located → reunited"),
         )
     if not place.strip() or not with_whom.strip():
-        raise InputError("a reunion records where and with whom", column="place" if not place.strip() else "with_whom")
+        raise InputError(
+            Text("a reunion records where and with whom"), column="place" if not place.strip() else "with_whom"
+        )
     if request.located_on is not None and on < request.located_on:
-        raise InputError("the reunion is dated before the child was located", column="reunited_on", value=str(on))
+        raise InputError(Text("the reunion is dated before the child was located"), column="reunited_on", value=str(on))
     made = Reunification(
         request_id=request.id, reunited_on=on, place=place, with_whom=with_whom, observed_by=actor.name
     )

@@ -11,7 +11,7 @@ from sqlalchemy.orm import Session
 from sqlalchemy.orm.exc import StaleDataError
 
 from unforgotten.db import domain_error
-from unforgotten.errors import NotFoundError, PermissionDeniedError, UnforgottenError
+from unforgotten.errors import NotFoundError, PermissionDeniedError, Text, UnforgottenError
 
 __all__ = ["page_url", "run_form", "same_origin"]
 
@@ -24,7 +24,7 @@ def same_origin(request: Request) -> None:
     """
     origin = request.headers.get("origin")
     if origin is not None and (origin == "null" or urlsplit(origin).netloc != request.headers.get("host", "")):
-        raise PermissionDeniedError("a form from another site cannot act here", hint="use the page itself")
+        raise PermissionDeniedError(Text("a form from another site cannot act here"), hint=Text("use the page itself"))
 
 
 def page_url(request: Request, name: str, query: Mapping[str, str | int], *, anchor: str = "", **path: int) -> str:

@@ -7,6 +7,9 @@ Stored values (a list's kind, a person's status, a reconciliation outcome) are m
 ``not_acknowledged``; :data:`LABELS` gives each its English label, marked with :func:`N_` so that extraction finds
 it, and pages show ``gettext(LABELS[value])``. Problem titles of the API are listed the same way in
 :data:`PROBLEM_TITLES` because they are class attributes in ``errors.py``, which extraction cannot see.
+
+A refusal's own words (an error's message and hint) are :class:`~unforgotten.errors.Text` templates that
+``pybabel extract -k Text`` finds; :func:`refusal` and :func:`problem_text` say them in the reader's language.
 """
 
 from __future__ import annotations
@@ -14,6 +17,8 @@ from __future__ import annotations
 import gettext
 from functools import lru_cache
 from pathlib import Path
+
+from unforgotten.errors import UnforgottenError, say
 
 __all__ = [
     "LABELS",
@@ -23,7 +28,9 @@ __all__ = [
     "N_",
     "label",
     "pick_language",
+    "problem_text",
     "problem_title",
+    "refusal",
     "translations",
 ]
 
@@ -177,3 +184,18 @@ def pick_language(accept_language: str | None, requested: str | None = None, rem
 def problem_title(title: str, accept_language: str | None) -> str:
     """An API problem's title in the language of ``Accept-Language`` (the API has no cookie or ``?lang=``)."""
     return translations(pick_language(accept_language)).gettext(title)
+
+
+def problem_text(error: UnforgottenError, accept_language: str | None) -> tuple[str, str | None]:
+    """An API problem's detail and hint in the language of ``Accept-Language``: English (today's words, which
+    scripts read) when the header asks for no supported language."""
+    return error.say(translations(pick_language(accept_language)).gettext)
+
+
+def refusal(error: object, language: str) -> str:
+    """The words of a refusal in ``language``: an error as "message — hint", a message alone as it is said."""
+    gettext = translations(language).gettext
+    if isinstance(error, UnforgottenError):
+        message, hint = error.say(gettext)
+        return message if not hint else f"{message} — {hint}"
+    return say(error, gettext) if isinstance(error, str) else str(error)

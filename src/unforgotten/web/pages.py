@@ -117,7 +117,7 @@ def login(
                 )  # fmt: skip
             uow.commit()
     except RateLimitedError as error:
-        return render(request, "login.html", {**page, "error": f"{error.message} — {error.hint}"}, status_code=429)
+        return render(request, "login.html", {**page, "error": error}, status_code=429)
     except SecondFactorMissingError:
         # The password was right: not a guess, so not counted; the page says how to enrol.
         return render(request, "login.html", {**page, "problem": "enrol"}, status_code=401)

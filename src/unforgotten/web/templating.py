@@ -21,7 +21,7 @@ from jinja2 import pass_context
 from starlette.datastructures import URL, URLPath
 from starlette.routing import Router
 
-from unforgotten.web.i18n import LANGUAGE_COOKIE, SUPPORTED_LANGUAGES, label, pick_language, translations
+from unforgotten.web.i18n import LANGUAGE_COOKIE, SUPPORTED_LANGUAGES, label, pick_language, refusal, translations
 
 __all__ = ["LANGUAGE_COOKIE_MAX_AGE", "render", "templates"]
 
@@ -63,7 +63,8 @@ def templates(language: str) -> Jinja2Templates:
 
     Filters: ``date`` and ``datetime`` (Babel's medium format; ``None`` shows as nothing); ``number`` (grouped digits,
     e.g. 12 345 in uk, with an optional CLDR pattern such as ``"0.000"`` for a probability); ``label`` (a stored
-    machine word such as ``not_acknowledged``, translated).
+    machine word such as ``not_acknowledged``, translated); ``refusal`` (an error's message and hint, or a message,
+    in the page's language: the one way a page shows why it refused).
     """
     bundle = Jinja2Templates(directory=str(_TEMPLATES))
     env = bundle.env
@@ -82,7 +83,13 @@ def templates(language: str) -> Jinja2Templates:
     def number(value: float | None, pattern: str | None = None) -> str:
         return "" if value is None else format_decimal(value, format=pattern, locale=language)
 
-    env.filters.update(date=date, datetime=datetime, number=number, label=lambda value: label(value, language))
+    env.filters.update(
+        date=date,
+        datetime=datetime,
+        number=number,
+        label=lambda value: label(value, language),
+        refusal=lambda error: refusal(error, language),
+    )
     env.globals["url_for"] = _url_for
     return bundle
 
