@@ -90,7 +90,12 @@ _PAGE_PROBLEMS = {
         N_("The record has changed since the page was shown. Open it again and retry."),
     ),
     422: _NOT_VALID,
+    503: (
+        N_("The database is busy or away"),
+        N_("Nothing was changed. Wait a few seconds, then reload the page or send the form again."),
+    ),
 }
+_RETRY_AFTER = "5"  # seconds: how soon a page or a script may try again when the database is busy or away
 
 
 def _wants_page(request: Request) -> bool:
@@ -230,8 +235,12 @@ def create_app(
         if not request.url.path.startswith(API_PREFIX) and isinstance(error, AuthenticationError):
             return RedirectResponse(f"/login?next={request.url.path}", status_code=303)
         if _wants_page(request) and error.http_status in _PAGE_PROBLEMS:
-            return _problem_page(request, error.http_status, [error.message])
-        return _problem(error, request)
+            response = _problem_page(request, error.http_status, [error.message])
+        else:
+            response = _problem(error, request)
+        if error.http_status == 503:
+            response.headers["Retry-After"] = _RETRY_AFTER
+        return response
 
     from sqlalchemy.exc import DBAPIError
     from sqlalchemy.orm.exc import StaleDataError
@@ -242,10 +251,8 @@ def create_app(
         translated = domain_error(error)
         if translated is None:
             raise error
-        response = _problem(translated, request)
-        if translated.http_status == 503:
-            response.headers["Retry-After"] = "5"
-        return response
+        # A browser gets the page that says what happened (the database away, a lost race), not a JSON body.
+        return await _handle_domain_error(request, translated)
 
     app.add_exception_handler(StaleDataError, _handle_database_error)
     app.add_exception_handler(DBAPIError, _handle_database_error)

@@ -63,3 +63,27 @@ def test_a_value_in_the_address_is_shown_escaped(client: TestClient) -> None:
         page = client.get("/persons/<script>alert(1)</script>", headers=BROWSER)
     assert page.status_code in (400, 404)
     assert "<script>alert" not in page.text
+
+
+def test_a_database_away_is_a_page_for_a_browser_and_problem_json_for_a_script(
+    client: TestClient, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The database busy or restarting while a page is read: the browser gets a page that says nothing was changed
+    and when to retry (503, Retry-After), in its language; the API keeps problem+json. Never a JSON body on a page,
+    never a 500."""
+    from sqlalchemy.exc import OperationalError
+
+    from unforgotten.lists import service
+
+    def away(**_: object) -> None:
+        raise OperationalError("SELECT 1", {}, Exception("the database system is shutting down"))
+
+    with client:
+        monkeypatch.setattr(service, "get_visible_or_raise", away)
+        page = client.get("/lists/1", headers=BROWSER | {"accept-language": "uk"})
+        script = client.get("/lists/1")
+    assert page.status_code == 503 and page.headers["content-type"].startswith("text/html"), page.text[:300]
+    assert page.headers["retry-after"] == "5"
+    assert 'lang="uk"' in page.text and "The database is busy" not in page.text  # said in Ukrainian
+    assert script.status_code == 503 and script.headers["content-type"] == "application/problem+json"
+    assert script.headers["retry-after"] == "5" and script.json()["status"] == 503

@@ -53,6 +53,8 @@ def test_the_template_is_current_with_the_sources(tmp_path: Path) -> None:
             str(ROOT / "babel.cfg"),
             "-k",
             "tr",
+            "-k",
+            "Text",
             "-o",
             str(fresh),
             "--omit-header",
