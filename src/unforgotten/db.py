@@ -204,8 +204,9 @@ def make_engine(url: str, **kwargs: Any) -> Engine:
 
 @contextmanager
 def planner_setting(session: Session, name: str, value: str) -> Iterator[None]:
-    """Plan the statements run inside with one PostgreSQL planner setting changed, then put it back (no-op on
-    SQLite). ``SET LOCAL``: the change cannot outlive the transaction, whatever happens inside.
+    """Plan the statements run inside with one PostgreSQL planner setting changed, then set it back to the
+    session's value (no-op on SQLite). ``SET LOCAL``: the change cannot outlive the transaction, whatever happens
+    inside.
 
     For the rare query whose plan is known to hinge on one cost: a search whose driving word is narrow looks up a
     few thousand entries' matches by index, but with the default ``random_page_cost`` (4, a spinning disk's) the

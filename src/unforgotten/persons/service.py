@@ -8,6 +8,7 @@ as an id that does not exist.
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
+from contextlib import nullcontext
 
 from sqlalchemy import ColumnExpressionArgument, CompoundSelect, Select, func, literal, select, union_all
 from sqlalchemy.orm import Session, aliased
@@ -154,10 +155,9 @@ def search(*, session: Session, actor: Actor, query: str, limit: int = 20) -> tu
         .order_by(best.c.score.desc(), Person.id)
         .limit(max(1, min(limit, MAX_SEARCH_RESULTS)))
     )
-    if not others:  # one word: its entries' matches are looked up by index, not all of the space's read
-        with planner_setting(session, "random_page_cost", _INDEXED_PAGE_COST):
-            rows = session.execute(page).all()
-    else:
+    # One word: its entries' matches are looked up by index, not all of the space's read (see the constant).
+    one_word = planner_setting(session, "random_page_cost", _INDEXED_PAGE_COST) if not others else nullcontext()
+    with one_word:
         rows = session.execute(page).all()
     return [row[0] for row in rows], int(rows[0][1]) if rows else 0
 
