@@ -11,6 +11,8 @@ import hashlib
 import json
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
+from functools import lru_cache
+from json.encoder import encode_basestring as _escape
 from typing import Any
 
 __all__ = [
@@ -62,14 +64,34 @@ def event_hash_serialised(fields: Mapping[str, Any], before: str, after: str, pr
     each value once, for the hash and for ``COPY`` alike, keeps 400,000 pending events small. The text is the one
     ``json.dumps`` of :func:`event_hash` produces — its keys in sorted order — and a test holds the two equal.
     """
-    d = canonical_json
+    d = _scalar
     text = (
         f'{{"action":{d(fields["action"])},"actor":{d(fields["actor"])},"after":{after},"before":{before},'
-        f'"id":{d(fields["id"])},"occurred_at":{d(canonical_time(fields["occurred_at"]))},'
+        f'"id":{d(fields["id"])},"occurred_at":{d(_time_text(fields["occurred_at"]))},'
         f'"prev_hash":{d(prev_hash)},"reason":{d(fields["reason"])},"subject_id":{d(fields["subject_id"])},'
         f'"subject_type":{d(fields["subject_type"])}}}'
     )
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+def _scalar(value: Any) -> str:
+    """:func:`canonical_json` of one field, without a ``json.dumps`` call for the common cases: a string is escaped
+    by the same C function ``json.dumps(…, ensure_ascii=False)`` calls, an int is its ``repr``. Nine fields per
+    event, 330,000 events for a 200,000-row link: the calls alone cost seconds."""
+    kind = type(value)
+    if kind is str:
+        return _escape(value)
+    if value is None:
+        return "null"
+    if kind is int:
+        return repr(value)
+    return canonical_json(value)
+
+
+@lru_cache(maxsize=64)
+def _time_text(value: dt.datetime) -> str:
+    """:func:`canonical_time`, once per value: a batch of events shares its time."""
+    return canonical_time(value)
 
 
 @dataclass(frozen=True)

@@ -111,7 +111,7 @@ _json = st.recursive(
 def test_serialised_hash_is_the_event_hash(
     action: str, actor: str, subject_id: str | None, reason: str | None, before: Any, after: Any, event_id: int
 ) -> None:
-    # The recorder's PostgreSQL path hashes pre-serialised values: it must be the very hash verification recomputes.
+    # The recorder hashes pre-serialised values (both databases): it must be the very hash verification recomputes.
     fields = {
         "id": event_id, "occurred_at": dt.datetime(2026, 11, 30, 12, 0, 1, 5, tzinfo=dt.UTC), "actor": actor,
         "action": action, "subject_type": "persons", "subject_id": subject_id, "before": before, "after": after,
