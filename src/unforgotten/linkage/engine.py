@@ -26,6 +26,7 @@ LEFT, RIGHT = "L|", "R|"
 # of one town chained into one group and each then linked "via" the other (20k scenario, 3 seeds: false pairs 12 → 1
 # and missed pairs 18 → 11 when raised from 0.5 to 0.99; docs/benchmarks.md).
 WITHIN_LIST_THRESHOLD = 0.99
+PREDICT_CHUNK_ROWS = 100_000  # rows per side of one scoring run (see _chunks_for)
 
 
 @dataclass(frozen=True)
@@ -141,8 +142,26 @@ def _score(
         for column, lookup in (term_frequencies or {}).items():
             registered = backend.register_named(lookup, f"uf_tf_{column}")
             linker.table_management.register_term_frequency_lookup(registered, column)
-        predictions = linker.inference.predict(threshold_match_probability=threshold, warning_mode="never")
+        chunks = _chunks_for(frames)
+        predictions = linker.inference.predict(
+            threshold_match_probability=threshold,
+            warning_mode="never",
+            num_chunks_left=chunks,
+            num_chunks_right=chunks,
+        )
         return backend.to_pandas(predictions, scores_only=True)
+
+
+def _chunks_for(frames: Sequence[pd.DataFrame]) -> int | None:
+    """How many slices per side Splink scores the frames in (``None``: one run); every pair is still scored once.
+
+    Why: scoring runs every blocking rule in one query, a hash table each, and with surnames shared by thousands
+    a 200,000-row list's run outgrew DuckDB's memory limit (which it then ran again without, to 1.3 GB).
+    Slices of about :data:`PREDICT_CHUNK_ROWS` rows per side keep each run's tables that much smaller.
+    """
+    largest = max((len(frame) for frame in frames), default=0)
+    chunks = -(-largest // PREDICT_CHUNK_ROWS)
+    return chunks if chunks > 1 else None
 
 
 def _within(frame: pd.DataFrame, prefix: str, cut: float) -> list[tuple[str, str]]:
