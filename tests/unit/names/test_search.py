@@ -6,7 +6,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from unforgotten.names import transliterate
+from unforgotten.names import search, transliterate
 from unforgotten.names.search import (
     MAX_QUERY_WORDS,
     entry_search_hashes,
@@ -127,3 +127,23 @@ def test_the_stored_numbers_are_the_hashes_of_the_keys(fields: dict[str, str | N
 def test_a_query_finds_the_stored_number_of_a_name_in_the_other_script() -> None:
     stored = entry_search_hashes({"family_name": "Шевченко", "given_name": "Олександр"})
     assert all(set(key_hashes(word)) & stored for word in parse_query("Shevchenko Oleksandr").words)
+
+
+@pytest.mark.parametrize(
+    "fields",
+    [{"family_name": "Шевченко", "given_name": "Олександр"},
+     {"full_name": "Шевченко-Квітка Олександр-Іван Миколайович (Shevchenko Oleksandr)", "given_name": "Олександр"},
+     {"alternate_names": "Шевченко; Shevchenko; Schewtschenko; Chevtchenko; Szewczenko", "date_of_birth": " 1990 "},
+     {"family_name": "Шевченко", "date_of_birth": "12.03.1990", "service_number": "АА-123 456"}],
+)  # fmt: skip
+def test_a_value_hashed_whole_or_word_by_word_gives_the_keys_hashes_each_time(fields: dict[str, str | None]) -> None:
+    # Short values are cached whole, long ones word by word: both, first and second time, are the keys' hashes.
+    expected = {key_hash(key) for key in entry_search_keys(fields)}
+    assert entry_search_hashes(fields) == expected
+    assert entry_search_hashes(fields) == expected
+
+
+@given(st.text() | st.text(alphabet="UAcusКА-_ 0123²½Ⅻ\u0301.:/"))
+def test_an_identifier_is_what_the_regex_leaves_of_it(text: str) -> None:
+    # _identifier drops dashes and spaces with str methods when the rest is all word characters.
+    assert search._identifier(text) == search._NOT_ID.sub("", text.casefold())
