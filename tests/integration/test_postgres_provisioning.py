@@ -10,19 +10,19 @@ import os
 
 import pytest
 import sqlalchemy as sa
-from tests.postgres import _binaries, _reachable, scratch_database, throwaway_server
+from tests.postgres import _binaries, _reachable, scratch_database, throwaway_cluster
 
 
 @pytest.mark.skipif(_binaries() is None, reason="no initdb/pg_ctl on this machine: the fallback cannot run here")
 def test_a_throwaway_cluster_starts_serves_and_is_removed() -> None:
     import tempfile
 
-    def clusters() -> set[str]:
-        return {d for d in os.listdir(tempfile.gettempdir()) if d.startswith("unforgotten-pg-")}
-
-    before = clusters()
-    with throwaway_server() as url:
-        assert clusters() - before, "the cluster's directory was not made in the temporary directory"
+    # This cluster's own directory, not every "unforgotten-pg-*" one: the restart test, in another worker, may be
+    # running a cluster of its own meanwhile (a red CI run, when the suite's slow tests overlapped).
+    with throwaway_cluster() as cluster:  # what throwaway_server, the fallback, yields the URL of
+        url, workdir = cluster.url, cluster.workdir
+        assert os.path.dirname(workdir) == tempfile.gettempdir(), "the cluster is not in the temporary directory"
+        assert os.path.basename(workdir).startswith("unforgotten-pg-") and os.path.isdir(workdir)
         assert _reachable(url)
         with scratch_database(url) as database_url:
             engine = sa.create_engine(database_url)
@@ -31,4 +31,4 @@ def test_a_throwaway_cluster_starts_serves_and_is_removed() -> None:
             engine.dispose()
         port = sa.make_url(url).port
     assert not _reachable(url), f"the throwaway server on port {port} is still running"
-    assert clusters() == before, "the cluster's directory was left behind"
+    assert not os.path.exists(workdir), "the cluster's directory was left behind"
