@@ -67,6 +67,7 @@ def link_incremental(
     space_size: int | None = None,
     new_features: pd.DataFrame | None = None,
     existing_features: pd.DataFrame | None = None,
+    person_ids: Mapping[str, int] | None = None,
 ) -> list[Assignment]:
     """Assign each new entry to an existing person or to a new one, with a model trained before.
 
@@ -90,6 +91,8 @@ def link_incremental(
             chance that two random records match) follows the sizes linked, not the sample's.
         new_features: ``features(new_rows)``, when the caller has computed them already (they are the costly part).
         existing_features: ``features(existing_persons_rows)``, likewise.
+        person_ids: Each existing row's person by record id, given with ``existing_features`` instead of the rows
+            (a large space's candidates: their rows are not kept once their features are made).
 
     Returns:
         One :class:`Assignment` per new row, in input order.
@@ -117,7 +120,7 @@ def link_incremental(
         known["unique_id"] = OLD + known["record_id"].astype(str)
     else:
         known = features(existing_persons_rows, id_prefix=OLD)
-    person_of = _persons(existing_persons_rows)
+    person_of = person_ids if person_ids is not None else _persons(existing_persons_rows)
     if fresh["record_id"].duplicated().any() or (fresh["record_id"] == "").any():
         raise InputError(Text("new entries need unique, non-empty record ids"), column="record_id")
     backend = open_backend(engine)
@@ -303,6 +306,7 @@ def link_into_persons(
     space_size: int | None = None,
     new_features: pd.DataFrame | None = None,
     existing_features: pd.DataFrame | None = None,
+    person_ids: Mapping[str, int] | None = None,
 ) -> list[Assignment]:
     """:func:`link_incremental` with the shipped model unless one is given (the database service's entry point)."""
     from unforgotten.linkage.engine import default_model
@@ -319,4 +323,5 @@ def link_into_persons(
         space_size=space_size,
         new_features=new_features,
         existing_features=existing_features,
+        person_ids=person_ids,
     )
