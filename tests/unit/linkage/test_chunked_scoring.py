@@ -21,6 +21,8 @@ def _frames(link_type: str, small_pair: tuple[Rows, Rows, Any]) -> list[pd.DataF
     left, right, _ = small_pair
     # One list holding both sides' rows has as many duplicates as the two lists have pairs.
     frames = [features(left + right)] if link_type == "dedupe_only" else [features(left), features(right)]
+    if link_type == "link_and_dedupe":  # a new list with its candidates: the list comes first
+        frames = [features(left + right[: len(right) // 2]), features(right[len(right) // 2 :])]
     for frame, tag in zip(frames, ("l", "r"), strict=False):
         frame["unique_id"] = tag + frame["record_id"].astype(str)
     return frames
@@ -70,7 +72,53 @@ def test_a_run_out_of_memory_is_scored_again_in_slices(
     assert len(scored) > 100
 
 
-@pytest.mark.parametrize(("link_type", "sliced_first"), [("dedupe_only", True), ("link_only", False)])
+def test_slices_that_outgrow_memory_are_halved_before_the_limit_is_lifted(
+    model: LinkageModel, small_pair: tuple[Rows, Rows, Any], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    frames = _frames("link_only", small_pair)
+    real, tried, lifted = linkage_engine._score, [], []
+
+    def short_of_memory(*args: Any, chunks: int | None = None) -> pd.DataFrame:
+        tried.append(chunks)
+        if not lifted:
+            raise LinkageError(Text("scoring candidate pairs failed: {reason}", reason="Out of Memory Error"))
+        return real(*args, chunks=chunks)
+
+    monkeypatch.setattr(linkage_engine, "_score", short_of_memory)
+    monkeypatch.setattr(linkage_engine, "PREDICT_CHUNK_ROWS", 100)
+    backend = open_backend()
+    monkeypatch.setattr(backend, "lift_memory_limit", lambda: lifted.append(True) or True)
+    try:
+        sizes = (len(frames[0]), len(frames[1]))
+        scored = linkage_engine.score_pairs(backend, frames, model, "link_only", 0.01, sizes, broad=False)
+    finally:
+        backend.close()
+    assert tried[0] is None and tried[2] == 2 * tried[1] and tried[3] == tried[2] and len(tried) == 4
+    assert lifted == [True] and len(scored) > 100
+
+
+def test_a_run_out_of_memory_in_its_smallest_slices_without_a_limit_to_lift_fails(
+    model: LinkageModel, small_pair: tuple[Rows, Rows, Any], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    frames = _frames("link_only", small_pair)
+
+    def short_of_memory(*args: Any, chunks: int | None = None) -> pd.DataFrame:
+        raise LinkageError(Text("scoring candidate pairs failed: {reason}", reason="Out of Memory Error"))
+
+    monkeypatch.setattr(linkage_engine, "_score", short_of_memory)
+    monkeypatch.setattr(linkage_engine, "PREDICT_CHUNK_ROWS", 100)
+    backend = open_backend()
+    monkeypatch.setattr(backend, "lift_memory_limit", lambda: False)
+    try:
+        with pytest.raises(LinkageError, match="Out of Memory"):
+            linkage_engine.score_pairs(backend, frames, model, "link_only", 0.01, (len(frames[0]), len(frames[1])))
+    finally:
+        backend.close()
+
+
+@pytest.mark.parametrize(
+    ("link_type", "sliced_first"), [("dedupe_only", True), ("link_only", False), ("link_and_dedupe", False)]
+)
 def test_a_list_that_fills_a_slice_is_deduplicated_in_slices_from_the_start(
     link_type: str, sliced_first: bool, model: LinkageModel, small_pair: tuple[Rows, Rows, Any],
     monkeypatch: pytest.MonkeyPatch,
