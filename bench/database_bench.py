@@ -1,14 +1,16 @@
 """Linking into the database at scale (issue 10, item 7): import and link lists through the real use case.
 
 Run: .venv/bin/python -m bench.database_bench [--list-rows 200000] [--registry 1000000] [--small 1000]
-                                             [--backends sqlite,postgresql]
+                                             [--daily 3] [--backends sqlite,postgresql] [--keep DIR]
 
 For each backend, into a fresh database: a list of ``--list-rows`` rows into the empty database (the first row of
 the table), more such lists until the database holds ``--registry`` entries, then a list of ``--small`` rows into
-it. Every list is submitted as a coordinator would (``persons.flows.submit_list``: import, link into the party's
-space with its re-estimated model) in a child process of its own, so each row's wall time and peak memory (VmHWM)
-are that import's alone. The rows come from the synthetic scenario (several seeds, every list of each, so the
-registry holds the same person several times, as real ones do, and Zipf-distributed surnames).
+it (``--daily`` such lists, one after another, each of another scenario: one timing is one sample). With ``--keep``
+the databases are left in place (SQLite file in DIR, PostgreSQL database named in the output), to time or profile
+more lists against them. Every list is submitted as a coordinator would (``persons.flows.submit_list``: import,
+link into the party's space with its re-estimated model) in a child process of its own, so each row's wall time
+and peak memory (VmHWM) are that import's alone. The rows come from the synthetic scenario (several seeds, every
+list of each, so the registry holds the same person several times, as real ones do, and Zipf-distributed surnames).
 
 PostgreSQL: ``UNFORGOTTEN_BENCH_POSTGRES_URL``, default the local server (postgres@127.0.0.1:5432); a database of
 its own is created and dropped.
@@ -41,11 +43,11 @@ def _rows(seed: int) -> Iterator[dict[str, str]]:
         seed += 1
 
 
-def _small_rows() -> Iterator[dict[str, str]]:
+def _small_rows(seed: int = 999) -> Iterator[dict[str, str]]:
     """A daily list: persons of a scenario of its own, whose surnames (same Zipf pool) the registry shares."""
     from unforgotten.scenario import generate
 
-    for generated in generate(3_000, seed=999).lists.values():
+    for generated in generate(3_000, seed=seed).lists.values():
         yield from generated.rows()
 
 
@@ -133,7 +135,9 @@ def main() -> None:
     parser.add_argument("--list-rows", type=int, default=200_000)
     parser.add_argument("--registry", type=int, default=1_000_000)
     parser.add_argument("--small", type=int, default=1_000)
+    parser.add_argument("--daily", type=int, default=1, help="how many small lists, one after another")
     parser.add_argument("--backends", default="sqlite,postgresql")
+    parser.add_argument("--keep", type=Path, help="keep the databases (the SQLite file goes in this directory)")
     parser.add_argument("--child", nargs=2, help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.child:
@@ -142,32 +146,36 @@ def main() -> None:
     print(f"machine: {platform.machine()}, Python {platform.python_version()}, cores: {os.cpu_count()}")
     print(
         f"command: python -m bench.database_bench --list-rows {args.list_rows} --registry {args.registry} "
-        f"--small {args.small} --backends {args.backends}\n"
+        f"--small {args.small} --daily {args.daily} --backends {args.backends}\n"
     )
+    if args.keep:
+        args.keep.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory() as tmp:
         directory = Path(tmp)
         rows = _rows(seed=1000)
         big = [_write(directory / f"list{i}.csv", rows, args.list_rows)
                for i in range(max(1, args.registry // args.list_rows))]  # fmt: skip
-        small = _write(directory / "small.csv", _small_rows(), args.small)
+        small = [_write(directory / f"small{i}.csv", _small_rows(999 - i), args.small) for i in range(args.daily)]
         print("| backend | list | entries before | seconds | peak MB (VmHWM) | persons after |")
         print("| --- | ---: | ---: | ---: | ---: | ---: |")
         for backend in args.backends.split(","):
             pg_name = None
             if backend == "sqlite":
-                url = f"sqlite:///{directory / 'bench.db'}"
+                url = f"sqlite:///{(args.keep or directory) / 'bench.db'}"
             else:
                 pg_name, url = _postgres_database()
+                if args.keep:
+                    print(f"PostgreSQL database kept: {url}", flush=True)
             try:
                 before = 0
-                for path in [*big, small]:
+                for path in [*big, *small]:
                     result = _run(url, path)
                     rows_in = int(result["linked"])
                     print(f"| {backend} | {rows_in:,} rows | {before:,} | {result['seconds']:.1f} | "
                           f"{result['peak_mb']:.0f} | {int(result['persons']):,} |", flush=True)  # fmt: skip
                     before = int(result["entries"])
             finally:
-                if pg_name is not None:
+                if pg_name is not None and not args.keep:
                     _drop_postgres(pg_name)
 
 

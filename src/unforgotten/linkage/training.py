@@ -354,12 +354,14 @@ def estimate_model(
     from unforgotten.linkage.features import features
 
     base = prior if prior is not None else default_model()
-    ordered = sorted(rows, key=lambda row: str(row.get("record_id") or ""))
-    if len(ordered) < min_rows:
+    # Features first, then ordered: each row's features are its own, and rows read one at a time (a space's sample
+    # streamed out of the database) are never all held as dicts.
+    frame = features(rows)
+    if len(frame) < min_rows:
         return LinkageModel(
-            copy.deepcopy(base.splink_settings), base.threshold, {"rows": [len(ordered)], "prior_kept": True}
+            copy.deepcopy(base.splink_settings), base.threshold, {"rows": [len(frame)], "prior_kept": True}
         )
-    frame = features(ordered)
+    frame = frame.sort_values("record_id", kind="stable", ignore_index=True)
     frame["unique_id"] = frame["record_id"]
     trained = train_model(frame, None, seed=seed, threshold=base.threshold)
     _fill_from(trained.splink_settings, base.splink_settings)

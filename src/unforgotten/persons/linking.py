@@ -224,10 +224,11 @@ def _link_keyed(
     person_of: dict[str, int] = {}
     known: pd.DataFrame | None = None
     if existing:
-        probes = sorted(probe_keys(fresh))
+        probes = probe_keys(fresh)
         linked = _linked_here(space_id).where(Match.entry_id == EntryLinkKey.entry_id).exists()
         ids: set[int] = set()
-        for chunk in _chunks(probes):
+        for start in range(0, len(probes), _CHUNK):
+            chunk = probes[start : start + _CHUNK].tolist()
             ids.update(session.scalars(select(EntryLinkKey.entry_id).where(EntryLinkKey.key.in_(chunk), linked)))
         known = features(_candidate_rows(session, space_id, ids, person_of))  # read by frequencies and scoring
         term_frequencies = {"family_key": _space_frequencies(session, space_id, fresh, known, existing)}
@@ -312,21 +313,20 @@ def _rekey_space(session: Session, space_id: int) -> None:
         _store_keys(session, [row.id for row in rows], features([entry_row(row) for row in rows]))
 
 
-def _estimate_rows(session: Session, space_id: int, new_ids: Sequence[int]) -> list[dict[str, str | None]]:
-    """At most :data:`MAX_ESTIMATE_ROWS` of the space's entries, old and new, evenly spread over their ids."""
+def _estimate_rows(session: Session, space_id: int, new_ids: Sequence[int]) -> Iterator[dict[str, str | None]]:
+    """At most :data:`MAX_ESTIMATE_ROWS` of the space's entries, old and new, evenly spread over their ids (read a
+    chunk at a time: the estimate keeps only their features)."""
     old_ids = session.scalars(_linked_here(space_id)).all()
     ids = sorted([*old_ids, *new_ids])
     if len(ids) > MAX_ESTIMATE_ROWS:
         step = len(ids) / MAX_ESTIMATE_ROWS
         ids = [ids[int(i * step)] for i in range(MAX_ESTIMATE_ROWS)]
-    rows: list[dict[str, str | None]] = []
     for chunk in _chunks(ids):
-        rows += [entry_row(r) for r in session.execute(select(*_ENTRY_COLUMNS).where(Entry.id.in_(chunk))).all()]
-    return rows
+        yield from _streamed(session, select(*_ENTRY_COLUMNS).where(Entry.id.in_(chunk)))
 
 
 def space_model(
-    *, session: Session, space_id: int, size: int, load: Callable[[], Sequence[dict[str, str | None]]]
+    *, session: Session, space_id: int, size: int, load: Callable[[], Iterable[dict[str, str | None]]]
 ) -> LinkageModel:
     """The space's own linkage model: re-estimated on its entries (the shipped model as the prior) when there are
     enough and the space grew by :data:`REESTIMATE_GROWTH` since the last estimate; cached otherwise.
