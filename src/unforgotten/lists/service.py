@@ -20,7 +20,7 @@ from unforgotten.auth import service as parties
 from unforgotten.auth.models import Party, Role
 from unforgotten.auth.service import Actor, readable_spaces
 from unforgotten.columns import CANONICAL_COLUMNS
-from unforgotten.db import ANALYZE_ROWS, AnySelect, analyze, copy_rows, json_text
+from unforgotten.db import AnySelect, analyze_written, copy_rows, json_text
 from unforgotten.errors import ConflictError, InputError, NotFoundError, PermissionDeniedError, Text
 from unforgotten.lists.models import Entry, EntryStatus, List, ListKind, ListShare
 from unforgotten.lists.versions import diff_key, fingerprint_of, flag_duplicate_record_ids, version_diff
@@ -224,8 +224,7 @@ def import_file(
 
     store_original(session=session, path=path, sha256=file_hash)  # every row can be shown as it was sent
     counts, digest = _store_entries(session, new_list.id, result.rows)
-    if sum(counts.values()) >= ANALYZE_ROWS:
-        analyze(session, Entry.__tablename__)  # the queries below, and linking, are planned on fresh statistics
+    analyze_written(session, sum(counts.values()), Entry.__tablename__)  # the queries below, and linking
     repeated_ids = flag_duplicate_record_ids(session, new_list.id)
     new_list.row_count = sum(counts.values())
     new_list.accepted_count = counts[EntryStatus.ACCEPTED]

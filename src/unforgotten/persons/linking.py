@@ -21,7 +21,7 @@ from sqlalchemy.orm import Session
 
 from unforgotten.audit.recorder import record_inserts
 from unforgotten.columns import CANONICAL_COLUMNS
-from unforgotten.db import ANALYZE_ROWS, analyze, copy_rows, insert_rows
+from unforgotten.db import analyze_written, copy_rows, insert_rows
 from unforgotten.lists import service as lists
 from unforgotten.lists.models import Entry, EntryStatus, List
 from unforgotten.lists.search import index_unlinked
@@ -150,8 +150,9 @@ def link_space(*, session: Session, space_id: int, decided_by: str, lower: float
         _store_keys(session, list(names), fresh)
         existing += len(names)
     session.flush()
-    if total >= ANALYZE_ROWS:  # the persons, matches and keys just written, for the queries that follow
-        analyze(session, "persons", "matches", "entry_link_keys", "entry_search_keys", "audit_data_keys", "events")
+    # the persons, matches and keys just written, for the queries that follow
+    analyze_written(session, total, "persons", "matches", "entry_link_keys", "entry_search_keys", "audit_data_keys",
+                    "events")  # fmt: skip
     return total
 
 
