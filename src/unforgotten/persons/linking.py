@@ -226,11 +226,12 @@ def _link_keyed(
     known: pd.DataFrame | None = None
     if existing:
         probes = probe_keys(fresh)
-        linked = _linked_here(space_id).where(Match.entry_id == EntryLinkKey.entry_id).exists()
+        # Every entry found by a key, whichever spaces link it: reading the rows keeps only this space's (a join),
+        # and a test of the space per key row here cost as much again (4.4 → 8.3 s for 1.6 million probes).
         ids: set[int] = set()
         for start in range(0, len(probes), _CHUNK):
             chunk = probes[start : start + _CHUNK].tolist()
-            ids.update(session.scalars(select(EntryLinkKey.entry_id).where(EntryLinkKey.key.in_(chunk), linked)))
+            ids.update(session.scalars(select(EntryLinkKey.entry_id).where(EntryLinkKey.key.in_(chunk))))
         known = features(_candidate_rows(session, space_id, ids, person_of))  # read by frequencies and scoring
         term_frequencies = {"family_key": _space_frequencies(session, space_id, fresh, known, existing)}
     return link_into_persons(
