@@ -12,7 +12,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from sqlalchemy import select
+from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
 from unforgotten.auth import service as auth
@@ -119,7 +119,11 @@ def share_list(*, session: Session, actor: Actor, list_id: int, party_code: str,
 
 def unshare_list(*, session: Session, actor: Actor, list_id: int, party_code: str) -> int:
     """Withdraw a share: the list's entries leave that space from now on; return how many matches were withdrawn."""
+    from unforgotten.persons.models import LinkedList
+
     space_id = lists.unshare(session=session, actor=actor, list_id=list_id, party_code=party_code)
+    # shared again later, its entries wait to be linked there once more
+    session.execute(delete(LinkedList).where(LinkedList.space_id == space_id, LinkedList.list_id == list_id))
     entry_ids = select(Entry.id).where(Entry.list_id == list_id)
     return review.retire_entries(
         session=session, space_id=space_id, entry_ids=entry_ids, reason=f"list {list_id} unshared by {actor.name}"

@@ -25,7 +25,7 @@ from unforgotten.db import analyze_written, copy_rows, insert_rows
 from unforgotten.lists import service as lists
 from unforgotten.lists.models import Entry, EntryStatus, List
 from unforgotten.lists.search import index_unlinked
-from unforgotten.persons.models import EntryLinkKey, Match, MatchMethod, MatchState, Person, SpaceModel
+from unforgotten.persons.models import EntryLinkKey, LinkedList, Match, MatchMethod, MatchState, Person, SpaceModel
 from unforgotten.persons.states import initial_status
 
 if TYPE_CHECKING:  # the engine is imported only when linking runs: `unforgotten --help` stays fast
@@ -82,12 +82,15 @@ def _chunks(values: Sequence[Any], size: int = _CHUNK) -> Iterator[Sequence[Any]
 
 
 def link_all(*, session: Session, decided_by: str, lower: float | None = None) -> int:
-    """Link, in every space, each visible accepted entry that has no person there yet; return how many."""
+    """Link, in every space, each visible accepted entry that has no person there yet; return how many.
+
+    Every list is read, even those a space has recorded as linked through: this is the repair the accounting
+    proof points to, so it trusts no bookkeeping."""
     from unforgotten.auth.models import Party
 
     total = 0
     for space_id in session.scalars(select(Party.id).order_by(Party.id)).all():
-        total += link_space(session=session, space_id=space_id, decided_by=decided_by, lower=lower)
+        total += link_space(session=session, space_id=space_id, decided_by=decided_by, lower=lower, every_list=True)
     return total
 
 
@@ -95,7 +98,9 @@ def _linked_here(space_id: int) -> Any:
     return select(Match.entry_id).where(Match.state == MatchState.ACCEPTED, Match.space_id == space_id)
 
 
-def link_space(*, session: Session, space_id: int, decided_by: str, lower: float | None = None) -> int:
+def link_space(
+    *, session: Session, space_id: int, decided_by: str, lower: float | None = None, every_list: bool = False
+) -> int:
     """Link every accepted entry visible in a space that has no person there yet: to an existing person of the
     space, to a new one, or for review.
 
@@ -104,18 +109,28 @@ def link_space(*, session: Session, space_id: int, decided_by: str, lower: float
     Existing persons keep their ids (no retraining of what is already linked); entries in the review band are
     given their own person at once — every accepted entry always belongs to exactly one in each space that sees
     it — with a pending suggestion for a reviewer. Returns how many entries were linked.
+
+    Only the lists the space has not linked through (:class:`LinkedList`) are read for waiting entries, unless
+    ``every_list``; each list read is recorded as linked through at the end.
     """
     from unforgotten.linkage.model import SMALL_LISTS
 
     visible = lists.linkable_lists_in_space([space_id])  # withdrawn lists link nowhere
+    unread = session.scalars(select(List.id).where(List.id.in_(visible)).order_by(List.id)).all()
+    if not every_list:
+        done = set(session.scalars(select(LinkedList.list_id).where(LinkedList.space_id == space_id)))
+        unread = [list_id for list_id in unread if list_id not in done]
+    if not unread:
+        return 0
     # NOT EXISTS, never NOT IN: PostgreSQL cannot turn NOT IN into an anti-join (NULLs), and once the linked ids
     # outgrow work_mem it compares each entry with every one of them — 346,000 × 346,000, hours (the load benchmark)
     linked = _linked_here(space_id).where(Match.entry_id == Entry.id).exists()
-    waiting = (Entry.status == EntryStatus.ACCEPTED, Entry.list_id.in_(visible), ~linked)
+    waiting = (Entry.status == EntryStatus.ACCEPTED, Entry.list_id.in_(unread), ~linked)
     per_list = session.execute(
         select(Entry.list_id, func.count()).where(*waiting).group_by(Entry.list_id).order_by(Entry.list_id)
     ).all()
     if not per_list:
+        _linked_through(session, space_id, unread)
         return 0
     existing = _linked_count(session, space_id)
     state = _state(session, space_id)
@@ -149,11 +164,20 @@ def link_space(*, session: Session, space_id: int, decided_by: str, lower: float
         del assignments
         _store_keys(session, list(names), fresh)
         existing += len(names)
+    _linked_through(session, space_id, unread)
     session.flush()
     # the persons, matches and keys just written, for the queries that follow
     analyze_written(session, total, "persons", "matches", "entry_link_keys", "entry_search_keys", "audit_data_keys",
                     "events")  # fmt: skip
     return total
+
+
+def _linked_through(session: Session, space_id: int, list_ids: Sequence[int]) -> None:
+    """Record that every accepted entry of these lists now has a person in the space (those not yet recorded)."""
+    done = set(session.scalars(
+        select(LinkedList.list_id).where(LinkedList.space_id == space_id, LinkedList.list_id.in_(list_ids))
+    ))  # fmt: skip
+    session.add_all(LinkedList(space_id=space_id, list_id=i) for i in list_ids if i not in done)
 
 
 def _keys_version() -> int:

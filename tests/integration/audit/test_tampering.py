@@ -125,6 +125,7 @@ def _delete_list(session: Session, list_id: int, *, persons_after: int = 0) -> N
     session.execute(sa.delete(Person).where(Person.id.in_(persons)))
     session.execute(sa.delete(Entry).where(Entry.list_id == list_id))
     _sql(session, "DELETE FROM list_shares WHERE list_id = :l", l=list_id)
+    _sql(session, "DELETE FROM linked_lists WHERE list_id = :l", l=list_id)
     _sql(session, "DELETE FROM lists WHERE id = :l", l=list_id)
 
 
