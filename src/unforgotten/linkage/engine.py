@@ -101,6 +101,7 @@ def score_pairs(
     broad: bool | None = None,
     term_frequencies: Mapping[str, pd.DataFrame] | None = None,
     rules: Sequence[Any] | None = None,
+    pairs_with: str | None = None,
 ) -> pd.DataFrame:
     """Predict scored candidate pairs at or above ``threshold`` with the model's parameters (no training).
 
@@ -108,9 +109,12 @@ def score_pairs(
     all); ``term_frequencies`` are lookups (column → a frame of the value and ``tf_<column>``) to use instead of
     frequencies counted on the frames — when the frames are a sample of a larger population, such as the
     candidates pulled from a space, whose frequencies they would misstate. ``rules`` (Splink blocking rules) are
-    added to the model's (the review pass, :data:`~unforgotten.linkage.review.REVIEW_RULES`).
+    added to the model's (the review pass, :data:`~unforgotten.linkage.review.REVIEW_RULES`). ``pairs_with``
+    keeps only the pairs that hold a record whose ``unique_id`` starts with it: a new list linked and deduplicated
+    with its candidates needs no pair of two candidates, already linked — and those were most of the pairs, since a
+    registry holds each person several times.
     """
-    args = (backend, frames, model, link_type, threshold, sizes, broad, term_frequencies, rules)
+    args = (backend, frames, model, link_type, threshold, sizes, broad, term_frequencies, rules, pairs_with)
     tries = _tries(frames, link_type)
     for number, chunks in enumerate(tries, start=1):
         try:
@@ -151,6 +155,7 @@ def _score(
     broad: bool | None,
     term_frequencies: Mapping[str, pd.DataFrame] | None,
     rules: Sequence[Any] | None,
+    pairs_with: str | None,
     *,
     chunks: int | None = None,
 ) -> pd.DataFrame:
@@ -164,6 +169,10 @@ def _score(
         run_settings["blocking_rules_to_generate_predictions"] += [
             rule.create_blocking_rule_dict(backend.engine) for rule in rules or ()
         ]
+        if pairs_with is not None:
+            run_settings["blocking_rules_to_generate_predictions"] = [
+                _with_record(rule, pairs_with) for rule in run_settings["blocking_rules_to_generate_predictions"]
+            ]
         linker = backend.linker(tables, run_settings)
         for column, lookup in (term_frequencies or {}).items():
             registered = backend.register_named(lookup, f"uf_tf_{column}")
@@ -175,6 +184,17 @@ def _score(
             num_chunks_right=chunks,
         )
         return backend.to_pandas(predictions, scores_only=True)
+
+
+def _with_record(rule: dict[str, Any], prefix: str) -> dict[str, Any]:
+    """A blocking rule (as a settings dict) that pairs only where one side's id starts with ``prefix``.
+
+    A filter on the rule's join, so Splink compares and scores none of the other pairs; the prefixes are the
+    module's own constants, never user data."""
+    if not prefix.replace("|", "").isalnum():
+        raise ValueError(f"not an id prefix: {prefix!r}")
+    condition = f"(l.unique_id LIKE '{prefix}%' OR r.unique_id LIKE '{prefix}%')"
+    return {**rule, "blocking_rule": f"({rule['blocking_rule']}) AND {condition}"}
 
 
 def _sliced_first(frames: Sequence[pd.DataFrame]) -> bool:

@@ -129,8 +129,9 @@ def link_incremental(
         link_type = "link_and_dedupe" if len(known) else "dedupe_only"
         sizes = (len(fresh), space_size if space_size else (len(known) or None))
         scored = score_pairs(
-            backend, frames, model, link_type, floor, sizes, broad=broad, term_frequencies=term_frequencies
-        )
+            backend, frames, model, link_type, floor, sizes, broad=broad, term_frequencies=term_frequencies,
+            pairs_with=NEW,  # two existing entries are linked already
+        )  # fmt: skip
     finally:
         backend.close()
     explainer = Explainer(model.settings_for(link_type, *sizes))

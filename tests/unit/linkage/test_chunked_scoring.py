@@ -28,14 +28,30 @@ def _frames(link_type: str, small_pair: tuple[Rows, Rows, Any]) -> list[pd.DataF
     return frames
 
 
-def _scored(frames: list[pd.DataFrame], model: LinkageModel, link_type: str, chunks: int | None) -> pd.DataFrame:
+def _scored(
+    frames: list[pd.DataFrame], model: LinkageModel, link_type: str, chunks: int | None, pairs_with: str | None = None
+) -> pd.DataFrame:
     sizes = (len(frames[0]), None if len(frames) == 1 else len(frames[1]))
     backend = open_backend()
     try:
-        scored = linkage_engine._score(backend, frames, model, link_type, 0.01, sizes, False, None, None, chunks=chunks)
+        scored = linkage_engine._score(
+            backend, frames, model, link_type, 0.01, sizes, False, None, None, pairs_with, chunks=chunks
+        )
     finally:
         backend.close()
     return scored[_COLUMNS].sort_values(_COLUMNS[:2]).reset_index(drop=True)
+
+
+def test_pairs_with_keeps_exactly_the_pairs_that_hold_such_a_record(
+    model: LinkageModel, small_pair: tuple[Rows, Rows, Any]
+) -> None:
+    """A new list with its candidates: every pair holding a new record, scored as before, and none of two old."""
+    frames = _frames("link_and_dedupe", small_pair)
+    every = _scored(frames, model, "link_and_dedupe", None)
+    kept = _scored(frames, model, "link_and_dedupe", None, pairs_with="l")
+    old_only = every["unique_id_l"].str.startswith("r") & every["unique_id_r"].str.startswith("r")
+    assert old_only.sum() > 0 and len(kept) > 100  # the test data has pairs of both kinds
+    pd.testing.assert_frame_equal(kept, every[~old_only].reset_index(drop=True))
 
 
 @pytest.mark.parametrize("link_type", ["dedupe_only", "link_only"])
