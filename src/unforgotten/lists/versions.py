@@ -188,12 +188,16 @@ def flag_duplicate_record_ids(session: Session, list_id: int) -> int:
         .where(Entry.list_id == list_id, Entry.record_id.is_not(None), Entry.status != EntryStatus.BLANK)
         .group_by(Entry.sheet, Entry.record_id)
         .having(func.count() > 1)
-        .subquery()
     )
+    # Whether there is any first, alone: a list just written has no statistics yet, and PostgreSQL, expecting one
+    # row, grouped the list again for each of its rows in the join below (0.57 s for 1,000 rows) to find nothing.
+    if session.execute(repeated.limit(1)).first() is None:
+        return 0
+    grouped = repeated.subquery()
     later = session.execute(
-        select(Entry.id, Entry.findings, Entry.record_id, repeated.c.first_row)
-        .join(repeated, (Entry.sheet == repeated.c.sheet) & (Entry.record_id == repeated.c.record_id))
-        .where(Entry.list_id == list_id, Entry.row_number > repeated.c.first_row, Entry.status != EntryStatus.BLANK)
+        select(Entry.id, Entry.findings, Entry.record_id, grouped.c.first_row)
+        .join(grouped, (Entry.sheet == grouped.c.sheet) & (Entry.record_id == grouped.c.record_id))
+        .where(Entry.list_id == list_id, Entry.row_number > grouped.c.first_row, Entry.status != EntryStatus.BLANK)
     ).all()
     batch = [
         {
