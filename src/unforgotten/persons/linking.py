@@ -12,7 +12,6 @@ event (:func:`unforgotten.audit.recorder.record_inserts`), so replay and account
 from __future__ import annotations
 
 import datetime as dt
-from collections import Counter
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from typing import TYPE_CHECKING, Any
 
@@ -25,6 +24,7 @@ from unforgotten.db import analyze_written, copy_rows, insert_rows
 from unforgotten.lists import service as lists
 from unforgotten.lists.models import Entry, EntryStatus, List
 from unforgotten.lists.search import index_unlinked
+from unforgotten.persons.frequencies import add_linked, forget, space_frequencies
 from unforgotten.persons.models import EntryLinkKey, LinkedList, Match, MatchMethod, MatchState, Person, SpaceModel
 from unforgotten.persons.states import initial_status
 
@@ -162,6 +162,7 @@ def link_space(
         index_unlinked(session, list_id)  # searchable from the moment it has persons (before its first matches)
         _write(session, space_id, names, kinds[list_id], assignments, decided_by)
         del assignments
+        add_linked(session, space_id, fresh)
         _store_keys(session, list(names), fresh)
         existing += len(names)
     _linked_through(session, space_id, unread)
@@ -257,7 +258,7 @@ def _link_keyed(
             chunk = probes[start : start + _CHUNK].tolist()
             ids.update(session.scalars(select(EntryLinkKey.entry_id).where(EntryLinkKey.key.in_(chunk))))
         known = features(_candidate_rows(session, space_id, ids, person_of))  # read by frequencies and scoring
-        term_frequencies = {"family_key": _space_frequencies(session, space_id, fresh, known, existing)}
+        term_frequencies = {"family_key": space_frequencies(session, space_id, fresh, known, existing)}
     return link_into_persons(
         [],
         [],
@@ -269,37 +270,6 @@ def _link_keyed(
         space_size=existing,
         new_features=fresh,
         existing_features=known,
-    )
-
-
-def _space_frequencies(
-    session: Session, space_id: int, fresh: pd.DataFrame, known: pd.DataFrame, existing: int
-) -> pd.DataFrame:
-    """Each surname's share among the space's entries and the new ones — what Splink would count on all of them.
-
-    The denominator counts every linked entry of the space (those without a surname too, which Splink leaves out):
-    a bulk count instead of a scan of every key, and a difference of the few entries written with no surname.
-    """
-    import pandas as pd
-
-    from unforgotten.linkage.keys import tf_key
-
-    new_counts = Counter(str(value) for value in fresh["family_key"].dropna())
-    values = set(new_counts)
-    values.update(str(v) for v in known["family_key"].dropna())
-    by_key = {tf_key(value): value for value in values}
-    in_space: Counter[str] = Counter()
-    linked = _linked_here(space_id).where(Match.entry_id == EntryLinkKey.entry_id).exists()
-    for chunk in _chunks(sorted(by_key)):
-        counted = session.execute(
-            select(EntryLinkKey.key, func.count()).where(EntryLinkKey.key.in_(chunk), linked).group_by(EntryLinkKey.key)
-        )
-        for key, count in counted:
-            in_space[by_key[key]] += count
-    total = existing + sum(new_counts.values())
-    ordered = sorted(values)
-    return pd.DataFrame(
-        {"family_key": ordered, "tf_family_key": [(in_space[v] + new_counts[v]) / total for v in ordered]}
     )
 
 
@@ -333,6 +303,7 @@ def _rekey_space(session: Session, space_id: int) -> None:
     version changed)."""
     from unforgotten.linkage import features
 
+    forget(session, space_id)  # counted by the keys of the old version
     ids = session.scalars(_linked_here(space_id).order_by(Match.entry_id)).all()
     for chunk in _chunks(ids, 20_000):
         rows = session.execute(select(*_ENTRY_COLUMNS).where(Entry.id.in_(chunk))).all()

@@ -21,6 +21,7 @@ __all__ = [
     "Person",
     "SpaceModel",
     "StatusChange",
+    "SurnameCount",
     "current_persons",
 ]
 
@@ -185,6 +186,19 @@ class LinkedList(Base):
 
     space_id: Mapped[int] = mapped_column(ForeignKey("parties.id"), primary_key=True)
     list_id: Mapped[int] = mapped_column(ForeignKey("lists.id"), primary_key=True)
+
+
+class SurnameCount(Base):
+    """How many entries linked in a space have a surname (by its TF key): a cache of
+    :mod:`unforgotten.persons.frequencies`, cleared whenever entries leave the space, so not audited."""
+
+    __tablename__ = "space_surname_counts"
+    __table_args__ = {"sqlite_with_rowid": False}
+    __audit__ = False
+
+    space_id: Mapped[int] = mapped_column(ForeignKey("parties.id"), primary_key=True)
+    key: Mapped[int] = mapped_column(BigInteger, primary_key=True, autoincrement=False)
+    count: Mapped[int] = mapped_column()
 
 
 class EntryLinkKey(Base):

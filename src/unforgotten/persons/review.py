@@ -359,6 +359,9 @@ def retire_entries(*, session: Session, space_id: int, entry_ids: AnySelect, rea
     Nothing is deleted: the matches become *withdrawn* and the persons keep their history, so what the space saw
     stays provable; they just no longer count, appear or link. Returns how many matches were withdrawn.
     """
+    from unforgotten.persons.frequencies import forget
+
+    forget(session, space_id)  # its surname counts include the entries leaving
     matches = session.scalars(
         select(Match).where(
             Match.space_id == space_id,

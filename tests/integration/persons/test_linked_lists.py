@@ -41,8 +41,8 @@ def test_a_new_list_reads_only_lists_not_linked_through_and_review_link_reads_al
 ) -> None:
     ua = auth.create(session=session, code="UA", name="UA")
     operator = auth.operator("cli:test")
-    first = flows.submit_list(session=session, actor=operator, party_code="UA", kind="custody",
-                              path=_csv(tmp_path / "a.csv", "A", [("Шевчук", "Андрій"), ("Коваль", "Олег")]))  # fmt: skip
+    two = _csv(tmp_path / "a.csv", "A", [("Шевчук", "Андрій"), ("Коваль", "Олег")])
+    first = flows.submit_list(session=session, actor=operator, party_code="UA", kind="custody", path=two)
     assert _recorded(session, ua.id) == {first.outcome.list_id}
     # An entry that waits although its list is recorded (what no code path does): the record is trusted...
     lost = session.scalars(
@@ -70,7 +70,8 @@ def test_a_list_shared_again_links_again(session: Session, tmp_path: Path) -> No
                                   share_with=("ICRC",))  # fmt: skip
     assert _linked(session, submitted.outcome.list_id, icrc.id) == 2
     assert submitted.outcome.list_id in _recorded(session, icrc.id)
-    assert flows.unshare_list(session=session, actor=operator, list_id=submitted.outcome.list_id, party_code="ICRC") == 2
+    list_id = submitted.outcome.list_id
+    assert flows.unshare_list(session=session, actor=operator, list_id=list_id, party_code="ICRC") == 2
     assert _linked(session, submitted.outcome.list_id, icrc.id) == 0
     assert submitted.outcome.list_id not in _recorded(session, icrc.id)
     assert flows.share_list(session=session, actor=operator, list_id=submitted.outcome.list_id, party_code="ICRC") == 2
