@@ -123,7 +123,7 @@ def link_incremental(
     person_of = person_ids if person_ids is not None else _persons(existing_persons_rows)
     if fresh["record_id"].duplicated().any() or (fresh["record_id"] == "").any():
         raise InputError(Text("new entries need unique, non-empty record ids"), column="record_id")
-    backend = open_backend(engine)
+    backend = open_backend(engine, within_budget=len(known) > 0)
     try:
         frames = [fresh, known] if len(known) else [fresh]
         link_type = "link_and_dedupe" if len(known) else "dedupe_only"

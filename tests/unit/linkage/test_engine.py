@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import copy
+import os
 from pathlib import Path
 
 import pytest
@@ -158,3 +159,34 @@ def test_a_run_out_of_duckdb_memory_links_again_without_the_limit(monkeypatch: p
     result = link_lists(left, right, model=default_model())
     assert lifted == [True]
     assert len(result.pairs) >= 200
+
+
+@pytest.mark.parametrize(
+    ("cap", "resident", "expected"),
+    [
+        ("600MB", 300.0, "600MB"),  # a daily list: the whole cap
+        ("600MB", 765.0, "235MB"),  # a large list's features already held: what is left of the budget
+        ("600MB", 950.0, "200MB"),  # never under the floor
+        ("1GB", 100.0, "900MB"),  # the budget, not the cap, bounds
+        ("1MB", 100.0, "1MB"),  # a cap under the floor stays the cap
+        ("1.5GiB", None, "1.5GiB"),  # resident memory unknown: the cap as set
+        ("lots", 100.0, "lots"),  # not a size this reads: DuckDB judges it
+    ],
+)
+def test_duckdb_is_given_what_the_budget_leaves(
+    monkeypatch: pytest.MonkeyPatch, cap: str, resident: float | None, expected: str
+) -> None:
+    import unforgotten.linkage.backend as backend_module
+
+    monkeypatch.setattr(backend_module, "DUCKDB_MEMORY_LIMIT", cap)
+    monkeypatch.setattr(backend_module, "MEMORY_BUDGET_MB", 1000)
+    monkeypatch.setattr(backend_module, "_resident_mb", lambda: resident)
+    assert backend_module.duckdb_limit() == expected
+
+
+@pytest.mark.skipif(not os.path.exists("/proc/self/statm"), reason="no /proc: DuckDB keeps its fixed limit here")
+def test_the_resident_memory_is_read() -> None:
+    from unforgotten.linkage.backend import _resident_mb
+
+    resident = _resident_mb()
+    assert resident is not None and 10 < resident < 20_000
