@@ -38,6 +38,7 @@ from unforgotten.errors import Text, UnforgottenError
 
 __all__ = [
     "ID_MAX",
+    "IN_CHUNK",
     "SQL_INT_MAX",
     "AnySelect",
     "Base",
@@ -52,6 +53,7 @@ __all__ = [
     "copy_records",
     "copy_rows",
     "domain_error",
+    "in_chunks",
     "json_text",
     "insert_rows",
     "make_engine",
@@ -170,6 +172,16 @@ def copy_records(session: Session | Connection, table: Table, rows: Sequence[Map
 
 def _enum_value(value: Any) -> Any:
     return value.value if isinstance(value, Enum) else value
+
+
+IN_CHUNK = 5_000
+"""Ids or keys per ``IN (...)``: within every database's parameter limit."""
+
+
+def in_chunks(values: Sequence[Any], size: int = IN_CHUNK) -> Iterator[Sequence[Any]]:
+    """``values`` in slices of ``size``, for queries and writes that must not grow with the list."""
+    for start in range(0, len(values), size):
+        yield values[start : start + size]
 
 
 ANALYZE_ROWS = 5_000

@@ -12,26 +12,19 @@ or split of an entry between persons leaves the set of linked entries, and so th
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Iterator, Sequence
-from typing import TYPE_CHECKING, Any
+from collections.abc import Sequence
+from typing import TYPE_CHECKING
 
 from sqlalchemy import delete, func, select, update
 from sqlalchemy.orm import Session
 
-from unforgotten.db import copy_rows
-from unforgotten.persons.models import EntryLinkKey, Match, MatchState, SurnameCount
+from unforgotten.db import copy_rows, in_chunks
+from unforgotten.persons.models import EntryLinkKey, Match, SurnameCount, accepted_in_space
 
 if TYPE_CHECKING:
     import pandas as pd
 
 __all__ = ["add_linked", "forget", "space_frequencies"]
-
-_CHUNK = 5_000  # keys per IN (...): within every database's parameter limit
-
-
-def _chunks(values: Sequence[Any]) -> Iterator[Sequence[Any]]:
-    for start in range(0, len(values), _CHUNK):
-        yield values[start : start + _CHUNK]
 
 
 def _surnames(frame: pd.DataFrame) -> Counter[str]:
@@ -66,22 +59,24 @@ def space_frequencies(
     )
 
 
-def _in_space(session: Session, space_id: int, keys: Sequence[int]) -> dict[int, int]:
-    """How many entries linked in the space have each TF key: cached counts, the others counted and cached."""
+def _cached(session: Session, space_id: int, keys: Sequence[int]) -> dict[int, int]:
+    """The space's cached counts of those of ``keys`` it has."""
     found: dict[int, int] = {}
-    for chunk in _chunks(keys):
-        cached = select(SurnameCount.key, SurnameCount.count).where(
+    for chunk in in_chunks(keys):
+        query = select(SurnameCount.key, SurnameCount.count).where(
             SurnameCount.space_id == space_id, SurnameCount.key.in_(chunk)
         )
-        found.update({int(key): int(count) for key, count in session.execute(cached)})
+        found.update({int(key): int(count) for key, count in session.execute(query)})
+    return found
+
+
+def _in_space(session: Session, space_id: int, keys: Sequence[int]) -> dict[int, int]:
+    """How many entries linked in the space have each TF key: cached counts, the others counted and cached."""
+    found = _cached(session, space_id, keys)
     missing = [key for key in keys if key not in found]
     counted = dict.fromkeys(missing, 0)
-    linked = (
-        select(Match.entry_id)
-        .where(Match.state == MatchState.ACCEPTED, Match.space_id == space_id, Match.entry_id == EntryLinkKey.entry_id)
-        .exists()
-    )
-    for chunk in _chunks(missing):
+    linked = accepted_in_space(space_id).where(Match.entry_id == EntryLinkKey.entry_id).exists()
+    for chunk in in_chunks(missing):
         query = select(EntryLinkKey.key, func.count()).where(EntryLinkKey.key.in_(chunk), linked)
         counted.update({int(key): int(count) for key, count in session.execute(query.group_by(EntryLinkKey.key))})
     copy_rows(session, "space_surname_counts", ("space_id", "key", "count"),
@@ -95,16 +90,10 @@ def add_linked(session: Session, space_id: int, fresh: pd.DataFrame) -> None:
     from unforgotten.linkage.keys import tf_key
 
     added = {tf_key(value): count for value, count in _surnames(fresh).items()}
-    keys = sorted(added)
-    for chunk in _chunks(keys):
-        cached = session.execute(
-            select(SurnameCount.key, SurnameCount.count).where(
-                SurnameCount.space_id == space_id, SurnameCount.key.in_(chunk)
-            )
-        ).all()
-        if cached:
-            changes = [{"space_id": space_id, "key": key, "count": count + added[key]} for key, count in cached]
-            session.execute(update(SurnameCount), changes)
+    cached = _cached(session, space_id, sorted(added))
+    changes = [{"space_id": space_id, "key": key, "count": count + added[key]} for key, count in cached.items()]
+    for chunk in in_chunks(changes):
+        session.execute(update(SurnameCount), chunk)
 
 
 def forget(session: Session, space_id: int) -> None:

@@ -20,12 +20,21 @@ from sqlalchemy.orm import Session
 
 from unforgotten.audit.recorder import record_inserts
 from unforgotten.columns import CANONICAL_COLUMNS
-from unforgotten.db import analyze_written, copy_rows, insert_rows
+from unforgotten.db import IN_CHUNK, analyze_written, copy_rows, in_chunks, insert_rows
 from unforgotten.lists import service as lists
 from unforgotten.lists.models import Entry, EntryStatus, List
 from unforgotten.lists.search import index_unlinked
 from unforgotten.persons.frequencies import add_linked, forget, space_frequencies
-from unforgotten.persons.models import EntryLinkKey, LinkedList, Match, MatchMethod, MatchState, Person, SpaceModel
+from unforgotten.persons.models import (
+    EntryLinkKey,
+    LinkedList,
+    Match,
+    MatchMethod,
+    MatchState,
+    Person,
+    SpaceModel,
+    accepted_in_space,
+)
 from unforgotten.persons.states import initial_status
 
 if TYPE_CHECKING:  # the engine is imported only when linking runs: `unforgotten --help` stays fast
@@ -42,7 +51,6 @@ REESTIMATE_GROWTH = 0.25
 # A space's model is estimated on at most this many of its entries (evenly spread over their ids, so the sample is
 # the same for the same entries): training samples this many rows anyway, and memory must not follow the space.
 MAX_ESTIMATE_ROWS = 60_000
-_CHUNK = 5_000  # ids or keys per IN (...): within every database's parameter limit
 _ENTRY_COLUMNS = (Entry.id, Entry.list_id, Entry.record_id, *(getattr(Entry, c) for c in CANONICAL_COLUMNS
                                                                 if c != "record_id"))  # fmt: skip
 
@@ -70,15 +78,10 @@ def _streamed(session: Session, query: Any, names: dict[int, str] | None = None)
     Why: a list's rows held at once as dicts, only to be turned into features, were 300 MB of a 200,000-row list
     that Python kept after they were freed (its allocator rarely hands memory back), under DuckDB's own peak.
     """
-    for row in session.execute(query.execution_options(yield_per=_CHUNK)):
+    for row in session.execute(query.execution_options(yield_per=IN_CHUNK)):
         if names is not None:
             names[row.id] = display_name(row)
         yield entry_row(row)
-
-
-def _chunks(values: Sequence[Any], size: int = _CHUNK) -> Iterator[Sequence[Any]]:
-    for start in range(0, len(values), size):
-        yield values[start : start + size]
 
 
 def link_all(*, session: Session, decided_by: str, lower: float | None = None) -> int:
@@ -92,10 +95,6 @@ def link_all(*, session: Session, decided_by: str, lower: float | None = None) -
     for space_id in session.scalars(select(Party.id).order_by(Party.id)).all():
         total += link_space(session=session, space_id=space_id, decided_by=decided_by, lower=lower, every_list=True)
     return total
-
-
-def _linked_here(space_id: int) -> Any:
-    return select(Match.entry_id).where(Match.state == MatchState.ACCEPTED, Match.space_id == space_id)
 
 
 def link_space(
@@ -116,21 +115,19 @@ def link_space(
     from unforgotten.linkage.model import SMALL_LISTS
 
     visible = lists.linkable_lists_in_space([space_id])  # withdrawn lists link nowhere
-    unread = session.scalars(select(List.id).where(List.id.in_(visible)).order_by(List.id)).all()
-    if not every_list:
-        done = set(session.scalars(select(LinkedList.list_id).where(LinkedList.space_id == space_id)))
-        unread = [list_id for list_id in unread if list_id not in done]
+    done = set(session.scalars(select(LinkedList.list_id).where(LinkedList.space_id == space_id)))
+    unread = [i for i in session.scalars(visible.order_by(List.id)) if every_list or i not in done]
     if not unread:
         return 0
     # NOT EXISTS, never NOT IN: PostgreSQL cannot turn NOT IN into an anti-join (NULLs), and once the linked ids
     # outgrow work_mem it compares each entry with every one of them — 346,000 × 346,000, hours (the load benchmark)
-    linked = _linked_here(space_id).where(Match.entry_id == Entry.id).exists()
+    linked = accepted_in_space(space_id).where(Match.entry_id == Entry.id).exists()
     waiting = (Entry.status == EntryStatus.ACCEPTED, Entry.list_id.in_(unread), ~linked)
     per_list = session.execute(
         select(Entry.list_id, func.count()).where(*waiting).group_by(Entry.list_id).order_by(Entry.list_id)
     ).all()
     if not per_list:
-        _linked_through(session, space_id, unread)
+        _linked_through(session, space_id, unread, done)
         return 0
     existing = _linked_count(session, space_id)
     state = _state(session, space_id)
@@ -165,7 +162,7 @@ def link_space(
         add_linked(session, space_id, fresh)
         _store_keys(session, list(names), fresh)
         existing += len(names)
-    _linked_through(session, space_id, unread)
+    _linked_through(session, space_id, unread, done)
     session.flush()
     # the persons, matches and keys just written, for the queries that follow
     analyze_written(session, total, "persons", "matches", "entry_link_keys", "entry_search_keys", "audit_data_keys",
@@ -173,11 +170,8 @@ def link_space(
     return total
 
 
-def _linked_through(session: Session, space_id: int, list_ids: Sequence[int]) -> None:
+def _linked_through(session: Session, space_id: int, list_ids: Sequence[int], done: set[int]) -> None:
     """Record that every accepted entry of these lists now has a person in the space (those not yet recorded)."""
-    done = set(session.scalars(
-        select(LinkedList.list_id).where(LinkedList.space_id == space_id, LinkedList.list_id.in_(list_ids))
-    ))  # fmt: skip
     session.add_all(LinkedList(space_id=space_id, list_id=i) for i in list_ids if i not in done)
 
 
@@ -222,7 +216,7 @@ def _candidate_rows(
     """The rows of these entries linked in the space, a chunk of ids at a time, each entry's person noted in
     ``person_of``: a large list's candidates are a large part of the space, and only their features are kept."""
     query = _linked_query(space_id)
-    for chunk in _chunks(sorted(entry_ids)):
+    for chunk in in_chunks(sorted(entry_ids)):
         for row in session.execute(query.where(Entry.id.in_(chunk))):
             person_of[str(row.id)] = row.person_id
             yield entry_row(row)
@@ -254,8 +248,8 @@ def _link_keyed(
         # Every entry found by a key, whichever spaces link it: reading the rows keeps only this space's (a join),
         # and a test of the space per key row here cost as much again (4.4 → 8.3 s for 1.6 million probes).
         ids: set[int] = set()
-        for start in range(0, len(probes), _CHUNK):
-            chunk = probes[start : start + _CHUNK].tolist()
+        for start in range(0, len(probes), IN_CHUNK):
+            chunk = probes[start : start + IN_CHUNK].tolist()
             ids.update(session.scalars(select(EntryLinkKey.entry_id).where(EntryLinkKey.key.in_(chunk))))
         known = features(_candidate_rows(session, space_id, ids, person_of))  # read by frequencies and scoring
         term_frequencies = {"family_key": space_frequencies(session, space_id, fresh, known, existing)}
@@ -292,7 +286,7 @@ def _keyed(session: Session, entry_ids: Sequence[int]) -> set[int]:
 
     marker = marker_key()
     found: set[int] = set()
-    for chunk in _chunks(sorted(entry_ids)):
+    for chunk in in_chunks(sorted(entry_ids)):
         query = select(EntryLinkKey.entry_id).where(EntryLinkKey.key == marker, EntryLinkKey.entry_id.in_(chunk))
         found.update(session.scalars(query))
     return found
@@ -304,8 +298,8 @@ def _rekey_space(session: Session, space_id: int) -> None:
     from unforgotten.linkage import features
 
     forget(session, space_id)  # counted by the keys of the old version
-    ids = session.scalars(_linked_here(space_id).order_by(Match.entry_id)).all()
-    for chunk in _chunks(ids, 20_000):
+    ids = session.scalars(accepted_in_space(space_id).order_by(Match.entry_id)).all()
+    for chunk in in_chunks(ids, 20_000):
         rows = session.execute(select(*_ENTRY_COLUMNS).where(Entry.id.in_(chunk))).all()
         _store_keys(session, [row.id for row in rows], features([entry_row(row) for row in rows]))
 
@@ -313,12 +307,12 @@ def _rekey_space(session: Session, space_id: int) -> None:
 def _estimate_rows(session: Session, space_id: int, new_ids: Sequence[int]) -> Iterator[dict[str, str | None]]:
     """At most :data:`MAX_ESTIMATE_ROWS` of the space's entries, old and new, evenly spread over their ids (read a
     chunk at a time: the estimate keeps only their features)."""
-    old_ids = session.scalars(_linked_here(space_id)).all()
+    old_ids = session.scalars(accepted_in_space(space_id)).all()
     ids = sorted([*old_ids, *new_ids])
     if len(ids) > MAX_ESTIMATE_ROWS:
         step = len(ids) / MAX_ESTIMATE_ROWS
         ids = [ids[int(i * step)] for i in range(MAX_ESTIMATE_ROWS)]
-    for chunk in _chunks(ids):
+    for chunk in in_chunks(ids):
         yield from _streamed(session, select(*_ENTRY_COLUMNS).where(Entry.id.in_(chunk)))
 
 
@@ -400,14 +394,14 @@ def _write(
         for suggested, probability, explanation in assignment.suggestions:
             yield match(entry_id, suggested, probability, dict(explanation), MatchMethod.AUTOMATIC, "pending")
 
-    for chunk in _chunks(assignments, 10_000):
+    for chunk in in_chunks(assignments, 10_000):
         _insert(session, Match, "matches", [row for assignment in chunk for row in matches(assignment)])
 
 
 def _insert(session: Session, model: Any, table: str, rows: list[dict[str, Any]]) -> list[int]:
     """Insert rows in bulk, in order; chain their audit events; return their ids in the same order."""
     ids: list[int] = []
-    for chunk in _chunks(rows, 10_000):
+    for chunk in in_chunks(rows, 10_000):
         chunk_ids = insert_rows(session, model.__table__, chunk)
         ids += chunk_ids
         record_inserts(session, table, [{"id": i, **row} for i, row in zip(chunk_ids, chunk, strict=True)])

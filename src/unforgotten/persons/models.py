@@ -6,7 +6,20 @@ import datetime as dt
 from enum import StrEnum
 from typing import Any
 
-from sqlalchemy import BigInteger, ColumnElement, Date, DateTime, Float, ForeignKey, Index, String, Text, text
+from sqlalchemy import (
+    BigInteger,
+    ColumnElement,
+    Date,
+    DateTime,
+    Float,
+    ForeignKey,
+    Index,
+    Select,
+    String,
+    Text,
+    select,
+    text,
+)
 from sqlalchemy.orm import Mapped, mapped_column
 
 from unforgotten.db import Base, JSONType
@@ -22,6 +35,7 @@ __all__ = [
     "SpaceModel",
     "StatusChange",
     "SurnameCount",
+    "accepted_in_space",
     "current_persons",
 ]
 
@@ -107,6 +121,11 @@ class Match(Base):
     version: Mapped[int] = mapped_column(default=1, server_default="1")  # two reviewers, one decision
 
     __mapper_args__ = {"version_id_col": version}
+
+
+def accepted_in_space(space_id: int) -> Select[int]:
+    """The ids of the entries linked in a space (each has exactly one accepted match there)."""
+    return select(Match.entry_id).where(Match.state == MatchState.ACCEPTED, Match.space_id == space_id)
 
 
 class StatusChange(Base):
