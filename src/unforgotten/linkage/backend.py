@@ -27,7 +27,7 @@ ENGINES = ("duckdb", "spark")
 DUCKDB_MEMORY_LIMIT = os.environ.get("UNFORGOTTEN_DUCKDB_MEMORY", "600MB")
 # The peak the whole process aims at while it links (UNFORGOTTEN_MEMORY_BUDGET_MB): DuckDB is given what the process
 # has not taken yet, but never less than DUCKDB_MEMORY_FLOOR_MB (below that it slices and repeats too much).
-MEMORY_BUDGET_MB = int(os.environ.get("UNFORGOTTEN_MEMORY_BUDGET_MB", "1000"))
+MEMORY_BUDGET_MB = os.environ.get("UNFORGOTTEN_MEMORY_BUDGET_MB", "1000")
 DUCKDB_MEMORY_FLOOR_MB = 200
 _SIZE = re.compile(r"^\s*(?P<number>\d+(?:\.\d+)?)\s*(?P<unit>[KMG]i?B)\s*$", re.I)
 _UNIT_MB = {"kb": 1e-3, "mb": 1.0, "gb": 1e3, "kib": 1024 / 1e6, "mib": 1.048576, "gib": 1073.741824}
@@ -137,6 +137,22 @@ def _resident_mb() -> float | None:
     return pages * os.sysconf("SC_PAGE_SIZE") / 1e6
 
 
+def _budget_mb() -> float | None:
+    """:data:`MEMORY_BUDGET_MB` as a number; ``None`` (with a warning in the log) when it is not a positive one."""
+    try:
+        budget = float(MEMORY_BUDGET_MB)
+    except ValueError:
+        budget = 0.0
+    if budget > 0:
+        return budget
+    logging.getLogger(__name__).warning(
+        "UNFORGOTTEN_MEMORY_BUDGET_MB=%r is not a positive number of megabytes; DuckDB keeps its fixed limit %s",
+        MEMORY_BUDGET_MB,
+        DUCKDB_MEMORY_LIMIT,
+    )
+    return None
+
+
 def duckdb_limit(resident_mb: float | None = None) -> str:
     """DuckDB's memory limit for a run that starts now: :data:`DUCKDB_MEMORY_LIMIT`, or what is left of
     :data:`MEMORY_BUDGET_MB` beside what the process holds, if less — but not under :data:`DUCKDB_MEMORY_FLOOR_MB`.
@@ -147,10 +163,11 @@ def duckdb_limit(resident_mb: float | None = None) -> str:
     """
     found = _SIZE.match(DUCKDB_MEMORY_LIMIT)
     resident = _resident_mb() if resident_mb is None else resident_mb
-    if found is None or resident is None:
+    budget = _budget_mb()
+    if found is None or resident is None or budget is None:
         return DUCKDB_MEMORY_LIMIT
     cap = float(found["number"]) * _UNIT_MB[found["unit"].lower()]
-    left = MEMORY_BUDGET_MB - resident
+    left = budget - resident
     return f"{min(cap, max(DUCKDB_MEMORY_FLOOR_MB, left)):.6g}MB"
 
 

@@ -184,6 +184,19 @@ def test_duckdb_is_given_what_the_budget_leaves(
     assert backend_module.duckdb_limit() == expected
 
 
+@pytest.mark.parametrize("budget", ["lots", "-5", "0", ""])
+def test_a_budget_that_is_not_a_positive_number_keeps_the_fixed_limit_and_says_so(
+    monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture, budget: str
+) -> None:
+    import unforgotten.linkage.backend as backend_module
+
+    monkeypatch.setattr(backend_module, "DUCKDB_MEMORY_LIMIT", "600MB")
+    monkeypatch.setattr(backend_module, "MEMORY_BUDGET_MB", budget)
+    monkeypatch.setattr(backend_module, "_resident_mb", lambda: 900.0)
+    assert backend_module.duckdb_limit() == "600MB"
+    assert "UNFORGOTTEN_MEMORY_BUDGET_MB" in caplog.text and repr(budget) in caplog.text
+
+
 @pytest.mark.skipif(not os.path.exists("/proc/self/statm"), reason="no /proc: DuckDB keeps its fixed limit here")
 def test_the_resident_memory_is_read() -> None:
     from unforgotten.linkage.backend import _resident_mb
