@@ -67,11 +67,48 @@ def _write(path: Path, rows: Iterator[dict[str, str]], count: int) -> Path:
     return path
 
 
-def _vm_hwm_mb() -> float:
+def _status_mb(field: str) -> float:
     for line in Path("/proc/self/status").read_text(encoding="ascii").splitlines():
-        if line.startswith("VmHWM:"):
+        if line.startswith(f"{field}:"):
             return int(line.split()[1]) / 1024
     return float("nan")
+
+
+def _vm_hwm_mb() -> float:
+    return _status_mb("VmHWM")
+
+
+_PHASES = (
+    ("unforgotten.lists.service", "import_file"),
+    ("unforgotten.persons.linking", "space_model"),
+    ("unforgotten.linkage", "features"),
+    ("unforgotten.persons.linking", "space_frequencies"),
+    ("unforgotten.linkage.incremental", "score_pairs"),
+    ("unforgotten.persons.linking", "_link_keyed"),
+    ("unforgotten.persons.linking", "index_unlinked"),
+    ("unforgotten.persons.linking", "_write"),
+    ("unforgotten.persons.linking", "_store_keys"),
+)
+
+
+def _log_phases() -> None:
+    """Print each phase's wall time and resident memory before and after it (MiB), and the peak so far, to stderr:
+    where a list's seconds and memory go (docs/benchmarks.md quotes these lines)."""
+    import functools
+    import importlib
+
+    for module_name, name in _PHASES:
+        module = importlib.import_module(module_name)
+        inner = getattr(module, name)
+
+        def timed(*args: object, _inner: object = inner, _name: str = name, **kwargs: object) -> object:
+            start, before = time.perf_counter(), _status_mb("VmRSS")
+            out = _inner(*args, **kwargs)  # type: ignore[operator]
+            print(f"{_name}: {time.perf_counter() - start:.1f} s, RSS {before:.0f} -> {_status_mb('VmRSS'):.0f} MiB, "
+                  f"peak {_vm_hwm_mb():.0f} MiB", file=sys.stderr, flush=True)  # fmt: skip
+            return out
+
+        setattr(module, name, functools.wraps(inner)(timed))
 
 
 def _warm_up() -> None:
@@ -155,10 +192,13 @@ def main() -> None:
     parser.add_argument("--backends", default="sqlite,postgresql")
     parser.add_argument("--keep", type=Path, help="keep the databases (the SQLite file goes in this directory)")
     parser.add_argument("--warm", action="store_true", help="as many more small lists, each in a warm process")
+    parser.add_argument("--phases", action="store_true", help="with --child URL CSV: each phase's time and memory")
     parser.add_argument("--child", nargs=2, help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.child:
-        _child(*args.child, warm=args.warm)
+        if args.phases:
+            _log_phases()
+        _child(args.child[0], args.child[1], warm=args.warm)
         return
     print(f"machine: {platform.machine()}, Python {platform.python_version()}, cores: {os.cpu_count()}")
     print(
