@@ -10,10 +10,14 @@ export UV_PROJECT_ENVIRONMENT := $(VENV)
 
 install: $(VENV)/.installed  ## create .venv from uv.lock (idempotent)
 
-$(VENV)/.installed: pyproject.toml uv.lock
+# Bytecode is compiled here, once: where PYTHONDONTWRITEBYTECODE is set (this CI machine, many containers) Python
+# never writes it, and every fresh process — each `unforgotten import`, each CLI test — compiled pandas, Splink and
+# SQLAlchemy from source again: 4.3 of a daily list's 7.8 s (docs/benchmarks.md, "bytecode").
+$(VENV)/.installed: pyproject.toml uv.lock Makefile
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	@test -x $(BIN)/uv || $(BIN)/python -m pip install --quiet --disable-pip-version-check "uv>=0.4"
-	$(BIN)/uv sync --frozen --python $(BIN)/python
+	$(BIN)/uv sync --frozen --python $(BIN)/python --compile-bytecode
+	$(BIN)/python -m compileall -q src bench
 	@touch $@
 
 demo: install  ## initialise a SQLite database, load the demo scenario, serve on http://127.0.0.1:$(PORT)

@@ -112,14 +112,11 @@ def _log_phases() -> None:
 
 
 def _warm_up() -> None:
-    """What a long-running process (the web server, the job worker) has done before its next list: Splink, DuckDB
-    and pandas imported, the name lexicons loaded. In a fresh process these cost ~3.5 s whatever the database."""
-    from unforgotten.linkage import features
-    from unforgotten.linkage.backend import open_backend
+    """What a long-running process (the web server's job thread, :meth:`JobRunner._warm_up`) has done before its
+    next list: :func:`unforgotten.linkage.warm_up` (Splink, DuckDB and pandas imported, the name lexicons built)."""
+    from unforgotten.linkage import warm_up
 
-    open_backend().close()
-    features([{"record_id": "1", "family_name": "Шевченко", "given_name": "Олександр", "patronymic": "Петрович",
-               "date_of_birth": "1990-01-01", "place_of_birth": "Київ"}])  # fmt: skip
+    warm_up()
 
 
 def _child(url: str, path: str, warm: bool = False) -> None:

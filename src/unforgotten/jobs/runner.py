@@ -125,6 +125,7 @@ class JobRunner:
             return self._live.get(job_id)
 
     def _loop(self) -> None:
+        self._warm_up()
         while not self._stop.is_set():
             try:
                 ran = self.run_next()
@@ -140,6 +141,18 @@ class JobRunner:
             if not ran:
                 self._wake.wait(self.poll_seconds)
                 self._wake.clear()
+
+    @staticmethod
+    def _warm_up() -> None:
+        """Import the linkage libraries and build the name lexicons in this thread, before the first job, so that
+        the first upload after a start runs as fast as the next. Imported here, not at the top: `serve` and the
+        pages must not wait for pandas. A failure is logged; the job that needs linking will raise it itself."""
+        try:
+            from unforgotten.linkage import warm_up
+
+            warm_up()
+        except Exception:
+            log.warning("the job runner could not prepare linkage ahead of the first job", exc_info=True)
 
     # -- recovery -----------------------------------------------------------------------------------------------
     def recover(self) -> list[int]:

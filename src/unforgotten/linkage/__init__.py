@@ -47,4 +47,20 @@ __all__ = [
     "link_lists",
     "match_children",
     "train_model",
+    "warm_up",
 ]
+
+
+def warm_up() -> None:
+    """Do once, before any list arrives, what every process pays on its first list: pandas, Splink and DuckDB
+    imported (this module imports them), a DuckDB connection opened, and the name lexicons' indexes built by
+    making the features of one synthetic row.
+
+    Why: a long-running process (the web server's job thread) would otherwise make the first upload after each
+    restart wait ~1.5 s longer than the next (docs/benchmarks.md, "warm process")."""
+    from unforgotten.linkage.backend import open_backend
+
+    open_backend().close()
+    features([{"record_id": "warm-up", "family_name": "Шевченко", "given_name": "Олександр",
+               "patronymic": "Петрович", "date_of_birth": "1990-01-01", "place_of_birth": "Київ",
+               "mother_maiden_name": "Коваленко Марія"}])  # fmt: skip

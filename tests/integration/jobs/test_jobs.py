@@ -230,3 +230,33 @@ def test_a_database_away_is_a_warning_not_a_traceback(caplog: pytest.LogCaptureF
         assert record.levelname == "WARNING" and record.exc_info is None, record
         assert "could not reach the database" in record.getMessage()
     away.engine.dispose()
+
+
+def test_the_runner_warms_linkage_in_its_own_thread_and_survives_a_failed_warm_up(
+    monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture, tmp_path: Path
+) -> None:
+    """The first upload after a start must not pay the linkage imports: the runner's thread prepares them before
+    its first poll. A warm-up that fails is a warning, and the thread goes on to run jobs."""
+    import unforgotten.linkage
+
+    threads: list[str] = []
+
+    def failing() -> None:
+        threads.append(threading.current_thread().name)
+        raise RuntimeError("lexicon unreadable")
+
+    monkeypatch.setattr(unforgotten.linkage, "warm_up", failing)
+    database = bootstrap(Settings(database_url=f"sqlite:///{tmp_path / 'warm.db'}"))
+    runner = JobRunner(database, poll_seconds=0.05)
+    with caplog.at_level("WARNING", logger="unforgotten.jobs.runner"):
+        runner.start()
+        deadline = time.monotonic() + 10
+        while not threads and time.monotonic() < deadline:
+            time.sleep(0.02)
+        time.sleep(0.2)  # a few polls after the failed warm-up
+        alive = runner._thread is not None and runner._thread.is_alive()
+        runner.stop()
+    database.engine.dispose()
+    assert threads == ["unforgotten-jobs"]
+    assert alive, "a failed warm-up ended the runner's thread"
+    assert any("could not prepare linkage" in r.getMessage() for r in caplog.records)

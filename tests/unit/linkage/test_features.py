@@ -40,3 +40,18 @@ def test_any_cells_give_one_row_and_never_raise(cells: dict[str, object]) -> Non
     assert service is None or (isinstance(service, str) and service.isdigit() and len(service) >= 4)
     year = frame.loc[0, "dob_year"]
     assert year is None or not isinstance(year, float) or math.isnan(year) or year > 0
+
+
+def test_warm_up_builds_the_lexicon_indexes_a_first_list_would_wait_for() -> None:
+    """The job runner's thread calls this at start so the first upload runs warm: in a fresh process (whose caches
+    nothing else has filled) it must leave the lexicons' indexes built."""
+    import subprocess
+    import sys
+
+    probe = (
+        "import sys; from unforgotten.linkage import warm_up; warm_up(); "
+        "print(*(sys.modules[f'unforgotten.names.{m}']._indexes.cache_info().currsize "
+        "for m in ('lexicon', 'patronymics')))"
+    )
+    out = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True, timeout=120)
+    assert out.stdout.split() == ["1", "1"]
