@@ -82,6 +82,7 @@ _PHASES = (
     ("unforgotten.lists.service", "import_file"),
     ("unforgotten.persons.linking", "space_model"),
     ("unforgotten.linkage", "features"),
+    ("unforgotten.linkage", "compact_features"),
     ("unforgotten.persons.linking", "space_frequencies"),
     ("unforgotten.linkage.incremental", "score_pairs"),
     ("unforgotten.persons.linking", "_link_keyed"),

@@ -12,7 +12,7 @@ from unforgotten.linkage.backend import ENGINES
 from unforgotten.linkage.children import ChildCandidate, ChildMatchResult, estimate_child_model, match_children
 from unforgotten.linkage.engine import DedupeResult, LinkResult, PairLink, dedupe_list, default_model, link_lists
 from unforgotten.linkage.explain import FieldExplanation
-from unforgotten.linkage.features import FEATURE_COLUMNS, features
+from unforgotten.linkage.features import FEATURE_COLUMNS, compact_features, features
 from unforgotten.linkage.incremental import Assignment, link_incremental, link_into_persons
 from unforgotten.linkage.training import (
     DEFAULT_REVIEW_FLOOR,
@@ -45,6 +45,7 @@ __all__ = [
     "link_incremental",
     "link_into_persons",
     "link_lists",
+    "compact_features",
     "match_children",
     "train_model",
     "warm_up",

@@ -142,14 +142,17 @@ def link_space(
         size=existing + total,
         load=lambda: _estimate_rows(session, space_id, session.scalars(waiting_ids).all()),
     )
-    from unforgotten.linkage import features
+    from unforgotten.linkage import compact_features, features
 
-    for list_id, _ in per_list:
+    for list_id, count in per_list:
         # One list at a time, and only what linking needs of it kept: the rows go once their features are made.
         names: dict[int, str] = {}
         query = select(*_ENTRY_COLUMNS).where(*waiting, Entry.list_id == list_id).order_by(Entry.id)
-        fresh = features(_streamed(session, query, names))  # once: linking, keys and frequencies all read them
-        if existing + len(names) <= SMALL_LISTS:
+        small = existing + count <= SMALL_LISTS
+        # Once: linking, keys and frequencies all read them; compact where a list can be large (and the review pass,
+        # which reads them as Python values, does not run)
+        fresh = (features if small else compact_features)(_streamed(session, query, names))
+        if small:
             assignments = _link_small(session, space_id, fresh, model, lower)
         else:
             if existing and state.keys_version != _keys_version():
@@ -236,7 +239,7 @@ def _link_keyed(
     session: Session, space_id: int, fresh: pd.DataFrame, existing: int, model: LinkageModel, lower: float | None
 ) -> list[Assignment]:
     """Link one list against the space's entries that share a blocking key with it, with the space's frequencies."""
-    from unforgotten.linkage import DEFAULT_REVIEW_FLOOR, features, link_into_persons
+    from unforgotten.linkage import DEFAULT_REVIEW_FLOOR, compact_features, link_into_persons
     from unforgotten.linkage.keys import probe_keys
 
     floor = DEFAULT_REVIEW_FLOOR if lower is None else lower
@@ -251,7 +254,8 @@ def _link_keyed(
         for start in range(0, len(probes), IN_CHUNK):
             chunk = probes[start : start + IN_CHUNK].tolist()
             ids.update(session.scalars(select(EntryLinkKey.entry_id).where(EntryLinkKey.key.in_(chunk))))
-        known = features(_candidate_rows(session, space_id, ids, person_of))  # read by frequencies and scoring
+        # read by frequencies and scoring only; compact: at a million entries they are hundreds of thousands of rows
+        known = compact_features(_candidate_rows(session, space_id, ids, person_of))
         term_frequencies = {"family_key": space_frequencies(session, space_id, fresh, known, existing)}
     return link_into_persons(
         [],

@@ -55,3 +55,31 @@ def test_warm_up_builds_the_lexicon_indexes_a_first_list_would_wait_for() -> Non
     )
     out = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True, timeout=120)
     assert out.stdout.split() == ["1", "1"]
+
+
+_NAMES = st.sampled_from(["Шевченко", "Shevchenko", "Коваленко-Бойко", "Олександр", "Ivan", "Петрович", "", "  ", "x"])
+
+
+@settings(deadline=None, max_examples=30, suppress_health_check=[HealthCheck.too_slow])
+@given(st.lists(st.fixed_dictionaries({"family_name": _NAMES, "given_name": _NAMES, "patronymic": _NAMES,
+                                       "date_of_birth": st.sampled_from(["1990-03-12", "1990", "", "12.03.1990"]),
+                                       "place_of_birth": st.one_of(st.none(), _NAMES)}), max_size=9))  # fmt: skip
+def test_compact_features_hold_the_same_values_across_slices(rows: list[dict[str, object]]) -> None:
+    """The candidates' compact features are what scoring and the surname counts read: every value must equal
+    :func:`features`' (``None`` as ``<NA>``), whatever the slices' edges — here a slice every 4 rows."""
+    import sys
+
+    import pandas as pd
+
+    module = sys.modules["unforgotten.linkage.features"]
+    numbered = [{"record_id": str(i), **row} for i, row in enumerate(rows)]
+    plain = features(numbered, id_prefix="E|")
+    original, module._COMPACT_ROWS = module._COMPACT_ROWS, 4
+    try:
+        compact = module.compact_features(iter(numbered), id_prefix="E|")
+    finally:
+        module._COMPACT_ROWS = original
+    assert tuple(compact.columns) == FEATURE_COLUMNS and len(compact) == len(plain)
+    assert all(compact[c].dtype == pd.StringDtype("pyarrow") for c in ("unique_id", "family_key", "place_key"))
+    as_objects = compact.astype(object).where(compact.notna(), None)
+    assert as_objects.to_dict("records") == plain.astype(object).where(plain.notna(), None).to_dict("records")
