@@ -111,13 +111,11 @@ def link_incremental(
     upper = model.threshold if threshold is None else threshold
     floor = upper if lower is None else min(lower, upper)
     if new_features is not None:
-        fresh = new_features.copy()
-        fresh["unique_id"] = NEW + fresh["record_id"].astype(str)
+        fresh = _prefixed(new_features, NEW)
     else:
         fresh = features(new_rows, id_prefix=NEW)
     if existing_features is not None:
-        known = existing_features.copy()
-        known["unique_id"] = OLD + known["record_id"].astype(str)
+        known = _prefixed(existing_features, OLD)
     else:
         known = features(existing_persons_rows, id_prefix=OLD)
     person_of = person_ids if person_ids is not None else _persons(existing_persons_rows)
@@ -137,9 +135,10 @@ def link_incremental(
     explainer = Explainer(model.settings_for(link_type, *sizes))
     within: list[tuple[str, str]] = []
     loose: list[tuple[str, str]] = []  # same person at the threshold, not at the within-list one
-    candidates: list[tuple[str, int, float, dict[str, object]]] = []  # (new uid, person id, p, explanation)
-    for pair in scored.to_dict("records"):
-        a, b, p = str(pair["unique_id_l"]), str(pair["unique_id_r"]), float(pair["match_probability"])
+    # (new uid, person id, p, row of ``scored``): a pair is explained only if it is shown (see _explained)
+    candidates: list[tuple[str, int, float, int]] = []
+    lefts, rights = scored["unique_id_l"].astype(str).tolist(), scored["unique_id_r"].astype(str).tolist()
+    for row, (a, b, p) in enumerate(zip(lefts, rights, scored["match_probability"].tolist(), strict=True)):
         if a.startswith(NEW) and b.startswith(NEW):
             # New rows are one list's (the contract above): its own duplicates are grouped only at the within-list
             # threshold, or namesakes of one town chain into one group and take each other's persons.
@@ -149,16 +148,14 @@ def link_incremental(
                 loose.append((a, b))
         elif a.startswith(NEW) != b.startswith(NEW):
             new_id, old_id = (a, b) if a.startswith(NEW) else (b, a)
-            why: dict[str, object] = {
-                k: {"level": v.level, "weight": round(v.weight, 3)} for k, v in explainer.explain(pair).items()
-            }
-            candidates.append((new_id, person_of[old_id[2:]], p, why))
+            candidates.append((new_id, person_of[old_id[2:]], float(p), row))
+    del lefts, rights
     clusters = groups(fresh["unique_id"], within)
-    best: dict[tuple[str, int], tuple[float, str, dict[str, object]]] = {}
-    for new_id, person, p, reason in candidates:
+    best: dict[tuple[str, int], tuple[float, str, int]] = {}
+    for new_id, person, p, row in candidates:
         key = (clusters[new_id], person)
-        if p >= upper and p > best.get(key, (0.0, "", {}))[0]:
-            best[key] = (p, new_id, reason)
+        if p >= upper and p > best.get(key, (0.0, "", -1))[0]:
+            best[key] = (p, new_id, row)
     accepted = dict(compete((cluster, str(person), p) for (cluster, person), (p, _, _) in best.items()))
     # The list's second entry of a person, written with its own errors, joins its duplicate instead of losing to it.
     joins = second_entries(
@@ -169,7 +166,8 @@ def link_incremental(
     for new_id, cluster in clusters.items():
         if cluster in joins:
             clusters[new_id] = joins[cluster]
-    assignments = _assignments(fresh["unique_id"].tolist(), clusters, accepted, best, candidates, upper)
+    assignments = _assignments(fresh["unique_id"].tolist(), clusters, accepted, best, candidates, scored, explainer)
+    del scored, candidates
     # The second pass needs every existing entry: the candidates of a large space (broad=False) come from stored keys
     # that its broader rules do not share, and it would see only some of them (docs/linkage.md, "Review suggestions").
     if lower is not None and len(known) and broad is not False:
@@ -270,28 +268,60 @@ def _persons(rows: Sequence[Row]) -> dict[str, int]:
     return out
 
 
+def _prefixed(frame: pd.DataFrame, prefix: str) -> pd.DataFrame:
+    """The frame with ``unique_id`` set to ``prefix + record_id``, the caller's frame left as it was.
+
+    A shallow copy: the other columns are shared, not copied — a copy of a 200,000-row list and its 600,000
+    candidates took 78 MiB just before scoring, the moment of the peak."""
+    out = frame.copy(deep=False)
+    out["unique_id"] = prefix + frame["record_id"].astype(str)
+    return out
+
+
 def _assignments(
     new_ids: list[str],
     clusters: Mapping[str, str],
     accepted: Mapping[str, str],
-    best: Mapping[tuple[str, int], tuple[float, str, dict[str, object]]],
-    candidates: Sequence[tuple[str, int, float, dict[str, object]]],
-    upper: float,
+    best: Mapping[tuple[str, int], tuple[float, str, int]],
+    candidates: Sequence[tuple[str, int, float, int]],
+    scored: pd.DataFrame,
+    explainer: Explainer,
 ) -> list[Assignment]:
-    review: dict[str, dict[int, tuple[float, dict[str, object]]]] = defaultdict(dict)
-    for new_id, candidate, p, reason in candidates:
-        if p > review[new_id].get(candidate, (0.0, {}))[0]:
-            review[new_id][candidate] = (p, reason)
-    out = []
+    review: dict[str, dict[int, tuple[float, int]]] = defaultdict(dict)
+    for new_id, candidate, p, row in candidates:
+        if p > review[new_id].get(candidate, (0.0, -1))[0]:
+            review[new_id][candidate] = (p, row)
+    chosen: list[tuple[str, int | None, float | None, int, list[tuple[int, float, int]]]] = []
     for new_id in new_ids:
         cluster = clusters[new_id]
         person = int(accepted[cluster]) if cluster in accepted else None
-        probability: float | None = None
-        why: dict[str, object] = {}
-        if person is not None:
-            probability, _, why = best[(cluster, person)]
-        suggestions = [(pid, p, w) for pid, (p, w) in sorted(review[new_id].items()) if pid != person]
-        out.append(Assignment(new_id[2:], person, cluster[2:], probability, why, suggestions))
+        probability, row = (
+            (best[(cluster, person)][0], best[(cluster, person)][2]) if person is not None else (None, -1)
+        )
+        suggestions = [(pid, p, r) for pid, (p, r) in sorted(review.pop(new_id, {}).items()) if pid != person]
+        chosen.append((new_id, person, probability, row, suggestions))
+    why = _explained(scored, explainer, {r for *_, row, shown in chosen for r in [row, *(s[2] for s in shown)]})
+    return [
+        Assignment(
+            new_id[2:], person, clusters[new_id][2:], p, why.get(row, {}), [(pid, q, why[r]) for pid, q, r in shown]
+        )  # fmt: skip
+        for new_id, person, p, row, shown in chosen
+    ]
+
+
+def _explained(scored: pd.DataFrame, explainer: Explainer, rows: set[int]) -> dict[int, dict[str, object]]:
+    """Per field, the level and weight of each of these rows of ``scored`` — those shown (a link or a suggestion),
+    a slice of rows at a time.
+
+    Why: a large list scores several pairs per entry (a registry holds each person several times) and keeps one;
+    explaining every pair, from a dict per pair, was most of a 200,000-row list's memory after scoring."""
+    rows.discard(-1)
+    ordered = sorted(rows)
+    out: dict[int, dict[str, object]] = {}
+    for start in range(0, len(ordered), 20_000):
+        part = ordered[start : start + 20_000]
+        for row, pair in zip(part, scored.iloc[part].to_dict("records"), strict=True):
+            out[row] = {k: {"level": v.level, "weight": round(v.weight, 3)} for k, v in explainer.explain(pair).items()}
     return out
 
 

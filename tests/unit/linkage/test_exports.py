@@ -23,6 +23,7 @@ def test_exports_are_the_intended_api() -> None:
         "LinkageModel",
         "MIN_ESTIMATE_ROWS",
         "PairLink",
+        "compact_features",
         "dedupe_list",
         "default_model",
         "estimate_child_model",
@@ -33,6 +34,7 @@ def test_exports_are_the_intended_api() -> None:
         "link_lists",
         "match_children",
         "train_model",
+        "warm_up",
     }
     for name in linkage.__all__:
         assert getattr(linkage, name) is not None
