@@ -274,7 +274,9 @@ def _prefixed(frame: pd.DataFrame, prefix: str) -> pd.DataFrame:
     A shallow copy: the other columns are shared, not copied — a copy of a 200,000-row list and its 600,000
     candidates took 78 MiB just before scoring, the moment of the peak."""
     out = frame.copy(deep=False)
-    out["unique_id"] = prefix + frame["record_id"].astype(str)
+    ids = frame["record_id"]
+    # Compact frames (features.compact_features) keep Arrow text: 800,000 ids as Python strings were another 45 MiB
+    out["unique_id"] = prefix + (ids if isinstance(ids.dtype, pd.StringDtype) else ids.astype(str))
     return out
 
 
@@ -318,10 +320,16 @@ def _explained(scored: pd.DataFrame, explainer: Explainer, rows: set[int]) -> di
     rows.discard(-1)
     ordered = sorted(rows)
     out: dict[int, dict[str, object]] = {}
+    # A field's (level, weight) repeats across most pairs: one dict each, shared (read-only: written out as JSON)
+    shared: dict[tuple[str, float], dict[str, object]] = {}
     for start in range(0, len(ordered), 20_000):
         part = ordered[start : start + 20_000]
         for row, pair in zip(part, scored.iloc[part].to_dict("records"), strict=True):
-            out[row] = {k: {"level": v.level, "weight": round(v.weight, 3)} for k, v in explainer.explain(pair).items()}
+            out[row] = {
+                name: shared.setdefault((field.level, weight), {"level": field.level, "weight": weight})
+                for name, field in explainer.explain(pair).items()
+                for weight in (round(field.weight, 3),)
+            }
     return out
 
 

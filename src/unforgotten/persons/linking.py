@@ -256,6 +256,7 @@ def _link_keyed(
             ids.update(session.scalars(select(EntryLinkKey.entry_id).where(EntryLinkKey.key.in_(chunk))))
         # read by frequencies and scoring only; compact: at a million entries they are hundreds of thousands of rows
         known = compact_features(_candidate_rows(session, space_id, ids, person_of))
+        del probes, ids  # tens of MB each for a large list, held otherwise through scoring (the peak)
         term_frequencies = {"family_key": space_frequencies(session, space_id, fresh, known, existing)}
     return link_into_persons(
         [],
