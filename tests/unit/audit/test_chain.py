@@ -120,3 +120,25 @@ def test_serialised_hash_is_the_event_hash(
     assert event_hash_serialised(fields, canonical_json(before), canonical_json(after), "a" * 64) == event_hash(
         fields, "a" * 64
     )
+
+
+def test_events_waiting_for_the_commit_are_held_packed_and_given_back_whole() -> None:
+    """On PostgreSQL a transaction's events wait, serialised, for its commit (hundreds of thousands for a large
+    list): they are held compressed, and a batch must give back exactly its rows — every time it is read, since a
+    rolled-back savepoint puts chained batches back to wait again."""
+    import datetime as dt
+
+    from unforgotten.audit.chain import canonical_json
+    from unforgotten.audit.recorder import _Packed
+
+    now = dt.datetime(2026, 12, 1, 18, 30, tzinfo=dt.UTC)
+    rows = [
+        (now, "cli:import", None, "matches.insert", "matches", str(i),
+         None, canonical_json({"id": i, "entry_id": i, "probability": 0.999, "explanation": {"dob": {"level": "exact",
+                                                                                               "weight": 6.2}}}))
+        for i in range(5_000)
+    ]  # fmt: skip
+    packed = _Packed(rows)
+    assert list(packed) == rows
+    assert list(packed) == rows  # read again after a savepoint's rollback
+    assert len(packed._blob) < sum(len(r[7]) for r in rows) / 4  # the point of packing: a fraction of the text
