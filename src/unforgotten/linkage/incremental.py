@@ -302,11 +302,12 @@ def _assignments(
         )
         suggestions = [(pid, p, r) for pid, (p, r) in sorted(review.pop(new_id, {}).items()) if pid != person]
         chosen.append((new_id, person, probability, row, suggestions))
-    why = _explained(scored, explainer, {r for *_, row, shown in chosen for r in [row, *(s[2] for s in shown)]})
+    shown_rows = {row for _, _, _, row, _ in chosen} | {r for *_, shown in chosen for _, _, r in shown}
+    why = _explained(scored, explainer, shown_rows)
     return [
         Assignment(
             new_id[2:], person, clusters[new_id][2:], p, why.get(row, {}), [(pid, q, why[r]) for pid, q, r in shown]
-        )  # fmt: skip
+        )
         for new_id, person, p, row, shown in chosen
     ]
 
