@@ -9,7 +9,8 @@ it (``--daily`` such lists, one after another, each of another scenario: one tim
 the databases are left in place (SQLite file in DIR, PostgreSQL database named in the output), to time or profile
 more lists against them. With ``--warm`` as many more small lists follow, each run in a warm process (Splink,
 DuckDB and pandas imported, the name lexicons loaded before the clock starts), as the web server and the job
-worker run them; a fresh process spends ~3.5 s on those whatever the database holds. Every list is submitted as
+worker run them; a fresh process spends ~1 s on those whatever the database holds (~3–5 s if its bytecode
+is not compiled: ``make install`` compiles it). Every list is submitted as
 a coordinator would (``persons.flows.submit_list``: import, link into the party's space with its re-estimated
 model) in a child process of its own, so each row's wall time
 and peak memory (VmHWM) are that import's alone. The rows come from the synthetic scenario (several seeds, every
