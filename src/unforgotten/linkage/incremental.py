@@ -121,7 +121,10 @@ def link_incremental(
     person_of = person_ids if person_ids is not None else _persons(existing_persons_rows)
     if fresh["record_id"].duplicated().any() or (fresh["record_id"] == "").any():
         raise InputError(Text("new entries need unique, non-empty record ids"), column="record_id")
-    backend = open_backend(engine, within_budget=len(known) > 0)
+    # The budget only where the existing rows are a large space's candidates (``broad=False``): a smaller space
+    # is linked against all its entries with the broad rules, whose blocks outgrew a budget of 350–480 MB, failed
+    # and scored again without a limit 15 times in a 20,000-person reconciliation (docs/benchmarks.md)
+    backend = open_backend(engine, within_budget=len(known) > 0 and broad is False)
     try:
         frames = [fresh, known] if len(known) else [fresh]
         link_type = "link_and_dedupe" if len(known) else "dedupe_only"

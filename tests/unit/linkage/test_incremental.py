@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from typing import Any
+
+import pytest
 from tests.unit.linkage.conftest import person
 from tests.unit.linkage.test_engine import FILLER
 
@@ -64,3 +67,26 @@ def test_a_strong_candidate_that_lost_the_competition_is_suggested_for_review(mo
                                     model=model, lower=0.1)  # fmt: skip
     assert assignment.person_id in {7, 8}
     assert [pid for pid, _, _ in assignment.suggestions] == [({7, 8} - {assignment.person_id}).pop()]
+
+
+def test_only_a_large_spaces_candidates_are_scored_within_the_memory_budget(
+    model: LinkageModel, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The budget bounds a large list linked with candidates pulled from a large space (``broad=False``). A small
+    space is linked against all its entries with the broad rules; under the budget their blocks ran out of memory
+    and were scored a second time, without a limit."""
+    import unforgotten.linkage.incremental as incremental
+
+    asked: list[bool] = []
+    real = incremental.open_backend
+
+    def recording(engine: str = "duckdb", **kwargs: Any) -> Any:
+        asked.append(bool(kwargs.get("within_budget")))
+        return real(engine, **kwargs)
+
+    monkeypatch.setattr(incremental, "open_backend", recording)
+    new = [person("n1", "Шевченко", "Олександр", "Ігорович", "1990-03-15")]
+    for broad in (None, True, False):
+        link_incremental(new, EXISTING, model=model, broad=broad)
+    link_incremental(new, [], model=model, broad=False)  # a list alone: nothing held besides it
+    assert asked == [False, False, True, False]
