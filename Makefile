@@ -12,7 +12,7 @@ install: $(VENV)/.installed  ## create .venv from uv.lock (idempotent)
 
 # Bytecode is compiled here, once: where PYTHONDONTWRITEBYTECODE is set (this CI machine, many containers) Python
 # never writes it, and every fresh process — each `unforgotten import`, each CLI test — compiled pandas, Splink and
-# SQLAlchemy from source again: 4.3 of a daily list's 7.8 s (docs/benchmarks.md, "bytecode").
+# SQLAlchemy from source again: 4.3 of the 11.0 s a profiled daily list took (docs/benchmarks.md, "Bytecode").
 $(VENV)/.installed: pyproject.toml uv.lock Makefile
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	@test -x $(BIN)/uv || $(BIN)/python -m pip install --quiet --disable-pip-version-check "uv>=0.4"

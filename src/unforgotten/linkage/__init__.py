@@ -37,6 +37,7 @@ __all__ = [
     "LinkResult",
     "LinkageModel",
     "PairLink",
+    "compact_features",
     "dedupe_list",
     "default_model",
     "estimate_child_model",
@@ -45,7 +46,6 @@ __all__ = [
     "link_incremental",
     "link_into_persons",
     "link_lists",
-    "compact_features",
     "match_children",
     "train_model",
     "warm_up",
@@ -58,7 +58,7 @@ def warm_up() -> None:
     making the features of one synthetic row.
 
     Why: a long-running process (the web server's job thread) would otherwise make the first upload after each
-    restart wait ~1.5 s longer than the next (docs/benchmarks.md, "warm process")."""
+    restart wait ~1 s longer than the next (docs/benchmarks.md, "warm process")."""
     from unforgotten.linkage.backend import open_backend
 
     open_backend().close()

@@ -300,9 +300,9 @@ def _assignments(
     for new_id in new_ids:
         cluster = clusters[new_id]
         person = int(accepted[cluster]) if cluster in accepted else None
-        probability, row = (
-            (best[(cluster, person)][0], best[(cluster, person)][2]) if person is not None else (None, -1)
-        )
+        probability, row = None, -1
+        if person is not None:
+            probability, _, row = best[(cluster, person)]
         suggestions = [(pid, p, r) for pid, (p, r) in sorted(review.pop(new_id, {}).items()) if pid != person]
         chosen.append((new_id, person, probability, row, suggestions))
     shown_rows = {row for _, _, _, row, _ in chosen} | {r for *_, shown in chosen for _, _, r in shown}
@@ -321,8 +321,7 @@ def _explained(scored: pd.DataFrame, explainer: Explainer, rows: set[int]) -> di
 
     Why: a large list scores several pairs per entry (a registry holds each person several times) and keeps one;
     explaining every pair, from a dict per pair, was most of a 200,000-row list's memory after scoring."""
-    rows.discard(-1)
-    ordered = sorted(rows)
+    ordered = sorted(row for row in rows if row >= 0)  # -1: no pair (an entry that made a new person)
     out: dict[int, dict[str, object]] = {}
     # A field's (level, weight) repeats across most pairs: one dict each, shared (read-only: written out as JSON)
     shared: dict[tuple[str, float], dict[str, object]] = {}
