@@ -81,20 +81,22 @@ def _vm_hwm_mb() -> float:
 
 _PHASES = (
     ("unforgotten.lists.service", "import_file"),
-    ("unforgotten.persons.linking", "space_model"),
     ("unforgotten.linkage", "features"),
     ("unforgotten.linkage", "compact_features"),
     ("unforgotten.persons.linking", "space_frequencies"),
     ("unforgotten.linkage.incremental", "score_pairs"),
-    ("unforgotten.persons.linking", "_link_keyed"),
+    ("unforgotten.linkage", "estimate_from_features"),
+    ("unforgotten.linkage", "link_into_persons"),
     ("unforgotten.persons.linking", "index_unlinked"),
-    ("unforgotten.persons.linking", "_write"),
-    ("unforgotten.persons.linking", "_store_keys"),
+    ("unforgotten.persons.linking", "_key_arrays"),
+    ("unforgotten.persons.writing", "write_assignments"),
+    ("unforgotten.persons.linking", "_write_keys"),
 )
 
 
 def _log_phases() -> None:
-    """Print each phase's wall time and resident memory before and after it (MiB), and the peak so far, to stderr:
+    """Print each phase's wall time (and the process's CPU time: above the wall time, both cores were busy) and
+    resident memory before and after it (MiB), and the peak so far, to stderr:
     where a list's seconds and memory go (docs/benchmarks.md quotes these lines)."""
     import functools
     import importlib
@@ -104,10 +106,11 @@ def _log_phases() -> None:
         inner = getattr(module, name)
 
         def timed(*args: object, _inner: object = inner, _name: str = name, **kwargs: object) -> object:
-            start, before = time.perf_counter(), _status_mb("VmRSS")
+            start, cpu, before = time.perf_counter(), time.process_time(), _status_mb("VmRSS")
             out = _inner(*args, **kwargs)  # type: ignore[operator]
-            print(f"{_name}: {time.perf_counter() - start:.1f} s, RSS {before:.0f} -> {_status_mb('VmRSS'):.0f} MiB, "
-                  f"peak {_vm_hwm_mb():.0f} MiB", file=sys.stderr, flush=True)  # fmt: skip
+            print(f"{_name}: {time.perf_counter() - start:.1f} s (CPU {time.process_time() - cpu:.1f} s), "
+                  f"RSS {before:.0f} -> {_status_mb('VmRSS'):.0f} MiB, peak {_vm_hwm_mb():.0f} MiB",
+                  file=sys.stderr, flush=True)  # fmt: skip
             return out
 
         setattr(module, name, functools.wraps(inner)(timed))

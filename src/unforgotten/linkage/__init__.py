@@ -19,6 +19,7 @@ from unforgotten.linkage.training import (
     DEFAULT_THRESHOLD,
     MIN_ESTIMATE_ROWS,
     LinkageModel,
+    estimate_from_features,
     estimate_model,
     train_model,
 )
@@ -41,6 +42,7 @@ __all__ = [
     "dedupe_list",
     "default_model",
     "estimate_child_model",
+    "estimate_from_features",
     "estimate_model",
     "features",
     "link_incremental",

@@ -28,6 +28,7 @@ __all__ = [
     "LinkageModel",
     "cap_weak_fields",
     "count_service_number_once",
+    "estimate_from_features",
     "estimate_model",
     "train_model",
 ]
@@ -350,13 +351,29 @@ def estimate_model(
         >>> model = estimate_model(space_rows, prior=default_model(), seed=1)  # doctest: +SKIP
         >>> link_into_persons(new_rows, existing_rows, model=model)  # doctest: +SKIP
     """
-    from unforgotten.linkage.engine import default_model
     from unforgotten.linkage.features import features
 
-    base = prior if prior is not None else default_model()
     # Features first, then ordered: each row's features are its own, and rows read one at a time (a space's sample
     # streamed out of the database) are never all held as dicts.
-    frame = features(rows)
+    return estimate_from_features(features(rows), prior=prior, seed=seed, min_rows=min_rows)
+
+
+def estimate_from_features(
+    frame: pd.DataFrame,
+    *,
+    prior: LinkageModel | None = None,
+    seed: int = 1,
+    min_rows: int = MIN_ESTIMATE_ROWS,
+) -> LinkageModel:
+    """:func:`estimate_model` on rows whose features are made (:func:`~unforgotten.linkage.features.features`).
+
+    Why apart: the features are Python work and the estimate mostly DuckDB's, which lets go of the interpreter, so a
+    caller can make the features where it reads the rows and estimate in another thread while it goes on (linking a
+    space's first large list estimates its model while the list's own features are made). ``frame`` is not changed.
+    """
+    from unforgotten.linkage.engine import default_model
+
+    base = prior if prior is not None else default_model()
     if len(frame) < min_rows:
         return LinkageModel(
             copy.deepcopy(base.splink_settings), base.threshold, {"rows": [len(frame)], "prior_kept": True}

@@ -7,6 +7,7 @@ writes must leave the audit trail the ORM would (replay finds nothing to say).
 
 from __future__ import annotations
 
+from concurrent.futures import Executor, Future
 from pathlib import Path
 from typing import Any
 
@@ -51,13 +52,17 @@ def _load(session: Session, tmp_path: Path) -> dict[tuple[Place, int], tuple[Pla
     }
 
 
-def _whole_space(session: Session, space_id: int, fresh: Any, existing: int, model: Any, lower: Any) -> Any:
+def _whole_space(
+    session: Session, space_id: int, fresh: Any, existing: int, model: Any, lower: Any, background: Executor
+) -> Future[Any]:
     """The reference: the new list against every linked entry of the space, same rules, frequencies counted."""
     from unforgotten.linkage import DEFAULT_REVIEW_FLOOR, link_into_persons
 
     everything = linking._linked_rows(session, space_id)
     floor = DEFAULT_REVIEW_FLOOR if lower is None else lower
-    return link_into_persons([], everything, lower=floor, model=model, broad=False, new_features=fresh)
+    return background.submit(
+        link_into_persons, [], everything, lower=floor, model=model, broad=False, new_features=fresh
+    )
 
 
 @pytest.mark.slow
@@ -119,3 +124,13 @@ def test_a_space_keys_its_entries_again_when_the_keys_version_changes(
     assert state.keys_version == 1
     persons = session.scalars(sa.select(Match.person_id).where(Match.space_id == ua, Match.state == "accepted"))
     assert len(set(persons)) == 1  # found through the keys written again, so the second entry joined the first
+
+
+def test_rows_read_by_position_are_the_entry_rows(session: Session, tmp_path: Path) -> None:
+    """Linking reads selected entries by position (``_selected_row``); they must be what ``entry_row`` gives."""
+    _load(session, tmp_path)
+    rows = session.execute(sa.select(*linking._ENTRY_COLUMNS).order_by(Entry.id).limit(200)).all()
+    assert rows
+    for row in rows:
+        assert linking._selected_row(row) == linking.entry_row(row)
+        assert list(linking._selected_row(row)) == list(linking.entry_row(row))  # and in the same order

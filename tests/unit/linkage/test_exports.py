@@ -27,6 +27,7 @@ def test_exports_are_the_intended_api() -> None:
         "dedupe_list",
         "default_model",
         "estimate_child_model",
+        "estimate_from_features",
         "estimate_model",
         "features",
         "link_incremental",
