@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from concurrent.futures import Executor, Future, ThreadPoolExecutor
+from concurrent.futures import Executor, Future, ThreadPoolExecutor, wait
 from functools import partial
 from typing import TYPE_CHECKING, Any
 
@@ -176,6 +176,8 @@ def link_space(
                     _rekey_space(session, space_id)
                     state.keys_version = _keys_version()
                 linking = _link_keyed(session, space_id, fresh, existing, model(), lower, background)
+                if existing:  # scoring a large space's candidates within the memory budget, which counts only what
+                    wait([linking])  # the process held when it began: nothing grows beside it (+122 MiB at 1.2 M)
             index_unlinked(session, list_id)  # searchable from the moment it has persons (before its first matches)
             keys = _new_keys(session, list(names), fresh)
             writing.write_assignments(session, space_id, names, kinds[list_id], linking.result(), decided_by)
