@@ -134,3 +134,38 @@ def test_rows_read_by_position_are_the_entry_rows(session: Session, tmp_path: Pa
     for row in rows:
         assert linking._selected_row(row) == linking.entry_row(row)
         assert list(linking._selected_row(row)) == list(linking.entry_row(row))  # and in the same order
+
+
+@pytest.mark.parametrize("step", ["estimate_from_features", "link_into_persons"])
+def test_a_failure_in_the_helper_thread_reaches_the_caller_before_anything_is_written(
+    session: Session, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, step: str
+) -> None:
+    """The model's estimate and the scoring run in a helper thread (``link_space``): their error must be the
+    caller's, as it is raised, and no person or match be written before it."""
+    import threading
+
+    import unforgotten.linkage as linkage
+    import unforgotten.linkage.model as model
+    from unforgotten.errors import LinkageError, Text
+    from unforgotten.persons.models import Person
+    from unforgotten.scenario import generate, write_scenario
+
+    monkeypatch.setattr(model, "SMALL_LISTS", 0)  # the keyed path, whose scoring runs in the helper thread
+    monkeypatch.setattr(linkage, "MIN_ESTIMATE_ROWS", 10)  # an estimate is due for this small list
+    threads: list[str] = []
+
+    def broken(*args: object, **kwargs: object) -> Any:
+        threads.append(threading.current_thread().name)
+        raise LinkageError(Text("scoring candidate pairs failed: Out of Memory"))
+
+    monkeypatch.setattr(linkage, step, broken)
+    auth.create(session=session, code="UA", name="UA", kind=PartyKind.SIDE)
+    files = write_scenario(generate(200, seed=5), tmp_path)
+    with pytest.raises(LinkageError, match="Out of Memory"):
+        flows.submit_list(
+            session=session, actor=auth.operator("cli:test"), path=Path(files["ua_custody"]), party_code="UA",
+            kind="custody",
+        )  # fmt: skip
+    assert threads and threads[0].startswith("linking"), threads
+    assert session.scalar(sa.select(sa.func.count()).select_from(Person)) == 0
+    assert session.scalar(sa.select(sa.func.count()).select_from(Match)) == 0

@@ -195,6 +195,24 @@ def test_rows_where_nobody_appears_twice_keep_the_shipped_m_and_learn_their_u(sm
     assert [(p.left_id, p.right_id) for p in pairs] == [("ua-1", "ru-1")]
 
 
+def test_rows_where_no_pair_shares_a_training_rule_keep_the_shipped_m() -> None:
+    # 2,500 persons of distinct surnames and no dates of birth: no pair shares the keys of either training rule,
+    # Splink refused to start EM (its EMTrainingException: "resulted in no record pairs") and the import failed.
+    # Real Splink here, not a stand-in: the refusal must be the one this version raises.
+    import random
+
+    letters = "абвгдежзиклмнопрстуфхцчшщ"
+    rng = random.Random(1)
+    surnames = sorted({"".join(rng.choice(letters) for _ in range(9)).capitalize() + "енко" for _ in range(300)})
+    rows = [
+        {"record_id": f"d-{i}", "family_name": name, "given_name": rng.choice(["Олександр", "Іван", "Петро"])}
+        for i, name in enumerate(surnames)
+    ]
+    model = estimate_model(rows, prior=default_model(), seed=3, min_rows=100)
+    assert model.trained_on["m"] == "the shipped model's (no pairs to learn from)"
+    assert model.trained_on["rows"] == [len(rows)]
+
+
 def test_another_splink_error_in_training_is_not_taken_for_no_pairs(small_pair, monkeypatch) -> None:  # type: ignore[no-untyped-def]
     from splink.internals.linker_components.training import LinkerTraining
 
