@@ -124,3 +124,42 @@ _PINNED = [-8282457562438729790, -5448198863455286831]
 def test_probes_are_keys_only() -> None:
     frame = features(_rows(40, 9, "p"))
     assert all(abs(key) > 2**20 for key in probe_keys(frame))  # no row position slipped in among the keys
+
+
+def _reference_keys(frame: pd.DataFrame) -> list[tuple[str, int]]:
+    """The stored keys computed the plain way, row by row and value by value: what the vectorised path must give."""
+    from unforgotten.linkage import keys as k
+
+    found: set[tuple[str, int]] = set()
+    for row in frame.to_dict("records"):
+        record = str(row["record_id"])
+
+        def value(column: str, row: dict[str, object] = row) -> str | None:
+            cell = row[column]
+            return None if cell is None or cell is pd.NA or cell != cell else str(cell)  # None, <NA> or NaN
+
+        for rule in key_rules():
+            sides = (("l", rule.left),) if rule.symmetric else (("l", rule.left), ("r", rule.right))
+            for side, columns in sides:
+                tag = f"v{KEYS_VERSION}{k._SEP}{rule.name}{k._SEP}{'' if rule.symmetric else side}{k._SEP}"
+                for variant in [[p if c == k._SURNAME else c for c in columns] for p in rule.parts] or [list(columns)]:
+                    values = [value(c) for c in variant]
+                    present = [v for v in values if v is not None]
+                    if len(present) == len(values):
+                        found.add((record, k._hash(tag + k._SEP.join(present))))
+        if value("family_key"):
+            found.add((record, tf_key(str(value("family_key")))))
+        found.add((record, marker_key()))
+    return sorted(found, key=lambda pair: (pair[1], pair[0]))
+
+
+@pytest.mark.parametrize("seed", [1, 2, 3])
+def test_stored_keys_are_the_plain_per_row_keys_for_both_kinds_of_features(seed: int) -> None:
+    from unforgotten.linkage import compact_features
+
+    rows = _rows(300, seed, "r")
+    plain = features(rows)
+    expected = _reference_keys(plain)
+    by_key = sorted(stored_keys(plain), key=lambda pair: (pair[1], pair[0]))
+    assert by_key == expected
+    assert sorted(stored_keys(compact_features(rows)), key=lambda pair: (pair[1], pair[0])) == expected
