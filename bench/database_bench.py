@@ -88,7 +88,7 @@ _PHASES = (
     ("unforgotten.linkage", "estimate_from_features"),
     ("unforgotten.linkage", "link_into_persons"),
     ("unforgotten.persons.linking", "index_unlinked"),
-    ("unforgotten.persons.linking", "_key_arrays"),
+    ("unforgotten.persons.linking", "_new_keys"),
     ("unforgotten.persons.writing", "write_assignments"),
     ("unforgotten.persons.linking", "_write_keys"),
 )

@@ -147,7 +147,7 @@ def _keys(
         joined, present = _values(frame, variant)
         positions.append(np.flatnonzero(present).astype(np.int64))
         texts.append(joined[present])
-    if not texts or not sum(len(t) for t in texts):
+    if not any(len(text) for text in texts):
         return np.empty(0, dtype=np.int64), np.empty(0, dtype=np.int64)
     codes, uniques = pd.factorize(pd.concat(texts, ignore_index=True))
     digests = b"".join(_digest(tag + text) for text in uniques.tolist())

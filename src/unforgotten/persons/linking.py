@@ -14,7 +14,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import Executor, Future, ThreadPoolExecutor, wait
-from functools import partial
+from functools import cache, partial
 from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import func, select
@@ -313,15 +313,11 @@ def _new_keys(
 
     Made a slice of rows at a time, so that only one slice's Python values exist at once; held as arrays (44 MB
     for a 200,000-row list's 2.75 million keys)."""
-    return _key_arrays(frame, _keyed(session, entry_ids))
-
-
-def _key_arrays(frame: pd.DataFrame, keyed: set[int]) -> tuple[npt.NDArray[np.int64], npt.NDArray[np.int64]]:
-    """:func:`_new_keys` once the entries already keyed are known: no session, so another thread can make them."""
     import numpy as np
 
     from unforgotten.linkage.keys import stored_key_arrays  # with each entry's marker (see _keyed)
 
+    keyed = _keyed(session, entry_ids)
     if keyed:
         frame = frame[~frame["record_id"].astype(int).isin(keyed)]
     entries = frame["record_id"].astype(np.int64).to_numpy()
@@ -415,20 +411,22 @@ def _space_model_soon(
     estimate = partial(
         estimate_from_features, features(load()), prior=default_model(), seed=1, min_rows=MIN_ESTIMATE_ROWS
     )
-    pending = background.submit(estimate) if background is not None else None
-    done: list[LinkageModel] = []
+    if background is not None:
+        pending = background.submit(estimate)  # the helper drops the sample's features once it has estimated
+    else:
+        pending = Future()
+        pending.set_result(estimate())
+    del estimate
 
+    @cache
     def model() -> LinkageModel:
-        nonlocal estimate, pending
-        if not done:
-            done.append(pending.result() if pending is not None else estimate())
-            estimate = pending = None  # type: ignore[assignment]  # the sample's features go
-            state = _state(session, space_id)
-            state.rows, state.threshold = size, done[0].threshold
-            state.settings, state.trained_on = done[0].splink_settings, dict(done[0].trained_on)
-            state.estimated_at = dt.datetime.now(dt.UTC)
-            session.flush()
-        return done[0]
+        learned = pending.result()
+        state = _state(session, space_id)
+        state.rows, state.threshold = size, learned.threshold
+        state.settings, state.trained_on = learned.splink_settings, dict(learned.trained_on)
+        state.estimated_at = dt.datetime.now(dt.UTC)
+        session.flush()
+        return learned
 
     return model
 
